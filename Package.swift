@@ -1,0 +1,38 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Module direction (see ../shared/DESIGN.md): the CLI depends on the features, features depend on
+// the core, and no feature depends on another feature's internals.
+let package = Package(
+    name: "komply",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "komply", targets: ["komply"]),
+        .library(name: "KomplyCore", targets: ["KomplyCore"]),
+        .library(name: "KomplySources", targets: ["KomplySources"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+    ],
+    targets: [
+        .target(name: "KomplyCore", dependencies: [.product(name: "Yams", package: "Yams")]),
+        .target(name: "KomplySources", dependencies: ["KomplyCore"]),
+        .target(name: "KomplyGenerate", dependencies: ["KomplyCore", "KomplySources"]),
+        .target(name: "KomplyPredict", dependencies: ["KomplyCore"]),
+        .target(name: "KomplyRefine", dependencies: ["KomplyCore", "KomplyPredict"]),
+        .target(name: "KomplyLint", dependencies: ["KomplyCore"]),
+        .target(name: "KomplyGit", dependencies: ["KomplyCore"]),
+        .executableTarget(
+            name: "komply",
+            dependencies: [
+                "KomplyCore", "KomplySources", "KomplyGenerate", "KomplyPredict", "KomplyRefine",
+                "KomplyLint", "KomplyGit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "KomplyCoreTests", dependencies: ["KomplyCore"]),
+        .testTarget(name: "KomplySourcesTests", dependencies: ["KomplySources"]),
+        .testTarget(name: "KomplyCLITests", dependencies: ["KomplyCore"]),
+    ]
+)

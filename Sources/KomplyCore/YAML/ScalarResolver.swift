@@ -1,0 +1,136 @@
+import Foundation
+
+/// Resolves untagged plain scalars to null, booleans, numbers or strings.
+public enum ScalarResolver {
+    /// Which YAML schema decides what a plain scalar means.
+    public enum Schema: Sendable {
+        /// YAML 1.2 core schema (Go's yaml.v3, as Docker Compose reads files).
+        case core
+        /// YAML 1.1 (Go's yaml.v2, as Kubernetes reads manifests): `yes`, `on`, `0755`… are not strings.
+        case yaml11
+    }
+
+    /// A resolved scalar.
+    public enum Resolved: Sendable, Hashable {
+        case null
+        case bool(Bool)
+        case int(Int)
+        case float(Double)
+        case string(String)
+    }
+
+    /// Resolves a plain scalar's text under `schema`.
+    public static func resolve(_ text: String, schema: Schema) -> Resolved {
+        if isNull(text) { return .null }
+        if let b = bool(text, schema: schema) { return .bool(b) }
+        if let i = int(text, schema: schema) { return .int(i) }
+        if let d = float(text, schema: schema) { return .float(d) }
+        return .string(text)
+    }
+
+    /// True when `text` means null.
+    public static func isNull(_ text: String) -> Bool {
+        text.isEmpty || text == "~" || text == "null" || text == "Null" || text == "NULL"
+    }
+
+    /// True when a plain scalar with this text could be read back as anything but this string,
+    /// under either schema. The emitter quotes such strings.
+    public static func isAmbiguous(_ text: String) -> Bool {
+        if isNull(text) || text == "<<" || text == "=" { return true }
+        if bool(text, schema: .yaml11) != nil { return true }
+        // Anything that starts like a number (ints, floats, octal, hex, sexagesimal, dates) is quoted.
+        var scalars = Substring(text).unicodeScalars[...]
+        if let first = scalars.first, first == "-" || first == "+" { scalars = scalars.dropFirst() }
+        if let first = scalars.first {
+            if ("0"..."9").contains(first) { return true }
+            if first == "." {
+                let rest = scalars.dropFirst()
+                if let second = rest.first, ("0"..."9").contains(second) { return true }
+                if [".inf", ".Inf", ".INF", ".nan", ".NaN", ".NAN"].contains(String(String.UnicodeScalarView(scalars))) {
+                    return true
+                }
+            }
+        }
+        return false
+    }
+}
+
+private extension ScalarResolver {
+    static func bool(_ text: String, schema: Schema) -> Bool? {
+        switch text {
+        case "true", "True", "TRUE": return true
+        case "false", "False", "FALSE": return false
+        default: break
+        }
+        guard schema == .yaml11 else { return nil }
+        switch text {
+        case "y", "Y", "yes", "Yes", "YES", "on", "On", "ON": return true
+        case "n", "N", "no", "No", "NO", "off", "Off", "OFF": return false
+        default: return nil
+        }
+    }
+
+    static func int(_ text: String, schema: Schema) -> Int? {
+        var body = Substring(text)
+        var negative = false
+        if body.first == "-" || body.first == "+" {
+            negative = body.first == "-"
+            body = body.dropFirst()
+        }
+        guard !body.isEmpty else { return nil }
+        var radix = 10
+        if body.hasPrefix("0x") {
+            radix = 16
+            body = body.dropFirst(2)
+        } else if body.hasPrefix("0o") {
+            radix = 8
+            body = body.dropFirst(2)
+        } else if schema == .yaml11, body.hasPrefix("0b") {
+            radix = 2
+            body = body.dropFirst(2)
+        } else if schema == .yaml11, body.count > 1, body.hasPrefix("0") {
+            radix = 8
+            body = body.dropFirst()
+        }
+        if schema == .yaml11 { body = Substring(body.filter { $0 != "_" }) }
+        guard !body.isEmpty, body.allSatisfy({ $0.isHexDigit }), let magnitude = Int(body, radix: radix) else {
+            return nil
+        }
+        return negative ? -magnitude : magnitude
+    }
+
+    static func float(_ text: String, schema: Schema) -> Double? {
+        switch text {
+        case ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF": return .infinity
+        case "-.inf", "-.Inf", "-.INF": return -.infinity
+        case ".nan", ".NaN", ".NAN": return .nan
+        default: break
+        }
+        // [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?
+        let scalars = Array(text.unicodeScalars)
+        var i = 0
+        func digits() -> Int {
+            let start = i
+            while i < scalars.count,
+                ("0"..."9").contains(scalars[i]) || (schema == .yaml11 && scalars[i] == "_")
+            {
+                i += 1
+            }
+            return i - start
+        }
+        if i < scalars.count, scalars[i] == "-" || scalars[i] == "+" { i += 1 }
+        var mantissa = digits()
+        if i < scalars.count, scalars[i] == "." {
+            i += 1
+            mantissa += digits()
+        }
+        guard mantissa > 0 else { return nil }
+        if i < scalars.count, scalars[i] == "e" || scalars[i] == "E" {
+            i += 1
+            if i < scalars.count, scalars[i] == "-" || scalars[i] == "+" { i += 1 }
+            guard digits() > 0 else { return nil }
+        }
+        guard i == scalars.count else { return nil }
+        return Double(text.replacingOccurrences(of: "_", with: ""))
+    }
+}

@@ -1,0 +1,64 @@
+import Foundation
+import KomplyCore
+
+/// Every error KomplySources raises; each names the file and position and what was expected.
+public enum SourcesError: Error, LocalizedError, Sendable, Equatable {
+    /// A YAML/JSON loading error from the core.
+    case core(CoreError)
+    /// A value has the wrong shape: `expected` says what the key takes.
+    case invalid(SourceLocation, key: String, expected: String, found: String)
+    /// A value is malformed in a way a sentence explains.
+    case malformed(SourceLocation, message: String)
+    /// Interpolation failed (`${VAR:?err}` fired, or a malformed `${…}`).
+    case interpolation(SourceLocation, message: String)
+    /// A referenced file does not exist.
+    case missingFile(SourceLocation?, path: String, purpose: String)
+    /// `extends` forms a cycle.
+    case extendsCycle(SourceLocation, chain: [String])
+    /// A path points outside the repository.
+    case pathEscapesRoot(SourceLocation?, path: String, root: String)
+    /// A folder holds no compose file.
+    case noComposeFile(directory: String)
+    /// A name refers to something that is not defined (a service, volume, network, secret or config).
+    case undefined(SourceLocation, kind: String, name: String)
+    /// A PATH argument is neither a compose file, an inspect snapshot nor a folder.
+    case unrecognisedInput(path: String, reason: String)
+
+    public var errorDescription: String? {
+        switch self {
+        case .core(let error):
+            return error.errorDescription
+        case .invalid(let location, let key, let expected, let found):
+            return "\(location): \(key) must be \(expected), found \(found)"
+        case .malformed(let location, let message):
+            return "\(location): \(message)"
+        case .interpolation(let location, let message):
+            return "\(location): \(message)"
+        case .missingFile(let location, let path, let purpose):
+            return "\(location.map { "\($0): " } ?? "")\(purpose) \"\(path)\" not found; expected an existing file"
+        case .extendsCycle(let location, let chain):
+            return "\(location): extends cycle: \(chain.joined(separator: " -> ")); expected extends to end at a service without one"
+        case .pathEscapesRoot(let location, let path, let root):
+            return "\(location.map { "\($0): " } ?? "")path \"\(path)\" leaves the repository \(root); expected a path inside it"
+        case .noComposeFile(let directory):
+            return "\(directory): no compose file found; expected compose.yaml, compose.yml, docker-compose.yaml or docker-compose.yml"
+        case .undefined(let location, let kind, let name):
+            return "\(location): \(kind) \"\(name)\" is not defined; expected it under the top-level \(kind == "service" ? "services" : kind + "s") key"
+        case .unrecognisedInput(let path, let reason):
+            return "\(path): \(reason)"
+        }
+    }
+
+    /// The location the error points at, when there is one.
+    public var location: SourceLocation? {
+        switch self {
+        case .core(let error): return error.location
+        case .invalid(let l, _, _, _), .malformed(let l, _), .interpolation(let l, _), .extendsCycle(let l, _),
+            .undefined(let l, _, _):
+            return l
+        case .missingFile(let l, _, _), .pathEscapesRoot(let l, _, _): return l
+        case .noComposeFile(let d): return SourceLocation(file: d)
+        case .unrecognisedInput(let p, _): return SourceLocation(file: p)
+        }
+    }
+}
