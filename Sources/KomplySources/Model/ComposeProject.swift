@@ -177,6 +177,9 @@ public struct KomplyServiceInfo: Sendable, Equatable {
     public var observed: ObservedUsage?
     /// Runtime state from an inspect snapshot (restart count, OOM kills, status).
     public var runtime: RuntimeState?
+    /// Where each key and list entry was written, by path relative to the service
+    /// (`image`, `volumes[0]`, `depends_on.db`); used to point messages at the exact line.
+    public var positions: [String: SourceLocation] = [:]
 
     /// Creates empty info.
     public init(source: SourceLocation? = nil, origin: String = "compose", containers: [String] = [],

@@ -1,0 +1,332 @@
+import Foundation
+import KomplyCore
+
+/// What to load as one compose application.
+public struct ComposeRequest: Sendable {
+    /// Compose files in merge order (absolute or relative to the current directory).
+    public var files: [String]
+    /// `--env-file` files; when empty, `.env` in the project directory is used if present.
+    public var envFiles: [String]
+    /// Profiles to enable (added to `COMPOSE_PROFILES`).
+    public var profiles: [String]
+    /// The process environment (injected so tests control it).
+    public var environment: [String: String]
+    /// The project name, overriding `name:` and the folder name.
+    public var projectName: String?
+    /// Files komply reads must stay inside this directory; nil means the git repository around
+    /// the project directory, or the project directory when it is not in a repository.
+    public var root: String?
+
+    /// Creates a request.
+    public init(files: [String], envFiles: [String] = [], profiles: [String] = [],
+                environment: [String: String] = ProcessInfo.processInfo.environment,
+                projectName: String? = nil, root: String? = nil) {
+        self.files = files
+        self.envFiles = envFiles
+        self.profiles = profiles
+        self.environment = environment
+        self.projectName = projectName
+        self.root = root
+    }
+}
+
+/// Loads compose files into a `ComposeProject` the way `docker compose config` does.
+public enum ComposeLoader {
+    /// The file names docker compose looks for in a folder, in its order of preference.
+    public static let defaultFileNames = ["compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"]
+
+    /// The compose file and its override file in `directory`, as docker compose finds them.
+    public static func discover(in directory: String) throws(SourcesError) -> [String] {
+        for name in defaultFileNames {
+            let path = PathUtilities.join(directory, name)
+            guard FileManager.default.fileExists(atPath: path) else { continue }
+            let stem = (name as NSString).deletingPathExtension
+            let ext = (name as NSString).pathExtension
+            var files = [path]
+            for overrideName in ["\(stem).override.\(ext)", "\(stem).override.\(ext == "yaml" ? "yml" : "yaml")"] {
+                let overridePath = PathUtilities.join(directory, overrideName)
+                if FileManager.default.fileExists(atPath: overridePath) {
+                    files.append(overridePath)
+                    break
+                }
+            }
+            return files
+        }
+        throw .noComposeFile(directory: directory)
+    }
+
+    /// Loads, interpolates, validates, merges and normalises the request's files.
+    public static func load(_ request: ComposeRequest) throws(SourcesError) -> ComposeProject {
+        var loader = try Loader(request: request)
+        return try loader.run()
+    }
+}
+
+/// The state of one load: variables, parsed files and warnings.
+private struct Loader {
+    let request: ComposeRequest
+    let projectDirectory: String
+    let root: String
+    var variables: [String: String]
+    var diagnostics: [Diagnostic] = []
+    /// Parsed and interpolated files by absolute path (for `extends: file:`).
+    var fileCache: [String: Node] = [:]
+
+    init(request: ComposeRequest) throws(SourcesError) {
+        guard let first = request.files.first else { throw .unrecognisedInput(path: ".", reason: "no compose file given") }
+        self.request = request
+        projectDirectory = PathUtilities.normalize((PathUtilities.absolute(first) as NSString).deletingLastPathComponent)
+        root = request.root.map(PathUtilities.absolute) ?? PathUtilities.repositoryRoot(for: projectDirectory)
+        variables = request.environment
+    }
+
+    mutating func run() throws(SourcesError) -> ComposeProject {
+        try loadEnvFiles()
+        var documents: [(path: String, node: Node)] = []
+        for file in request.files {
+            let absolute = PathUtilities.absolute(file)
+            try PathUtilities.checkInside(absolute, root: root, location: nil, shown: file)
+            documents.append((absolute, try parse(absolute)))
+        }
+
+        var services: [String: (decoded: DecodedService, order: Int)] = [:]
+        var tables: [String: [String: ValueTree]] = ["networks": [:], "volumes": [:], "secrets": [:], "configs": [:]]
+        var extensions: [String: ValueTree] = [:]
+        var declaredName: String?
+        for (path, document) in documents {
+            for pair in document.mapping ?? [] {
+                let key = pair.key.scalar ?? ""
+                switch key {
+                case "name": declaredName = try pair.value.optionalText("name")
+                case "version":
+                    diagnostics.append(Diagnostic(.warning, "the attribute `version` is obsolete and ignored", at: pair.key.location))
+                case "include":
+                    diagnostics.append(Diagnostic(.warning, "`include` is not supported by komply yet; the included files were not read", at: pair.key.location))
+                case "services":
+                    guard !pair.value.isNull else { continue }
+                    for servicePair in try pair.value.pairs("services") {
+                        let name = try servicePair.key.text("services")
+                        var resolved = try resolveService(name: name, node: servicePair.value, file: path, chain: [])
+                        resolved.service.komply.source = SourceLocation(file: display(path), range: servicePair.key.range)
+                        if let existing = services[name] {
+                            let merged = ServiceMerger.merge(base: existing.decoded.service, override: resolved.service, keys: resolved.keys)
+                            services[name] = (DecodedService(service: merged, keys: existing.decoded.keys.union(resolved.keys)), existing.order)
+                        } else {
+                            services[name] = (resolved, services.count)
+                        }
+                    }
+                case "networks", "volumes", "secrets", "configs":
+                    guard !pair.value.isNull else { continue }
+                    for entry in try pair.value.pairs(key) {
+                        let name = try entry.key.text(key)
+                        tables[key]![name] = topLevel(key, entry.value, file: path)
+                    }
+                default:
+                    if key.hasPrefix("x-") {
+                        extensions[key] = pair.value.valueTree()
+                    } else {
+                        diagnostics.append(Diagnostic(.warning, "top-level `\(key)` is not supported by komply; ignored", at: pair.key.location))
+                    }
+                }
+            }
+        }
+
+        let active = activeProfiles()
+        var enabled = services.values.sorted { $0.decoded.service.name < $1.decoded.service.name }.map(\.decoded.service)
+        enabled = enabled.filter { service in
+            service.profiles.isEmpty || !active.isDisjoint(with: service.profiles) || active.contains("*")
+        }
+        try validateReferences(enabled, all: services.mapValues(\.decoded.service), tables: tables)
+
+        let name = request.projectName ?? variables["COMPOSE_PROJECT_NAME"].flatMap { $0.isEmpty ? nil : $0 } ?? declaredName
+            ?? normalizedProjectName((projectDirectory as NSString).lastPathComponent)
+        return ComposeProject(
+            name: name, services: enabled, networks: tables["networks"]!, volumes: tables["volumes"]!,
+            secrets: tables["secrets"]!, configs: tables["configs"]!, extensions: extensions,
+            sourceFiles: request.files.map { display(PathUtilities.absolute($0)) }, diagnostics: diagnostics)
+    }
+
+    /// Reads `.env` (or the `--env-file`s) into the variables; the process environment wins.
+    mutating func loadEnvFiles() throws(SourcesError) {
+        var files = request.envFiles.map(PathUtilities.absolute)
+        if files.isEmpty {
+            let dotEnv = PathUtilities.join(projectDirectory, ".env")
+            if FileManager.default.fileExists(atPath: dotEnv) { files = [dotEnv] }
+        } else {
+            for (file, shown) in zip(files, request.envFiles) where !FileManager.default.fileExists(atPath: file) {
+                throw .missingFile(nil, path: shown, purpose: "--env-file")
+            }
+        }
+        for file in files {
+            let data: Data
+            do { data = try YAMLLoader.read(path: file, displayName: display(file)) } catch { throw .core(error) }
+            let environment = request.environment
+            do {
+                let entries = try DotEnv.parse(String(decoding: data, as: UTF8.self), lookup: { environment[$0] })
+                for (key, value) in entries where environment[key] == nil {
+                    variables[key] = value ?? ""
+                }
+            } catch {
+                let position = SourcePosition(line: error.line, column: error.column)
+                throw .malformed(SourceLocation(file: display(file), range: SourceRange(start: position, end: position)),
+                                 message: error.message)
+            }
+        }
+    }
+
+    /// Parses one compose file, interpolates it and validates it against the Compose schema.
+    mutating func parse(_ absolute: String) throws(SourcesError) -> Node {
+        if let cached = fileCache[absolute] { return cached }
+        let shown = display(absolute)
+        guard FileManager.default.fileExists(atPath: absolute) else { throw .missingFile(nil, path: shown, purpose: "compose file") }
+        let documents: [Node]
+        do { documents = try YAMLLoader.load(path: absolute, displayName: shown) } catch { throw .core(error) }
+        guard var document = documents.first else {
+            throw .malformed(SourceLocation(file: shown), message: "the file is empty; expected a compose file with a `services` mapping")
+        }
+        if documents.count > 1 {
+            diagnostics.append(Diagnostic(.warning, "only the first of \(documents.count) YAML documents is read", at: documents[1].location))
+        }
+        guard document.mapping != nil else {
+            throw .invalid(document.location, key: "the top level", expected: "a mapping", found: document.kindName)
+        }
+        var unset: [String: SourceLocation] = [:]
+        document = try interpolate(document, unset: &unset)
+        for (name, location) in unset.sorted(by: { $0.value.range?.start ?? .init(line: 0, column: 0) < $1.value.range?.start ?? .init(line: 0, column: 0) }) {
+            diagnostics.append(Diagnostic(.warning, "the \"\(name)\" variable is not set; defaulting to a blank string", at: location))
+        }
+        if let violation = ComposeSchema.validate(document).first {
+            throw .malformed(violation.location, message: violation.message)
+        }
+        fileCache[absolute] = document
+        return document
+    }
+
+    /// Interpolates every scalar value (not keys) of a node.
+    func interpolate(_ node: Node, unset: inout [String: SourceLocation]) throws(SourcesError) -> Node {
+        var node = node
+        switch node.content {
+        case .scalar(let text, let style):
+            guard text.contains("$") else { return node }
+            var names = Set<String>()
+            let lookupTable = variables
+            do {
+                let value = try Interpolation.interpolate(text, lookup: { lookupTable[$0] }, unset: &names)
+                node.content = .scalar(value, style)
+            } catch {
+                throw .interpolation(node.location, message: error.message)
+            }
+            for name in names where unset[name] == nil { unset[name] = node.location }
+        case .sequence(let items):
+            var result: [Node] = []
+            for item in items { result.append(try interpolate(item, unset: &unset)) }
+            node.content = .sequence(result)
+        case .mapping(let pairs):
+            var result: [Node.Pair] = []
+            for pair in pairs { result.append(Node.Pair(key: pair.key, value: try interpolate(pair.value, unset: &unset))) }
+            node.content = .mapping(result)
+        }
+        return node
+    }
+
+    /// Decodes a service and applies its `extends` chain.
+    mutating func resolveService(name: String, node: Node, file: String, chain: [String]) throws(SourcesError) -> DecodedService {
+        let link = "\(display(file)):\(name)"
+        var decoder = ServiceDecoder(context: context(for: file))
+        var decoded = try decoder.decode(name: name, node: node)
+        diagnostics += decoder.diagnostics
+        guard let reference = decoded.extends else { return decoded }
+        let baseFile = reference.file.map { PathUtilities.normalize(PathUtilities.join((file as NSString).deletingLastPathComponent, $0)) } ?? file
+        let baseLink = "\(display(baseFile)):\(reference.service)"
+        if chain.contains(baseLink) || baseLink == link {
+            throw .extendsCycle(reference.location, chain: chain + [link, baseLink])
+        }
+        if let shown = reference.file {
+            try PathUtilities.checkInside(baseFile, root: root, location: reference.location, shown: shown)
+            guard FileManager.default.fileExists(atPath: baseFile) else {
+                throw .missingFile(reference.location, path: shown, purpose: "extends file")
+            }
+        }
+        let baseDocument = try parse(baseFile)
+        guard let baseNode = baseDocument["services"]?[reference.service] else {
+            throw .undefined(reference.location, kind: "service", name: reference.service)
+        }
+        let base = try resolveService(name: reference.service, node: baseNode, file: baseFile, chain: chain + [link])
+        var merged = ServiceMerger.merge(base: base.service, override: decoded.service, keys: decoded.keys)
+        merged.name = name
+        merged.komply.source = decoded.service.komply.source
+        decoded.service = merged
+        decoded.keys.formUnion(base.keys)
+        decoded.extends = nil
+        return decoded
+    }
+
+    func context(for file: String) -> FileContext {
+        FileContext(projectDirectory: projectDirectory, fileDirectory: (file as NSString).deletingLastPathComponent,
+                    root: root, variables: variables)
+    }
+
+    /// A top-level network, volume, secret or config, with file paths made project-relative.
+    func topLevel(_ kind: String, _ node: Node, file: String) -> ValueTree {
+        guard var members = node.valueTree().objectMembers else { return .object([]) }
+        let decoder = ServiceDecoder(context: context(for: file))
+        for index in members.indices where members[index].key == "file" {
+            if case .string(let path) = members[index].value { members[index].value = .string(decoder.outputPath(path)) }
+        }
+        return .object(members)
+    }
+
+    func activeProfiles() -> Set<String> {
+        var active = Set(request.profiles)
+        if let fromEnvironment = variables["COMPOSE_PROFILES"] {
+            active.formUnion(fromEnvironment.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+        }
+        return active
+    }
+
+    /// Rejects references to services, volumes, networks, secrets and configs that are not defined.
+    func validateReferences(_ services: [ComposeService], all: [String: ComposeService], tables: [String: [String: ValueTree]]) throws(SourcesError) {
+        let enabledNames = Set(services.map(\.name))
+        for service in services {
+            let location = service.komply.source ?? SourceLocation(file: display(projectDirectory))
+            if service.image == nil && service.build == nil {
+                throw .malformed(location, message: "service \"\(service.name)\" has neither an image nor a build context specified; expected `image:` or `build:`")
+            }
+            func at(_ path: String) -> SourceLocation { service.komply.positions[path] ?? location }
+            for (dependency, spec) in service.dependsOn.sorted(by: { $0.key < $1.key }) where !enabledNames.contains(dependency) {
+                if all[dependency] != nil || !spec.required { continue }
+                throw .undefined(at("depends_on.\(dependency)"), kind: "service", name: dependency)
+            }
+            for (index, mount) in service.volumes.enumerated() where mount.type == "volume" {
+                if let source = mount.source, tables["volumes"]![source] == nil {
+                    throw .undefined(at("volumes[\(index)]"), kind: "volume", name: source)
+                }
+            }
+            for network in service.networks.keys.sorted() where network != "default" && tables["networks"]![network] == nil {
+                throw .undefined(at("networks.\(network)"), kind: "network", name: network)
+            }
+            for (index, secret) in service.secrets.enumerated() where tables["secrets"]![secret.source] == nil {
+                throw .undefined(at("secrets[\(index)]"), kind: "secret", name: secret.source)
+            }
+            for (index, config) in service.configs.enumerated() where tables["configs"]![config.source] == nil {
+                throw .undefined(at("configs[\(index)]"), kind: "config", name: config.source)
+            }
+        }
+    }
+
+    /// Docker compose's project name rule: lower case, only `a-z0-9_-`.
+    func normalizedProjectName(_ raw: String) -> String {
+        let lowered = raw.lowercased()
+        return String(lowered.unicodeScalars.filter { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" || $0 == "-" }
+            .map(Character.init))
+    }
+
+    /// How a file is named in messages: relative to the current directory when inside it.
+    func display(_ absolute: String) -> String {
+        let cwd = PathUtilities.normalize(FileManager.default.currentDirectoryPath)
+        if PathUtilities.isInside(absolute, root: cwd), absolute != cwd {
+            return String(absolute.dropFirst(cwd.count + (cwd == "/" ? 0 : 1)))
+        }
+        return absolute
+    }
+}

@@ -1,0 +1,146 @@
+import Foundation
+import KomplyCore
+
+/// Parsers for compose's short syntaxes: ports, volumes and shell-style command strings.
+enum ShortSyntax {
+    /// Parses `[HOST_IP:][HOST[-RANGE]:]CONTAINER[-RANGE][/PROTOCOL]` into one or more long-form ports.
+    static func ports(_ text: String) -> [PortMapping]? {
+        var spec = Substring(text)
+        var proto = "tcp"
+        if let slash = spec.lastIndex(of: "/") {
+            proto = String(spec[spec.index(after: slash)...])
+            spec = spec[..<slash]
+            guard ["tcp", "udp", "sctp"].contains(proto) else { return nil }
+        }
+        var hostIP: String?
+        if spec.hasPrefix("["), let close = spec.firstIndex(of: "]") {
+            // IPv6: [::1]:8080:80
+            hostIP = String(spec[spec.index(after: spec.startIndex)..<close])
+            spec = spec[spec.index(after: close)...]
+            guard spec.hasPrefix(":") else { return nil }
+            spec = spec.dropFirst()
+        }
+        var parts = spec.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        if hostIP == nil, parts.count == 3 {
+            hostIP = parts.removeFirst()
+        } else if hostIP == nil, parts.count > 3 {
+            // Bare IPv6 host address: everything but the last two parts.
+            let last = parts.suffix(2)
+            hostIP = parts.dropLast(2).joined(separator: ":")
+            parts = Array(last)
+        }
+        guard parts.count == 1 || parts.count == 2 else { return nil }
+        guard let container = range(parts.last!) else { return nil }
+        let host: ClosedRange<Int>? = parts.count == 2 && !parts[0].isEmpty ? range(parts[0]) : nil
+        if parts.count == 2, !parts[0].isEmpty, host == nil { return nil }
+        if let ip = hostIP, ip.isEmpty { hostIP = nil }
+        var result: [PortMapping] = []
+        for (index, target) in container.enumerated() {
+            var published: String?
+            if let host {
+                if host.count == container.count {
+                    published = String(host.lowerBound + index)
+                } else if container.count == 1 {
+                    published = host.count == 1 ? String(host.lowerBound) : "\(host.lowerBound)-\(host.upperBound)"
+                } else {
+                    return nil
+                }
+            }
+            result.append(PortMapping(target: target, published: published, protocol: proto, hostIP: hostIP))
+        }
+        return result
+    }
+
+    /// A port or `a-b` range.
+    static func range(_ text: String) -> ClosedRange<Int>? {
+        let bounds = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard bounds.count <= 2, let low = Int(bounds[0]), (0...65535).contains(low) else { return nil }
+        guard bounds.count == 2 else { return low...low }
+        guard let high = Int(bounds[1]), high >= low, high <= 65535 else { return nil }
+        return low...high
+    }
+
+    /// Parses `[SOURCE:]TARGET[:MODE]`. Sources starting with `.`, `/` or `~` are bind mounts.
+    static func volume(_ text: String) -> VolumeMount? {
+        var parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        // A Windows drive letter (`C:\data:/data`) is not split.
+        if parts.count >= 3, parts[0].count == 1, parts[0].first!.isLetter, parts[1].hasPrefix("\\") || parts[1].hasPrefix("/") {
+            parts = [parts[0] + ":" + parts[1]] + parts.dropFirst(2)
+        }
+        guard (1...3).contains(parts.count), parts.allSatisfy({ !$0.isEmpty }) else { return nil }
+        if parts.count == 1 {
+            return VolumeMount(type: "volume", source: nil, target: parts[0], options: ["volume": .object([])])
+        }
+        let source = parts[0]
+        let target = parts[1]
+        let modes = parts.count == 3 ? parts[2].split(separator: ",").map(String.init) : []
+        let isBind = source.hasPrefix(".") || source.hasPrefix("/") || source.hasPrefix("~") || source.contains("\\")
+        var mount = VolumeMount(type: isBind ? "bind" : "volume", source: source, target: target)
+        var bindOptions: [ValueTree.Member] = []
+        var volumeOptions: [ValueTree.Member] = []
+        for mode in modes {
+            switch mode {
+            case "ro": mount.readOnly = true
+            case "rw": mount.readOnly = false
+            case "z", "Z": bindOptions.append(.init(key: "selinux", value: .string(mode)))
+            case "nocopy": volumeOptions.append(.init(key: "nocopy", value: .bool(true)))
+            case "consistent", "cached", "delegated": mount.options["consistency"] = .string(mode)
+            case "shared", "rshared", "slave", "rslave", "private", "rprivate":
+                bindOptions.append(.init(key: "propagation", value: .string(mode)))
+            default: return nil
+            }
+        }
+        if isBind {
+            mount.options["bind"] = .object(bindOptions)
+        } else {
+            mount.options["volume"] = .object(volumeOptions)
+        }
+        return mount
+    }
+
+    /// Splits a command string the way compose does (POSIX shell words: quotes and backslashes).
+    static func shellWords(_ text: String) -> [String]? {
+        var words: [String] = []
+        var current = ""
+        var inWord = false
+        var quote: Character?
+        var escaped = false
+        for char in text {
+            if escaped {
+                current.append(char)
+                escaped = false
+                continue
+            }
+            if let q = quote {
+                if char == q {
+                    quote = nil
+                } else if char == "\\" && q == "\"" {
+                    escaped = true
+                } else {
+                    current.append(char)
+                }
+                continue
+            }
+            switch char {
+            case "\\":
+                escaped = true
+                inWord = true
+            case "\"", "'":
+                quote = char
+                inWord = true
+            case " ", "\t", "\n", "\r":
+                if inWord {
+                    words.append(current)
+                    current = ""
+                    inWord = false
+                }
+            default:
+                current.append(char)
+                inWord = true
+            }
+        }
+        guard quote == nil, !escaped else { return nil }
+        if inWord { words.append(current) }
+        return words
+    }
+}

@@ -1,0 +1,51 @@
+import ArgumentParser
+import Foundation
+import KomplyCore
+import KomplySources
+
+extension Komply {
+    /// `komply sources`: print the canonical Compose model komply understood.
+    struct SourcesCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "sources",
+            abstract: "Print what komply understood from the inputs, as the canonical Compose model.",
+            discussion: """
+                The output has the shape of `docker compose config --format json`, plus an `x-komply`
+                member per service (source position, observed usage, runtime state). Paths inside the
+                project stay relative to the project folder. Warnings go to standard error.
+
+                Examples:
+                  komply sources                                   # compose files in the current folder
+                  komply sources app/ --format yaml
+                  komply sources shop.inspect.json --stats shop.stats.jsonl
+                """
+        )
+
+        /// Output formats.
+        enum Format: String, ExpressibleByArgument, CaseIterable {
+            case json, yaml
+        }
+
+        @OptionGroup var input: InputOptions
+
+        @Option(help: "Output format: json or yaml.")
+        var format: Format = .json
+
+        func run() async throws {
+            let request = SourceRequest(
+                paths: input.paths, files: input.files, envFiles: input.envFiles, profiles: input.profiles,
+                stats: input.stats, root: input.root)
+            let projects = try SourceLoader.load(request)
+            for diagnostic in projects.flatMap(\.diagnostics) {
+                FileHandle.standardError.write(Data("komply: \(diagnostic)\n".utf8))
+            }
+            let trees = projects.map { $0.canonical() }
+            switch format {
+            case .json:
+                print(JSONEmitter.emit(trees.count == 1 ? trees[0] : .array(trees)), terminator: "")
+            case .yaml:
+                print(YAMLEmitter.emit(documents: trees), terminator: "")
+            }
+        }
+    }
+}
