@@ -14,7 +14,7 @@ final class ComposeParityTests: XCTestCase {
         guard FileManager.default.isExecutableFile(atPath: dockerCompose) else {
             return XCTFail(Self.missingDockerCompose(dockerCompose))
         }
-        let komply = Self.komplyBinary.path
+        let komply = CLIHarness.komplyBinary.path
         guard FileManager.default.isExecutableFile(atPath: komply) else {
             return XCTFail("the komply binary is not beside the test bundle at \(komply); build it with `swift build`")
         }
@@ -27,21 +27,11 @@ final class ComposeParityTests: XCTestCase {
 }
 
 private extension ComposeParityTests {
-    /// The repository root (this file is `Tests/KomplyCLITests/ComposeParityTests.swift`).
-    static let repository = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let repository = CLIHarness.repository
     /// The awesome-compose corpus in `../shared` beside the repository.
     static let corpus = repository.deletingLastPathComponent().appendingPathComponent("shared/corpus/awesome-compose")
     /// The extra apps that exercise harder Compose features, including `reject-*` apps.
     static let fixtures = repository.appendingPathComponent("fixtures/parity")
-
-    /// The komply binary SwiftPM built beside the test bundle.
-    static var komplyBinary: URL {
-        let bundle = Bundle(for: ComposeParityTests.self).bundleURL
-        // macOS: `…/debug/komplyPackageTests.xctest`; Linux: the folder holding the test executable.
-        let folder = bundle.pathExtension == "xctest" ? bundle.deletingLastPathComponent() : bundle
-        return folder.appendingPathComponent("komply")
-    }
 
     static func missingDockerCompose(_ path: String) -> String {
         """

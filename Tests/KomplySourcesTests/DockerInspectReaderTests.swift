@@ -14,11 +14,13 @@ final class DockerInspectReaderTests: XCTestCase {
     func testLooksLikeInspectAcceptsSnapshotsOnly() throws {
         XCTAssertTrue(DockerInspectReader.looksLikeInspect(try documents("shop-stack.inspect.json")))
         XCTAssertTrue(DockerInspectReader.looksLikeInspect(try documents("payment-api.inspect.json")))
-        XCTAssertFalse(DockerInspectReader.looksLikeInspect(try YAMLLoader.parse("services:\n  web:\n    image: nginx\n", file: "compose.yaml")))
+        let compose = try YAMLLoader.parse("services:\n  web:\n    image: nginx\n", file: "compose.yaml")
+        XCTAssertFalse(DockerInspectReader.looksLikeInspect(compose))
         XCTAssertFalse(DockerInspectReader.looksLikeInspect(try YAMLLoader.parse("[]", file: "empty.json")))
         XCTAssertFalse(DockerInspectReader.looksLikeInspect(try YAMLLoader.parse("[1, 2]", file: "numbers.json")))
         XCTAssertFalse(DockerInspectReader.looksLikeInspect(try YAMLLoader.parse(#"[{"Config": {}}]"#, file: "partial.json")))
-        XCTAssertTrue(DockerInspectReader.looksLikeInspect(try YAMLLoader.parse(#"[{"Id": "abc", "Config": {}}]"#, file: "min.json")))
+        let minimal = try YAMLLoader.parse(#"[{"Id": "abc", "Config": {}}]"#, file: "min.json")
+        XCTAssertTrue(DockerInspectReader.looksLikeInspect(minimal))
     }
 
     // MARK: The shop stack
@@ -84,7 +86,8 @@ final class DockerInspectReaderTests: XCTestCase {
         XCTAssertEqual(web.ports, [PortMapping(target: 80, published: "8080")])
         XCTAssertEqual(web.volumes.map(\.readOnly), [true])
         XCTAssertEqual(web.dependsOn, ["api": Dependency()])
-        XCTAssertEqual(try XCTUnwrap(shop[service: "cache"]).command, ["redis-server", "--appendonly", "yes", "--maxmemory", "256mb"])
+        XCTAssertEqual(try XCTUnwrap(shop[service: "cache"]).command,
+                       ["redis-server", "--appendonly", "yes", "--maxmemory", "256mb"])
 
         // The secret bind mount is reported as a note; nothing else in the shop stack goes unmapped.
         XCTAssertEqual(shop.diagnostics.map(\.severity), [.note])
@@ -167,24 +170,29 @@ final class DockerInspectReaderTests: XCTestCase {
         XCTAssertNil(worker.privileged)
         XCTAssertEqual(worker.tmpfs, ["/run", "/tmp:rw,size=64m"])
         XCTAssertEqual(worker.volumes.map(\.target), ["/etc/certs", "/var/spool/worker"], "the /tmp tmpfs mount is in tmpfs")
-        XCTAssertEqual(worker.volumes[0].options, ["bind": .members([("selinux", .string("Z")), ("propagation", .string("rslave"))])])
+        XCTAssertEqual(worker.volumes[0].options,
+                       ["bind": .members([("selinux", .string("Z")), ("propagation", .string("rslave"))])])
         XCTAssertEqual(worker.volumes[1].source, "spool")
-        XCTAssertEqual(worker.ulimits, ["nofile": Ulimit(soft: 1024, hard: 4096), "nproc": Ulimit(soft: 512, hard: 512, single: true)])
+        XCTAssertEqual(worker.ulimits,
+                       ["nofile": Ulimit(soft: 1024, hard: 4096), "nproc": Ulimit(soft: 512, hard: 512, single: true)])
         XCTAssertEqual(worker.stopSignal, "SIGINT")
         XCTAssertEqual(worker.stopGracePeriod?.description, "30s")
         XCTAssertEqual(worker.networks["backend"], .some(.members([("aliases", .array([.string("jobs")]))])))
         XCTAssertEqual(worker.networks["shared-mesh"], .some(.members([("ipv4_address", .string("10.10.0.21"))])))
         XCTAssertEqual(worker.labels, ["team": "data"])
-        XCTAssertEqual(worker.other["extra_hosts"], .array([.string("broker.internal=10.0.0.5"), .string("host.docker.internal=host-gateway")]))
+        XCTAssertEqual(worker.other["extra_hosts"],
+                       .array([.string("broker.internal=10.0.0.5"), .string("host.docker.internal=host-gateway")]))
         XCTAssertEqual(worker.other["security_opt"], .array([.string("no-new-privileges:true"), .string("seccomp=unconfined")]))
         XCTAssertEqual(worker.other["sysctls"], .members([("net.core.somaxconn", .string("1024"))]))
         XCTAssertEqual(worker.other["devices"], .array([.members([
             ("source", .string("/dev/fuse")), ("target", .string("/dev/fuse")), ("permissions", .string("rwm")),
         ])]))
-        XCTAssertEqual(worker.other["logging"], .members([("driver", .string("json-file")), ("options", .members([("max-size", .string("10m"))]))]))
+        XCTAssertEqual(worker.other["logging"],
+                       .members([("driver", .string("json-file")), ("options", .members([("max-size", .string("10m"))]))]))
         XCTAssertEqual(worker.other["init"], .bool(true))
         XCTAssertEqual(worker.other["tty"], .bool(true))
-        XCTAssertEqual(worker.other.keys.sorted(), ["devices", "extra_hosts", "init", "logging", "security_opt", "sysctls", "tty"])
+        XCTAssertEqual(worker.other.keys.sorted(),
+                       ["devices", "extra_hosts", "init", "logging", "security_opt", "sysctls", "tty"])
         XCTAssertEqual(worker.dependsOn, [:], "broker is not in the snapshot")
         XCTAssertEqual(queue.volumes, ["spool": .members([("name", .string("queue_spool"))])])
         XCTAssertEqual(queue.networks, [
@@ -203,15 +211,16 @@ final class DockerInspectReaderTests: XCTestCase {
 
         let warnings = queue.diagnostics.filter { $0.severity == .warning }.map(\.message)
         XCTAssertEqual(warnings.filter { $0.contains("HostConfig.BlkioWeight") }.count, 2, "\(warnings)")
-        XCTAssertTrue(warnings.contains { $0.contains("HostConfig.PublishAllPorts of container \"queue-sidecar-1\"") }, "\(warnings)")
+        XCTAssertTrue(warnings.contains { $0.contains("HostConfig.PublishAllPorts of container \"queue-sidecar-1\"") },
+                      "\(warnings)")
         XCTAssertTrue(warnings.contains { $0.hasPrefix("container \"queue-worker-2\" of service \"worker\" differs from "
             + "\"queue-worker-1\" in image, networks, ports; komply read") }, "\(warnings)")
         XCTAssertTrue(warnings.contains { $0.contains("depends on \"ghost\"") }, "\(warnings)")
         XCTAssertTrue(warnings.contains { $0.contains("depends on \"broker\"") }, "\(warnings)")
         XCTAssertEqual(warnings.count, 6, "\(warnings)")
         let blkio = try XCTUnwrap(queue.diagnostics.first { $0.message.contains("BlkioWeight") })
-        XCTAssertEqual(blkio.description, "extras.inspect.json:66:28: warning: HostConfig.BlkioWeight of container \"queue-worker-1\" "
-            + "is set to 500, which komply does not map; it is ignored")
+        XCTAssertEqual(blkio.description, "extras.inspect.json:66:28: warning: HostConfig.BlkioWeight of container "
+            + "\"queue-worker-1\" is set to 500, which komply does not map; it is ignored")
 
         let metrics = projects[0]
         XCTAssertEqual(metrics.services.map(\.name), ["metrics"])
@@ -226,11 +235,13 @@ final class DockerInspectReaderTests: XCTestCase {
         XCTAssertEqual(exporter.deploy?.limits, ResourceSpec(cpus: 0.5))
         XCTAssertEqual(exporter.volumes.map(\.target), ["/data", "/history", "/host"])
         XCTAssertEqual(exporter.volumes.map(\.source), [nil, "metrics-history", "/"])
-        XCTAssertEqual(metrics.volumes, ["metrics-history": .members([("name", .string("metrics-history")), ("external", .bool(true))])])
+        XCTAssertEqual(metrics.volumes,
+                       ["metrics-history": .members([("name", .string("metrics-history")), ("external", .bool(true))])])
         XCTAssertEqual(exporter.other["pid"], .string("host"))
         XCTAssertEqual(exporter.other["memswap_limit"], .string("-1"))
         XCTAssertEqual(exporter.other["shm_size"], .string("134217728"))
-        XCTAssertEqual(exporter.other["logging"], .members([("driver", .string("syslog")), ("options", .members([("tag", .string("metrics"))]))]))
+        XCTAssertEqual(exporter.other["logging"],
+                       .members([("driver", .string("syslog")), ("options", .members([("tag", .string("metrics"))]))]))
         XCTAssertEqual(exporter.komply.runtime, RuntimeState(status: "exited", restartCount: 0, oomKilled: false, exitCode: 2))
         XCTAssertEqual(metrics.diagnostics, [])
     }
@@ -271,7 +282,8 @@ final class DockerInspectReaderTests: XCTestCase {
 
     func testArrayOfNonObjectsIsInvalid() throws {
         let error = try readError("bad/not-objects.inspect.json")
-        XCTAssertEqual(error.errorDescription, "bad/not-objects.inspect.json:2:5: [0] must be a container object, found the number 1")
+        XCTAssertEqual(error.errorDescription,
+                       "bad/not-objects.inspect.json:2:5: [0] must be a container object, found the number 1")
     }
 
     func testObjectInsteadOfArrayIsInvalid() throws {
@@ -315,14 +327,17 @@ final class DockerInspectReaderTests: XCTestCase {
 
     func testMinimalContainerIsNamedAfterItsId() throws {
         let projects = try DockerInspectReader.read(
-            try YAMLLoader.parse(#"[{"Id": "0123456789abcdef", "Config": {"Image": "busybox"}}]"#, file: "min.json"), file: "min.json")
+            try YAMLLoader.parse(#"[{"Id": "0123456789abcdef", "Config": {"Image": "busybox"}}]"#, file: "min.json"),
+            file: "min.json")
         XCTAssertEqual(projects.map(\.name), ["0123456789ab"])
         XCTAssertEqual(projects[0].services[0].image, "busybox")
-        XCTAssertEqual(projects[0].services[0].komply.runtime, RuntimeState(status: nil, restartCount: 0, oomKilled: false, exitCode: nil))
+        XCTAssertEqual(projects[0].services[0].komply.runtime,
+                       RuntimeState(status: nil, restartCount: 0, oomKilled: false, exitCode: nil))
         XCTAssertNil(projects[0].services[0].hostname)
 
         let named = try DockerInspectReader.read(try YAMLLoader.parse(
-            #"[{"Id": "0123456789abcdef", "Name": "/db", "Config": {"Hostname": "db.internal"}, "HostConfig": {"NetworkMode": "bridge"}}]"#,
+            #"[{"Id": "0123456789abcdef", "Name": "/db", "Config": {"Hostname": "db.internal"}, "# +
+                #""HostConfig": {"NetworkMode": "bridge"}}]"#,
             file: "named.json"), file: "named.json")
         XCTAssertEqual(named[0].services[0].hostname, "db.internal")
     }
@@ -364,6 +379,7 @@ final class DockerInspectReaderTests: XCTestCase {
         guard let expected = try? String(contentsOf: url, encoding: .utf8) else {
             return XCTFail("missing golden file \(name); run with KOMPLY_UPDATE_GOLDEN=1 and review it", file: file, line: line)
         }
-        XCTAssertEqual(actual, expected, "\(name) differs; rerun with KOMPLY_UPDATE_GOLDEN=1 and review the diff", file: file, line: line)
+        XCTAssertEqual(actual, expected, "\(name) differs; rerun with KOMPLY_UPDATE_GOLDEN=1 and review the diff",
+                       file: file, line: line)
     }
 }

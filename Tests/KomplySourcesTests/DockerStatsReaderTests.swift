@@ -16,7 +16,8 @@ final class DockerStatsReaderTests: XCTestCase {
             memoryLimitBytes: 768 * 1_048_576,
             location: SourceLocation(file: "shop-stack.stats.jsonl", range: samples[1].location.range)))
         XCTAssertEqual(samples.map(\.location.description), [
-            "shop-stack.stats.jsonl:1:1", "shop-stack.stats.jsonl:2:1", "shop-stack.stats.jsonl:3:1", "shop-stack.stats.jsonl:4:1",
+            "shop-stack.stats.jsonl:1:1", "shop-stack.stats.jsonl:2:1",
+            "shop-stack.stats.jsonl:3:1", "shop-stack.stats.jsonl:4:1",
         ])
         XCTAssertEqual(samples[3].memoryBytes, 10_695_475)  // 10.2 MiB
         XCTAssertEqual(samples[3].memoryLimitBytes, 8_332_236_554)  // 7.76 GiB
@@ -51,8 +52,8 @@ final class DockerStatsReaderTests: XCTestCase {
         guard case .malformed(let location, let message) = error else { return XCTFail("\(error)") }
         XCTAssertEqual(location.description, "bad/not-json.stats.jsonl:3:96", "just past the end of the truncated line")
         XCTAssertEqual(location.range?.start.offset, 194)
-        XCTAssertTrue(message.hasPrefix("expected one JSON object per line, as docker stats --no-stream --format '{{json .}}' prints: "),
-                      message)
+        XCTAssertTrue(message.hasPrefix(
+            "expected one JSON object per line, as docker stats --no-stream --format '{{json .}}' prints: "), message)
         XCTAssertTrue(message.hasSuffix("while parsing a flow mapping at line 3, column 1"), message)
 
         let plain = try readError("bad/plain-text.stats.jsonl")
@@ -84,12 +85,15 @@ final class DockerStatsReaderTests: XCTestCase {
                        "s.jsonl:2:26: CPUPerc must be a percentage such as \"17.92%\", found the string \"fast\"")
         XCTAssertEqual(message(#"{"Name": "a", "CPUPerc": 3.5, "MemUsage": "1B / 2B"}"#),
                        "s.jsonl:2:26: CPUPerc must be a string, found the number 3.5")
-        XCTAssertEqual(message(#"{"Name": "a", "CPUPerc": "1%", "MemUsage": "1B / 2B / 3B"}"#)?.hasPrefix("s.jsonl:2:44: MemUsage must be"), true)
-        XCTAssertEqual(message(#"{"Name": "a", "CPUPerc": "1%", "MemUsage": "1XB / 2B"}"#)?.hasPrefix("s.jsonl:2:44: MemUsage must be"), true)
+        let threeSides = message(#"{"Name": "a", "CPUPerc": "1%", "MemUsage": "1B / 2B / 3B"}"#)
+        XCTAssertEqual(threeSides?.hasPrefix("s.jsonl:2:44: MemUsage must be"), true, threeSides ?? "")
+        let unknownUnit = message(#"{"Name": "a", "CPUPerc": "1%", "MemUsage": "1XB / 2B"}"#)
+        XCTAssertEqual(unknownUnit?.hasPrefix("s.jsonl:2:44: MemUsage must be"), true, unknownUnit ?? "")
         XCTAssertEqual(message(#"{"CPUPerc": "1%", "MemUsage": "1B / 2B"}"#),
                        "s.jsonl:2:1: docker stats line has no \"Name\", \"Container\" or \"ID\"; "
                        + "expected one JSON object per line, as docker stats --no-stream --format '{{json .}}' prints")
-        XCTAssertEqual(message(#"{"Name": "a", "Name": "b", "CPUPerc": "1%", "MemUsage": "1B"}"#)?.hasPrefix("s.jsonl:2:15: duplicate key"), true)
+        let duplicate = message(#"{"Name": "a", "Name": "b", "CPUPerc": "1%", "MemUsage": "1B"}"#)
+        XCTAssertEqual(duplicate?.hasPrefix("s.jsonl:2:15: duplicate key"), true, duplicate ?? "")
     }
 
     func testMissingFileIsAnError() {
@@ -102,11 +106,13 @@ final class DockerStatsReaderTests: XCTestCase {
 
     func testReplicasAreAveragedPerContainerAndSummedPerService() throws {
         var projects = try DockerInspectReader.read(
-            YAMLLoader.load(path: inspectFixtures.appendingPathComponent("extras.inspect.json").path, displayName: "extras.inspect.json"),
+            YAMLLoader.load(path: inspectFixtures.appendingPathComponent("extras.inspect.json").path,
+                            displayName: "extras.inspect.json"),
             file: "extras.inspect.json")
         let diagnostics = DockerStatsReader.attach(try read("extras.stats.jsonl"), to: &projects, source: "extras.stats.jsonl")
         XCTAssertEqual(diagnostics.map(\.description), [
-            "extras.stats.jsonl:4:1: warning: docker stats sample for container \"stray-1\" (id ffffffffffff) matches no service; it is ignored",
+            "extras.stats.jsonl:4:1: warning: docker stats sample for container \"stray-1\" (id ffffffffffff) "
+                + "matches no service; it is ignored",
         ])
         let queue = try XCTUnwrap(projects.first { $0.name == "queue" })
         // queue-worker-1: two lines (40% and 60%, 300 and 500 MiB) average to 0.5 cores and 400 MiB; plus queue-worker-2.
@@ -122,7 +128,8 @@ final class DockerStatsReaderTests: XCTestCase {
         var projects = [ComposeProject(name: "shop", services: [ComposeService(name: "api"), ComposeService(name: "db")])]
         let location = SourceLocation(file: "s.jsonl")
         let samples = [
-            StatsSample(name: "shop-api-1", id: "a1", cpuCores: 0.25, memoryBytes: 100, memoryLimitBytes: 1000, location: location),
+            StatsSample(name: "shop-api-1", id: "a1", cpuCores: 0.25, memoryBytes: 100, memoryLimitBytes: 1000,
+                        location: location),
             StatsSample(name: "shop_api_2", id: "a2", cpuCores: 0.5, memoryBytes: 200, memoryLimitBytes: nil, location: location),
             StatsSample(name: "shop-api-x", id: "a3", cpuCores: 1, memoryBytes: 1, memoryLimitBytes: nil, location: location),
             StatsSample(name: "shop-db", id: "d1", cpuCores: 1, memoryBytes: 1, memoryLimitBytes: nil, location: location),

@@ -143,7 +143,7 @@ private struct Loader {
         return ComposeProject(
             name: name, services: enabled, networks: tables["networks"]!, volumes: tables["volumes"]!,
             secrets: tables["secrets"]!, configs: tables["configs"]!, extensions: extensions,
-            sourceFiles: request.files.map { display(PathUtilities.absolute($0)) }, diagnostics: diagnostics)
+            sourceFiles: request.files.map { display(PathUtilities.absolute($0)) }, diagnostics: unique(diagnostics))
     }
 
     /// Reads `.env` (or the `--env-file`s) into the variables; the process environment wins.
@@ -312,6 +312,12 @@ private struct Loader {
                 throw .undefined(at("configs[\(index)]"), kind: "config", name: config.source)
             }
         }
+    }
+
+    /// Diagnostics in first-seen order without repeats (a base service read twice warns once).
+    func unique(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
+        var seen = Set<Diagnostic>()
+        return diagnostics.filter { seen.insert($0).inserted }
     }
 
     /// Docker compose's project name rule: lower case, only `a-z0-9_-`.

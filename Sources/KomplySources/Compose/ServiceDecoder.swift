@@ -306,6 +306,15 @@ private extension ServiceDecoder {
                 mount = parsed
             }
             if mount.type == "bind", let source = mount.source { mount.source = outputPath(source) }
+            // Docker cleans container paths (`/var/www/html/` → `/var/www/html`).
+            if mount.target.hasPrefix("/") { mount.target = PathUtilities.normalize(mount.target) }
+            if case .object(var tmpfs)? = mount.options["tmpfs"],
+                let index = tmpfs.firstIndex(where: { $0.key == "size" }), case .string(let size) = tmpfs[index].value,
+                let bytes = try? Quantity.parseComposeByteSize(size)
+            {
+                tmpfs[index].value = .int(Int(bytes))
+                mount.options["tmpfs"] = .object(tmpfs)
+            }
             result.append(mount)
         }
         return result
@@ -425,7 +434,10 @@ private extension ServiceDecoder {
             switch key {
             case "cpus": spec.cpus = try value.number(keyPath)
             case "memory": spec.memoryBytes = try bytes(value, keyPath)
-            case "pids": spec.pids = try value.integer(keyPath)
+            case "pids":
+                // Docker reads 0 as "no limit".
+                let pids = try value.integer(keyPath)
+                spec.pids = pids == 0 ? nil : pids
             case "devices":
                 guard let items = value.sequence else { throw value.mismatch(keyPath, expected: "a list of devices") }
                 for (index, item) in items.enumerated() {

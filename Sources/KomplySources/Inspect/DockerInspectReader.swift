@@ -15,7 +15,9 @@ public enum DockerInspectReader {
     /// The `x-komply.origin` of services read from a snapshot.
     public static let origin = "docker-inspect"
 
-    /// True when the parsed documents look like `docker inspect` output (a JSON array of objects with "Config" and "HostConfig" or "Id").
+    /// True when the parsed documents look like `docker inspect` output.
+    ///
+    /// That is one JSON array of objects, each with "Config" and either "HostConfig" or "Id".
     public static func looksLikeInspect(_ documents: [Node]) -> Bool {
         guard documents.count == 1, let items = documents[0].sequence, !items.isEmpty else { return false }
         return items.allSatisfy { item in
@@ -23,9 +25,12 @@ public enum DockerInspectReader {
         }
     }
 
-    /// One project per compose project label (com.docker.compose.project; services by com.docker.compose.service, replicas counted from several containers of one service), one single-service project per other container (project and service named after the container name without the leading "/").
+    /// Reads a snapshot into projects, sorted by name; `file` names the snapshot in messages and `sourceFiles`.
     ///
-    /// Projects are sorted by name; `file` is the name messages and `sourceFiles` use for the snapshot.
+    /// One project per compose project label (`com.docker.compose.project`), its services named by
+    /// `com.docker.compose.service`, several containers of one service counted as `deploy.replicas`; one
+    /// single-service project per other container, project and service named after the container name
+    /// without the leading "/".
     public static func read(_ documents: [Node], file: String) throws(SourcesError) -> [ComposeProject] {
         let items = try containerNodes(documents, file: file)
         var containers: [ContainerSnapshot] = []
@@ -209,7 +214,8 @@ private struct ContainerSnapshot {
     init(_ root: InspectField, index: Int) throws(SourcesError) {
         location = root.location
         guard let config = try root.member("Config") else {
-            throw .malformed(root.location, message: "container object has no \"Config\"; expected docker inspect output of a container")
+            throw .malformed(root.location,
+                             message: "container object has no \"Config\"; expected docker inspect output of a container")
         }
         let hostConfig = try root.member("HostConfig")
         if hostConfig == nil, try root.member("RepoTags") != nil {
@@ -220,7 +226,8 @@ private struct ContainerSnapshot {
         let rawName = try root.member("Name")?.string() ?? ""
         let trimmed = rawName.hasPrefix("/") ? String(rawName.dropFirst()) : rawName
         guard let containerName = trimmed.isEmpty ? (id.isEmpty ? nil : String(id.prefix(12))) : trimmed else {
-            throw .malformed(root.location, message: "container object has neither \"Name\" nor \"Id\"; expected docker inspect output")
+            throw .malformed(root.location,
+                             message: "container object has neither \"Name\" nor \"Id\"; expected docker inspect output")
         }
         name = containerName
 
@@ -513,7 +520,8 @@ private extension ContainerSnapshot {
     }
 
     /// Copies the one-to-one members of `field` into `service.other`.
-    mutating func readSimple(_ field: InspectField, _ table: [(key: String, compose: String, shape: Shape)]) throws(SourcesError) {
+    mutating func readSimple(_ field: InspectField,
+                             _ table: [(key: String, compose: String, shape: Shape)]) throws(SourcesError) {
         for (key, compose, shape) in table {
             guard let value = try field.member(key) else { continue }
             switch shape {
@@ -563,7 +571,10 @@ private extension ContainerSnapshot {
                 }
             }
         }
-        service.ports.sort { ($0.target, $0.protocol, $0.hostIP ?? "", $0.published ?? "") < ($1.target, $1.protocol, $1.hostIP ?? "", $1.published ?? "") }
+        service.ports.sort {
+            ($0.target, $0.protocol, $0.hostIP ?? "", $0.published ?? "")
+                < ($1.target, $1.protocol, $1.hostIP ?? "", $1.published ?? "")
+        }
         var exposed: [(Int, String)] = []
         if let ports = try config.member("ExposedPorts") {
             for entry in try ports.members() {
@@ -698,7 +709,8 @@ private extension ContainerSnapshot {
             guard let dependency = parts.first, !dependency.isEmpty else { continue }
             let condition = parts.count > 1 && !parts[1].isEmpty ? String(parts[1]) : "service_started"
             let restart = parts.count > 2 && parts[2] == "true"
-            service.dependsOn[String(dependency)] = Dependency(condition: condition, required: true, restart: restart ? true : nil)
+            // Compose prints `restart` only when true; the label does not record `required`, which defaults to true.
+            service.dependsOn[String(dependency)] = Dependency(condition: condition, restart: restart ? true : nil)
         }
     }
 
@@ -776,7 +788,8 @@ private extension DockerInspectReader {
             let keys = differingKeys(replica.service, primary.service)
             guard !keys.isEmpty else { continue }
             project.diagnostics.append(Diagnostic(.warning, "container \"\(replica.name)\" of service \"\(service.name)\" "
-                + "differs from \"\(primary.name)\" in \(keys.joined(separator: ", ")); komply read the service from \"\(primary.name)\"",
+                + "differs from \"\(primary.name)\" in \(keys.joined(separator: ", ")); "
+                + "komply read the service from \"\(primary.name)\"",
                 at: replica.location))
         }
         var deploy = service.deploy ?? Deploy()

@@ -36,7 +36,8 @@ public enum DockerStatsReader {
         let data: Data
         do { data = try YAMLLoader.read(path: path, displayName: displayName) } catch { throw .core(error) }
         guard let text = String(data: data, encoding: .utf8) else {
-            throw .malformed(SourceLocation(file: displayName), message: "file is not UTF-8 text; expected docker stats JSON lines")
+            throw .malformed(SourceLocation(file: displayName),
+                             message: "file is not UTF-8 text; expected docker stats JSON lines")
         }
         return try parse(text, file: displayName)
     }
@@ -57,7 +58,10 @@ public enum DockerStatsReader {
         return samples
     }
 
-    /// Attaches samples to services: by container name/id recorded in `komply.containers`, else by compose naming `<project>-<service>-<n>` or `<project>_<service>_<n>`; several samples of one service are summed for one snapshot (replicas) — document the choice; returns diagnostics (warning) for samples that match no service.
+    /// Attaches samples to services as `komply.observed`; returns a warning for each sample that matches no service.
+    ///
+    /// A sample belongs to the service whose `komply.containers` records its container name or id, else to the
+    /// service compose would have named it after (`<project>-<service>-<n>` or `<project>_<service>_<n>`).
     ///
     /// A file may hold several snapshots (one `docker stats --no-stream` run appended after another), so the
     /// lines of one container are first averaged; the averages of a service's containers are then summed,
@@ -132,7 +136,8 @@ private extension DockerStatsReader {
         }
 
         func apply(_ location: SourceLocation) -> SourceLocation {
-            SourceLocation(file: location.file, range: location.range.map { SourceRange(start: apply($0.start), end: apply($0.end)) })
+            SourceLocation(file: location.file,
+                           range: location.range.map { SourceRange(start: apply($0.start), end: apply($0.end)) })
         }
 
         func apply(_ node: Node) -> Node {
@@ -149,7 +154,8 @@ private extension DockerStatsReader {
         func apply(_ error: CoreError) -> CoreError {
             switch error {
             case .syntax(let l, let problem): return .syntax(apply(l), problem: problem)
-            case .duplicateKey(let l, let key, let firstLine): return .duplicateKey(apply(l), key: key, firstLine: firstLine + lines)
+            case .duplicateKey(let l, let key, let firstLine):
+                return .duplicateKey(apply(l), key: key, firstLine: firstLine + lines)
             case .unknownAlias(let l, let name): return .unknownAlias(apply(l), name: name)
             case .aliasExpansionLimit(let l, let limit): return .aliasExpansionLimit(apply(l), limit: limit)
             case .nestingTooDeep(let l, let limit): return .nestingTooDeep(apply(l), limit: limit)
@@ -167,19 +173,22 @@ private extension DockerStatsReader {
         do { documents = try YAMLLoader.parse(line, file: file) } catch {
             if case .syntax(let location, let problem) = error {
                 // The parser saw the line alone, so its "at line 1" means this line.
-                let context = problem.replacingOccurrences(of: " at line 1, column ", with: " at line \(shift.lines + 1), column ")
+                let context = problem.replacingOccurrences(of: " at line 1, column ",
+                                                           with: " at line \(shift.lines + 1), column ")
                 throw .malformed(shift.apply(location), message: "expected \(lineFormat): \(context)")
             }
             throw .core(shift.apply(error))
         }
         let lineLocation = SourceLocation(file: file, range: SourceRange(
-            start: shift.apply(SourcePosition(line: 1, column: 1)), end: shift.apply(SourcePosition(line: 1, column: 1 + shift.length))))
+            start: shift.apply(SourcePosition(line: 1, column: 1)),
+            end: shift.apply(SourcePosition(line: 1, column: 1 + shift.length))))
         guard documents.count == 1 else {
             throw .malformed(documents.first.map { shift.apply($0.location) } ?? lineLocation, message: "expected \(lineFormat)")
         }
         let root = InspectField(node: shift.apply(documents[0]), path: "")
         guard root.node.mapping != nil else {
-            throw .invalid(root.location, key: "docker stats line", expected: "a JSON object", found: InspectField.describe(root.node))
+            throw .invalid(root.location, key: "docker stats line", expected: "a JSON object",
+                           found: InspectField.describe(root.node))
         }
         func required(_ key: String) throws(SourcesError) -> InspectField {
             guard let field = try root.member(key) else {
@@ -193,7 +202,8 @@ private extension DockerStatsReader {
         let container = try root.member("Container")?.nonEmptyString()
         let id = try root.member("ID")?.nonEmptyString()
         guard let displayName = name ?? container ?? id else {
-            throw .malformed(root.location, message: "docker stats line has no \"Name\", \"Container\" or \"ID\"; expected \(lineFormat)")
+            throw .malformed(root.location,
+                             message: "docker stats line has no \"Name\", \"Container\" or \"ID\"; expected \(lineFormat)")
         }
         let cpuText = try cpuField.string()
         guard let cores = percentAsCores(cpuText) else {
@@ -206,7 +216,8 @@ private extension DockerStatsReader {
         let limit = sides.count == 2 ? bytes(String(sides[1])) : nil
         guard let used, sides.count <= 2, sides.count == 1 || limit != nil else {
             throw .invalid(memoryField.location, key: "MemUsage",
-                           expected: "\"USED / LIMIT\" in docker's units (B, KiB, MiB, GiB, TiB, kB, MB, GB, TB), such as \"189MiB / 768MiB\"",
+                           expected: "\"USED / LIMIT\" in docker's units (B, KiB, MiB, GiB, TiB, kB, MB, GB, TB), "
+                               + "such as \"189MiB / 768MiB\"",
                            found: InspectField.describe(memoryField.node))
         }
         return StatsSample(name: displayName, id: id ?? container ?? "", cpuCores: cores, memoryBytes: used,
