@@ -92,7 +92,8 @@ final class SchemaValidatorTests: XCTestCase {
             "the document must not contain duplicates, found 1 at items 1 and 3",
             #"the document must not contain duplicates, found "a" at items 0 and 4"#,
         ])
-        XCTAssertEqual(violations.map(\.location.range?.start.column), [11, 16])
+        XCTAssertEqual(violations.map(\.location.range?.start.column), [11, 16], "a duplicate points at the later item")
+        XCTAssertEqual(violations.map(\.path), ["3", "4"])
         XCTAssertEqual(try Self.messages(schema, "[{a: 1, b: 2}, {b: 2, a: 1}]").count, 1, "key order does not matter")
     }
 
@@ -210,6 +211,18 @@ final class SchemaValidatorTests: XCTestCase {
         var deep = "{v: 0}"
         for i in 1...100 { deep = "{v: \(i), kids: [\(deep)]}" }
         XCTAssertEqual(try Self.messages(schema, deep), [])
+        // The loader's deepest document, validated on a thread with a small stack.
+        var deepest = "{v: 0}"
+        for i in 1...127 { deepest = "{v: \(i), kids: [\(deepest)]}" }
+        let document = try XCTUnwrap(YAMLLoader.parse(deepest, file: "deep.yaml").first)
+        let done = expectation(description: "validated")
+        let thread = Thread {
+            XCTAssertEqual(schema.validate(document), [])
+            done.fulfill()
+        }
+        thread.stackSize = 8 << 20
+        thread.start()
+        wait(for: [done], timeout: 30)
     }
 
     func testRefsResolveEscapedPointersAndTheDocumentID() throws {

@@ -1,7 +1,8 @@
 import Foundation
 import KomplyCore
-@testable import KomplySources
 import XCTest
+
+@testable import KomplySources
 
 /// `fixtures/inspect/`, where the inspect and stats fixtures and their golden outputs live.
 let inspectFixtures = URL(fileURLWithPath: #filePath)
@@ -31,9 +32,11 @@ final class DockerInspectReaderTests: XCTestCase {
         let shop = projects[0]
         XCTAssertEqual(shop.services.map(\.name), ["api", "cache", "db", "web"])
         XCTAssertEqual(shop.sourceFiles, ["shop-stack.inspect.json"])
-        XCTAssertEqual(shop.services.map(\.image), [
-            "registry.example.com/shop/api:1.8.2", "redis:7.4-alpine", "postgres:16.4-bookworm", "nginx:1.27-alpine",
-        ])
+        XCTAssertEqual(
+            shop.services.map(\.image),
+            [
+                "registry.example.com/shop/api:1.8.2", "redis:7.4-alpine", "postgres:16.4-bookworm", "nginx:1.27-alpine",
+            ])
         XCTAssertEqual(shop.networks, ["default": .members([("name", .string("shop_default"))])])
         XCTAssertEqual(shop.volumes.keys.sorted(), ["cache-data", "db-data"])
         XCTAssertEqual(shop.volumes["db-data"], .members([("name", .string("shop_db-data"))]))
@@ -52,9 +55,11 @@ final class DockerInspectReaderTests: XCTestCase {
         XCTAssertEqual(api.workingDir, "/usr/src/app")
         XCTAssertEqual(api.restart, "unless-stopped")
         XCTAssertEqual(api.labels, ["org.opencontainers.image.source": "https://git.example.com/shop/api"])
-        XCTAssertEqual(api.healthcheck, Healthcheck(
-            test: ["CMD", "wget", "-qO-", "http://127.0.0.1:3000/healthz"], interval: .init(nanoseconds: 15_000_000_000),
-            timeout: .init(nanoseconds: 3_000_000_000), startPeriod: .init(nanoseconds: 10_000_000_000), retries: 3))
+        XCTAssertEqual(
+            api.healthcheck,
+            Healthcheck(
+                test: ["CMD", "wget", "-qO-", "http://127.0.0.1:3000/healthz"], interval: .init(nanoseconds: 15_000_000_000),
+                timeout: .init(nanoseconds: 3_000_000_000), startPeriod: .init(nanoseconds: 10_000_000_000), retries: 3))
         XCTAssertEqual(api.deploy?.limits, ResourceSpec(cpus: 1, memoryBytes: 805_306_368))
         XCTAssertNil(api.deploy?.reservations)
         XCTAssertNil(api.deploy?.replicas)
@@ -71,11 +76,14 @@ final class DockerInspectReaderTests: XCTestCase {
         XCTAssertEqual(db.healthcheck?.startPeriod?.description, "30s")
         XCTAssertEqual(db.healthcheck?.retries, 5)
         XCTAssertEqual(db.expose, ["5432"])
-        XCTAssertEqual(db.volumes, [
-            VolumeMount(type: "bind", source: "/home/dev/shop/db/password.txt", target: "/run/secrets/db-password",
-                        readOnly: true, options: ["bind": .object([])]),
-            VolumeMount(type: "volume", source: "db-data", target: "/var/lib/postgresql/data", options: ["volume": .object([])]),
-        ])
+        XCTAssertEqual(
+            db.volumes,
+            [
+                VolumeMount(
+                    type: "bind", source: "/home/dev/shop/db/password.txt", target: "/run/secrets/db-password",
+                    readOnly: true, options: ["bind": .object([])]),
+                VolumeMount(type: "volume", source: "db-data", target: "/var/lib/postgresql/data", options: ["volume": .object([])]),
+            ])
         XCTAssertEqual(db.secrets, [FileReference(source: "db-password")])
         XCTAssertNil(db.deploy, "db has no limits")
         XCTAssertEqual(db.dependsOn, [:])
@@ -86,8 +94,9 @@ final class DockerInspectReaderTests: XCTestCase {
         XCTAssertEqual(web.ports, [PortMapping(target: 80, published: "8080")])
         XCTAssertEqual(web.volumes.map(\.readOnly), [true])
         XCTAssertEqual(web.dependsOn, ["api": Dependency()])
-        XCTAssertEqual(try XCTUnwrap(shop[service: "cache"]).command,
-                       ["redis-server", "--appendonly", "yes", "--maxmemory", "256mb"])
+        XCTAssertEqual(
+            try XCTUnwrap(shop[service: "cache"]).command,
+            ["redis-server", "--appendonly", "yes", "--maxmemory", "256mb"])
 
         // The secret bind mount is reported as a note; nothing else in the shop stack goes unmapped.
         XCTAssertEqual(shop.diagnostics.map(\.severity), [.note])
@@ -99,8 +108,11 @@ final class DockerInspectReaderTests: XCTestCase {
         let samples = try DockerStatsReader.read(path: path("shop-stack.stats.jsonl"), displayName: "shop-stack.stats.jsonl")
         XCTAssertEqual(DockerStatsReader.attach(samples, to: &projects, source: "shop-stack.stats.jsonl"), [])
         let api = try XCTUnwrap(projects[0][service: "api"]?.komply.observed)
-        XCTAssertEqual(api, ObservedUsage(cpuCores: 0.1792, memoryBytes: 189 << 20, memoryLimitBytes: 768 << 20, samples: 1,
-                                          source: "shop-stack.stats.jsonl"))
+        XCTAssertEqual(
+            api,
+            ObservedUsage(
+                cpuCores: 0.1792, memoryBytes: 189 << 20, memoryLimitBytes: 768 << 20, samples: 1,
+                source: "shop-stack.stats.jsonl"))
         let db = try XCTUnwrap(projects[0][service: "db"]?.komply.observed)
         XCTAssertEqual(db.cpuCores, 0.0341)
         XCTAssertEqual(db.memoryBytes, 247_568_794)  // 236.1 MiB
@@ -156,13 +168,17 @@ final class DockerInspectReaderTests: XCTestCase {
         XCTAssertNil(worker.entrypoint)
         XCTAssertEqual(worker.ports, [PortMapping(target: 9100, published: "9100", hostIP: "127.0.0.1")])
         XCTAssertEqual(worker.expose, ["5353/udp"])
-        XCTAssertEqual(worker.healthcheck, Healthcheck(
-            test: ["CMD", "python", "-m", "worker.health"], interval: .init(nanoseconds: 30_000_000_000),
-            timeout: .init(nanoseconds: 1_500_000_000), startInterval: .init(nanoseconds: 500_000_000)))
+        XCTAssertEqual(
+            worker.healthcheck,
+            Healthcheck(
+                test: ["CMD", "python", "-m", "worker.health"], interval: .init(nanoseconds: 30_000_000_000),
+                timeout: .init(nanoseconds: 1_500_000_000), startInterval: .init(nanoseconds: 500_000_000)))
         XCTAssertEqual(worker.healthcheck?.timeout?.description, "1.5s")
         XCTAssertEqual(worker.deploy?.limits, ResourceSpec(cpus: 2, memoryBytes: 1 << 30, pids: 256))
-        XCTAssertEqual(worker.deploy?.reservations, ResourceSpec(
-            memoryBytes: 256 << 20, devices: [DeviceRequest(capabilities: ["gpu"], driver: "nvidia", count: -1)]))
+        XCTAssertEqual(
+            worker.deploy?.reservations,
+            ResourceSpec(
+                memoryBytes: 256 << 20, devices: [DeviceRequest(capabilities: ["gpu"], driver: "nvidia", count: -1)]))
         XCTAssertEqual(worker.restart, "always")
         XCTAssertEqual(worker.capAdd, ["NET_BIND_SERVICE"])
         XCTAssertEqual(worker.capDrop, ["ALL"])
@@ -170,35 +186,46 @@ final class DockerInspectReaderTests: XCTestCase {
         XCTAssertNil(worker.privileged)
         XCTAssertEqual(worker.tmpfs, ["/run", "/tmp:rw,size=64m"])
         XCTAssertEqual(worker.volumes.map(\.target), ["/etc/certs", "/var/spool/worker"], "the /tmp tmpfs mount is in tmpfs")
-        XCTAssertEqual(worker.volumes[0].options,
-                       ["bind": .members([("selinux", .string("Z")), ("propagation", .string("rslave"))])])
+        XCTAssertEqual(
+            worker.volumes[0].options,
+            ["bind": .members([("selinux", .string("Z")), ("propagation", .string("rslave"))])])
         XCTAssertEqual(worker.volumes[1].source, "spool")
-        XCTAssertEqual(worker.ulimits,
-                       ["nofile": Ulimit(soft: 1024, hard: 4096), "nproc": Ulimit(soft: 512, hard: 512, single: true)])
+        XCTAssertEqual(
+            worker.ulimits,
+            ["nofile": Ulimit(soft: 1024, hard: 4096), "nproc": Ulimit(soft: 512, hard: 512, single: true)])
         XCTAssertEqual(worker.stopSignal, "SIGINT")
         XCTAssertEqual(worker.stopGracePeriod?.description, "30s")
         XCTAssertEqual(worker.networks["backend"], .some(.members([("aliases", .array([.string("jobs")]))])))
         XCTAssertEqual(worker.networks["shared-mesh"], .some(.members([("ipv4_address", .string("10.10.0.21"))])))
         XCTAssertEqual(worker.labels, ["team": "data"])
-        XCTAssertEqual(worker.other["extra_hosts"],
-                       .array([.string("broker.internal=10.0.0.5"), .string("host.docker.internal=host-gateway")]))
+        XCTAssertEqual(
+            worker.other["extra_hosts"],
+            .array([.string("broker.internal=10.0.0.5"), .string("host.docker.internal=host-gateway")]))
         XCTAssertEqual(worker.other["security_opt"], .array([.string("no-new-privileges:true"), .string("seccomp=unconfined")]))
         XCTAssertEqual(worker.other["sysctls"], .members([("net.core.somaxconn", .string("1024"))]))
-        XCTAssertEqual(worker.other["devices"], .array([.members([
-            ("source", .string("/dev/fuse")), ("target", .string("/dev/fuse")), ("permissions", .string("rwm")),
-        ])]))
-        XCTAssertEqual(worker.other["logging"],
-                       .members([("driver", .string("json-file")), ("options", .members([("max-size", .string("10m"))]))]))
+        XCTAssertEqual(
+            worker.other["devices"],
+            .array([
+                .members([
+                    ("source", .string("/dev/fuse")), ("target", .string("/dev/fuse")), ("permissions", .string("rwm")),
+                ])
+            ]))
+        XCTAssertEqual(
+            worker.other["logging"],
+            .members([("driver", .string("json-file")), ("options", .members([("max-size", .string("10m"))]))]))
         XCTAssertEqual(worker.other["init"], .bool(true))
         XCTAssertEqual(worker.other["tty"], .bool(true))
-        XCTAssertEqual(worker.other.keys.sorted(),
-                       ["devices", "extra_hosts", "init", "logging", "security_opt", "sysctls", "tty"])
+        XCTAssertEqual(
+            worker.other.keys.sorted(),
+            ["devices", "extra_hosts", "init", "logging", "security_opt", "sysctls", "tty"])
         XCTAssertEqual(worker.dependsOn, [:], "broker is not in the snapshot")
         XCTAssertEqual(queue.volumes, ["spool": .members([("name", .string("queue_spool"))])])
-        XCTAssertEqual(queue.networks, [
-            "backend": .members([("name", .string("queue_backend"))]),
-            "shared-mesh": .members([("name", .string("shared-mesh")), ("external", .bool(true))]),
-        ])
+        XCTAssertEqual(
+            queue.networks,
+            [
+                "backend": .members([("name", .string("queue_backend"))]),
+                "shared-mesh": .members([("name", .string("shared-mesh")), ("external", .bool(true))]),
+            ])
 
         let sidecar = try XCTUnwrap(queue[service: "sidecar"])
         XCTAssertEqual(sidecar.networkMode, "service:worker")
@@ -211,16 +238,23 @@ final class DockerInspectReaderTests: XCTestCase {
 
         let warnings = queue.diagnostics.filter { $0.severity == .warning }.map(\.message)
         XCTAssertEqual(warnings.filter { $0.contains("HostConfig.BlkioWeight") }.count, 2, "\(warnings)")
-        XCTAssertTrue(warnings.contains { $0.contains("HostConfig.PublishAllPorts of container \"queue-sidecar-1\"") },
-                      "\(warnings)")
-        XCTAssertTrue(warnings.contains { $0.hasPrefix("container \"queue-worker-2\" of service \"worker\" differs from "
-            + "\"queue-worker-1\" in image, networks, ports; komply read") }, "\(warnings)")
+        XCTAssertTrue(
+            warnings.contains { $0.contains("HostConfig.PublishAllPorts of container \"queue-sidecar-1\"") },
+            "\(warnings)")
+        XCTAssertTrue(
+            warnings.contains {
+                $0.hasPrefix(
+                    "container \"queue-worker-2\" of service \"worker\" differs from "
+                        + "\"queue-worker-1\" in image, networks, ports; komply read")
+            }, "\(warnings)")
         XCTAssertTrue(warnings.contains { $0.contains("depends on \"ghost\"") }, "\(warnings)")
         XCTAssertTrue(warnings.contains { $0.contains("depends on \"broker\"") }, "\(warnings)")
         XCTAssertEqual(warnings.count, 6, "\(warnings)")
         let blkio = try XCTUnwrap(queue.diagnostics.first { $0.message.contains("BlkioWeight") })
-        XCTAssertEqual(blkio.description, "extras.inspect.json:66:28: warning: HostConfig.BlkioWeight of container "
-            + "\"queue-worker-1\" is set to 500, which komply does not map; it is ignored")
+        XCTAssertEqual(
+            blkio.description,
+            "extras.inspect.json:66:28: warning: HostConfig.BlkioWeight of container "
+                + "\"queue-worker-1\" is set to 500, which komply does not map; it is ignored")
 
         let metrics = projects[0]
         XCTAssertEqual(metrics.services.map(\.name), ["metrics"])
@@ -235,13 +269,15 @@ final class DockerInspectReaderTests: XCTestCase {
         XCTAssertEqual(exporter.deploy?.limits, ResourceSpec(cpus: 0.5))
         XCTAssertEqual(exporter.volumes.map(\.target), ["/data", "/history", "/host"])
         XCTAssertEqual(exporter.volumes.map(\.source), [nil, "metrics-history", "/"])
-        XCTAssertEqual(metrics.volumes,
-                       ["metrics-history": .members([("name", .string("metrics-history")), ("external", .bool(true))])])
+        XCTAssertEqual(
+            metrics.volumes,
+            ["metrics-history": .members([("name", .string("metrics-history")), ("external", .bool(true))])])
         XCTAssertEqual(exporter.other["pid"], .string("host"))
         XCTAssertEqual(exporter.other["memswap_limit"], .string("-1"))
         XCTAssertEqual(exporter.other["shm_size"], .string("134217728"))
-        XCTAssertEqual(exporter.other["logging"],
-                       .members([("driver", .string("syslog")), ("options", .members([("tag", .string("metrics"))]))]))
+        XCTAssertEqual(
+            exporter.other["logging"],
+            .members([("driver", .string("syslog")), ("options", .members([("tag", .string("metrics"))]))]))
         XCTAssertEqual(exporter.komply.runtime, RuntimeState(status: "exited", restartCount: 0, oomKilled: false, exitCode: 2))
         XCTAssertEqual(metrics.diagnostics, [])
     }
@@ -272,31 +308,38 @@ final class DockerInspectReaderTests: XCTestCase {
         XCTAssertEqual(key, "Config.Env")
         XCTAssertEqual(expected, "an array of strings")
         XCTAssertEqual(found, "the string \"x\"")
-        XCTAssertEqual(error.errorDescription,
-                       "bad/env-not-list.inspect.json:7:20: Config.Env must be an array of strings, found the string \"x\"")
+        XCTAssertEqual(
+            error.errorDescription,
+            "bad/env-not-list.inspect.json:7:20: Config.Env must be an array of strings, found the string \"x\"")
 
         let memory = try readError("bad/memory-string.inspect.json")
-        XCTAssertEqual(memory.errorDescription,
-                       "bad/memory-string.inspect.json:9:23: HostConfig.Memory must be an integer, found the string \"512m\"")
+        XCTAssertEqual(
+            memory.errorDescription,
+            "bad/memory-string.inspect.json:9:23: HostConfig.Memory must be an integer, found the string \"512m\"")
     }
 
     func testArrayOfNonObjectsIsInvalid() throws {
         let error = try readError("bad/not-objects.inspect.json")
-        XCTAssertEqual(error.errorDescription,
-                       "bad/not-objects.inspect.json:2:5: [0] must be a container object, found the number 1")
+        XCTAssertEqual(
+            error.errorDescription,
+            "bad/not-objects.inspect.json:2:5: [0] must be a container object, found the number 1")
     }
 
     func testObjectInsteadOfArrayIsInvalid() throws {
         let error = try readError("bad/not-array.inspect.json")
-        XCTAssertEqual(error.errorDescription, "bad/not-array.inspect.json:1:1: document must be a JSON array of container "
-            + "objects, as docker inspect prints, found an object")
+        XCTAssertEqual(
+            error.errorDescription,
+            "bad/not-array.inspect.json:1:1: document must be a JSON array of container "
+                + "objects, as docker inspect prints, found an object")
     }
 
     func testBadPortKeyIsInvalid() throws {
         let error = try readError("bad/port-key.inspect.json")
         XCTAssertEqual(error.location?.description, "bad/port-key.inspect.json:10:17")
-        XCTAssertEqual(error.errorDescription, "bad/port-key.inspect.json:10:17: HostConfig.PortBindings must be keys of the "
-            + "form \"PORT/PROTOCOL\" (e.g. \"8080/tcp\"), found the key \"http/tcp\"")
+        XCTAssertEqual(
+            error.errorDescription,
+            "bad/port-key.inspect.json:10:17: HostConfig.PortBindings must be keys of the "
+                + "form \"PORT/PROTOCOL\" (e.g. \"8080/tcp\"), found the key \"http/tcp\"")
     }
 
     func testOtherShapesAreRefused() throws {
@@ -306,23 +349,32 @@ final class DockerInspectReaderTests: XCTestCase {
                 return nil
             } catch let error as SourcesError { return error } catch { return .core(error as! CoreError) }
         }
-        XCTAssertEqual(error("")?.errorDescription, "inline.json: document must be a JSON array of container objects, "
-            + "as docker inspect prints, found an empty file")
-        XCTAssertEqual(error(#"[{"Id": "sha256:abc", "RepoTags": ["nginx:1"], "Config": {}}]"#)?.errorDescription,
-                       "inline.json:1:2: [0] must be a container object (docker inspect of a container), "
-                       + "found an image object (docker image inspect)")
-        XCTAssertEqual(error(#"[{"Id": "abc"}]"#)?.errorDescription,
-                       "inline.json:1:2: container object has no \"Config\"; expected docker inspect output of a container")
-        XCTAssertEqual(error(#"[{"Config": {}, "HostConfig": {}}]"#)?.errorDescription,
-                       "inline.json:1:2: container object has neither \"Name\" nor \"Id\"; expected docker inspect output")
-        XCTAssertEqual(error(#"[{"Id": "abc", "Config": {"Labels": ["a=b"]}}]"#)?.errorDescription,
-                       "inline.json:1:37: Config.Labels must be an object of strings, found an array")
-        XCTAssertEqual(error(#"[{"Id": "abc", "Config": {"Labels": {"com.docker.compose.project": 1}}}]"#)?.errorDescription,
-                       "inline.json:1:68: Config.Labels[\"com.docker.compose.project\"] must be a string, found the number 1")
-        XCTAssertEqual(error(#"[{"Id": "abc", "Config": {}, "HostConfig": {"Privileged": "yes"}}]"#)?.errorDescription,
-                       "inline.json:1:59: HostConfig.Privileged must be a boolean, found the string \"yes\"")
-        XCTAssertEqual(error(#"[{"Id": "abc", "Config": {}, "Mounts": [{"Type": "bind"}]}]"#)?.errorDescription,
-                       "inline.json:1:41: Mounts[0] must be a mount with a \"Destination\", found an object")
+        XCTAssertEqual(
+            error("")?.errorDescription,
+            "inline.json: document must be a JSON array of container objects, "
+                + "as docker inspect prints, found an empty file")
+        XCTAssertEqual(
+            error(#"[{"Id": "sha256:abc", "RepoTags": ["nginx:1"], "Config": {}}]"#)?.errorDescription,
+            "inline.json:1:2: [0] must be a container object (docker inspect of a container), "
+                + "found an image object (docker image inspect)")
+        XCTAssertEqual(
+            error(#"[{"Id": "abc"}]"#)?.errorDescription,
+            "inline.json:1:2: container object has no \"Config\"; expected docker inspect output of a container")
+        XCTAssertEqual(
+            error(#"[{"Config": {}, "HostConfig": {}}]"#)?.errorDescription,
+            "inline.json:1:2: container object has neither \"Name\" nor \"Id\"; expected docker inspect output")
+        XCTAssertEqual(
+            error(#"[{"Id": "abc", "Config": {"Labels": ["a=b"]}}]"#)?.errorDescription,
+            "inline.json:1:37: Config.Labels must be an object of strings, found an array")
+        XCTAssertEqual(
+            error(#"[{"Id": "abc", "Config": {"Labels": {"com.docker.compose.project": 1}}}]"#)?.errorDescription,
+            "inline.json:1:68: Config.Labels[\"com.docker.compose.project\"] must be a string, found the number 1")
+        XCTAssertEqual(
+            error(#"[{"Id": "abc", "Config": {}, "HostConfig": {"Privileged": "yes"}}]"#)?.errorDescription,
+            "inline.json:1:59: HostConfig.Privileged must be a boolean, found the string \"yes\"")
+        XCTAssertEqual(
+            error(#"[{"Id": "abc", "Config": {}, "Mounts": [{"Type": "bind"}]}]"#)?.errorDescription,
+            "inline.json:1:41: Mounts[0] must be a mount with a \"Destination\", found an object")
     }
 
     func testMinimalContainerIsNamedAfterItsId() throws {
@@ -331,14 +383,16 @@ final class DockerInspectReaderTests: XCTestCase {
             file: "min.json")
         XCTAssertEqual(projects.map(\.name), ["0123456789ab"])
         XCTAssertEqual(projects[0].services[0].image, "busybox")
-        XCTAssertEqual(projects[0].services[0].komply.runtime,
-                       RuntimeState(status: nil, restartCount: 0, oomKilled: false, exitCode: nil))
+        XCTAssertEqual(
+            projects[0].services[0].komply.runtime,
+            RuntimeState(status: nil, restartCount: 0, oomKilled: false, exitCode: nil))
         XCTAssertNil(projects[0].services[0].hostname)
 
-        let named = try DockerInspectReader.read(try YAMLLoader.parse(
-            #"[{"Id": "0123456789abcdef", "Name": "/db", "Config": {"Hostname": "db.internal"}, "# +
-                #""HostConfig": {"NetworkMode": "bridge"}}]"#,
-            file: "named.json"), file: "named.json")
+        let named = try DockerInspectReader.read(
+            try YAMLLoader.parse(
+                #"[{"Id": "0123456789abcdef", "Name": "/db", "Config": {"Hostname": "db.internal"}, "#
+                    + #""HostConfig": {"NetworkMode": "bridge"}}]"#,
+                file: "named.json"), file: "named.json")
         XCTAssertEqual(named[0].services[0].hostname, "db.internal")
     }
 
@@ -379,7 +433,8 @@ final class DockerInspectReaderTests: XCTestCase {
         guard let expected = try? String(contentsOf: url, encoding: .utf8) else {
             return XCTFail("missing golden file \(name); run with KOMPLY_UPDATE_GOLDEN=1 and review it", file: file, line: line)
         }
-        XCTAssertEqual(actual, expected, "\(name) differs; rerun with KOMPLY_UPDATE_GOLDEN=1 and review the diff",
-                       file: file, line: line)
+        XCTAssertEqual(
+            actual, expected, "\(name) differs; rerun with KOMPLY_UPDATE_GOLDEN=1 and review the diff",
+            file: file, line: line)
     }
 }

@@ -214,6 +214,7 @@ struct SchemaRun {
             return failed
         }
         var valid = true
+        if depth < 8 { withUnsafePointer(to: &valid) { print("PROBE", depth, UInt(bitPattern: $0)) } }
 
         if let names = s.typeNames, !s.types.contains(value.type) {
             valid = false
@@ -292,7 +293,7 @@ struct SchemaRun {
                     }
                     valid = false
                     guard collect else { return failed }
-                    report(item, path, SchemaMessage.duplicate(itemValue, first: first, second: i), depth: path.depth + 1)
+                    report(item, path, SchemaMessage.duplicate(itemValue, first: first, second: i), at: .index(path, i))
                 }
             }
         case .object(let pairs):
@@ -460,9 +461,12 @@ private extension SchemaRun {
         }
     }
 
-    mutating func report(_ node: Node, _ path: SchemaPath, _ predicate: String, depth: Int? = nil) {
-        let violation = SchemaViolation(location: node.location, path: path.rendered, message: path.subject + " " + predicate)
-        findings.append(Finding(violation: violation, depth: depth ?? path.depth, predicate: predicate))
+    /// Records "<subject> <predicate>" about the value at `path`; `offender` is a more precise path
+    /// to the node at fault when the sentence is about its container (a duplicate list item).
+    mutating func report(_ node: Node, _ path: SchemaPath, _ predicate: String, at offender: SchemaPath? = nil) {
+        let target = offender ?? path
+        let violation = SchemaViolation(location: node.location, path: target.rendered, message: path.subject + " " + predicate)
+        findings.append(Finding(violation: violation, depth: target.depth, predicate: predicate))
     }
 
     /// Checks a key no `properties`/`patternProperties` entry took, against `additionalProperties`

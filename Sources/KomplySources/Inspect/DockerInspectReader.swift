@@ -214,20 +214,23 @@ private struct ContainerSnapshot {
     init(_ root: InspectField, index: Int) throws(SourcesError) {
         location = root.location
         guard let config = try root.member("Config") else {
-            throw .malformed(root.location,
-                             message: "container object has no \"Config\"; expected docker inspect output of a container")
+            throw .malformed(
+                root.location,
+                message: "container object has no \"Config\"; expected docker inspect output of a container")
         }
         let hostConfig = try root.member("HostConfig")
         if hostConfig == nil, try root.member("RepoTags") != nil {
-            throw .invalid(root.location, key: "[\(index)]", expected: "a container object (docker inspect of a container)",
-                           found: "an image object (docker image inspect)")
+            throw .invalid(
+                root.location, key: "[\(index)]", expected: "a container object (docker inspect of a container)",
+                found: "an image object (docker image inspect)")
         }
         id = try root.member("Id")?.string() ?? ""
         let rawName = try root.member("Name")?.string() ?? ""
         let trimmed = rawName.hasPrefix("/") ? String(rawName.dropFirst()) : rawName
         guard let containerName = trimmed.isEmpty ? (id.isEmpty ? nil : String(id.prefix(12))) : trimmed else {
-            throw .malformed(root.location,
-                             message: "container object has neither \"Name\" nor \"Id\"; expected docker inspect output")
+            throw .malformed(
+                root.location,
+                message: "container object has neither \"Name\" nor \"Id\"; expected docker inspect output")
         }
         name = containerName
 
@@ -240,8 +243,11 @@ private struct ContainerSnapshot {
             if let label = labels[ComposeLabel.service], !label.isEmpty {
                 serviceName = label
             } else {
-                diagnostics.append(Diagnostic(.warning, "container \"\(name)\" has a compose project label but no "
-                    + "\(ComposeLabel.service) label; its service is named after the container", at: root.location))
+                diagnostics.append(
+                    Diagnostic(
+                        .warning,
+                        "container \"\(name)\" has a compose project label but no "
+                            + "\(ComposeLabel.service) label; its service is named after the container", at: root.location))
             }
         }
         service = ComposeService(name: serviceName)
@@ -249,13 +255,13 @@ private struct ContainerSnapshot {
         service.komply = KomplyServiceInfo(source: root.location, origin: DockerInspectReader.origin, containers: [name])
 
         try readConfig(config)
-        if let hostConfig { try readHostConfig(hostConfig, config: config) }
+        if let hostConfig { try readHostConfig(hostConfig) }
         if let mode = service.networkMode, mode == "host" || mode.hasPrefix("container:") {
             // The container then shares the host's or the other container's name; it did not choose one.
             service.hostname = nil
         }
         try readPorts(hostConfig: hostConfig, config: config)
-        try readMounts(root.member("Mounts"), hostConfig: hostConfig)
+        try readMounts(root.member("Mounts"))
         try readNetworks(root.member("NetworkSettings"))
         if let labelsField, let dependencies = try labelsField.member(ComposeLabel.dependsOn) {
             try readDependsOn(dependencies)
@@ -387,7 +393,7 @@ private extension ContainerSnapshot {
 
     // MARK: HostConfig
 
-    mutating func readHostConfig(_ host: InspectField, config: InspectField) throws(SourcesError) {
+    mutating func readHostConfig(_ host: InspectField) throws(SourcesError) {
         if let policy = try host.member("RestartPolicy") {
             let name = try policy.member("Name")?.string() ?? ""
             let retries = try policy.member("MaximumRetryCount")?.integer() ?? 0
@@ -402,7 +408,8 @@ private extension ContainerSnapshot {
         if try host.member("Privileged")?.bool() == true { service.privileged = true }
         if try host.member("ReadonlyRootfs")?.bool() == true { service.readOnly = true }
         if let mode = try host.member("NetworkMode")?.string(),
-           mode == "host" || mode == "none" || mode.hasPrefix("container:") {
+            mode == "host" || mode == "none" || mode.hasPrefix("container:")
+        {
             service.networkMode = mode
         }
         for (path, options) in try host.member("Tmpfs")?.stringMap() ?? [:] {
@@ -494,8 +501,11 @@ private extension ContainerSnapshot {
             }
             if alternatives.count > 1 {
                 // Compose writes one capability set; the engine's alternatives have no compose form.
-                diagnostics.append(Diagnostic(.warning, "device request of container \"\(name)\" lists "
-                    + "\(alternatives.count) alternative capability sets; komply merged them into one", at: sets.location))
+                diagnostics.append(
+                    Diagnostic(
+                        .warning,
+                        "device request of container \"\(name)\" lists "
+                            + "\(alternatives.count) alternative capability sets; komply merged them into one", at: sets.location))
             }
         }
         let ids = try item.member("DeviceIDs")?.strings() ?? []
@@ -510,18 +520,21 @@ private extension ContainerSnapshot {
         guard let devices = try host.member("Devices") else { return }
         var mapped: [ValueTree] = []
         for item in try devices.items() {
-            mapped.append(.members([
-                ("source", try item.member("PathOnHost")?.nonEmptyString().map(ValueTree.string)),
-                ("target", try item.member("PathInContainer")?.nonEmptyString().map(ValueTree.string)),
-                ("permissions", try item.member("CgroupPermissions")?.nonEmptyString().map(ValueTree.string)),
-            ]))
+            mapped.append(
+                .members([
+                    ("source", try item.member("PathOnHost")?.nonEmptyString().map(ValueTree.string)),
+                    ("target", try item.member("PathInContainer")?.nonEmptyString().map(ValueTree.string)),
+                    ("permissions", try item.member("CgroupPermissions")?.nonEmptyString().map(ValueTree.string)),
+                ]))
         }
         if !mapped.isEmpty { service.other["devices"] = .array(mapped) }
     }
 
     /// Copies the one-to-one members of `field` into `service.other`.
-    mutating func readSimple(_ field: InspectField,
-                             _ table: [(key: String, compose: String, shape: Shape)]) throws(SourcesError) {
+    mutating func readSimple(
+        _ field: InspectField,
+        _ table: [(key: String, compose: String, shape: Shape)]
+    ) throws(SourcesError) {
         for (key, compose, shape) in table {
             guard let value = try field.member(key) else { continue }
             switch shape {
@@ -549,8 +562,11 @@ private extension ContainerSnapshot {
     /// Warns about members of `field` that are set but that komply neither maps nor knows to be irrelevant.
     mutating func warnUnmapped(_ field: InspectField, known: Set<String>) throws(SourcesError) {
         for entry in try field.members() where !known.contains(entry.key) && entry.value.isMeaningful {
-            diagnostics.append(Diagnostic(.warning, "\(entry.value.path) of container \"\(name)\" is set to "
-                + "\(entry.value.excerpt), which komply does not map; it is ignored", at: entry.value.location))
+            diagnostics.append(
+                Diagnostic(
+                    .warning,
+                    "\(entry.value.path) of container \"\(name)\" is set to "
+                        + "\(entry.value.excerpt), which komply does not map; it is ignored", at: entry.value.location))
         }
     }
 
@@ -565,9 +581,10 @@ private extension ContainerSnapshot {
                 let hostPorts = try entry.value.items()
                 if !hostPorts.isEmpty { published.insert("\(port)/\(proto)") }
                 for binding in hostPorts {
-                    service.ports.append(PortMapping(
-                        target: port, published: try binding.member("HostPort")?.nonEmptyString(), protocol: proto,
-                        hostIP: try binding.member("HostIp")?.nonEmptyString()))
+                    service.ports.append(
+                        PortMapping(
+                            target: port, published: try binding.member("HostPort")?.nonEmptyString(), protocol: proto,
+                            hostIP: try binding.member("HostIp")?.nonEmptyString()))
                 }
             }
         }
@@ -590,15 +607,16 @@ private extension ContainerSnapshot {
     static func portKey(_ key: String, at node: Node, path: String) throws(SourcesError) -> (Int, String) {
         let parts = key.split(separator: "/", omittingEmptySubsequences: false)
         guard (1...2).contains(parts.count), let port = Int(parts[0]), (0...65535).contains(port) else {
-            throw .invalid(node.location, key: path, expected: "keys of the form \"PORT/PROTOCOL\" (e.g. \"8080/tcp\")",
-                           found: "the key \(JSONEmitter.quote(key))")
+            throw .invalid(
+                node.location, key: path, expected: "keys of the form \"PORT/PROTOCOL\" (e.g. \"8080/tcp\")",
+                found: "the key \(JSONEmitter.quote(key))")
         }
         return (port, parts.count == 2 ? String(parts[1]) : "tcp")
     }
 
     // MARK: Mounts
 
-    mutating func readMounts(_ mounts: InspectField?, hostConfig: InspectField?) throws(SourcesError) {
+    mutating func readMounts(_ mounts: InspectField?) throws(SourcesError) {
         guard let mounts else { return }
         let tmpfsTargets = Set(service.tmpfs.map { $0.split(separator: ":", maxSplits: 1).first.map(String.init) ?? $0 })
         for item in try mounts.items() {
@@ -619,8 +637,10 @@ private extension ContainerSnapshot {
                 if let propagation = try item.member("Propagation")?.nonEmptyString(), propagation != "rprivate" {
                     bind.append(.init(key: "propagation", value: .string(propagation)))
                 }
-                service.volumes.append(VolumeMount(type: type, source: source, target: target, readOnly: readOnly,
-                                                   options: ["bind": .object(bind)]))
+                service.volumes.append(
+                    VolumeMount(
+                        type: type, source: source, target: target, readOnly: readOnly,
+                        options: ["bind": .object(bind)]))
                 if target.hasPrefix(Self.secretsDirectory), let source { addSecret(source: source, target: target, at: item) }
             case "volume":
                 let volumeName = try item.member("Name")?.nonEmptyString()
@@ -635,8 +655,10 @@ private extension ContainerSnapshot {
                     if key == volumeName { definition.append(("external", .bool(true))) }
                     volumes[key] = .members(definition)
                 }
-                service.volumes.append(VolumeMount(type: type, source: source, target: target, readOnly: readOnly,
-                                                   options: ["volume": .object([])]))
+                service.volumes.append(
+                    VolumeMount(
+                        type: type, source: source, target: target, readOnly: readOnly,
+                        options: ["volume": .object([])]))
             case "tmpfs":
                 // HostConfig.Tmpfs entries already became `tmpfs`.
                 if !tmpfsTargets.contains(target) {
@@ -660,8 +682,11 @@ private extension ContainerSnapshot {
         guard !secretName.isEmpty, !secretName.contains("/") else { return }
         secrets[secretName] = .members([("file", .string(source))])
         service.secrets.append(FileReference(source: secretName))
-        diagnostics.append(Diagnostic(.note, "bind mount \(source) at \(target) of container \"\(name)\" is read as "
-            + "secret \"\(secretName)\" and kept as a bind mount too", at: item.location))
+        diagnostics.append(
+            Diagnostic(
+                .note,
+                "bind mount \(source) at \(target) of container \"\(name)\" is read as "
+                    + "secret \"\(secretName)\" and kept as a bind mount too", at: item.location))
     }
 
     /// Volume names docker generates for anonymous volumes are 64 hex digits.
@@ -696,7 +721,8 @@ private extension ContainerSnapshot {
             }
             let config = ValueTree.members(options)
             service.networks[key] = config.isEmptyCollection ? .some(nil) : config
-            networks[key] = key == entry.key
+            networks[key] =
+                key == entry.key
                 ? .members([("name", .string(entry.key)), ("external", .bool(true))])
                 : .members([("name", .string(entry.key))])
         }
@@ -787,10 +813,13 @@ private extension DockerInspectReader {
         for replica in replicas.dropFirst() {
             let keys = differingKeys(replica.service, primary.service)
             guard !keys.isEmpty else { continue }
-            project.diagnostics.append(Diagnostic(.warning, "container \"\(replica.name)\" of service \"\(service.name)\" "
-                + "differs from \"\(primary.name)\" in \(keys.joined(separator: ", ")); "
-                + "komply read the service from \"\(primary.name)\"",
-                at: replica.location))
+            project.diagnostics.append(
+                Diagnostic(
+                    .warning,
+                    "container \"\(replica.name)\" of service \"\(service.name)\" "
+                        + "differs from \"\(primary.name)\" in \(keys.joined(separator: ", ")); "
+                        + "komply read the service from \"\(primary.name)\"",
+                    at: replica.location))
         }
         var deploy = service.deploy ?? Deploy()
         deploy.replicas = replicas.count
@@ -817,15 +846,20 @@ private extension DockerInspectReader {
     }
 
     /// Adds a container's top-level entries to the project's; a conflicting entry keeps the first and is reported.
-    static func merge(_ entries: [String: ValueTree], into table: inout [String: ValueTree], kind: String,
-                      from container: ContainerSnapshot) -> [Diagnostic] {
+    static func merge(
+        _ entries: [String: ValueTree], into table: inout [String: ValueTree], kind: String,
+        from container: ContainerSnapshot
+    ) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
         for key in entries.keys.sorted() {
             let value = entries[key]!
             if let existing = table[key], existing != value {
-                diagnostics.append(Diagnostic(.warning, "\(kind) \"\(key)\" of container \"\(container.name)\" "
-                    + "differs from the one other containers use (\(value.compactJSON) vs \(existing.compactJSON)); "
-                    + "komply kept the first", at: container.location))
+                diagnostics.append(
+                    Diagnostic(
+                        .warning,
+                        "\(kind) \"\(key)\" of container \"\(container.name)\" "
+                            + "differs from the one other containers use (\(value.compactJSON) vs \(existing.compactJSON)); "
+                            + "komply kept the first", at: container.location))
                 continue
             }
             table[key] = value
@@ -840,16 +874,21 @@ private extension DockerInspectReader {
             var service = project.services[index]
             if let mode = service.networkMode, mode.hasPrefix("container:") {
                 let reference = String(mode.dropFirst("container:".count))
-                if !reference.isEmpty, let owner = containers.first(where: {
-                    $0.name == reference || (!$0.id.isEmpty && $0.id.hasPrefix(reference))
-                }) {
+                if !reference.isEmpty,
+                    let owner = containers.first(where: {
+                        $0.name == reference || (!$0.id.isEmpty && $0.id.hasPrefix(reference))
+                    })
+                {
                     service.networkMode = "service:" + owner.service.name
                 }
             }
             for dependency in service.dependsOn.keys.sorted() where !names.contains(dependency) {
                 service.dependsOn[dependency] = nil
-                project.diagnostics.append(Diagnostic(.warning, "service \"\(service.name)\" depends on \"\(dependency)\", "
-                    + "which is not in the snapshot; the dependency is left out", at: service.komply.source))
+                project.diagnostics.append(
+                    Diagnostic(
+                        .warning,
+                        "service \"\(service.name)\" depends on \"\(dependency)\", "
+                            + "which is not in the snapshot; the dependency is left out", at: service.komply.source))
             }
             project.services[index] = service
         }

@@ -18,8 +18,10 @@ public struct StatsSample: Sendable, Equatable {
     public var location: SourceLocation
 
     /// Creates a sample.
-    public init(name: String, id: String, cpuCores: Double, memoryBytes: Int64, memoryLimitBytes: Int64?,
-                location: SourceLocation) {
+    public init(
+        name: String, id: String, cpuCores: Double, memoryBytes: Int64, memoryLimitBytes: Int64?,
+        location: SourceLocation
+    ) {
         self.name = name
         self.id = id
         self.cpuCores = cpuCores
@@ -36,8 +38,9 @@ public enum DockerStatsReader {
         let data: Data
         do { data = try YAMLLoader.read(path: path, displayName: displayName) } catch { throw .core(error) }
         guard let text = String(data: data, encoding: .utf8) else {
-            throw .malformed(SourceLocation(file: displayName),
-                             message: "file is not UTF-8 text; expected docker stats JSON lines")
+            throw .malformed(
+                SourceLocation(file: displayName),
+                message: "file is not UTF-8 text; expected docker stats JSON lines")
         }
         return try parse(text, file: displayName)
     }
@@ -76,8 +79,11 @@ public enum DockerStatsReader {
         for sample in samples {
             guard let target = match(sample, in: projects) else {
                 let idText = sample.id.isEmpty ? "" : " (id \(sample.id))"
-                diagnostics.append(Diagnostic(.warning, "docker stats sample for container \"\(sample.name)\"\(idText) "
-                    + "matches no service; it is ignored", at: sample.location))
+                diagnostics.append(
+                    Diagnostic(
+                        .warning,
+                        "docker stats sample for container \"\(sample.name)\"\(idText) "
+                            + "matches no service; it is ignored", at: sample.location))
                 continue
             }
             if matched[target] == nil { order.append(target) }
@@ -136,8 +142,9 @@ private extension DockerStatsReader {
         }
 
         func apply(_ location: SourceLocation) -> SourceLocation {
-            SourceLocation(file: location.file,
-                           range: location.range.map { SourceRange(start: apply($0.start), end: apply($0.end)) })
+            SourceLocation(
+                file: location.file,
+                range: location.range.map { SourceRange(start: apply($0.start), end: apply($0.end)) })
         }
 
         func apply(_ node: Node) -> Node {
@@ -173,22 +180,26 @@ private extension DockerStatsReader {
         do { documents = try YAMLLoader.parse(line, file: file) } catch {
             if case .syntax(let location, let problem) = error {
                 // The parser saw the line alone, so its "at line 1" means this line.
-                let context = problem.replacingOccurrences(of: " at line 1, column ",
-                                                           with: " at line \(shift.lines + 1), column ")
+                let context = problem.replacingOccurrences(
+                    of: " at line 1, column ",
+                    with: " at line \(shift.lines + 1), column ")
                 throw .malformed(shift.apply(location), message: "expected \(lineFormat): \(context)")
             }
             throw .core(shift.apply(error))
         }
-        let lineLocation = SourceLocation(file: file, range: SourceRange(
-            start: shift.apply(SourcePosition(line: 1, column: 1)),
-            end: shift.apply(SourcePosition(line: 1, column: 1 + shift.length))))
+        let lineLocation = SourceLocation(
+            file: file,
+            range: SourceRange(
+                start: shift.apply(SourcePosition(line: 1, column: 1)),
+                end: shift.apply(SourcePosition(line: 1, column: 1 + shift.length))))
         guard documents.count == 1 else {
             throw .malformed(documents.first.map { shift.apply($0.location) } ?? lineLocation, message: "expected \(lineFormat)")
         }
         let root = InspectField(node: shift.apply(documents[0]), path: "")
         guard root.node.mapping != nil else {
-            throw .invalid(root.location, key: "docker stats line", expected: "a JSON object",
-                           found: InspectField.describe(root.node))
+            throw .invalid(
+                root.location, key: "docker stats line", expected: "a JSON object",
+                found: InspectField.describe(root.node))
         }
         func required(_ key: String) throws(SourcesError) -> InspectField {
             guard let field = try root.member(key) else {
@@ -202,26 +213,30 @@ private extension DockerStatsReader {
         let container = try root.member("Container")?.nonEmptyString()
         let id = try root.member("ID")?.nonEmptyString()
         guard let displayName = name ?? container ?? id else {
-            throw .malformed(root.location,
-                             message: "docker stats line has no \"Name\", \"Container\" or \"ID\"; expected \(lineFormat)")
+            throw .malformed(
+                root.location,
+                message: "docker stats line has no \"Name\", \"Container\" or \"ID\"; expected \(lineFormat)")
         }
         let cpuText = try cpuField.string()
         guard let cores = percentAsCores(cpuText) else {
-            throw .invalid(cpuField.location, key: "CPUPerc", expected: "a percentage such as \"17.92%\"",
-                           found: InspectField.describe(cpuField.node))
+            throw .invalid(
+                cpuField.location, key: "CPUPerc", expected: "a percentage such as \"17.92%\"",
+                found: InspectField.describe(cpuField.node))
         }
         let memoryText = try memoryField.string()
         let sides = memoryText.split(separator: "/", omittingEmptySubsequences: false)
         let used = sides.first.flatMap { bytes(String($0)) }
         let limit = sides.count == 2 ? bytes(String(sides[1])) : nil
         guard let used, sides.count <= 2, sides.count == 1 || limit != nil else {
-            throw .invalid(memoryField.location, key: "MemUsage",
-                           expected: "\"USED / LIMIT\" in docker's units (B, KiB, MiB, GiB, TiB, kB, MB, GB, TB), "
-                               + "such as \"189MiB / 768MiB\"",
-                           found: InspectField.describe(memoryField.node))
+            throw .invalid(
+                memoryField.location, key: "MemUsage",
+                expected: "\"USED / LIMIT\" in docker's units (B, KiB, MiB, GiB, TiB, kB, MB, GB, TB), "
+                    + "such as \"189MiB / 768MiB\"",
+                found: InspectField.describe(memoryField.node))
         }
-        return StatsSample(name: displayName, id: id ?? container ?? "", cpuCores: cores, memoryBytes: used,
-                           memoryLimitBytes: limit == 0 ? nil : limit, location: root.location)
+        return StatsSample(
+            name: displayName, id: id ?? container ?? "", cpuCores: cores, memoryBytes: used,
+            memoryLimitBytes: limit == 0 ? nil : limit, location: root.location)
     }
 
     /// `"17.92%"` → 0.1792, shifting the decimal point in the text so no binary rounding creeps in.
@@ -230,7 +245,8 @@ private extension DockerStatsReader {
         guard trimmed.hasSuffix("%") else { return nil }
         let number = trimmed.dropLast().trimmingCharacters(in: .whitespaces)
         guard !number.isEmpty, number.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }),
-              let value = Double(number + "e-2"), value.isFinite else { return nil }
+            let value = Double(number + "e-2"), value.isFinite
+        else { return nil }
         return value
     }
 
