@@ -14,12 +14,17 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", exact: "2.1.1"),
     ],
     targets: [
         .target(name: "KomplyCore", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(name: "KomplySources", dependencies: ["KomplyCore"]),
-        .target(name: "KomplyGenerate", dependencies: ["KomplyCore", "KomplySources"]),
-        .target(name: "KomplyPredict", dependencies: ["KomplyCore"]),
+        .target(
+            name: "KomplyGenerate",
+            dependencies: ["KomplyCore", "KomplySources", .product(name: "Mustache", package: "swift-mustache")]
+        ),
+        .target(name: "KomplyPredict", dependencies: ["KomplyCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "KomplyRefine", dependencies: ["KomplyCore", "KomplyPredict"]),
         .target(name: "KomplyLint", dependencies: ["KomplyCore"]),
         .target(name: "KomplyGit", dependencies: ["KomplyCore"]),
@@ -33,6 +38,9 @@ let package = Package(
         ),
         .testTarget(name: "KomplyCoreTests", dependencies: ["KomplyCore"]),
         .testTarget(name: "KomplySourcesTests", dependencies: ["KomplySources"]),
+        .testTarget(name: "KomplyGenerateTests", dependencies: ["KomplyGenerate", "KomplySources", "KomplyCore"]),
         .testTarget(name: "KomplyCLITests", dependencies: ["KomplyCore"]),
+        .testTarget(name: "KomplyGitTests", dependencies: ["KomplyGit"]),
+        .testTarget(name: "KomplyPredictTests", dependencies: ["KomplyPredict", "KomplyCore"]),
     ]
 )

@@ -14,20 +14,21 @@ enum Main {
             } else {
                 try command.run()
             }
-        } catch let error as SourcesError {
-            fail(error.localizedDescription)
-        } catch let error as CoreError {
-            fail(error.localizedDescription)
         } catch let error as CLIError {
             fail(error.message)
         } catch {
             let code = Komply.exitCode(for: error)
-            if code == .success || code.rawValue == 1 {
+            // ExitCode (findings, drift) and clean exits (--help, --version) keep their status.
+            if error is ExitCode || code == .success {
                 Komply.exit(withError: error)
             }
-            // Usage errors (ArgumentParser's 64) are komply's exit status 2.
-            FileHandle.standardError.write(Data((Komply.fullMessage(for: error) + "\n").utf8))
-            exit(2)
+            if code.rawValue == 64 {
+                // Usage errors (ArgumentParser's 64) are komply's exit status 2.
+                FileHandle.standardError.write(Data((Komply.fullMessage(for: error) + "\n").utf8))
+                exit(2)
+            }
+            // Every library error (SourcesError, CoreError, GenerateError, ConfigError…) is bad input.
+            fail(error.localizedDescription)
         }
     }
 

@@ -220,9 +220,15 @@ final class SchemaValidatorTests: XCTestCase {
             XCTAssertEqual(schema.validate(document), [])
             done.fulfill()
         }
-        thread.stackSize = 8 << 20
+        thread.stackSize = 4 << 20
         thread.start()
         wait(for: [done], timeout: 30)
+    }
+
+    func testOverlyLongReferenceChainsStopWithAViolation() throws {
+        let links = (0..<700).map { "\"d\($0)\": {\"$ref\": \"#/$defs/d\($0 + 1)\"}" }.joined(separator: ", ")
+        let schema = try Self.schema("{\"$ref\": \"#/$defs/d0\", \"$defs\": {\(links), \"d700\": {\"type\": \"string\"}}}")
+        XCTAssertEqual(try Self.messages(schema, "1"), ["the document nests too deeply to validate"])
     }
 
     func testRefsResolveEscapedPointersAndTheDocumentID() throws {
@@ -355,6 +361,12 @@ final class SchemaValidatorTests: XCTestCase {
         XCTAssertEqual(violations.map(\.description), [
             #"compose.yaml:1:1: additional property "servics" is not allowed at the top level; did you mean "services"?"#,
         ])
+    }
+
+    func testComposeNamesMustMatchTheirPattern() throws {
+        XCTAssertEqual(
+            try Self.composeViolations("services: {\"web app\": {image: x}}").map(\.description),
+            [#"compose.yaml:1:12: additional property "web app" is not allowed in services; keys must match "^[a-zA-Z0-9._-]+$""#])
     }
 
     func testComposeAlternativesAreExplained() throws {

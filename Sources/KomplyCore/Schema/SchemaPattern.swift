@@ -108,7 +108,7 @@ private extension SchemaPattern {
                     count = .many
                 default: break
                 }
-                if count != .once || rest.first == "+" { rest = rest.dropFirst() }
+                if count != .once { rest = rest.dropFirst() }
                 if let next = rest.first, next == "?" || next == "{" || next == "*" || next == "+" { return nil }
                 steps.append(Step(atom: atom, count: count))
             }

@@ -79,10 +79,10 @@ enum SchemaMessage {
         "must be one of: \(values.map(\.description).joined(separator: ", ")), found \(found)"
     }
     static func constant(_ value: SchemaValue, found: SchemaValue) -> String { "must be \(value), found \(found)" }
-    static func atLeast(_ bound: Double, found: String) -> String { "must be at least \(number(bound)), found \(found)" }
-    static func atMost(_ bound: Double, found: String) -> String { "must be at most \(number(bound)), found \(found)" }
-    static func greaterThan(_ bound: Double, found: String) -> String { "must be greater than \(number(bound)), found \(found)" }
-    static func lessThan(_ bound: Double, found: String) -> String { "must be less than \(number(bound)), found \(found)" }
+    static func atLeast(_ bound: Double, _ found: String) -> String { "must be at least \(number(bound)), found \(found)" }
+    static func atMost(_ bound: Double, _ found: String) -> String { "must be at most \(number(bound)), found \(found)" }
+    static func greaterThan(_ bound: Double, _ found: String) -> String { "must be greater than \(number(bound)), found \(found)" }
+    static func lessThan(_ bound: Double, _ found: String) -> String { "must be less than \(number(bound)), found \(found)" }
     static func minLength(_ n: Int, found: Int) -> String { "must be at least \(plural(n, "character")) long, found \(found)" }
     static func maxLength(_ n: Int, found: Int) -> String { "must be at most \(plural(n, "character")) long, found \(found)" }
     static func pattern(_ source: String, found: String) -> String {
@@ -104,9 +104,16 @@ enum SchemaMessage {
         "matches none of the allowed forms: " + reasons.joined(separator: "; or ")
     }
     /// A whole sentence: the key is the subject, the container names where it sits.
-    static func additionalProperty(_ name: String, in container: String, suggestion: String?) -> String {
-        "additional property \(SchemaValue.string(name)) is not allowed \(container)"
-            + (suggestion.map { "; did you mean \(SchemaValue.string($0))?" } ?? "")
+    static func additionalProperty(_ name: String, in container: String, suggestion: String?, keyPatterns: [String]) -> String {
+        let hint: String
+        if let suggestion {
+            hint = "; did you mean \(SchemaValue.string(suggestion))?"
+        } else if !keyPatterns.isEmpty {
+            hint = "; keys must match " + keyPatterns.map { SchemaValue.string($0).description }.joined(separator: " or ")
+        } else {
+            hint = ""
+        }
+        return "additional property \(SchemaValue.string(name)) is not allowed \(container)" + hint
     }
 
     static func alternatives(_ phrases: [String]) -> String {
@@ -173,7 +180,7 @@ indirect enum SchemaPath: Sendable {
 /// One validation pass over one document.
 struct SchemaRun {
     /// Deepest recursion (instance levels times in-place schema steps) before giving up on a branch.
-    static let maxDepth = 1_000
+    static let maxDepth = 600
 
     let schema: CompiledSchema
     private(set) var findings: [Finding] = []
@@ -199,193 +206,36 @@ struct SchemaRun {
 
     /// Checks `node` against subschema `index`; with `collect` false it stops at the first problem
     /// and records nothing.
-    // swiftlint:disable:next cyclomatic_complexity function_body_length
+    ///
+    /// This is the recursion's spine, so it keeps few locals: the keyword groups live in helpers.
     mutating func check(_ node: Node, _ index: Int, _ path: SchemaPath, collect: Bool, depth: Int) -> Outcome {
         let s = schema.subschemas[index]
         let value = Instance(node)
         var evaluated = [Bool](repeating: false, count: value.pairs?.count ?? 0)
-        var failed: Outcome { Outcome(valid: false, evaluated: evaluated) }
-        if s.isFalse {
-            if collect { report(node, path, SchemaMessage.notAllowed) }
-            return failed
+        if s.isFalse || depth > Self.maxDepth {
+            if collect { report(node, path, s.isFalse ? SchemaMessage.notAllowed : SchemaMessage.tooDeep) }
+            return Outcome(valid: false, evaluated: evaluated)
         }
-        if depth > Self.maxDepth {
-            if collect { report(node, path, SchemaMessage.tooDeep) }
-            return failed
-        }
-        var valid = true
-        if depth < 8 { withUnsafePointer(to: &valid) { print("PROBE", depth, UInt(bitPattern: $0)) } }
-
-        if let names = s.typeNames, !s.types.contains(value.type) {
-            valid = false
-            guard collect else { return failed }
-            report(node, path, SchemaMessage.type(Self.phrases(names), found: value.found))
-        }
-        if let values = s.enumValues {
-            let actual = SchemaValue(node)
-            if !values.contains(actual) {
-                valid = false
-                guard collect else { return failed }
-                report(node, path, SchemaMessage.enumeration(values, found: actual))
+        var valid = checkValue(node, value, s, path, collect: collect)
+        if valid || collect {
+            switch value {
+            case .array(let items):
+                valid = checkItems(node, items, s, path, collect: collect, depth: depth) && valid
+            case .object(let pairs):
+                valid = checkProperties(node, pairs, s, path, collect: collect, depth: depth, &evaluated) && valid
+            default:
+                break
             }
         }
-        if let constant = s.constValue {
-            let actual = SchemaValue(node)
-            if constant != actual {
-                valid = false
-                guard collect else { return failed }
-                report(node, path, SchemaMessage.constant(constant, found: actual))
-            }
+        if valid || collect {
+            valid = checkApplicators(node, value, s, path, collect: collect, depth: depth, &evaluated) && valid
         }
-
-        switch value {
-        case .int, .double:
-            let number = value.number
-            for problem in Self.rangeProblems(s, number, found: value.found) {
-                valid = false
-                guard collect else { return failed }
-                report(node, path, problem)
-            }
-        case .string(let text):
-            if s.minLength != nil || s.maxLength != nil {
-                let length = text.unicodeScalars.count
-                if let min = s.minLength, length < min {
-                    valid = false
-                    guard collect else { return failed }
-                    report(node, path, SchemaMessage.minLength(min, found: length))
-                }
-                if let max = s.maxLength, length > max {
-                    valid = false
-                    guard collect else { return failed }
-                    report(node, path, SchemaMessage.maxLength(max, found: length))
-                }
-            }
-            if let p = s.pattern, !schema.patterns[p].matches(text) {
-                valid = false
-                guard collect else { return failed }
-                report(node, path, SchemaMessage.pattern(schema.patterns[p].source, found: value.found))
-            }
-        case .array(let items):
-            if let itemSchema = s.items {
-                for (i, item) in items.enumerated()
-                where !check(item, itemSchema, .index(path, i), collect: collect, depth: depth + 1).valid {
-                    valid = false
-                    guard collect else { return failed }
-                }
-            }
-            if let min = s.minItems, items.count < min {
-                valid = false
-                guard collect else { return failed }
-                report(node, path, SchemaMessage.minItems(min, found: items.count))
-            }
-            if let max = s.maxItems, items.count > max {
-                valid = false
-                guard collect else { return failed }
-                report(node, path, SchemaMessage.maxItems(max, found: items.count))
-            }
-            if s.uniqueItems, items.count > 1 {
-                var firstIndex: [SchemaValue: Int] = [:]
-                for (i, item) in items.enumerated() {
-                    let itemValue = SchemaValue(item)
-                    guard let first = firstIndex[itemValue] else {
-                        firstIndex[itemValue] = i
-                        continue
-                    }
-                    valid = false
-                    guard collect else { return failed }
-                    report(item, path, SchemaMessage.duplicate(itemValue, first: first, second: i), at: .index(path, i))
-                }
-            }
-        case .object(let pairs):
-            let names = pairs.map { SchemaValue.propertyName($0.key) }
-            for (i, pair) in pairs.enumerated() {
-                let name = names[i]
-                let childPath = SchemaPath.key(path, name)
-                var matched = false
-                if let propertySchema = s.properties[name] {
-                    matched = true
-                    if !check(pair.value, propertySchema, childPath, collect: collect, depth: depth + 1).valid {
-                        valid = false
-                        guard collect else { return failed }
-                    }
-                }
-                for entry in s.patternProperties where schema.patterns[entry.pattern].matches(name) {
-                    matched = true
-                    if !check(pair.value, entry.schema, childPath, collect: collect, depth: depth + 1).valid {
-                        valid = false
-                        guard collect else { return failed }
-                    }
-                }
-                if !matched, let additional = s.additionalProperties {
-                    matched = true
-                    if !checkExtra(pair, name: name, additional, owner: s, path, collect: collect, depth: depth) {
-                        valid = false
-                        guard collect else { return failed }
-                    }
-                }
-                if matched { evaluated[i] = true }
-            }
-            for name in s.required where !names.contains(name) {
-                valid = false
-                guard collect else { return failed }
-                report(node, path, SchemaMessage.required(name))
-            }
-            if let min = s.minProperties, pairs.count < min {
-                valid = false
-                guard collect else { return failed }
-                report(node, path, SchemaMessage.minProperties(min, found: pairs.count))
-            }
-            if let max = s.maxProperties, pairs.count > max {
-                valid = false
-                guard collect else { return failed }
-                report(node, path, SchemaMessage.maxProperties(max, found: pairs.count))
-            }
-        case .null, .bool:
-            break
-        }
-
-        // In-place applicators. A failing `$ref`/`allOf` branch still lends its evaluated keys: the
-        // schema fails either way, and it keeps `unevaluatedProperties` from repeating its errors.
-        for branch in (s.ref.map { [$0] } ?? []) + s.allOf {
-            let outcome = check(node, branch, path, collect: collect, depth: depth + 1)
-            Self.merge(outcome.evaluated, into: &evaluated)
-            if !outcome.valid {
-                valid = false
-                guard collect else { return failed }
-            }
-        }
-        for (alternatives, exactlyOne) in [(s.anyOf, false), (s.oneOf, true)] where !alternatives.isEmpty {
-            var passing: [Outcome] = []
-            for branch in alternatives {
-                let outcome = check(node, branch, path, collect: false, depth: depth + 1)
-                if outcome.valid { passing.append(outcome) }
-            }
-            if passing.isEmpty || (exactlyOne && passing.count > 1) {
-                valid = false
-                guard collect else { return failed }
-                if passing.isEmpty {
-                    let lent = explainAlternatives(node, value, alternatives, path, depth: depth)
-                    Self.merge(lent, into: &evaluated)
-                } else {
-                    report(node, path, SchemaMessage.ambiguous(passing.count))
-                }
-            } else {
-                for outcome in passing { Self.merge(outcome.evaluated, into: &evaluated) }
-            }
-        }
-        if let excluded = s.not, check(node, excluded, path, collect: false, depth: depth + 1).valid {
-            valid = false
-            guard collect else { return failed }
-            report(node, path, SchemaMessage.forbiddenMatch)
-        }
-
-        if let unevaluated = s.unevaluatedProperties, let pairs = value.pairs {
+        if valid || collect, let unevaluated = s.unevaluatedProperties, let pairs = value.pairs {
             for (i, pair) in pairs.enumerated() where !evaluated[i] {
                 evaluated[i] = true
-                let name = SchemaValue.propertyName(pair.key)
-                if !checkExtra(pair, name: name, unevaluated, owner: s, path, collect: collect, depth: depth) {
+                if !checkExtra(pair, unevaluated, owner: s, path, collect: collect, depth: depth) {
                     valid = false
-                    guard collect else { return failed }
+                    if !collect { break }
                 }
             }
         }
@@ -394,6 +244,215 @@ struct SchemaRun {
 }
 
 private extension SchemaRun {
+    /// The keywords about the value itself: `type`, `enum`, `const`, bounds, lengths, `pattern`.
+    /// Messages are only built when collecting: alternatives are tried without them.
+    mutating func checkValue(_ node: Node, _ value: Instance, _ s: Subschema, _ path: SchemaPath, collect: Bool) -> Bool {
+        var valid = true
+        if let names = s.typeNames, !s.types.contains(value.type) {
+            guard collect else { return false }
+            valid = false
+            report(node, path, SchemaMessage.type(Self.phrases(names), found: value.found))
+        }
+        if s.enumValues != nil || s.constValue != nil {
+            let actual = SchemaValue(node)
+            if let values = s.enumValues, !values.contains(actual) {
+                guard collect else { return false }
+                valid = false
+                report(node, path, SchemaMessage.enumeration(values, found: actual))
+            }
+            if let constant = s.constValue, constant != actual {
+                guard collect else { return false }
+                valid = false
+                report(node, path, SchemaMessage.constant(constant, found: actual))
+            }
+        }
+        switch value {
+        case .int, .double where s.minimum != nil || s.maximum != nil || s.exclusiveMinimum != nil || s.exclusiveMaximum != nil:
+            let n = value.number
+            let problems: [(Double?, (Double) -> Bool, (Double, String) -> String)] = [
+                (s.minimum, { n < $0 }, SchemaMessage.atLeast),
+                (s.maximum, { n > $0 }, SchemaMessage.atMost),
+                (s.exclusiveMinimum, { n <= $0 }, SchemaMessage.greaterThan),
+                (s.exclusiveMaximum, { n >= $0 }, SchemaMessage.lessThan),
+            ]
+            for (bound, breaks, message) in problems {
+                guard let bound, breaks(bound) else { continue }
+                guard collect else { return false }
+                valid = false
+                report(node, path, message(bound, value.found))
+            }
+        case .string(let text):
+            if s.minLength != nil || s.maxLength != nil {
+                let length = text.unicodeScalars.count
+                if let min = s.minLength, length < min {
+                    guard collect else { return false }
+                    valid = false
+                    report(node, path, SchemaMessage.minLength(min, found: length))
+                }
+                if let max = s.maxLength, length > max {
+                    guard collect else { return false }
+                    valid = false
+                    report(node, path, SchemaMessage.maxLength(max, found: length))
+                }
+            }
+            if let p = s.pattern, !schema.patterns[p].matches(text) {
+                guard collect else { return false }
+                valid = false
+                report(node, path, SchemaMessage.pattern(schema.patterns[p].source, found: value.found))
+            }
+        default:
+            break
+        }
+        return valid
+    }
+
+    /// `items`, `minItems`, `maxItems`, `uniqueItems`.
+    mutating func checkItems(
+        _ node: Node, _ items: [Node], _ s: Subschema, _ path: SchemaPath, collect: Bool, depth: Int
+    ) -> Bool {
+        var valid = true
+        if let itemSchema = s.items {
+            for (i, item) in items.enumerated()
+            where !check(item, itemSchema, .index(path, i), collect: collect, depth: depth + 1).valid {
+                valid = false
+                guard collect else { return false }
+            }
+        }
+        if let min = s.minItems, items.count < min {
+            valid = false
+            guard collect else { return false }
+            report(node, path, SchemaMessage.minItems(min, found: items.count))
+        }
+        if let max = s.maxItems, items.count > max {
+            valid = false
+            guard collect else { return false }
+            report(node, path, SchemaMessage.maxItems(max, found: items.count))
+        }
+        if s.uniqueItems, items.count > 1 {
+            var firstIndex: [SchemaValue: Int] = [:]
+            for (i, item) in items.enumerated() {
+                let itemValue = SchemaValue(item)
+                guard let first = firstIndex[itemValue] else {
+                    firstIndex[itemValue] = i
+                    continue
+                }
+                valid = false
+                guard collect else { return false }
+                report(item, path, SchemaMessage.duplicate(itemValue, first: first, second: i), at: .index(path, i))
+            }
+        }
+        return valid
+    }
+
+    /// `properties`, `patternProperties`, `additionalProperties`, `required` and the property counts;
+    /// marks the keys they evaluated.
+    mutating func checkProperties(
+        _ node: Node, _ pairs: [Node.Pair], _ s: Subschema, _ path: SchemaPath, collect: Bool, depth: Int,
+        _ evaluated: inout [Bool]
+    ) -> Bool {
+        var valid = true
+        for (i, pair) in pairs.enumerated() {
+            let name = SchemaValue.propertyName(pair.key)
+            var matched = false
+            if let propertySchema = s.properties[name] {
+                matched = true
+                if !check(pair.value, propertySchema, .key(path, name), collect: collect, depth: depth + 1).valid {
+                    valid = false
+                    guard collect else { return false }
+                }
+            }
+            for entry in s.patternProperties where schema.patterns[entry.pattern].matches(name) {
+                matched = true
+                if !check(pair.value, entry.schema, .key(path, name), collect: collect, depth: depth + 1).valid {
+                    valid = false
+                    guard collect else { return false }
+                }
+            }
+            if !matched, let additional = s.additionalProperties {
+                matched = true
+                if !checkExtra(pair, additional, owner: s, path, collect: collect, depth: depth) {
+                    valid = false
+                    guard collect else { return false }
+                }
+            }
+            if matched { evaluated[i] = true }
+        }
+        if !s.required.isEmpty {
+            let names = Set(pairs.map { SchemaValue.propertyName($0.key) })
+            for name in s.required where !names.contains(name) {
+                valid = false
+                guard collect else { return false }
+                report(node, path, SchemaMessage.required(name))
+            }
+        }
+        if let min = s.minProperties, pairs.count < min {
+            valid = false
+            guard collect else { return false }
+            report(node, path, SchemaMessage.minProperties(min, found: pairs.count))
+        }
+        if let max = s.maxProperties, pairs.count > max {
+            valid = false
+            guard collect else { return false }
+            report(node, path, SchemaMessage.maxProperties(max, found: pairs.count))
+        }
+        return valid
+    }
+
+    /// `$ref`, `allOf`, `anyOf`, `oneOf`, `not`: subschemas applied to the same value; merges the keys
+    /// they evaluated.
+    mutating func checkApplicators(
+        _ node: Node, _ value: Instance, _ s: Subschema, _ path: SchemaPath, collect: Bool, depth: Int,
+        _ evaluated: inout [Bool]
+    ) -> Bool {
+        var valid = true
+        // A failing `$ref`/`allOf` branch still lends its evaluated keys: the schema fails either way,
+        // and it keeps `unevaluatedProperties` from repeating the branch's errors.
+        for branch in s.ref.map({ [$0] + s.allOf }) ?? s.allOf {
+            let outcome = check(node, branch, path, collect: collect, depth: depth + 1)
+            Self.merge(outcome.evaluated, into: &evaluated)
+            if !outcome.valid {
+                valid = false
+                guard collect else { return false }
+            }
+        }
+        if !s.anyOf.isEmpty, !checkAlternatives(node, value, s.anyOf, exactlyOne: false, path, collect: collect, depth: depth, &evaluated) {
+            valid = false
+            guard collect else { return false }
+        }
+        if !s.oneOf.isEmpty, !checkAlternatives(node, value, s.oneOf, exactlyOne: true, path, collect: collect, depth: depth, &evaluated) {
+            valid = false
+            guard collect else { return false }
+        }
+        if let excluded = s.not, check(node, excluded, path, collect: false, depth: depth + 1).valid {
+            valid = false
+            guard collect else { return false }
+            report(node, path, SchemaMessage.forbiddenMatch)
+        }
+        return valid
+    }
+
+    /// `anyOf` (`exactlyOne` false) or `oneOf`: only alternatives that hold lend their evaluated keys.
+    mutating func checkAlternatives(
+        _ node: Node, _ value: Instance, _ alternatives: [Int], exactlyOne: Bool, _ path: SchemaPath, collect: Bool,
+        depth: Int, _ evaluated: inout [Bool]
+    ) -> Bool {
+        var passing: [[Bool]] = []
+        for branch in alternatives {
+            let outcome = check(node, branch, path, collect: false, depth: depth + 1)
+            if outcome.valid { passing.append(outcome.evaluated) }
+        }
+        if passing.isEmpty {
+            if collect { Self.merge(explainAlternatives(node, value, alternatives, path, depth: depth), into: &evaluated) }
+            return false
+        }
+        if exactlyOne && passing.count > 1 {
+            if collect { report(node, path, SchemaMessage.ambiguous(passing.count)) }
+            return false
+        }
+        for keys in passing { Self.merge(keys, into: &evaluated) }
+        return true
+    }
+
     /// A scalar or collection instance, typed the JSON Schema way.
     enum Instance {
         case null
@@ -471,16 +530,17 @@ private extension SchemaRun {
 
     /// Checks a key no `properties`/`patternProperties` entry took, against `additionalProperties`
     /// or `unevaluatedProperties`; a `false` schema is reported at the key, naming it.
-    mutating func checkExtra(
-        _ pair: Node.Pair, name: String, _ extra: Int, owner: Subschema, _ path: SchemaPath, collect: Bool, depth: Int
-    ) -> Bool {
+    mutating func checkExtra(_ pair: Node.Pair, _ extra: Int, owner: Subschema, _ path: SchemaPath, collect: Bool, depth: Int) -> Bool {
+        let name = SchemaValue.propertyName(pair.key)
         let childPath = SchemaPath.key(path, name)
         guard schema.subschemas[extra].isFalse else {
             return check(pair.value, extra, childPath, collect: collect, depth: depth + 1).valid
         }
         if collect {
             let message = SchemaMessage.additionalProperty(
-                name, in: path.container, suggestion: Self.suggestion(for: name, among: owner.knownProperties))
+                name, in: path.container, suggestion: Self.suggestion(for: name, among: owner.knownProperties),
+                // A mapping of names (services, volumes…) says what a name may look like.
+                keyPatterns: owner.knownProperties.isEmpty ? owner.patternProperties.map { schema.patterns[$0.pattern].source } : [])
             let violation = SchemaViolation(location: pair.key.location, path: childPath.rendered, message: message)
             findings.append(Finding(violation: violation, depth: childPath.depth, predicate: nil))
         }
@@ -535,15 +595,6 @@ private extension SchemaRun {
         }!
         findings += best.findings
         return best.evaluated
-    }
-
-    static func rangeProblems(_ s: Subschema, _ number: Double, found: String) -> [String] {
-        var problems: [String] = []
-        if let min = s.minimum, number < min { problems.append(SchemaMessage.atLeast(min, found: found)) }
-        if let max = s.maximum, number > max { problems.append(SchemaMessage.atMost(max, found: found)) }
-        if let min = s.exclusiveMinimum, number <= min { problems.append(SchemaMessage.greaterThan(min, found: found)) }
-        if let max = s.exclusiveMaximum, number >= max { problems.append(SchemaMessage.lessThan(max, found: found)) }
-        return problems
     }
 
     static func merge(_ other: [Bool], into evaluated: inout [Bool]) {

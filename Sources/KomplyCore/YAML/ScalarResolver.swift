@@ -38,19 +38,13 @@ public enum ScalarResolver {
     public static func isAmbiguous(_ text: String) -> Bool {
         if isNull(text) || text == "<<" || text == "=" { return true }
         if bool(text, schema: .yaml11) != nil { return true }
-        // Anything that starts like a number (ints, floats, octal, hex, sexagesimal, dates) is quoted.
-        var scalars = Substring(text).unicodeScalars[...]
-        if let first = scalars.first, first == "-" || first == "+" { scalars = scalars.dropFirst() }
-        if let first = scalars.first {
-            if ("0"..."9").contains(first) { return true }
-            if first == "." {
-                let rest = scalars.dropFirst()
-                if let second = rest.first, ("0"..."9").contains(second) { return true }
-                if [".inf", ".Inf", ".INF", ".nan", ".NaN", ".NAN"].contains(String(String.UnicodeScalarView(scalars))) {
-                    return true
-                }
-            }
+        for schema in [Schema.core, .yaml11] {
+            if case .string = resolve(text, schema: schema) { continue }
+            return true
         }
+        // YAML 1.1 also reads sexagesimal numbers (`1:30`) and timestamps (`2001-12-14`).
+        if text.range(of: #"^[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?$"#, options: .regularExpression) != nil { return true }
+        if text.range(of: #"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt ]|$)"#, options: .regularExpression) != nil { return true }
         return false
     }
 }

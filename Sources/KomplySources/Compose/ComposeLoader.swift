@@ -140,10 +140,12 @@ private struct Loader {
 
         let name = request.projectName ?? variables["COMPOSE_PROJECT_NAME"].flatMap { $0.isEmpty ? nil : $0 } ?? declaredName
             ?? normalizedProjectName((projectDirectory as NSString).lastPathComponent)
-        return ComposeProject(
+        var project = ComposeProject(
             name: name, services: enabled, networks: tables["networks"]!, volumes: tables["volumes"]!,
             secrets: tables["secrets"]!, configs: tables["configs"]!, extensions: extensions,
             sourceFiles: request.files.map { display(PathUtilities.absolute($0)) }, diagnostics: unique(diagnostics))
+        project.projectDirectory = projectDirectory
+        return project
     }
 
     /// Reads `.env` (or the `--env-file`s) into the variables; the process environment wins.

@@ -145,7 +145,7 @@ private extension ServiceDecoder {
                 positions["\(key)[\(index)]"] = item.location
                 if let name = item.scalar, key == "depends_on" || key == "networks" { positions["\(key).\(name)"] = item.location }
             }
-        } else if let pairs = node.mapping, ["depends_on", "networks", "environment", "labels", "ulimits"].contains(key) {
+        } else if let pairs = node.mapping, ["depends_on", "networks", "environment", "labels", "ulimits", "x-komply"].contains(key) {
             for pair in pairs { if let name = pair.key.scalar { positions["\(key).\(name)"] = pair.key.location } }
         }
     }

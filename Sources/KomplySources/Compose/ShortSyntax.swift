@@ -2,7 +2,7 @@ import Foundation
 import KomplyCore
 
 /// Parsers for compose's short syntaxes: ports, volumes and shell-style command strings.
-enum ShortSyntax {
+public enum ShortSyntax {
     /// Parses `[HOST_IP:][HOST[-RANGE]:]CONTAINER[-RANGE][/PROTOCOL]` into one or more long-form ports.
     static func ports(_ text: String) -> [PortMapping]? {
         var spec = Substring(text)
@@ -52,7 +52,7 @@ enum ShortSyntax {
     }
 
     /// A port or `a-b` range.
-    static func range(_ text: String) -> ClosedRange<Int>? {
+    public static func range(_ text: String) -> ClosedRange<Int>? {
         let bounds = text.split(separator: "-", omittingEmptySubsequences: false)
         guard bounds.count <= 2, let low = Int(bounds[0]), (0...65535).contains(low) else { return nil }
         guard bounds.count == 2 else { return low...low }

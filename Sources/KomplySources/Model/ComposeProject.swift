@@ -24,6 +24,8 @@ public struct ComposeProject: Sendable, Equatable {
     public var sourceFiles: [String]
     /// Warnings about the input (unsupported keys, unset variables, …), each with its position.
     public var diagnostics: [Diagnostic]
+    /// The absolute project folder (compose) that relative paths in the model start from; nil for snapshots.
+    public var projectDirectory: String?
 
     /// Creates a project.
     public init(

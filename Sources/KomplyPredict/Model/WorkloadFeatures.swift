@@ -1,0 +1,265 @@
+import Foundation
+
+/// Everything the recommender needs to know about one container, independent of where it was read.
+///
+/// The CLI fills it from a `ComposeService` (compose file or `docker inspect` snapshot); tests and
+/// other callers can build it directly.
+public struct WorkloadFeatures: Sendable, Hashable {
+    /// The application (compose project) name.
+    public var app: String
+    /// The service (workload) name.
+    public var service: String
+    /// The container name inside the workload (the service name for compose services).
+    public var container: String
+    /// The image reference.
+    public var image: String?
+    /// Entrypoint followed by command, as argv.
+    public var command: [String]
+    /// Environment variables (values from the host are left out).
+    public var environment: [String: String]
+    /// Container ports.
+    public var ports: [Int]
+    /// Declared requests (compose `deploy.resources.reservations`) and limits (`deploy.resources.limits`).
+    public var declared: ResourceAmounts
+    /// Usage observed locally (docker stats), if any.
+    public var observed: ObservedSnapshot?
+    /// How often the container restarted (docker inspect).
+    public var restartCount: Int
+    /// Whether the container's last exit was an OOM kill.
+    public var oomKilled: Bool
+    /// Replica count, if declared.
+    public var replicas: Int?
+    /// Where the service is defined (`file:line:column`), for messages.
+    public var location: String?
+
+    /// Creates features.
+    public init(
+        app: String, service: String, container: String? = nil, image: String? = nil, command: [String] = [],
+        environment: [String: String] = [:], ports: [Int] = [], declared: ResourceAmounts = ResourceAmounts(),
+        observed: ObservedSnapshot? = nil, restartCount: Int = 0, oomKilled: Bool = false, replicas: Int? = nil,
+        location: String? = nil
+    ) {
+        self.app = app
+        self.service = service
+        self.container = container ?? service
+        self.image = image
+        self.command = command
+        self.environment = environment
+        self.ports = ports
+        self.declared = declared
+        self.observed = observed
+        self.restartCount = restartCount
+        self.oomKilled = oomKilled
+        self.replicas = replicas
+        self.location = location
+    }
+}
+
+/// A local usage observation (docker stats): one or a few samples.
+public struct ObservedSnapshot: Sendable, Hashable {
+    /// CPU in cores.
+    public var cpuCores: Double
+    /// Memory in bytes.
+    public var memoryBytes: Double
+    /// How many samples were averaged.
+    public var samples: Int
+    /// Where it came from.
+    public var source: String
+
+    /// Creates an observation.
+    public init(cpuCores: Double, memoryBytes: Double, samples: Int, source: String) {
+        self.cpuCores = cpuCores
+        self.memoryBytes = memoryBytes
+        self.samples = samples
+        self.source = source
+    }
+}
+
+/// What komply infers from features: image family, runtime, role and runtime flags.
+public struct WorkloadTraits: Sendable, Hashable {
+    /// The image's repository name without registry, path or tag (`postgres`, `payment-api`).
+    public var family: String?
+    /// The image tag (`15-alpine`), if any.
+    public var version: String?
+    /// `jvm`, `node`, `python`, `go`, `ruby`, `dotnet`, `php`, `nginx`, `redis`, `postgres`, … or nil.
+    public var runtime: String?
+    /// `web`, `api`, `worker`, `database`, `cache`, `queue`, `batch`.
+    public var role: String
+    /// JVM maximum heap (`-Xmx`) in bytes.
+    public var jvmHeapBytes: Double?
+    /// Where the heap flag was found (`JAVA_OPTS`, `command`).
+    public var jvmHeapSource: String?
+    /// JVM `-XX:MaxRAMPercentage`.
+    public var jvmMaxRAMPercentage: Double?
+    /// Node `--max-old-space-size` in bytes.
+    public var nodeOldSpaceBytes: Double?
+    /// Where the Node flag was found.
+    public var nodeOldSpaceSource: String?
+    /// `GOMAXPROCS`.
+    public var goMaxProcs: Int?
+    /// `GOMEMLIMIT` in bytes (the Go runtime's soft memory limit).
+    public var goMemLimitBytes: Double?
+    /// Worker processes (gunicorn, uvicorn, celery, puma, WEB_CONCURRENCY).
+    public var workers: Int?
+    /// Where the worker count was found.
+    public var workersSource: String?
+
+    /// The traits of `features`.
+    public static func of(_ features: WorkloadFeatures) -> WorkloadTraits {
+        TraitReader(features: features).read()
+    }
+
+    /// Key/values stored with a deployment so later predictions can find similar services.
+    public var featureMap: [String: String] {
+        var map: [String: String] = ["role": role]
+        map["family"] = family
+        map["version"] = version
+        map["runtime"] = runtime
+        map["heap_bytes"] = jvmHeapBytes.map { String(Int64($0)) }
+        map["node_old_space_bytes"] = nodeOldSpaceBytes.map { String(Int64($0)) }
+        map["gomaxprocs"] = goMaxProcs.map(String.init)
+        map["gomemlimit_bytes"] = goMemLimitBytes.map { String(Int64($0)) }
+        map["workers"] = workers.map(String.init)
+        return map
+    }
+}
+
+private struct TraitReader {
+    var features: WorkloadFeatures
+
+    func read() -> WorkloadTraits {
+        let (family, version) = Self.family(of: features.image)
+        var traits = WorkloadTraits(family: family, version: version, runtime: nil, role: "api")
+        let sources = flagSources()
+        for (source, words) in sources {
+            for (index, word) in words.enumerated() {
+                if traits.jvmHeapBytes == nil, word.hasPrefix("-Xmx"), let bytes = Self.jvmSize(String(word.dropFirst(4))) {
+                    traits.jvmHeapBytes = bytes
+                    traits.jvmHeapSource = source
+                }
+                if traits.jvmMaxRAMPercentage == nil, word.hasPrefix("-XX:MaxRAMPercentage="),
+                    let value = Double(word.dropFirst("-XX:MaxRAMPercentage=".count))
+                {
+                    traits.jvmMaxRAMPercentage = value
+                }
+                if traits.nodeOldSpaceBytes == nil, word.hasPrefix("--max-old-space-size="),
+                    let mb = Double(word.dropFirst("--max-old-space-size=".count))
+                {
+                    traits.nodeOldSpaceBytes = mb * 1_048_576
+                    traits.nodeOldSpaceSource = source
+                }
+                if traits.workers == nil, let count = Self.workerCount(words, index) {
+                    traits.workers = count
+                    traits.workersSource = source
+                }
+            }
+        }
+        if let value = features.environment["GOMAXPROCS"], let n = Int(value), n > 0 { traits.goMaxProcs = n }
+        if let value = features.environment["GOMEMLIMIT"] { traits.goMemLimitBytes = Self.goSize(value) }
+        if traits.workers == nil {
+            for key in ["WEB_CONCURRENCY", "GUNICORN_WORKERS", "UVICORN_WORKERS", "PUMA_WORKERS", "CELERY_CONCURRENCY"] {
+                if let value = features.environment[key], let n = Int(value), n > 0 {
+                    traits.workers = n
+                    traits.workersSource = key
+                    break
+                }
+            }
+        }
+        traits.runtime = runtime(family: family, traits: traits)
+        traits.role = role(family: family, runtime: traits.runtime)
+        return traits
+    }
+
+    /// Words of the command and of every environment value, labelled by where they came from.
+    func flagSources() -> [(String, [String])] {
+        var sources: [(String, [String])] = [("command", features.command.flatMap { Self.words($0) })]
+        for key in features.environment.keys.sorted() {
+            sources.append((key, Self.words(features.environment[key]!)))
+        }
+        return sources
+    }
+
+    static func words(_ text: String) -> [String] {
+        text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).map {
+            String($0).trimmingCharacters(in: CharacterSet(charactersIn: "\"'"))
+        }
+    }
+
+    static func workerCount(_ words: [String], _ index: Int) -> Int? {
+        let word = words[index]
+        let program = words.first { ["gunicorn", "uvicorn", "celery", "puma", "hypercorn"].contains(($0 as NSString).lastPathComponent) }
+        guard program != nil else { return nil }
+        for flag in ["--workers", "--concurrency"] where word.hasPrefix(flag + "=") {
+            return Int(word.dropFirst(flag.count + 1))
+        }
+        if ["-w", "--workers", "-c", "--concurrency"].contains(word), index + 1 < words.count,
+            !(word == "-c" && (program! as NSString).lastPathComponent == "gunicorn")
+        {
+            return Int(words[index + 1])
+        }
+        return nil
+    }
+
+    /// A JVM size (`768m`, `2g`, `1048576`): k, m, g, t are powers of 1024.
+    static func jvmSize(_ text: String) -> Double? {
+        let lower = text.lowercased()
+        let units: [Character: Double] = ["k": 1024, "m": 1_048_576, "g": 1_073_741_824, "t": 1_099_511_627_776]
+        if let last = lower.last, let unit = units[last], let number = Double(lower.dropLast()) { return number * unit }
+        return Double(lower)
+    }
+
+    /// A Go memory size (`900MiB`, `1GiB`, `536870912`): B, KiB, MiB, GiB, TiB.
+    static func goSize(_ text: String) -> Double? {
+        let units: [(String, Double)] = [("TiB", 1_099_511_627_776), ("GiB", 1_073_741_824), ("MiB", 1_048_576), ("KiB", 1024), ("B", 1)]
+        for (suffix, factor) in units where text.hasSuffix(suffix) {
+            return Double(text.dropLast(suffix.count)).map { $0 * factor }
+        }
+        return Double(text)
+    }
+
+    static func family(of image: String?) -> (String?, String?) {
+        guard var reference = image, !reference.isEmpty else { return (nil, nil) }
+        if let at = reference.firstIndex(of: "@") { reference = String(reference[..<at]) }
+        var tag: String?
+        if let colon = reference.lastIndex(of: ":"), !reference[colon...].contains("/") {
+            tag = String(reference[reference.index(after: colon)...])
+            reference = String(reference[..<colon])
+        }
+        let name = reference.split(separator: "/").last.map(String.init)
+        return (name?.lowercased(), tag)
+    }
+
+    func runtime(family: String?, traits: WorkloadTraits) -> String? {
+        let text = ([features.image ?? ""] + features.command).joined(separator: " ").lowercased()
+        let env = features.environment
+        if let family, let known = Priors.families[family] { return known.runtime }
+        if traits.jvmHeapBytes != nil || traits.jvmMaxRAMPercentage != nil || env["JAVA_HOME"] != nil
+            || env["JAVA_VERSION"] != nil || ["openjdk", "temurin", "corretto", "jre", "jdk", "java "].contains(where: text.contains)
+        {
+            return "jvm"
+        }
+        if traits.nodeOldSpaceBytes != nil || env["NODE_ENV"] != nil || env["NODE_OPTIONS"] != nil || env["NODE_VERSION"] != nil
+            || ["node:", "node ", "npm ", "yarn ", "/node"].contains(where: text.contains) || text.hasPrefix("node")
+        {
+            return "node"
+        }
+        if ["python", "gunicorn", "uvicorn", "celery", "django", "flask"].contains(where: text.contains) || env["PYTHONPATH"] != nil
+            || env["PYTHON_VERSION"] != nil
+        {
+            return "python"
+        }
+        if traits.goMaxProcs != nil || env["GOMEMLIMIT"] != nil || env["GOGC"] != nil || text.contains("golang") { return "go" }
+        if ["ruby", "rails", "puma", "sidekiq"].contains(where: text.contains) { return "ruby" }
+        if text.contains("dotnet") || env.keys.contains(where: { $0.hasPrefix("ASPNETCORE_") }) { return "dotnet" }
+        if text.contains("php") { return "php" }
+        return nil
+    }
+
+    func role(family: String?, runtime: String?) -> String {
+        if let family, let known = Priors.families[family] { return known.role }
+        let text = ([features.image ?? ""] + features.command).joined(separator: " ").lowercased()
+        if ["worker", "celery", "sidekiq", "consumer", "queue:work"].contains(where: text.contains) { return "worker" }
+        if ["migrate", "batch", "cron", "job"].contains(where: text.contains) { return "batch" }
+        return features.ports.isEmpty ? "worker" : "api"
+    }
+}

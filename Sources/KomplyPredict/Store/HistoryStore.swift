@@ -1,0 +1,295 @@
+import Foundation
+import GRDB
+import KomplyCore
+
+/// The history database: one SQLite file (WAL, migrated on open) holding deployments, usage samples,
+/// events, outcomes and the aggregated profiles built from them.
+///
+/// Writes are transactions, so an interrupted write leaves the previous state; WAL lets readers
+/// (a `komply predict` in CI) read while a writer (`komply history observe`) appends.
+public final class HistoryStore: Sendable {
+    /// The file path, or `:memory:`.
+    public let path: String
+    private let writer: any DatabaseWriter
+
+    /// Opens (creating and migrating as needed) the history file at `path`.
+    public static func open(path: String) throws(PredictError) -> HistoryStore {
+        do {
+            let folder = (path as NSString).deletingLastPathComponent
+            if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+            var configuration = Configuration()
+            configuration.busyMode = .timeout(10)
+            let pool = try DatabasePool(path: path, configuration: configuration)
+            return try HistoryStore(path: path, writer: pool)
+        } catch let error as PredictError {
+            throw error
+        } catch {
+            throw .database(file: path, reason: Self.describe(error))
+        }
+    }
+
+    /// A history that lives in memory only (for `komply backtest FILE…` and tests).
+    public static func inMemory() throws(PredictError) -> HistoryStore {
+        do {
+            return try HistoryStore(path: ":memory:", writer: DatabaseQueue())
+        } catch let error as PredictError {
+            throw error
+        } catch {
+            throw .database(file: ":memory:", reason: Self.describe(error))
+        }
+    }
+
+    /// The journal mode SQLite reports (`wal` for files).
+    public func journalMode() throws(PredictError) -> String {
+        try run { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" }
+    }
+
+    /// Applied migration identifiers, in order.
+    public func appliedMigrations() throws(PredictError) -> [String] {
+        try run { db in try Self.migrator.appliedMigrations(db) }
+    }
+
+    /// Writes a batch in one transaction (duplicates are ignored) and rebuilds the touched profiles.
+    @discardableResult
+    public func write(_ batch: HistoryBatch, now: Double? = nil) throws(PredictError) -> WriteSummary {
+        try run { db in
+            // `write` runs the closure in one transaction: all of the batch or none of it.
+            var summary = WriteSummary()
+            do {
+                for record in batch.deployments {
+                    summary.deployments += try Self.insert(record, db)
+                }
+                for sample in batch.samples {
+                    try db.execute(
+                        sql: """
+                            INSERT OR IGNORE INTO samples (service, container, time, resource, value, source)
+                            VALUES (?, ?, ?, ?, ?, ?)
+                            """,
+                        arguments: [sample.service, sample.container, sample.time, sample.resource.rawValue, sample.value, sample.source])
+                    summary.samples += db.changesCount
+                }
+                for event in batch.events {
+                    try db.execute(
+                        sql: """
+                            INSERT OR IGNORE INTO events (service, container, time, kind, value, detail) VALUES (?, ?, ?, ?, ?, ?)
+                            """, arguments: [event.service, event.container, event.time, event.kind.rawValue, event.value, event.detail])
+                    summary.events += db.changesCount
+                }
+                var touched = Set<ContainerKey>()
+                batch.samples.forEach { touched.insert(ContainerKey(service: $0.service, container: $0.container)) }
+                batch.events.forEach { touched.insert(ContainerKey(service: $0.service, container: $0.container)) }
+                batch.deployments.forEach { touched.insert(ContainerKey(service: $0.service, container: $0.container)) }
+                for key in touched.sorted() {
+                    try Self.refreshProfile(key, now: now, db)
+                }
+                summary.profiles = touched.count
+            }
+            return summary
+        }
+    }
+
+    /// Every deployment, oldest first.
+    public func deployments() throws(PredictError) -> [DeploymentRecord] {
+        try run { db in try Self.fetchDeployments(db, where: nil) }
+    }
+
+    /// Every sample, ordered by service, container, time and resource.
+    public func samples() throws(PredictError) -> [UsageSample] {
+        try run { db in try Self.fetchSamples(db, key: nil) }
+    }
+
+    /// Every event, ordered by time.
+    public func events() throws(PredictError) -> [UsageEvent] {
+        try run { db in try Self.fetchEvents(db, key: nil) }
+    }
+
+    /// Every container's stored profile with its latest deployment and OOM limits.
+    public func serviceHistories() throws(PredictError) -> [ServiceHistory] {
+        try run { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT service, container, profile FROM profiles ORDER BY service, container")
+            return try rows.map { row in
+                let key = ContainerKey(service: row["service"], container: row["container"])
+                let data: String = row["profile"]
+                let profile = try JSONDecoder().decode(UsageProfile.self, from: Data(data.utf8))
+                let latest = try Self.fetchDeployments(db, where: key).last
+                let ooms = try Self.fetchEvents(db, key: key).filter { $0.kind == .oomKilled }.compactMap(\.value)
+                return ServiceHistory(profile: profile, latest: latest, oomLimits: ooms)
+            }
+        }
+    }
+
+    /// The whole history as JSON lines, in a stable order, for review or sharing in git.
+    public func exportJSONLines() throws(PredictError) -> String {
+        let (deployments, samples, events) = try run { db in
+            (try Self.fetchDeployments(db, where: nil), try Self.fetchSamples(db, key: nil), try Self.fetchEvents(db, key: nil))
+        }
+        return HistoryJSONLines.encode(HistoryBatch(deployments: deployments, samples: samples, events: events))
+    }
+
+    /// What a write added.
+    public struct WriteSummary: Sendable, Hashable {
+        /// New deployments.
+        public var deployments = 0
+        /// New samples (duplicates are not counted).
+        public var samples = 0
+        /// New events.
+        public var events = 0
+        /// Profiles rebuilt.
+        public var profiles = 0
+    }
+
+    private init(path: String, writer: any DatabaseWriter) throws {
+        self.path = path
+        self.writer = writer
+        try Self.migrator.migrate(writer)
+    }
+}
+
+/// A service and container name pair.
+struct ContainerKey: Hashable, Comparable {
+    var service: String
+    var container: String
+
+    static func < (lhs: ContainerKey, rhs: ContainerKey) -> Bool { (lhs.service, lhs.container) < (rhs.service, rhs.container) }
+}
+
+private extension HistoryStore {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-history") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE deployments (
+                        id INTEGER PRIMARY KEY, service TEXT NOT NULL, container TEXT NOT NULL, image TEXT, runtime TEXT, role TEXT,
+                        features TEXT NOT NULL DEFAULT '{}', cpu_request REAL, cpu_limit REAL, memory_request REAL, memory_limit REAL,
+                        replicas INTEGER, environment TEXT, cluster TEXT, commit_sha TEXT, time REAL NOT NULL,
+                        UNIQUE (service, container, time, environment, cluster));
+                    CREATE TABLE samples (
+                        service TEXT NOT NULL, container TEXT NOT NULL, time REAL NOT NULL, resource TEXT NOT NULL
+                        CHECK (resource IN ('cpu', 'memory')), value REAL NOT NULL, source TEXT NOT NULL,
+                        PRIMARY KEY (service, container, resource, time, source)) WITHOUT ROWID;
+                    CREATE TABLE events (
+                        service TEXT NOT NULL, container TEXT NOT NULL, time REAL NOT NULL, kind TEXT NOT NULL, value REAL,
+                        detail TEXT NOT NULL DEFAULT '', PRIMARY KEY (service, container, time, kind)) WITHOUT ROWID;
+                    CREATE TABLE outcomes (
+                        deployment_id INTEGER NOT NULL REFERENCES deployments(id) ON DELETE CASCADE, outcome TEXT NOT NULL,
+                        PRIMARY KEY (deployment_id));
+                    CREATE TABLE profiles (
+                        service TEXT NOT NULL, container TEXT NOT NULL, profile TEXT NOT NULL, PRIMARY KEY (service, container));
+                    """)
+        }
+        return migrator
+    }
+
+    func run<T>(_ body: (Database) throws -> T) throws(PredictError) -> T {
+        do {
+            return try writer.write(body)
+        } catch let error as PredictError {
+            throw error
+        } catch {
+            throw .database(file: path, reason: Self.describe(error))
+        }
+    }
+
+    static func describe(_ error: Error) -> String {
+        if let error = error as? DatabaseError { return error.message ?? "\(error)" }
+        return "\(error)"
+    }
+
+    /// Inserts a deployment (and its outcome); returns 1 when it was new.
+    static func insert(_ record: DeploymentRecord, _ db: Database) throws -> Int {
+        let features = JSONEmitter.emit(.sortedObject(record.features.mapValues { .string($0) }), pretty: false)
+        try db.execute(
+            sql: """
+                INSERT OR IGNORE INTO deployments (service, container, image, runtime, role, features, cpu_request, cpu_limit,
+                    memory_request, memory_limit, replicas, environment, cluster, commit_sha, time)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                record.service, record.container, record.image, record.runtime, record.role, features,
+                record.resources.cpuRequest, record.resources.cpuLimit, record.resources.memoryRequest,
+                record.resources.memoryLimit, record.replicas, record.environment, record.cluster, record.commit, record.time,
+            ])
+        let inserted = db.changesCount
+        if let outcome = record.outcome {
+            try db.execute(
+                sql: """
+                    INSERT OR REPLACE INTO outcomes (deployment_id, outcome)
+                    SELECT id, ? FROM deployments WHERE service = ? AND container = ? AND time = ?
+                        AND environment IS ? AND cluster IS ?
+                    """, arguments: [outcome, record.service, record.container, record.time, record.environment, record.cluster])
+        }
+        return inserted
+    }
+
+    static func fetchDeployments(_ db: Database, where key: ContainerKey?) throws -> [DeploymentRecord] {
+        var sql = """
+            SELECT d.*, o.outcome FROM deployments d LEFT JOIN outcomes o ON o.deployment_id = d.id
+            """
+        var arguments: StatementArguments = []
+        if let key {
+            sql += " WHERE d.service = ? AND d.container = ?"
+            arguments = [key.service, key.container]
+        }
+        sql += " ORDER BY d.time, d.service, d.container, d.environment, d.cluster"
+        return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+            let featuresText: String = row["features"]
+            var features: [String: String] = [:]
+            if let object = try? JSONSerialization.jsonObject(with: Data(featuresText.utf8)) as? [String: String] { features = object }
+            return DeploymentRecord(
+                service: row["service"], container: row["container"], image: row["image"], runtime: row["runtime"], role: row["role"],
+                features: features,
+                resources: ResourceAmounts(
+                    cpuRequest: row["cpu_request"], cpuLimit: row["cpu_limit"], memoryRequest: row["memory_request"],
+                    memoryLimit: row["memory_limit"]),
+                replicas: row["replicas"], environment: row["environment"], cluster: row["cluster"], commit: row["commit_sha"],
+                time: row["time"], outcome: row["outcome"])
+        }
+    }
+
+    static func fetchSamples(_ db: Database, key: ContainerKey?) throws -> [UsageSample] {
+        var sql = "SELECT * FROM samples"
+        var arguments: StatementArguments = []
+        if let key {
+            sql += " WHERE service = ? AND container = ?"
+            arguments = [key.service, key.container]
+        }
+        sql += " ORDER BY service, container, time, resource, source"
+        return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+            UsageSample(
+                service: row["service"], container: row["container"], time: row["time"],
+                resource: ResourceKind(rawValue: row["resource"]) ?? .cpu, value: row["value"], source: row["source"])
+        }
+    }
+
+    static func fetchEvents(_ db: Database, key: ContainerKey?) throws -> [UsageEvent] {
+        var sql = "SELECT * FROM events"
+        var arguments: StatementArguments = []
+        if let key {
+            sql += " WHERE service = ? AND container = ?"
+            arguments = [key.service, key.container]
+        }
+        sql += " ORDER BY time, service, container, kind"
+        return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+            UsageEvent(
+                service: row["service"], container: row["container"], time: row["time"],
+                kind: UsageEvent.Kind(rawValue: row["kind"]) ?? .restart, value: row["value"], detail: row["detail"])
+        }
+    }
+
+    static func refreshProfile(_ key: ContainerKey, now: Double?, _ db: Database) throws {
+        let samples = try fetchSamples(db, key: key)
+        let events = try fetchEvents(db, key: key)
+        let latest = try fetchDeployments(db, where: key).last
+        let profile = ProfileBuilder().build(
+            service: key.service, container: key.container, samples: samples, events: events,
+            cpuRequest: latest?.resources.cpuRequest, memoryRequest: latest?.resources.memoryRequest,
+            now: now)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let text = String(decoding: try encoder.encode(profile), as: UTF8.self)
+        try db.execute(
+            sql: "INSERT OR REPLACE INTO profiles (service, container, profile) VALUES (?, ?, ?)",
+            arguments: [key.service, key.container, text])
+    }
+}

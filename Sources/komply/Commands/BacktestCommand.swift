@@ -1,0 +1,89 @@
+import ArgumentParser
+import Foundation
+import KomplyCore
+import KomplyPredict
+
+extension Komply {
+    /// `komply backtest`: how well each sizing strategy would have done on a history.
+    struct BacktestCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "backtest",
+            abstract: "Replay a history: fit on the earlier window, evaluate komply's tiers, the VPA formula, KRR and the declared values.",
+            discussion: """
+                Examples:
+                  komply backtest fixtures/history/measured          # the measured fixture history
+                  komply backtest --history .komply/history.sqlite --fit 0.5 --format json
+                """
+        )
+
+        /// Output formats.
+        enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
+
+        @Argument(help: "History files or folders (.jsonl, .csv, …) to replay instead of the history file.")
+        var paths: [String] = []
+
+        @Option(help: "The history file, when no paths are given.")
+        var history: String?
+
+        @Option(help: "Fraction of the time span used for fitting (0 < f < 1).")
+        var fit: Double = 2.0 / 3.0
+
+        @Option(name: .customLong("cpu-limit"), help: "CPU limits for komply's tiers: none, or a ratio such as 2.")
+        var cpuLimit: String = "none"
+
+        @Flag(help: "Also print each service's observed usage and every strategy's requests.")
+        var details = false
+
+        @Option(help: "Output format: text or json.")
+        var format: Format = .text
+
+        func validate() throws {
+            guard fit > 0, fit < 1 else { throw ValidationError("--fit must be between 0 and 1, not \(fit)") }
+            if (try? CPULimitPolicy(parsing: cpuLimit)) == nil { throw ValidationError("--cpu-limit must be none or a ratio such as 2") }
+        }
+
+        func run() async throws {
+            let report = try withPredictErrors { () throws -> BacktestReport in
+                var batch = HistoryBatch()
+                var label = ""
+                if paths.isEmpty {
+                    let path = try HistoryLocation.resolve(history)
+                    guard FileManager.default.fileExists(atPath: path) else {
+                        throw PredictError.unreadable(file: path, reason: "no such history file")
+                    }
+                    let store = try HistoryStore.open(path: path)
+                    batch = HistoryBatch(deployments: try store.deployments(), samples: try store.samples(), events: try store.events())
+                    label = path
+                } else {
+                    for file in try Self.expand(paths) { batch.append(try HistoryImporter().read(path: file)) }
+                    label = paths.joined(separator: ", ")
+                }
+                return try Backtest(fitFraction: fit, cpuLimit: try CPULimitPolicy(parsing: cpuLimit)).run(batch, file: label)
+            }
+            switch format {
+            case .text: print(report.text(details: details), terminator: "")
+            case .json: print(JSONEmitter.emit(report.valueTree), terminator: "")
+            }
+        }
+
+        /// Folders become their .jsonl and .csv files, sorted.
+        static func expand(_ paths: [String]) throws(PredictError) -> [String] {
+            var files: [String] = []
+            for path in paths {
+                var isDirectory: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                    throw .unreadable(file: path, reason: "no such file or folder")
+                }
+                if isDirectory.boolValue {
+                    let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+                    files += names.filter { $0.hasSuffix(".jsonl") || $0.hasSuffix(".csv") }.sorted().map {
+                        (path as NSString).appendingPathComponent($0)
+                    }
+                } else {
+                    files.append(path)
+                }
+            }
+            return files
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import ArgumentParser
+import Foundation
+import KomplyCore
+import KomplyGenerate
+import KomplySources
+
+extension Komply {
+    /// `komply bench`: measures komply's own stages on a corpus, in one process.
+    struct Bench: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Measure how long komply takes on a corpus (figures, not assertions).",
+            subcommands: [GenerateBench.self]
+        )
+    }
+
+    /// `komply bench generate`: read + generate every app, per app and in total.
+    struct GenerateBench: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "generate",
+            abstract: "Time reading and generating every app (nothing is written).",
+            discussion: """
+                Example:
+                  komply bench generate ../shared/corpus/awesome-compose/*/ --repeat 5
+                """
+        )
+
+        @Argument(help: "Apps: compose files, folders or docker inspect snapshots.")
+        var paths: [String]
+
+        @Option(name: .customLong("repeat"), help: "Runs per app; the fastest run is reported.")
+        var repetitions: Int = 3
+
+        func validate() throws {
+            if paths.isEmpty { throw ValidationError("name at least one app to measure") }
+            if repetitions < 1 { throw ValidationError("--repeat must be at least 1") }
+        }
+
+        func run() async throws {
+            let clock = ContinuousClock()
+            var total = Duration.zero
+            var files = 0
+            let start = clock.now
+            for path in paths {
+                var best: Duration?
+                for _ in 0..<repetitions {
+                    let began = clock.now
+                    let projects = try SourceLoader.load(SourceRequest(paths: [path]))
+                    let result = try Generator(settings: GeneratorSettings()).generate(projects)
+                    let elapsed = clock.now - began
+                    if best == nil { files += result.files.count }
+                    best = min(best ?? elapsed, elapsed)
+                }
+                total += best!
+                let name = (path as NSString).lastPathComponent
+                print(name.padding(toLength: max(name.count, 48), withPad: " ", startingAt: 0) + String(format: " %8.2f ms", milliseconds(best!)))
+            }
+            let wall = clock.now - start
+            print(String(format: "total (fastest run per app) %d apps, %d files: %.1f ms; wall time of all %d runs: %.1f ms",
+                         paths.count, files, milliseconds(total), paths.count * repetitions, milliseconds(wall)))
+        }
+
+        func milliseconds(_ duration: Duration) -> Double {
+            Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
+        }
+    }
+}

@@ -1,0 +1,87 @@
+import ArgumentParser
+import Foundation
+import KomplyCore
+import KomplyGenerate
+import KomplySources
+
+extension Komply {
+    /// `komply generate`: compose apps → a kustomize tree (base + overlays) and Argo CD Applications.
+    struct Generate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Generate production-grade Kubernetes manifests (kustomize base + overlays, Argo CD) from compose apps.",
+            discussion: """
+                Each PATH is one app: a compose file, a folder, or a docker inspect snapshot. Without PATH or
+                -f, the `sources` globs of komply.yaml are used. Output goes to <out>/<app>/base,
+                <out>/<app>/overlays/<env> and <out>/<app>/argocd; files komply did not write are never
+                overwritten, and files it wrote that are no longer generated are removed.
+
+                Examples:
+                  komply generate compose.yaml -o deploy
+                  komply generate --check                 # exit 1 and a diff when deploy/ is out of date
+                  komply generate app/ --dry-run          # print the files instead of writing them
+                """
+        )
+
+        @OptionGroup var input: InputOptions
+
+        @Option(name: [.customShort("o"), .customLong("output")], help: "Output folder (default: komply.yaml's output, else deploy).")
+        var output: String?
+
+        @Option(name: .customLong("env"), help: "Only these environments from komply.yaml; repeatable.")
+        var environments: [String] = []
+
+        @Option(name: .customLong("config"), help: "The komply.yaml to use (default: found in the current folder or the repository root).")
+        var config: String?
+
+        @Option(name: .customLong("templates"), help: "A folder of <Kind>.yaml.mustache templates over the built-in ones.")
+        var templates: String?
+
+        @Option(name: .customLong("registry"), help: "Registry for build-only services (overrides komply.yaml).")
+        var registry: String?
+
+        @Flag(help: "Write nothing; exit 1 and print a diff when the output folder differs from what would be generated.")
+        var check = false
+
+        @Flag(name: .customLong("dry-run"), help: "Print the generated files instead of writing them.")
+        var dryRun = false
+
+        func validate() throws {
+            if check && dryRun { throw ValidationError("--check and --dry-run cannot be combined") }
+        }
+
+        func run() async throws {
+            let plan = try GeneratePlan.make(
+                input: input, output: output, environments: environments, config: config, registry: registry)
+            let templateSet = try templates.map { try TemplateSet.overriding(with: $0) } ?? .builtIn
+            let projects = try SourceLoader.load(plan.sourceRequest)
+            var settings = plan.settings
+            for (key, tag) in BuildContextDigest.tags(for: projects) {
+                let parts = key.split(separator: "/", maxSplits: 1)
+                settings.buildTags["\(Naming.dnsLabel(String(parts[0])))/\(parts.count > 1 ? String(parts[1]) : "")"] = tag
+            }
+            let result = try Generator(settings: settings, templates: templateSet).generate(projects)
+            for notice in result.notices {
+                FileHandle.standardError.write(Data("komply: \(notice)\n".utf8))
+            }
+            if dryRun {
+                for file in result.files {
+                    print("=== \(plan.outputDirectory)/\(file.path)")
+                    print(file.contents, terminator: "")
+                }
+                return
+            }
+            if check {
+                let drift = OutputTree.drift(result.files, in: plan.outputDirectory)
+                guard !drift.isEmpty else {
+                    FileHandle.standardError.write(Data("komply: \(plan.outputDirectory) is up to date (\(result.files.count) files)\n".utf8))
+                    return
+                }
+                for change in drift.changes { print(change.diff, terminator: "") }
+                FileHandle.standardError.write(Data("komply: \(drift.changes.count) file(s) in \(plan.outputDirectory) differ from what komply generates; run `komply generate`\n".utf8))
+                throw ExitCode(1)
+            }
+            let touched = try OutputTree.write(result.files, to: plan.outputDirectory)
+            FileHandle.standardError.write(Data("komply: wrote \(touched.count) of \(result.files.count) file(s) under \(plan.outputDirectory)\n".utf8))
+        }
+    }
+}

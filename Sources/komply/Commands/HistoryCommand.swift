@@ -1,0 +1,221 @@
+import ArgumentParser
+import Foundation
+import KomplyCore
+import KomplyPredict
+
+extension Komply {
+    /// `komply history`: record deployments, observe usage, import and export the history file.
+    struct History: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "history",
+            abstract: "Keep the sizing history: deployments, usage samples, events (SQLite, exportable as JSON lines).",
+            subcommands: [Record.self, Observe.self, Import.self, Export.self]
+        )
+    }
+}
+
+/// Flags every history subcommand shares.
+struct HistoryOptions: ParsableArguments {
+    @Option(help: "The history file (default: predict.history in komply.yaml, else .komply/history.sqlite).")
+    var history: String?
+
+    @Option(help: "The time to treat as now (RFC 3339); default KOMPLY_NOW or the clock.")
+    var now: String?
+
+    func open() throws -> HistoryStore {
+        let path = try HistoryLocation.resolve(history)
+        return try withPredictErrors { try HistoryStore.open(path: path) }
+    }
+}
+
+/// Flags that say how to read usage files.
+struct ImportOptions: ParsableArguments {
+    @Option(help: "Input format: jsonl, csv, kubectl, docker-inspect, docker-stats or prometheus (default: detected).")
+    var format: String?
+
+    @Option(help: "What a Prometheus series measures: cpu, cpu-seconds, memory, oom or throttled (default: from __name__).")
+    var metric: String?
+
+    @Option(help: "Service name to record instead of the one in the file.")
+    var service: String?
+
+    @Option(help: "Time of a snapshot that carries none (docker stats), RFC 3339.")
+    var at: String?
+
+    @Option(name: .customLong("env"), help: "Environment to record with imported deployments.")
+    var environment: String?
+
+    @Option(help: "Cluster to record with imported deployments.")
+    var cluster: String?
+
+    func validate() throws {
+        if let format, HistoryImporter.Format(rawValue: format) == nil {
+            throw ValidationError(
+                "--format must be one of \(HistoryImporter.Format.allCases.map(\.rawValue).joined(separator: ", ")), not \"\(format)\"")
+        }
+        if let metric, HistoryImporter.Metric(rawValue: metric) == nil {
+            throw ValidationError(
+                "--metric must be one of \(HistoryImporter.Metric.allCases.map(\.rawValue).joined(separator: ", ")), not \"\(metric)\"")
+        }
+    }
+
+    func importer() throws -> HistoryImporter {
+        var options = HistoryImporter.Options(
+            format: format.flatMap(HistoryImporter.Format.init), metric: metric.flatMap(HistoryImporter.Metric.init),
+            service: service, environment: environment, cluster: cluster)
+        if let at {
+            guard let time = Timestamp.parse(at) else {
+                throw CLIError(message: "invalid --at \"\(at)\": expected RFC 3339 such as 2026-01-31T12:00:00Z")
+            }
+            options.at = time
+        }
+        return HistoryImporter(options: options)
+    }
+
+    static func write(_ batch: HistoryBatch, to store: HistoryStore, now: Double) throws {
+        for note in batch.notes { FileHandle.standardError.write(Data("komply: note: \(note)\n".utf8)) }
+        let summary = try withPredictErrors { try store.write(batch, now: now) }
+        print(
+            "\(store.path): +\(summary.deployments) deployment(s), +\(summary.samples) sample(s), +\(summary.events) event(s); "
+                + "\(summary.profiles) profile(s) rebuilt")
+    }
+}
+
+extension Komply.History {
+    /// `komply history record`: record what was deployed.
+    struct Record: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Record a deployment of the given apps (declared resources, or komply's recommendation with --recommended).")
+
+        @OptionGroup var input: InputOptions
+        @OptionGroup var options: HistoryOptions
+
+        @Option(name: .customLong("env"), help: "Environment deployed to.")
+        var environment: String?
+        @Option(help: "Cluster deployed to.")
+        var cluster: String?
+        @Option(help: "The git commit deployed.")
+        var commit: String?
+        @Option(help: "Outcome, once known (healthy, oom_killed, rolled_back…).")
+        var outcome: String?
+        @Flag(help: "Record komply's balanced recommendation as the deployed resources instead of the declared ones.")
+        var recommended = false
+
+        func run() async throws {
+            let features = try PredictInput.load(input)
+            let now = try HistoryLocation.now(options.now)
+            let store = try options.open()
+            let histories = recommended ? try withPredictErrors { try store.serviceHistories() } : []
+            let recommender = Recommender(history: histories)
+            let records = features.map { feature -> DeploymentRecord in
+                let traits = WorkloadTraits.of(feature)
+                let resources = recommended ? recommender.recommend(feature).amounts : feature.declared
+                return DeploymentRecord(
+                    service: feature.service, container: feature.container, image: feature.image, runtime: traits.runtime,
+                    role: traits.role, features: traits.featureMap, resources: resources, replicas: feature.replicas,
+                    environment: environment, cluster: cluster, commit: commit, time: now, outcome: outcome)
+            }
+            try ImportOptions.write(HistoryBatch(deployments: records), to: store, now: now)
+        }
+    }
+
+    /// `komply history observe`: add usage samples and events.
+    struct Observe: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add observed usage: CSV, docker stats, Prometheus query_range files, or a live Prometheus query.",
+            discussion: """
+                Examples:
+                  komply history observe usage.csv
+                  komply history observe shop.stats.jsonl --at 2026-11-20T10:00:00Z
+                  komply history observe --prometheus-url http://127.0.0.1:9090 --metric memory \\
+                    --query 'container_memory_working_set_bytes{namespace="shop"}' --start 2026-11-19T00:00:00Z --end 2026-11-20T00:00:00Z
+                """)
+
+        @Argument(help: "Usage files.")
+        var files: [String] = []
+        @OptionGroup var options: HistoryOptions
+        @OptionGroup var importOptions: ImportOptions
+
+        @Option(name: .customLong("prometheus-url"), help: "A Prometheus server to query (query_range).")
+        var prometheusURL: String?
+        @Option(help: "The PromQL query.")
+        var query: String?
+        @Option(help: "Query start, RFC 3339.")
+        var start: String?
+        @Option(help: "Query end, RFC 3339 (default: now).")
+        var end: String?
+        @Option(help: "Query step in seconds.")
+        var step: Double = 60
+
+        func validate() throws {
+            if files.isEmpty, prometheusURL == nil {
+                throw ValidationError("give usage files, or --prometheus-url with --query and --start")
+            }
+            if prometheusURL != nil, query == nil || start == nil { throw ValidationError("--prometheus-url needs --query and --start") }
+        }
+
+        func run() async throws {
+            let now = try HistoryLocation.now(options.now)
+            let importer = try importOptions.importer()
+            var batch = HistoryBatch()
+            for file in files { batch.append(try withPredictErrors { try importer.read(path: file) }) }
+            if let prometheusURL, let query, let start {
+                guard let url = URL(string: prometheusURL), url.scheme?.hasPrefix("http") == true else {
+                    throw CLIError(message: "invalid --prometheus-url \"\(prometheusURL)\": expected http://host:port")
+                }
+                guard let from = Timestamp.parse(start), let to = end.map(Timestamp.parse) ?? now else {
+                    throw CLIError(message: "invalid --start or --end: expected RFC 3339 times")
+                }
+                let fetched = try await withPredictErrors {
+                    try await PrometheusClient(baseURL: url).fetch(
+                        query: query, start: from, end: to, step: step, options: importer.options)
+                }
+                batch.append(fetched)
+            }
+            try ImportOptions.write(batch, to: try options.open(), now: now)
+        }
+    }
+
+    /// `komply history import`: add anything komply can read.
+    struct Import: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import kubectl -o json dumps, docker inspect/stats snapshots, Prometheus responses, CSV or komply JSON lines.")
+
+        @Argument(help: "Files to import.")
+        var files: [String]
+        @OptionGroup var options: HistoryOptions
+        @OptionGroup var importOptions: ImportOptions
+
+        func run() async throws {
+            let now = try HistoryLocation.now(options.now)
+            let importer = try importOptions.importer()
+            var batch = HistoryBatch()
+            for file in files { batch.append(try withPredictErrors { try importer.read(path: file) }) }
+            try ImportOptions.write(batch, to: try options.open(), now: now)
+        }
+    }
+
+    /// `komply history export`: the history as JSON lines.
+    struct Export: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print the history as JSON lines (stable order, for review in git).")
+
+        @OptionGroup var options: HistoryOptions
+        @Option(name: .shortAndLong, help: "Write to this file (atomically) instead of standard output.")
+        var output: String?
+
+        func run() async throws {
+            let path = try HistoryLocation.resolve(options.history)
+            guard FileManager.default.fileExists(atPath: path) else { throw CLIError(message: "\(path): no such history file") }
+            let text = try withPredictErrors { try HistoryStore.open(path: path).exportJSONLines() }
+            if let output {
+                do {
+                    try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
+                } catch {
+                    throw CLIError(message: "\(output): cannot write: \(error.localizedDescription)")
+                }
+            } else {
+                print(text, terminator: "")
+            }
+        }
+    }
+}

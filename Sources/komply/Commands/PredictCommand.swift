@@ -1,0 +1,84 @@
+import ArgumentParser
+import Foundation
+import KomplyCore
+import KomplyPredict
+
+extension Komply {
+    /// `komply predict`: CPU and memory requests and limits per container, with confidence and reasons.
+    struct Predict: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "predict",
+            abstract: "Recommend CPU and memory requests and limits per container, with confidence, reasons and warnings.",
+            discussion: """
+                Evidence, strongest first: the service's own usage history, similar services in history (named in the
+                reasons), local docker stats, runtime flags (-Xmx, MaxRAMPercentage, --max-old-space-size, GOMAXPROCS,
+                worker counts), the image family. See docs/sizing.md for every formula.
+
+                Examples:
+                  komply predict ../shared/corpus/docker-inspect/payment-api.inspect.json
+                  komply predict app/ --history .komply/history.sqlite --tier performance --format json
+                """
+        )
+
+        /// Output formats.
+        enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
+
+        @OptionGroup var input: InputOptions
+
+        @Option(help: "The history file (default: predict.history in komply.yaml, else .komply/history.sqlite).")
+        var history: String?
+
+        @Option(help: "Sizing tier: cost, balanced or performance (default: the tier komply.yaml gives --env, else balanced).")
+        var tier: String?
+
+        @Option(name: .customLong("env"), help: "Environment whose tier komply.yaml's predict.tiers sets.")
+        var environment: String?
+
+        @Option(name: .customLong("cpu-limit"), help: "CPU limits: none, or a ratio to the request such as 2.")
+        var cpuLimit: String?
+
+        @Option(help: "Output format: text or json.")
+        var format: Format = .text
+
+        @Option(help: "The time to treat as now (RFC 3339), for reproducible runs; default KOMPLY_NOW or the clock.")
+        var now: String?
+
+        func validate() throws {
+            if let tier, Tier(rawValue: tier) == nil {
+                throw ValidationError("--tier must be cost, balanced or performance, not \"\(tier)\"")
+            }
+            if let cpuLimit, (try? CPULimitPolicy(parsing: cpuLimit)) == nil {
+                throw ValidationError("--cpu-limit must be none or a ratio of at least 1 such as 2, not \"\(cpuLimit)\"")
+            }
+        }
+
+        func run() async throws {
+            let features = try PredictInput.load(input)
+            let recommender = try PredictInput.recommender(
+                history: history, tier: tier.flatMap(Tier.init), environment: environment,
+                cpuLimit: try withPredictErrors { try cpuLimit.map { try CPULimitPolicy(parsing: $0) } })
+            let recommendations = features.map(recommender.recommend)
+            switch format {
+            case .json:
+                print(
+                    JSONEmitter.emit(.members([("version", .int(1)), ("recommendations", .array(recommendations.map(\.valueTree)))])),
+                    terminator: "")
+            case .text:
+                print(recommendations.map(Self.text).joined(separator: "\n"), terminator: "")
+            }
+        }
+
+        static func text(_ r: Recommendation) -> String {
+            var out =
+                "\(r.app)/\(r.service) container \(r.container): tier \(r.tier.rawValue), confidence \(JSONEmitter.number(r.confidence))\n"
+            out +=
+                "  cpu     request \(r.cpuRequest.description.padding(toLength: 8, withPad: " ", startingAt: 0)) limit \(r.cpuLimit?.description ?? "none")\n"
+            out +=
+                "  memory  request \(r.memoryRequest.description.padding(toLength: 8, withPad: " ", startingAt: 0)) limit \(r.memoryLimit)\n"
+            for warning in r.warnings { out += "  warning [\(warning.code)]: \(warning.message)\n" }
+            out += "  why:\n"
+            for reason in r.reasons { out += "    - \(reason)\n" }
+            return out
+        }
+    }
+}
