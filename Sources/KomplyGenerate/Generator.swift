@@ -12,6 +12,33 @@ public enum SecretsProvider: Sendable, Equatable {
     case sealedSecrets
 }
 
+/// Requests and limits the sizing engine recommends for one container, with its reasons.
+public struct PredictedResources: Sendable, Equatable {
+    public var cpuRequest: Quantity
+    /// nil when the sizing policy sets no CPU limit.
+    public var cpuLimit: Quantity?
+    public var memoryRequest: Quantity
+    public var memoryLimit: Quantity
+    /// Confidence 0–1.
+    public var confidence: Double
+    /// Why, as one sentence (for `komply.dev/sizing`).
+    public var reason: String
+    /// Warnings to print (heap above limit, requests below observed peaks…).
+    public var warnings: [String]
+
+    /// Creates a prediction.
+    public init(cpuRequest: Quantity, cpuLimit: Quantity?, memoryRequest: Quantity, memoryLimit: Quantity, confidence: Double,
+                reason: String, warnings: [String]) {
+        self.cpuRequest = cpuRequest
+        self.cpuLimit = cpuLimit
+        self.memoryRequest = memoryRequest
+        self.memoryLimit = memoryLimit
+        self.confidence = confidence
+        self.reason = reason
+        self.warnings = warnings
+    }
+}
+
 /// One deployment environment (an overlay).
 public struct EnvironmentSettings: Sendable, Equatable {
     public var name: String
@@ -66,6 +93,8 @@ public struct GeneratorSettings: Sendable, Equatable {
     public var argocd: ArgoCDSettings = ArgoCDSettings(repoURL: nil)
     /// The output folder as the repository sees it (Argo CD paths start here).
     public var outputPath: String = "deploy"
+    /// Sized requests and limits from `komply predict`, keyed `app/service`; they replace the role defaults.
+    public var predictions: [String: PredictedResources] = [:]
     /// Tags for `build:`-only images, keyed `app/service` (a content digest of the build context).
     public var buildTags: [String: String] = [:]
 
@@ -322,7 +351,8 @@ private extension Generator {
             for service in project.services {
                 let options = (try? ServiceOptions.read(service)) ?? ServiceOptions()
                 let classification = Classifier.classify(service, options: options)
-                let plan = ResourcePlanner.plan(service, classification: classification, options: options)
+                let plan = ResourcePlanner.plan(service, classification: classification, options: options,
+                                                prediction: settings.predictions["\(appName)/\(service.name)"])
                 let scaled: ValueTree = .members(["requests": (plan.cpuRequest, plan.memoryRequest), "limits": (plan.cpuLimit, plan.memoryLimit)]
                     .sorted { $0.key > $1.key }.map { key, pair in
                         (key, ValueTree.members([("cpu", .string(scaledQuantity(pair.0, scale, cpu: true))), ("memory", .string(scaledQuantity(pair.1, scale, cpu: false)))]))

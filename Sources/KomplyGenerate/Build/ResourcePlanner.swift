@@ -27,13 +27,25 @@ public struct ResourcePlan: Sendable, Equatable {
 /// The sizing issue replaces the defaults with predictions from history; the order of precedence stays.
 public enum ResourcePlanner {
     /// The plan for a service.
-    public static func plan(_ service: ComposeService, classification: Classification, options: ServiceOptions) -> ResourcePlan {
+    public static func plan(_ service: ComposeService, classification: Classification, options: ServiceOptions,
+                            prediction: PredictedResources? = nil) -> ResourcePlan {
         let role = classification.role.value
         let runtime = classification.runtime.value
         let base = defaults(role: role, runtime: runtime)
         var cpuRequest = q(base.0), memoryRequest = q(base.1), cpuLimit = q(base.2), memoryLimit = q(base.3)
         var reasons = ["\(role.rawValue)/\(runtime.rawValue) defaults"]
         var warnings: [String] = []
+        if let prediction {
+            // The sizing engine already weighed compose limits, heap flags and observed usage.
+            cpuRequest = prediction.cpuRequest
+            memoryRequest = prediction.memoryRequest
+            memoryLimit = prediction.memoryLimit
+            cpuLimit = prediction.cpuLimit ?? max(cpuLimit, cpuRequest)
+            reasons = [String(format: "komply predict (confidence %.2f): ", prediction.confidence) + prediction.reason]
+            if prediction.cpuLimit == nil { reasons.append("cpu limit \(cpuLimit) from \(role.rawValue)/\(runtime.rawValue) defaults (the sizing policy sets none)") }
+            warnings = prediction.warnings
+            return finish(cpuRequest, memoryRequest, cpuLimit, memoryLimit, options: options, reasons: reasons, warnings: warnings)
+        }
 
         if let limits = service.deploy?.limits {
             if let cpus = limits.cpus, cpus > 0 {
@@ -77,6 +89,14 @@ public enum ResourcePlanner {
                 reasons.append("observed \(Quantity(bytes: used)) in docker stats plus 20%")
             }
         }
+        return finish(cpuRequest, memoryRequest, cpuLimit, memoryLimit, options: options, reasons: reasons, warnings: warnings)
+    }
+
+    /// Applies `x-komply.resources` and keeps every limit at or above its request.
+    private static func finish(_ cpuRequest: Quantity, _ memoryRequest: Quantity, _ cpuLimit: Quantity, _ memoryLimit: Quantity,
+                               options: ServiceOptions, reasons: [String], warnings: [String]) -> ResourcePlan {
+        var cpuRequest = cpuRequest, memoryRequest = memoryRequest, cpuLimit = cpuLimit, memoryLimit = memoryLimit
+        var reasons = reasons
         if let cpu = options.requests["cpu"] { cpuRequest = cpu }
         if let memory = options.requests["memory"] { memoryRequest = memory }
         if let cpu = options.limits["cpu"] { cpuLimit = cpu }

@@ -85,7 +85,8 @@ struct ServiceBuilder {
                 ]),
             ]))
         }
-        let resources = ResourcePlanner.plan(service, classification: classification, options: options)
+        let resources = ResourcePlanner.plan(service, classification: classification, options: options,
+                                             prediction: context.settings.predictions["\(context.appName)/\(service.name)"])
         for warning in resources.warnings { notice(.warning, warning) }
         pod = pod.updatingContainer { $0.adding("resources", resources.tree) }
         let podAnnotations: [(String, String)] = [("komply.dev/sizing", resources.reason)]

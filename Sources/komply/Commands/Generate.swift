@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import KomplyCore
 import KomplyGenerate
+import KomplyPredict
 import KomplySources
 
 extension Komply {
@@ -39,6 +40,15 @@ extension Komply {
         @Option(name: .customLong("registry"), help: "Registry for build-only services (overrides komply.yaml).")
         var registry: String?
 
+        @Option(help: "History file for sizing (default: predict.history in komply.yaml, else .komply/history.sqlite if present).")
+        var history: String?
+
+        @Option(help: "Sizing tier: cost, balanced or performance (default from komply.yaml, else balanced).")
+        var tier: String?
+
+        @Flag(name: .customLong("no-predict"), help: "Size containers from role and runtime defaults instead of komply predict.")
+        var noPredict = false
+
         @Flag(help: "Write nothing; exit 1 and print a diff when the output folder differs from what would be generated.")
         var check = false
 
@@ -47,6 +57,9 @@ extension Komply {
 
         func validate() throws {
             if check && dryRun { throw ValidationError("--check and --dry-run cannot be combined") }
+            if let tier, Tier(rawValue: tier) == nil {
+                throw ValidationError("--tier must be cost, balanced or performance, not \"\(tier)\"")
+            }
         }
 
         func run() async throws {
@@ -58,6 +71,21 @@ extension Komply {
             for (key, tag) in BuildContextDigest.tags(for: projects) {
                 let parts = key.split(separator: "/", maxSplits: 1)
                 settings.buildTags["\(Naming.dnsLabel(String(parts[0])))/\(parts.count > 1 ? String(parts[1]) : "")"] = tag
+            }
+            if !noPredict {
+                // komply's policy pack asks for CPU limits, so generated manifests get request × 2 unless komply.yaml says otherwise.
+                let configured = (try? SizingConfig.load(path: "komply.yaml")) ?? nil
+                let recommender = try PredictInput.recommender(
+                    history: history, tier: tier.flatMap(Tier.init), cpuLimit: configured?.cpuLimit ?? .ratio(2))
+                for (app, services) in PredictInput.recommendations(for: projects, recommender: recommender) {
+                    for (service, recommendation) in services {
+                        settings.predictions["\(Naming.dnsLabel(app))/\(service)"] = PredictedResources(
+                            cpuRequest: recommendation.cpuRequest, cpuLimit: recommendation.cpuLimit,
+                            memoryRequest: recommendation.memoryRequest, memoryLimit: recommendation.memoryLimit,
+                            confidence: recommendation.confidence, reason: recommendation.reasons.joined(separator: " "),
+                            warnings: recommendation.warnings.map { $0.message })
+                    }
+                }
             }
             let result = try Generator(settings: settings, templates: templateSet).generate(projects)
             for notice in result.notices {
