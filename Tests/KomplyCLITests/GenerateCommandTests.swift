@@ -4,7 +4,8 @@ import XCTest
 /// End-to-end tests of `komply generate` through the built binary, on temporary copies of fixtures.
 final class GenerateCommandTests: XCTestCase {
     func workspace() throws -> URL {
-        let folder = CLIHarness.repository.appendingPathComponent(".build/test-tmp/generate-\(UUID().uuidString)")
+        // Outside the repository, so its git remote cannot add Argo CD Applications to the output.
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("komply-generate-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         addTeardownBlock { try? FileManager.default.removeItem(at: folder) }
         let source = CLIHarness.repository.appendingPathComponent("fixtures/generate/web-db/input")
@@ -40,6 +41,21 @@ final class GenerateCommandTests: XCTestCase {
         XCTAssertEqual(repaired.status, 0)
         XCTAssertFalse(FileManager.default.fileExists(atPath: stale.path), "komply-owned files no longer generated are removed")
         XCTAssertEqual(try String(contentsOf: edited, encoding: .utf8), deployment)
+    }
+
+    func testArgoCDApplicationUsesTheGitRemoteWithoutCredentials() throws {
+        let folder = try workspace()
+        for arguments in [["init", "-q"], ["remote", "add", "origin", "https://bot:s3cr3t-token@git.example.com/platform/deploy.git"]] {
+            let git = try CLIHarness.run(executable: URL(fileURLWithPath: "/usr/bin/env"), ["git"] + arguments, in: folder)
+            XCTAssertEqual(git.status, 0, git.stderr)
+        }
+        let result = try CLIHarness.run(["generate", "app", "-o", "deploy"], in: folder)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let application = try String(contentsOf: folder.appendingPathComponent("deploy/webshop/argocd/default.yaml"), encoding: .utf8)
+        XCTAssertTrue(application.contains("repoURL: https://git.example.com/platform/deploy.git"), application)
+        XCTAssertTrue(application.contains("path: deploy/webshop/overlays/default"), application)
+        XCTAssertFalse(application.contains("s3cr3t"), "a token in the remote never reaches generated files")
+        XCTAssertFalse(result.stderr.contains("s3cr3t"))
     }
 
     func testNeverOverwritesAFileItDidNotWrite() throws {
