@@ -7,10 +7,7 @@ extension GeneratorSettings {
         storageSize = config.defaults.storageSize
         storageClass = config.defaults.storageClass
         secrets = config.secrets.provider
-        environments = config.environments.map {
-            EnvironmentSettings(name: $0.name, namespace: $0.namespace, replicas: $0.replicas, resourceScale: $0.resourceScale,
-                                imageRegistry: $0.imageRegistry, imageTag: $0.imageTag, cluster: $0.cluster)
-        }
+        environments = config.environments
         if let argo = config.argocd {
             var settings = ArgoCDSettings(repoURL: argo.repoURL)
             settings.targetRevision = argo.targetRevision
