@@ -375,6 +375,9 @@ private extension Generator {
         guard let repoURL = settings.argocd.repoURL else { return nil }
         let argo = settings.argocd
         var files: [GeneratedFile] = []
+        if argo.applicationSet {
+            return [try applicationSet(appName: appName, environments: environments, repoURL: repoURL, header: header)]
+        }
         for environment in environments {
             let namespace = environment.namespace ?? (environment.name == "default" ? appName : "\(appName)-\(environment.name)")
             let envName = Naming.dnsLabel(environment.name)
@@ -400,6 +403,40 @@ private extension Generator {
             files.append(GeneratedFile(path: "\(appName)/argocd/\(envName).yaml", contents: header + YAMLEmitter.emit(application)))
         }
         return files
+    }
+
+    /// One ApplicationSet whose list generator has an element per environment.
+    func applicationSet(appName: String, environments: [EnvironmentConfig], repoURL: String, header: String) throws(GenerateError) -> GeneratedFile {
+        let argo = settings.argocd
+        let elements: [ValueTree] = environments.map { environment in
+            let envName = Naming.dnsLabel(environment.name)
+            return .members([
+                ("env", .string(envName)),
+                ("namespace", .string(environment.namespace ?? (environment.name == "default" ? appName : "\(appName)-\(environment.name)"))),
+                ("server", .string(environment.cluster ?? argo.destinationServer)),
+                ("path", .string("\(settings.outputPath)/\(appName)/overlays/\(envName)")),
+            ])
+        }
+        let template: ValueTree = .members([
+            ("metadata", .members([("name", .string("\(appName)-{{env}}")), ("namespace", .string("argocd"))])),
+            ("spec", .members([
+                ("project", .string(argo.project)),
+                ("source", .members([("repoURL", .string(repoURL)), ("targetRevision", .string(argo.targetRevision)), ("path", .string("{{path}}"))])),
+                ("destination", .members([("server", .string("{{server}}")), ("namespace", .string("{{namespace}}"))])),
+                ("syncPolicy", .members([
+                    ("automated", argo.automated ? .members([("prune", .bool(true)), ("selfHeal", .bool(true))]) : nil),
+                    ("syncOptions", .array([.string("CreateNamespace=false"), .string("ServerSideApply=true")])),
+                ])),
+            ])),
+        ])
+        let document = try templates.render(ObjectDraft(kind: "ApplicationSet", name: appName, parts: [
+            "metadata": .members([
+                ("name", .string(appName)), ("namespace", .string("argocd")),
+                ("labels", .members([("app.kubernetes.io/part-of", .string(appName)), ("app.kubernetes.io/managed-by", .string("komply"))])),
+            ]),
+            "spec": .members([("generators", .array([.members([("list", .members([("elements", .array(elements))]))])])), ("template", template)]),
+        ]))
+        return GeneratedFile(path: "\(appName)/argocd/applicationset.yaml", contents: header + YAMLEmitter.emit(document))
     }
 
     func secretsDocument(_ secrets: [String: [(key: String, reason: String)]], appName: String, environments: [EnvironmentConfig]) -> String {

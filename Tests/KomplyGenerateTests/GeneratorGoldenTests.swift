@@ -19,6 +19,7 @@ final class GeneratorGoldenTests: XCTestCase {
     func testReplicatedGPUServiceWithIngress() throws { try assertGolden("replicated-gpu") }
     func testJobsCronJobsAndDaemonSets() throws { try assertGolden("jobs") }
     func testEnvironmentsArgoCDAndExternalSecrets() throws { try assertGolden("environments") }
+    func testApplicationSetAndImageRegistryRewrite() throws { try assertGolden("applicationset") }
     func testJVMHeapRaisesTheMemoryLimit() throws {
         let result = try assertGolden("jvm-heap")
         XCTAssertTrue(result.notices.contains { $0.message.contains("JVM heap -Xmx 768Mi plus overhead needs 1216Mi; memory limit raised from 512Mi") },

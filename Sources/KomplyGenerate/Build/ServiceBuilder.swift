@@ -271,6 +271,9 @@ private extension ServiceBuilder {
             covered.insert(dataPath)
         }
         if !claims.isEmpty { volumeClaimTemplates = claims }
+        for reference in service.configs {
+            mountComposeConfig(reference, fileData: &fileData, mounts: &mounts, covered: &covered)
+        }
         if !fileData.isEmpty {
             let configName = "\(name)-files"
             output.drafts.append(ObjectDraft(kind: "ConfigMap", name: configName, parts: [
@@ -308,6 +311,40 @@ private extension ServiceBuilder {
             mounts.append(mountTree(volume, path, readOnly: false))
             covered.insert(path)
         }
+    }
+
+    /// A compose `configs:` entry: its file (or inline content) becomes a key of `<service>-files`.
+    mutating func mountComposeConfig(_ reference: FileReference, fileData: inout [(String, String)], mounts: inout [ValueTree],
+                                     covered: inout Set<String>) {
+        let target = reference.target.map { $0.hasPrefix("/") ? $0 : "/\($0)" } ?? "/\(reference.source)"
+        guard let definition = context.project.configs[reference.source] else { return }
+        var text: String?
+        if case .string(let content)? = definition["content"] {
+            text = content
+        } else if case .string(let file)? = definition["file"], let projectDirectory = context.project.projectDirectory,
+            !file.hasPrefix("/")
+        {
+            let path = (projectDirectory as NSString).appendingPathComponent(file)
+            text = FileManager.default.contents(atPath: path).flatMap { String(data: $0, encoding: .utf8) }
+            if text == nil {
+                notice(.warning, "config \(reference.source) names \(file), which is not readable UTF-8 text in the repository; not mounted")
+                return
+            }
+        }
+        guard let text else {
+            notice(.warning, "config \(reference.source) is external or comes from the host environment; create ConfigMap \(name)-files key \(Naming.dataKey(reference.source)) yourself")
+            return
+        }
+        if let reason = SecretDetector.shapeReason(text) {
+            notice(.warning, "config \(reference.source) is not copied into a ConfigMap because \(reason); provide it as a Secret")
+            return
+        }
+        let key = Naming.dataKey(reference.source)
+        if !fileData.contains(where: { $0.0 == key }) { fileData.append((key, text)) }
+        mounts.append(.members([
+            ("name", .string("files")), ("mountPath", .string(target)), ("subPath", .string(key)), ("readOnly", .bool(true)),
+        ]))
+        covered.insert(target)
     }
 
     mutating func bindMount(source: String, target: String, fileData: inout [(String, String)],

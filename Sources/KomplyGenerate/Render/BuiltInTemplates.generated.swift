@@ -11,6 +11,13 @@ kind: Application
 metadata: {{{metadata}}}
 spec: {{{spec}}}
 """##,
+        "ApplicationSet": ##"""
+{{% CONTENT_TYPE: TEXT}}
+apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata: {{{metadata}}}
+spec: {{{spec}}}
+"""##,
         "ConfigMap": ##"""
 {{% CONTENT_TYPE: TEXT}}
 apiVersion: v1
