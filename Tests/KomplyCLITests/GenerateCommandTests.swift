@@ -58,6 +58,33 @@ final class GenerateCommandTests: XCTestCase {
         XCTAssertFalse(result.stderr.contains("s3cr3t"))
     }
 
+    func testSourcesAndEnvironmentsComeFromKomplyYAML() throws {
+        let folder = try workspace()
+        try """
+            apiVersion: komply.dev/v1
+            kind: Config
+            sources: ["app*"]
+            output: manifests
+            environments:
+              - name: staging
+                replicas: 1
+              - name: production
+            """.write(to: folder.appendingPathComponent("komply.yaml"), atomically: true, encoding: .utf8)
+        let result = try CLIHarness.run(["generate"], in: folder)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        for overlay in ["staging", "production"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: folder.appendingPathComponent("manifests/webshop/overlays/\(overlay)/kustomization.yaml").path), overlay)
+        }
+        let onlyStaging = try CLIHarness.run(["generate", "--env", "staging", "--dry-run"], in: folder)
+        XCTAssertEqual(onlyStaging.status, 0, onlyStaging.stderr)
+        XCTAssertFalse(onlyStaging.stdout.contains("overlays/production"))
+        try "apiVersion: komply.dev/v1\nkind: Config\nenvironments:\n  - name: staging\n    resourceScale: 0\n"
+            .write(to: folder.appendingPathComponent("komply.yaml"), atomically: true, encoding: .utf8)
+        let invalid = try CLIHarness.run(["generate", "--dry-run"], in: folder)
+        XCTAssertEqual(invalid.status, 2)
+        XCTAssertTrue(invalid.stderr.contains("komply.yaml:5:20"), invalid.stderr)
+    }
+
     func testNeverOverwritesAFileItDidNotWrite() throws {
         let folder = try workspace()
         let mine = folder.appendingPathComponent("deploy/webshop/base/api.yaml")
