@@ -167,9 +167,10 @@ private extension Generator {
                 ])]),
             ]))
         )))
+        let autoscaled = Set(baseFiles.flatMap(\.1).filter { $0.kind == "HorizontalPodAutoscaler" }.map(\.name))
         let environments = settings.environments.isEmpty ? [EnvironmentConfig(name: "default")] : settings.environments
         for environment in environments {
-            files += try overlay(environment, appName: appName, project: project, context: context, header: header)
+            files += try overlay(environment, appName: appName, project: project, context: context, autoscaled: autoscaled, header: header)
         }
         if let argo = try argoApplications(appName: appName, environments: environments, header: header) {
             files += argo
@@ -283,7 +284,7 @@ private extension Generator {
     }
 
     func overlay(_ environment: EnvironmentConfig, appName: String, project: ComposeProject, context: AppContext,
-                 header: String) throws(GenerateError) -> [GeneratedFile] {
+                 autoscaled: Set<String>, header: String) throws(GenerateError) -> [GeneratedFile] {
         let namespace = environment.namespace ?? (environment.name == "default" ? appName : "\(appName)-\(environment.name)")
         let folder = "\(appName)/overlays/\(Naming.dnsLabel(environment.name))"
         var parts: [String: ValueTree] = [
@@ -310,10 +311,7 @@ private extension Generator {
             }
             parts["replicas"] = .array(scalable.map { .members([("name", .string(context.names[$0.name]!)), ("count", .int(replicas))]) })
             // An autoscaler's minimum would undo the overlay's replica count: move it too.
-            for service in project.services {
-                let options = (try? ServiceOptions.read(service)) ?? ServiceOptions()
-                let baseReplicas = options.replicas ?? service.deploy?.replicas ?? 1
-                guard baseReplicas >= 2, Classifier.classify(service, options: options).kind.value == .deployment else { continue }
+            for service in project.services where autoscaled.contains(context.names[service.name]!) {
                 let bounds: ValueTree = .array([
                     .members([("op", .string("replace")), ("path", .string("/spec/minReplicas")), ("value", .int(max(1, replicas)))]),
                     .members([("op", .string("replace")), ("path", .string("/spec/maxReplicas")), ("value", .int(max(1, replicas) * 3))]),

@@ -75,7 +75,7 @@ struct ServiceBuilder {
             "metadata": metadata(name, labels: labels), "automountServiceAccountToken": .bool(false),
         ]))
         var pod = podSpec()
-        let replicas = options.replicas ?? service.deploy?.replicas ?? 1
+        let replicas = replicaCount()
         if replicas >= 2, kind == .deployment || kind == .statefulSet {
             pod = pod.adding("topologySpreadConstraints", .array([
                 .members([
@@ -144,8 +144,54 @@ private extension ServiceBuilder {
             ])])))
         }
         if kind == .job || kind == .cronJob { pod.append(("restartPolicy", .string("OnFailure"))) }
+        if let low = ports.first(where: { $0.port < 1024 }), !runsAsRoot {
+            // Allowed by the restricted profile: lets the non-root image bind the port it was built for.
+            appendSecuritySysctl(&pod)
+            ignores.append(("privileged-port", "port \(low.port) as the image is built; the pod sets net.ipv4.ip_unprivileged_port_start=0 so it binds without root"))
+        }
+        if let image = context.images[service.name] ?? service.image, !image.contains("@sha256:") {
+            let tag = ImageKnowledge.tag(image)
+            if tag == nil { ignores.append(("missing-image-tag", "compose names \(image) without a tag; komply generate warned, pin a version in compose")) }
+            if tag == "latest" { ignores.append(("latest-image-tag", "compose uses \(image); komply generate warned, pin a version in compose")) }
+        }
         if !volumes.isEmpty { pod.append(("volumes", .array(volumes))) }
         return .members(pod)
+    }
+
+    /// Replicas: `x-komply.replicas`, compose `deploy.replicas`, else two for stateless Deployments (one container is an outage on every restart).
+    mutating func replicaCount() -> Int {
+        if let explicit = options.replicas ?? service.deploy?.replicas {
+            if explicit == 1, kind == .deployment || kind == .statefulSet {
+                ignores.append(("single-replica", "compose asks for one replica (deploy.replicas: 1)"))
+            }
+            return explicit
+        }
+        switch kind {
+        case .deployment:
+            if service.volumes.contains(where: { $0.type == "volume" && $0.source != nil }) {
+                ignores.append(("single-replica", "its ReadWriteOnce volume claim can be mounted by one pod only"))
+                return 1
+            }
+            return 2
+        case .statefulSet:
+            ignores.append(("single-replica", "\(classification.profile?.family ?? "this stateful service") keeps its data in one volume; more replicas need the image's own replication"))
+            return 1
+        default:
+            return 1
+        }
+    }
+
+    var runsAsRoot: Bool {
+        guard options.uid == nil, let user = service.user?.split(separator: ":").first else { return false }
+        return user == "0" || user == "root"
+    }
+
+    func appendSecuritySysctl(_ pod: inout [(String, ValueTree?)]) {
+        guard let index = pod.firstIndex(where: { $0.0 == "securityContext" }), case .object(var members)? = pod[index].1 else { return }
+        members.append(.init(key: "sysctls", value: .array([.members([
+            ("name", .string("net.ipv4.ip_unprivileged_port_start")), ("value", .string("0")),
+        ])])))
+        pod[index].1 = .object(members)
     }
 
     var imageIsMutable: Bool {
@@ -467,7 +513,10 @@ private extension ServiceBuilder {
             notice(.warning, "compose sets privileged: true; kept and recorded as an explicit exception")
         }
         if !service.capAdd.isEmpty {
-            ignores.append(("capabilities-added", "compose adds \(service.capAdd.joined(separator: ", "))"))
+            let reason = "compose adds \(service.capAdd.joined(separator: " "))"
+            for rule in ["capability-added-beyond-restricted", "capability-added-beyond-baseline", "dangerous-capability-added"] {
+                ignores.append((rule, reason))
+            }
             notice(.warning, "compose adds capabilities \(service.capAdd.joined(separator: ", ")); kept on top of drop ALL and recorded")
         }
         var pod: [(String, ValueTree?)] = [("runAsNonRoot", .bool(!runAsRoot))]
@@ -602,7 +651,9 @@ private extension ServiceBuilder {
         var annotations = [("komply.dev/classification",
                             "kind=\(kind.rawValue) (\(classification.kind.reason)); role=\(classification.role.value.rawValue) (\(classification.role.reason)); runtime=\(classification.runtime.value.rawValue) (\(classification.runtime.reason))")]
         if !ignores.isEmpty {
-            annotations.append(("komply.dev/ignore", ignores.map { "\($0.rule)=\($0.reason)" }.joined(separator: "; ")))
+            // `;` separates entries in the annotation, so reasons use commas.
+            annotations.append(("komply.dev/ignore", ignores.map { "\($0.rule)=\($0.reason.replacingOccurrences(of: ";", with: ","))" }
+                .joined(separator: "; ")))
         }
         var (finalPod, gpus) = pod.extractingGPUs()
         if let gpus {
@@ -647,6 +698,7 @@ private extension ServiceBuilder {
         case .cronJob:
             spec = .members([
                 ("schedule", .string(options.schedule ?? "0 0 * * *")), ("concurrencyPolicy", .string("Forbid")),
+                ("startingDeadlineSeconds", .int(300)),
                 ("jobTemplate", .members([("spec", .members([
                     ("backoffLimit", .int(3)), ("ttlSecondsAfterFinished", .int(86400)), ("template", template),
                 ]))])),
