@@ -121,4 +121,11 @@ private extension AtomicWriterTests {
     func leftovers(_ folder: String) throws -> [String] {
         try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.contains(".komply-") }
     }
+
+    func testDevicesAreWrittenThroughNotReplaced() throws {
+        try AtomicWriter.write(Data("discarded\n".utf8), to: "/dev/null")
+        var info = stat()
+        XCTAssertEqual(stat("/dev/null", &info), 0)
+        XCTAssertEqual(info.st_mode & S_IFMT, S_IFCHR, "/dev/null must stay a character device")
+    }
 }

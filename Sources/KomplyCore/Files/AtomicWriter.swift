@@ -27,6 +27,16 @@ public enum AtomicWriter {
         if exists, existing.st_mode & S_IFMT == S_IFDIR {
             throw .cannotWrite(file: path, reason: "it is a folder")
         }
+        // A device, FIFO or socket (`-o /dev/null`, `-o /dev/stdout`) is written through, never renamed over:
+        // replacing /dev/null with a regular file would break every program on the machine.
+        var target = stat()
+        if stat(path, &target) == 0, target.st_mode & S_IFMT != S_IFREG, target.st_mode & S_IFMT != S_IFDIR {
+            let fd = open(path, O_WRONLY)
+            guard fd >= 0 else { throw .cannotWrite(file: path, reason: Self.lastError()) }
+            defer { close(fd) }
+            try Self.writeAll(fd, data, path)
+            return
+        }
         let mode: mode_t = exists && existing.st_mode & S_IFMT == S_IFREG ? existing.st_mode & 0o7777 : 0o644
 
         var template = Array("\(folder)/.\(url.lastPathComponent).komply-XXXXXX".utf8CString)
