@@ -27,7 +27,10 @@ let package = Package(
         .target(name: "KomplyPredict", dependencies: ["KomplyCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "KomplyRefine", dependencies: ["KomplyCore", "KomplyPredict"]),
         .target(name: "KomplyLint", dependencies: ["KomplyCore"]),
-        .target(name: "KomplyGit", dependencies: ["KomplyCore"]),
+        // libgit2 from the system (Debian: libgit2-dev); the shim wraps what Swift cannot call (variadic opts).
+        .systemLibrary(name: "CGit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"]), .brew(["libgit2"])]),
+        .target(name: "CGit2Shim", dependencies: ["CGit2"], linkerSettings: [.linkedLibrary("git2")]),
+        .target(name: "KomplyGit", dependencies: ["KomplyCore", "CGit2", "CGit2Shim"]),
         .executableTarget(
             name: "komply",
             dependencies: [

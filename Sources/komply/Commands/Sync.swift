@@ -1,0 +1,157 @@
+import ArgumentParser
+import Foundation
+import KomplyCore
+import KomplyGenerate
+import KomplyGit
+import KomplyPredict
+
+extension Komply {
+    /// `komply sync`: generate, then commit the generated tree onto a branch (and push, and open a PR).
+    struct Sync: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Generate, then commit the manifests onto a branch without touching the worktree or index.",
+            discussion: """
+                The branch (default komply/<app>, one per app) starts at --base (default: the checked-out
+                branch) and gets one commit per run whose tree is its parent's with the output folder's
+                komply-written files replaced; no commit when nothing changed. Commits carry provenance
+                trailers (Komply-Version, Komply-Input-Digest, Komply-Rules-Digest, Komply-Sizing-Profile);
+                a branch whose tip lacks Komply-Version was not made by komply and is never moved.
+
+                --push pushes over HTTPS with a token from KOMPLY_GIT_TOKEN (or GITHUB_TOKEN, GITEA_TOKEN,
+                GITLAB_TOKEN; user name from KOMPLY_GIT_USERNAME) or over SSH with the agent.
+                --pr opens one pull request per branch, or updates the one already open.
+
+                Examples:
+                  komply sync                                 # commit onto komply/<app> locally
+                  komply sync --push --remote origin
+                  komply sync --push --pr github --base main
+                """
+        )
+
+        @OptionGroup var input: InputOptions
+
+        @Option(name: [.customShort("o"), .customLong("output")], help: "Output folder inside the repository (default: komply.yaml's output, else deploy).")
+        var output: String?
+
+        @Option(name: .customLong("env"), help: "Only these environments from komply.yaml; repeatable.")
+        var environments: [String] = []
+
+        @Option(name: .customLong("config"), help: "The komply.yaml to use.")
+        var config: String?
+
+        @Option(name: .customLong("templates"), help: "A folder of <Kind>.yaml.mustache templates over the built-in ones.")
+        var templates: String?
+
+        @Option(name: .customLong("registry"), help: "Registry for build-only services (overrides komply.yaml).")
+        var registry: String?
+
+        @Option(help: "History file for sizing.")
+        var history: String?
+
+        @Option(help: "Sizing tier: cost, balanced or performance.")
+        var tier: String?
+
+        @Flag(name: .customLong("no-predict"), help: "Size containers from role and runtime defaults instead of komply predict.")
+        var noPredict = false
+
+        @Option(help: "The branch to commit to (default: komply/<app>, one per app); all apps go to it.")
+        var branch: String?
+
+        @Option(help: "Where a new branch starts and what a pull request targets (default: the checked-out branch).")
+        var base: String?
+
+        @Option(help: "The remote to push to (a name or URL; default origin).")
+        var remote: String?
+
+        @Flag(help: "Push the branch to the remote (never forced).")
+        var push = false
+
+        @Option(help: "Open or update a pull request: github, gitea or gitlab (implies --push).")
+        var pr: PullRequestHost?
+
+        @Option(name: .customLong("api-url"), help: "The hosting API's base URL (default from the remote URL; for example https://api.github.com).")
+        var apiURL: String?
+
+        func validate() throws {
+            if let tier, Tier(rawValue: tier) == nil {
+                throw ValidationError("--tier must be cost, balanced or performance, not \"\(tier)\"")
+            }
+            if let branch, branch.isEmpty || branch.hasPrefix("-") || branch.contains("..") || branch.contains(" ") {
+                throw ValidationError("--branch \"\(branch)\" is not a valid branch name; expected something like komply/shop")
+            }
+        }
+
+        func run() async throws {
+            let generation = try SyncGeneration.run(SyncGenerateOptions(
+                input: input, output: output, environments: environments, config: config, templates: templates,
+                registry: registry, history: history, tier: tier, noPredict: noPredict))
+            for notice in generation.notices {
+                FileHandle.standardError.write(Data("komply: \(notice)\n".utf8))
+            }
+            let repository = try GitRepository.discover(from: FileManager.default.currentDirectoryPath)
+            guard let workdir = repository.workdir else {
+                throw CLIError(message: "\(repository.gitDirectory): a bare repository; expected a checkout to read the apps from")
+            }
+            let folder = try Self.repositoryPath(of: generation.outputDirectory, in: workdir)
+            let startPoint = base ?? repository.headBranch ?? "HEAD"
+            let remoteName = remote ?? "origin"
+            let publishes = push || pr != nil
+            let credentials = GitCredentials.fromEnvironment()
+            let apps = generation.apps
+            guard !apps.isEmpty else { throw CLIError(message: "nothing was generated; expected at least one app") }
+            let groups: [(branch: String, apps: [(app: String, files: [String: Data])])] =
+                branch.map { [($0, apps)] } ?? apps.map { ("komply/" + $0.app, [$0]) }
+
+            let pullRequests = PullRequestPublisher(host: pr, apiURL: apiURL, repository: repository, remote: remoteName)
+            for group in groups {
+                let folders = group.apps.map { app in
+                    GeneratedFolder(folder: folder.isEmpty ? app.app : folder + "/" + app.app, files: app.files) { data in
+                        OutputTree.ownedByKomply(String(decoding: data.prefix(512), as: UTF8.self))
+                    }
+                }
+                let names = group.apps.map(\.app).joined(separator: ", ")
+                let remoteTip = publishes ? try repository.fetch(branch: group.branch, from: remoteName, credentials: credentials) : nil
+                let message = CommitMessage.make(
+                    subject: "komply: regenerate \(names)",
+                    body: "Generated by komply sync from \(startPoint) into \(folder.isEmpty ? "." : folder)/.",
+                    trailers: generation.trailers)
+                let outcome = try repository.commit(
+                    folders, onto: group.branch, startPoint: startPoint, remoteTip: remoteTip, message: message)
+                let exists = try repository.commitIDIfPresent("refs/heads/" + group.branch) != nil
+                switch outcome {
+                case .committed(let commit, _):
+                    Self.say("committed \(commit.prefix(12)) on \(group.branch) (\(names))")
+                case .unchanged:
+                    Self.say(exists ? "\(group.branch) is up to date; no commit" : "\(names): nothing differs from \(startPoint); no branch created")
+                }
+                guard publishes, exists, let tip = try repository.commitIDIfPresent("refs/heads/" + group.branch) else { continue }
+                if tip != remoteTip {
+                    try repository.push(branch: group.branch, to: remoteName, credentials: credentials)
+                    Self.say("pushed \(group.branch) to \(RepositoryInfo.publicURL(remoteName))")
+                } else {
+                    Self.say("\(RepositoryInfo.publicURL(remoteName)) already has \(group.branch) at \(tip.prefix(12))")
+                }
+                if let request = try await pullRequests.publish(
+                    branch: group.branch, base: startPoint, title: "komply: regenerate \(names)",
+                    body: SyncPullRequestBody.make(generation: generation, apps: group.apps.map(\.app), folder: folder)) {
+                    Self.say("\(request.created ? "opened" : "updated") \(request.url)")
+                }
+            }
+        }
+
+        static func say(_ text: String) {
+            FileHandle.standardError.write(Data("komply: \(text)\n".utf8))
+        }
+
+        /// `folder` as a path inside the repository at `workdir`; refuses folders outside it.
+        static func repositoryPath(of folder: String, in workdir: String) throws -> String {
+            let absolute = URL(fileURLWithPath: folder).standardizedFileURL.resolvingSymlinksInPath().path
+            let root = URL(fileURLWithPath: workdir).resolvingSymlinksInPath().path
+            if absolute == root { return "" }
+            guard absolute.hasPrefix(root + "/") else {
+                throw CLIError(message: "\(folder): the output folder is outside the repository \(root); expected a folder inside it")
+            }
+            return String(absolute.dropFirst(root.count + 1))
+        }
+    }
+}

@@ -1,0 +1,150 @@
+import Foundation
+import KomplyCore
+import XCTest
+
+/// `komply sync` end to end through the built binary, against real repositories: a bare file-path
+/// remote and a bare remote behind nginx + fcgiwrap + git http-backend with a token.
+final class SyncCommandTests: XCTestCase {
+    func testSyncToAFilePathRemoteLeavesWorktreeAndIndexAloneAndRerunsMakeNoCommit() throws {
+        let (repo, home) = try checkout()
+        let remote = try temporary() + "/remote.git"
+        try SyncGit.run(repo, "init", "-q", "--bare", "-b", "main", remote)
+        try SyncGit.run(repo, "remote", "add", "origin", remote)
+        try SyncGit.run(repo, "push", "-q", "origin", "main")
+        // An untracked file and a staged change komply must not touch. (Sources are read from the
+        // worktree, so this test leaves the app's own files as committed.)
+        try "scratch\n".write(toFile: repo + "/scratch.txt", atomically: true, encoding: .utf8)
+        try "staged\n".write(toFile: repo + "/staged.txt", atomically: true, encoding: .utf8)
+        try SyncGit.run(repo, "add", "staged.txt")
+        let before = try snapshot(repo)
+        let head = try SyncGit.run(repo, "rev-parse", "HEAD")
+
+        let first = try komply(["sync", "app", "--push", "--no-predict"], in: repo, home: home)
+        XCTAssertEqual(first.status, 0, first.stderr)
+        XCTAssertTrue(first.stderr.contains("committed "), first.stderr)
+        XCTAssertTrue(first.stderr.contains("pushed komply/webshop to origin"), first.stderr)
+        let tip = try SyncGit.run(remote, "rev-parse", "komply/webshop")
+        XCTAssertEqual(try SyncGit.run(repo, "rev-parse", "komply/webshop"), tip)
+        XCTAssertEqual(try SyncGit.run(repo, "rev-parse", "komply/webshop^"), head, "first parent is the start point")
+        XCTAssertEqual(try snapshot(repo), before, "worktree files and .git/index are byte-identical")
+        XCTAssertEqual(try SyncGit.run(repo, "rev-parse", "HEAD"), head)
+        let message = try SyncGit.run(remote, "log", "-1", "--format=%B", "komply/webshop")
+        for trailer in ["Komply-Version: ", "Komply-Input-Digest: sha256:", "Komply-Rules-Digest: sha256:", "Komply-Sizing-Profile: defaults"] {
+            XCTAssertTrue(message.contains(trailer), message)
+        }
+
+        let rerun = try komply(["sync", "app", "--push", "--no-predict"], in: repo, home: home)
+        XCTAssertEqual(rerun.status, 0, rerun.stderr)
+        XCTAssertTrue(rerun.stderr.contains("komply/webshop is up to date; no commit"), rerun.stderr)
+        XCTAssertEqual(try SyncGit.run(remote, "rev-parse", "komply/webshop"), tip, "a rerun makes no commit")
+        XCTAssertEqual(try snapshot(repo), before)
+
+        // The branch holds exactly what `komply generate` writes (same repository, same options).
+        try SyncGit.run(repo, "stash", "-q", "--include-untracked")  // only in this temporary clone
+        let generate = try komply(["generate", "app", "--no-predict"], in: repo, home: home)
+        XCTAssertEqual(generate.status, 0, generate.stderr)
+        let expected = try FileManager.default.subpathsOfDirectory(atPath: repo + "/deploy")
+            .filter { !isDirectory(repo + "/deploy/" + $0) }.map { "deploy/" + $0 }.sorted()
+        let committed = try SyncGit.run(remote, "ls-tree", "-r", "--name-only", "komply/webshop", "deploy").split(separator: "\n").map(String.init)
+        XCTAssertEqual(committed, expected)
+        for path in expected {
+            XCTAssertEqual(try SyncGit.run(remote, "show", "komply/webshop:" + path),
+                           try String(contentsOfFile: repo + "/" + path, encoding: .utf8).trimmingCharacters(in: .newlines), path)
+        }
+    }
+
+    func testSyncPushesOverHTTPWithATokenAndRefusesABranchSomeoneElseMoved() throws {
+        let token = "s3cret-\(UUID().uuidString.prefix(8))"
+        let server = try SyncGitServer.start(token: token, test: self)
+        let served = try server.createRepository("acme/shop.git")
+        let (repo, home) = try checkout()
+        try SyncGit.run(repo, "push", "-q", served.folder, "main")
+        try SyncGit.run(repo, "remote", "add", "origin", served.url)
+
+        let refused = try komply(["sync", "app", "--push", "--no-predict"], in: repo, home: home, token: "wrong-token")
+        XCTAssertEqual(refused.status, 2, refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("refused the credentials"), refused.stderr)
+        XCTAssertFalse(refused.stderr.contains("wrong-token"), "tokens never reach the output")
+
+        let first = try komply(["sync", "app", "--push", "--no-predict"], in: repo, home: home, token: token)
+        XCTAssertEqual(first.status, 0, first.stderr)
+        XCTAssertFalse(first.stderr.contains(token) || first.stdout.contains(token))
+        let tip = try SyncGit.run(served.folder, "rev-parse", "komply/webshop")
+        XCTAssertEqual(try SyncGit.run(repo, "rev-parse", "komply/webshop"), tip)
+        XCTAssertTrue(try SyncGit.run(served.folder, "ls-tree", "-r", "--name-only", "komply/webshop").contains("deploy/webshop/base/api.yaml"))
+
+        let rerun = try komply(["sync", "app", "--push", "--no-predict"], in: repo, home: home, token: token)
+        XCTAssertEqual(rerun.status, 0, rerun.stderr)
+        XCTAssertEqual(try SyncGit.run(served.folder, "rev-parse", "komply/webshop"), tip, "no commit on rerun")
+
+        // Someone pushes their own commit onto the branch; komply must not build on it or overwrite it.
+        let other = try temporary() + "/other"
+        try SyncGit.run(repo, "clone", "-q", "-b", "komply/webshop", served.folder, other)
+        try "# hand edit\n".write(toFile: other + "/deploy/webshop/SECRETS.md", atomically: true, encoding: .utf8)
+        try SyncGit.run(other, "commit", "-q", "-am", "hand edit")
+        try SyncGit.run(other, "push", "-q", "origin", "komply/webshop")
+        let theirs = try SyncGit.run(served.folder, "rev-parse", "komply/webshop")
+        try "services:\n  web:\n    image: nginx:1.27\n".write(toFile: repo + "/app/compose.override.yaml", atomically: true, encoding: .utf8)
+        try SyncGit.run(repo, "add", "app/compose.override.yaml")
+        try SyncGit.run(repo, "commit", "-q", "-m", "change the app")
+
+        let diverged = try komply(["sync", "app", "--push", "--no-predict"], in: repo, home: home, token: token)
+        XCTAssertEqual(diverged.status, 2, diverged.stderr)
+        XCTAssertTrue(diverged.stderr.contains("was not created by komply"), diverged.stderr)
+        XCTAssertEqual(try SyncGit.run(served.folder, "rev-parse", "komply/webshop"), theirs, "their commit stays")
+        XCTAssertEqual(try SyncGit.run(repo, "rev-parse", "komply/webshop"), tip, "the local branch did not move")
+    }
+
+    func testSyncRefusesAnOutputFolderOutsideTheRepository() throws {
+        let (repo, home) = try checkout()
+        let result = try komply(["sync", "app", "-o", "../elsewhere", "--no-predict"], in: repo, home: home)
+        XCTAssertEqual(result.status, 2, result.stderr)
+        XCTAssertTrue(result.stderr.contains("outside the repository"), result.stderr)
+    }
+}
+
+private extension SyncCommandTests {
+    func temporary() throws -> String {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("komply-sync-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: folder) }
+        return URL(fileURLWithPath: folder).resolvingSymlinksInPath().path
+    }
+
+    /// A repository with the web-db example app committed on main, and an empty HOME.
+    func checkout() throws -> (repo: String, home: String) {
+        let folder = try temporary()
+        let repo = folder + "/repo"
+        let home = folder + "/home"
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: repo, withIntermediateDirectories: true)
+        try SyncGit.run(repo, "init", "-q", "-b", "main")
+        try FileManager.default.copyItem(atPath: CLIHarness.repository.path + "/fixtures/generate/web-db/input", toPath: repo + "/app")
+        try SyncGit.run(repo, "add", "-A")
+        try SyncGit.run(repo, "commit", "-q", "-m", "the app")
+        return (repo, home)
+    }
+
+    func komply(_ arguments: [String], in folder: String, home: String, token: String? = nil) throws -> CLIHarness.Result {
+        var environment = SyncGit.environment(home: home)
+        environment["KOMPLY_GIT_TOKEN"] = token
+        environment["SSH_AUTH_SOCK"] = nil
+        return try CLIHarness.run(arguments, in: URL(fileURLWithPath: folder), environment: environment)
+    }
+
+    /// SHA-256 of every worktree file and of `.git/index`.
+    func snapshot(_ repo: String) throws -> [String: String] {
+        var digests: [String: String] = [:]
+        for path in try FileManager.default.subpathsOfDirectory(atPath: repo)
+        where (path == ".git/index" || !(path == ".git" || path.hasPrefix(".git/"))) && !isDirectory(repo + "/" + path) {
+            digests[path] = SHA256.hex(try Data(contentsOf: URL(fileURLWithPath: repo + "/" + path)))
+        }
+        XCTAssertNotNil(digests[".git/index"])
+        return digests
+    }
+
+    func isDirectory(_ path: String) -> Bool {
+        var directory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &directory) && directory.boolValue
+    }
+}
