@@ -42,7 +42,9 @@ public enum ScalarResolver {
             if case .string = resolve(text, schema: schema) { continue }
             return true
         }
-        // YAML 1.1 also reads sexagesimal numbers (`1:30`) and timestamps (`2001-12-14`).
+        // YAML 1.1 also reads sexagesimal numbers (`1:30`) and timestamps (`2001-12-14`); both start
+        // with a sign or a digit, which keeps the regular expressions off the common path.
+        guard let first = text.unicodeScalars.first, first == "-" || first == "+" || ("0"..."9").contains(first) else { return false }
         if text.range(of: #"^[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?$"#, options: .regularExpression) != nil { return true }
         if text.range(of: #"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt ]|$)"#, options: .regularExpression) != nil { return true }
         return false

@@ -20,13 +20,9 @@ public enum SecretDetector {
         if let url = URLComponents(string: value), url.scheme != nil, let password = url.password, !password.isEmpty {
             return "its value is a URL with a password"
         }
-        if value.range(of: #"^(AKIA|ASIA)[A-Z0-9]{16}$"#, options: .regularExpression) != nil { return "its value is an AWS access key id" }
-        if value.range(of: #"^(ghp|gho|ghs|github_pat|glpat|xox[abpr]|sk_live|sk_test|rk_live)[_-][A-Za-z0-9_-]{10,}$"#, options: .regularExpression) != nil {
-            return "its value is an API token"
-        }
-        if value.range(of: #"^eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$"#, options: .regularExpression) != nil {
-            return "its value is a JSON Web Token"
-        }
+        if matches(awsKey, value) { return "its value is an AWS access key id" }
+        if matches(apiToken, value) { return "its value is an API token" }
+        if matches(jwt, value) { return "its value is a JSON Web Token" }
         if value.count >= 24, !value.contains(" "), !value.contains("/"), entropyPerCharacter(value) >= 4.0 {
             return "its value looks random (high entropy)"
         }
@@ -36,15 +32,12 @@ public enum SecretDetector {
     /// Host names mentioned in a value (`db`, `redis://cache:6379`, `jdbc:postgresql://payments-db:5432/x`).
     public static func hosts(in value: String) -> [String] {
         var result: [String] = []
-        let pattern = #"(?:[a-z][a-z0-9+.-]*:)*//(?:[^@/\s]*@)?([A-Za-z0-9._-]+)"#
-        if let regex = try? NSRegularExpression(pattern: pattern) {
-            let range = NSRange(value.startIndex..., in: value)
-            for match in regex.matches(in: value, range: range) {
-                if let hostRange = Range(match.range(at: 1), in: value) { result.append(String(value[hostRange])) }
-            }
+        let range = NSRange(value.startIndex..., in: value)
+        for match in urlHost.matches(in: value, range: range) {
+            if let hostRange = Range(match.range(at: 1), in: value) { result.append(String(value[hostRange])) }
         }
         // A bare host or host:port value (`DB_HOST=db`, `REDIS=cache:6379`).
-        if value.range(of: #"^[A-Za-z0-9_-]+(:[0-9]+)?$"#, options: .regularExpression) != nil {
+        if matches(bareHost, value) {
             result.append(String(value.split(separator: ":")[0]))
         }
         return result
@@ -52,6 +45,23 @@ public enum SecretDetector {
 }
 
 private extension SecretDetector {
+    // Compiled once: these run for every environment value of every service.
+    nonisolated(unsafe) static let awsKey = regex(#"^(AKIA|ASIA)[A-Z0-9]{16}$"#)
+    nonisolated(unsafe) static let apiToken = regex(#"^(ghp|gho|ghs|github_pat|glpat|xox[abpr]|sk_live|sk_test|rk_live)[_-][A-Za-z0-9_-]{10,}$"#)
+    nonisolated(unsafe) static let jwt = regex(#"^eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$"#)
+    nonisolated(unsafe) static let urlHost = regex(#"(?:[a-z][a-z0-9+.-]*:)*//(?:[^@/\s]*@)?([A-Za-z0-9._-]+)"#)
+    nonisolated(unsafe) static let bareHost = regex(#"^[A-Za-z0-9_-]+(:[0-9]+)?$"#)
+
+    static func regex(_ pattern: String) -> NSRegularExpression {
+        // Built-in patterns; failing to compile one is a bug in this file.
+        guard let compiled = try? NSRegularExpression(pattern: pattern) else { preconditionFailure("bad pattern \(pattern)") }
+        return compiled
+    }
+
+    static func matches(_ regex: NSRegularExpression, _ text: String) -> Bool {
+        regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+    }
+
     static let nameWords = [
         "PASSWORD", "PASSWD", "PASSPHRASE", "SECRET", "TOKEN", "API_KEY", "APIKEY", "ACCESS_KEY", "PRIVATE_KEY",
         "CREDENTIAL", "AUTH_KEY", "CLIENT_KEY", "SIGNING_KEY", "ENCRYPTION_KEY", "MASTER_KEY", "DSN", "CONNECTION_STRING",
