@@ -44,6 +44,7 @@ let package = Package(
         .testTarget(name: "KomplyGenerateTests", dependencies: ["KomplyGenerate", "KomplySources", "KomplyCore"]),
         .testTarget(name: "KomplyCLITests", dependencies: ["KomplyCore"]),
         .testTarget(name: "KomplyGitTests", dependencies: ["KomplyGit"]),
+        .testTarget(name: "KomplyLintTests", dependencies: ["KomplyLint", "KomplyCore"]),
         .testTarget(name: "KomplyPredictTests", dependencies: ["KomplyPredict", "KomplyCore"]),
     ]
 )

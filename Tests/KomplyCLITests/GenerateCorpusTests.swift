@@ -2,7 +2,7 @@ import Foundation
 import XCTest
 
 /// Every awesome-compose app and docker-inspect sample generates manifests that kubernetes-validate
-/// (1.30 and 1.34, strict), kubectl kustomize and checkov accept (`scripts/generate-corpus-check.py`).
+/// (1.30 and 1.34, strict), kubectl kustomize, checkov and `komply lint` accept (`scripts/generate-corpus-check.py --lint`).
 final class GenerateCorpusTests: XCTestCase {
     func testCorpusManifestsPassIndependentCheckers() throws {
         let environment = ProcessInfo.processInfo.environment
@@ -15,7 +15,7 @@ final class GenerateCorpusTests: XCTestCase {
         }
         let result = try CLIHarness.run(
             executable: URL(fileURLWithPath: "/usr/bin/env"),
-            ["python3", "scripts/generate-corpus-check.py", "--komply", CLIHarness.komplyBinary.path, "--tools", tools.path],
+            ["python3", "scripts/generate-corpus-check.py", "--lint", "--komply", CLIHarness.komplyBinary.path, "--tools", tools.path],
             in: CLIHarness.repository)
         XCTAssertEqual(result.status, 0, "generated manifests fail an independent checker:\n\(result.stdout)\n\(result.stderr)")
         XCTAssertTrue(result.stdout.contains("objects valid for 1.34.0"), result.stdout)

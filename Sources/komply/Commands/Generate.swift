@@ -63,31 +63,11 @@ extension Komply {
         }
 
         func run() async throws {
-            let plan = try GeneratePlan.make(
-                input: input, output: output, environments: environments, config: config, registry: registry)
-            let templateSet = try templates.map { try TemplateSet.overriding(with: $0) } ?? .builtIn
-            let projects = try SourceLoader.load(plan.sourceRequest)
-            var settings = plan.settings
-            for (key, tag) in BuildContextDigest.tags(for: projects) {
-                let parts = key.split(separator: "/", maxSplits: 1)
-                settings.buildTags["\(Naming.dnsLabel(String(parts[0])))/\(parts.count > 1 ? String(parts[1]) : "")"] = tag
-            }
-            if !noPredict {
-                // komply's policy pack asks for CPU limits, so generated manifests get request × 2 unless komply.yaml says otherwise.
-                let configured = (try? SizingConfig.load(path: "komply.yaml")) ?? nil
-                let recommender = try PredictInput.recommender(
-                    history: history, tier: tier.flatMap(Tier.init), cpuLimit: configured?.cpuLimit ?? .ratio(2))
-                for (app, services) in PredictInput.recommendations(for: projects, recommender: recommender) {
-                    for (service, recommendation) in services {
-                        settings.predictions["\(Naming.dnsLabel(app))/\(service)"] = PredictedResources(
-                            cpuRequest: recommendation.cpuRequest, cpuLimit: recommendation.cpuLimit,
-                            memoryRequest: recommendation.memoryRequest, memoryLimit: recommendation.memoryLimit,
-                            confidence: recommendation.confidence, reason: recommendation.reasons.joined(separator: " "),
-                            warnings: recommendation.warnings.map { $0.message })
-                    }
-                }
-            }
-            let result = try Generator(settings: settings, templates: templateSet).generate(projects)
+            let pipeline = try GeneratePipeline.run(GenerateRunOptions(
+                input: input, output: output, environments: environments, config: config, templates: templates,
+                registry: registry, history: history, tier: tier, noPredict: noPredict))
+            let plan = pipeline.plan
+            let result = pipeline.result
             for notice in result.notices {
                 FileHandle.standardError.write(Data("komply: \(notice)\n".utf8))
             }

@@ -82,7 +82,7 @@ extension Komply {
         }
 
         func run() async throws {
-            let generation = try SyncGeneration.run(SyncGenerateOptions(
+            let generation = try SyncGeneration.run(GenerateRunOptions(
                 input: input, output: output, environments: environments, config: config, templates: templates,
                 registry: registry, history: history, tier: tier, noPredict: noPredict))
             for notice in generation.notices {

@@ -6,20 +6,6 @@ import KomplyLint
 import KomplyPredict
 import KomplySources
 
-/// The generator options `komply sync` shares with `komply generate`.
-struct SyncGenerateOptions {
-    var input: InputOptions
-    var output: String?
-    var environments: [String]
-    var config: String?
-    var templates: String?
-    var registry: String?
-    var history: String?
-    var tier: String?
-    var noPredict: Bool
-}
-
-
 /// What `komply sync` commits: the generated files, where they go, and their provenance.
 struct SyncGeneration {
     /// Generated files, paths relative to `outputDirectory`.
@@ -36,35 +22,12 @@ struct SyncGeneration {
     var sizingProfile: String
 
     /// Runs the same pipeline as `komply generate` without writing anything.
-    static func run(_ options: SyncGenerateOptions) throws -> SyncGeneration {
-        let plan = try GeneratePlan.make(
-            input: options.input, output: options.output, environments: options.environments, config: options.config,
-            registry: options.registry)
-        let templateSet = try options.templates.map { try TemplateSet.overriding(with: $0) } ?? .builtIn
-        let projects = try SourceLoader.load(plan.sourceRequest)
-        var settings = plan.settings
-        for (key, tag) in BuildContextDigest.tags(for: projects) {
-            let parts = key.split(separator: "/", maxSplits: 1)
-            settings.buildTags["\(Naming.dnsLabel(String(parts[0])))/\(parts.count > 1 ? String(parts[1]) : "")"] = tag
-        }
-        var profile = "defaults"
-        if !options.noPredict {
-            let configured = (try? SizingConfig.load(path: "komply.yaml")) ?? nil
-            let tier = options.tier.flatMap(Tier.init) ?? configured?.tier ?? .balanced
-            profile = tier.rawValue
-            let recommender = try PredictInput.recommender(
-                history: options.history, tier: options.tier.flatMap(Tier.init), cpuLimit: configured?.cpuLimit ?? .ratio(2))
-            for (app, services) in PredictInput.recommendations(for: projects, recommender: recommender) {
-                for (service, recommendation) in services {
-                    settings.predictions["\(Naming.dnsLabel(app))/\(service)"] = PredictedResources(
-                        cpuRequest: recommendation.cpuRequest, cpuLimit: recommendation.cpuLimit,
-                        memoryRequest: recommendation.memoryRequest, memoryLimit: recommendation.memoryLimit,
-                        confidence: recommendation.confidence, reason: recommendation.reasons.joined(separator: " "),
-                        warnings: recommendation.warnings.map { $0.message })
-                }
-            }
-        }
-        let result = try Generator(settings: settings, templates: templateSet).generate(projects)
+    static func run(_ options: GenerateRunOptions) throws -> SyncGeneration {
+        let pipeline = try GeneratePipeline.run(options)
+        let projects = pipeline.projects
+        let result = pipeline.result
+        let plan = pipeline.plan
+        let profile = pipeline.sizingProfile
         let model = projects.map { JSONEmitter.emit($0.canonical(), pretty: false) }.joined(separator: "\n")
         let rules = (try? RuleLoader.builtin()) ?? []
         let rulesText = rules.map { "\($0.id)\t\($0.category)\t\($0.severity)\t\($0.description)" }.joined(separator: "\n")

@@ -1,0 +1,66 @@
+import KomplyCore
+
+/// Checks Linux capabilities: `mode: drop` requires `capabilities.drop` to include every entry of
+/// `capabilities`; `mode: forbidAdd` flags added capabilities in the list; `mode: allowAdd` flags
+/// added capabilities outside the list. Names compare case-insensitively, without `CAP_`.
+public struct CapabilitiesCheck: Check {
+    /// Parameters.
+    public struct Parameters: Decodable, Sendable {
+        /// How `capabilities` is used.
+        public var mode: Mode
+        /// Capability names.
+        public var capabilities: [String]
+    }
+
+    /// Modes.
+    public enum Mode: String, Decodable, Sendable { case drop, forbidAdd, allowAdd }
+
+    public static let name = "Capabilities"
+    static let notDropped = "does not drop %@ capabilities"
+    static let added = "adds capability %@"
+    let parameters: Parameters
+
+    public init(parameters: Parameters) { self.parameters = parameters }
+
+    public func check(_ object: KubeObject, in context: CheckContext) -> [Violation] {
+        let wanted = Set(parameters.capabilities.map(Self.normalize))
+        var violations: [Violation] = []
+        for container in context.containers(of: object) {
+            let capabilities = container.node["securityContext"]?["capabilities"]
+            switch parameters.mode {
+            case .drop:
+                let dropped = Set((capabilities?["drop"]?.sequence ?? []).compactMap(\.scalar).map(Self.normalize))
+                guard !wanted.isSubset(of: dropped), !dropped.contains("ALL") else { continue }
+                let missing = wanted.subtracting(dropped).sorted()
+                var range = CheckSupport.anchor(container.node, ["securityContext", "capabilities"])
+                if let pair = capabilities?.pair("drop") { range = CheckSupport.range(pair) }
+                let edits = missing.map {
+                    Fix.Edit(
+                        anchor: container.node, path: ["securityContext", "capabilities", "drop"], value: .string($0), mode: .appendToList)
+                }
+                violations.append(
+                    Violation(
+                        range: range, file: object.file,
+                        message: context.message(Self.notDropped.replacingOccurrences(of: "%@", with: missing.joined(separator: ", "))),
+                        container: container.name, path: "\(container.path).securityContext.capabilities.drop",
+                        fix: Fix(summary: "add \(missing.joined(separator: ", ")) to securityContext.capabilities.drop", edits: edits)))
+            case .forbidAdd, .allowAdd:
+                for item in capabilities?["add"]?.sequence ?? [] {
+                    guard let name = item.scalar else { continue }
+                    let listed = wanted.contains(Self.normalize(name))
+                    guard parameters.mode == .forbidAdd ? listed : !listed else { continue }
+                    violations.append(
+                        Violation(
+                            node: item, message: context.message(Self.added.replacingOccurrences(of: "%@", with: name)),
+                            container: container.name, path: "\(container.path).securityContext.capabilities.add[\(name)]"))
+                }
+            }
+        }
+        return violations
+    }
+
+    static func normalize(_ name: String) -> String {
+        let upper = name.uppercased()
+        return upper.hasPrefix("CAP_") ? String(upper.dropFirst(4)) : upper
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import KomplyCore
+
+/// Flags JVM containers whose maximum heap (`-Xmx` in command, args or `JAVA_OPTS`-style
+/// environment values) is at least `maxFraction` of the container's memory limit, which gets
+/// the container OOM-killed before the JVM collects garbage.
+public struct JVMHeapCheck: Check {
+    /// Parameters.
+    public struct Parameters: Decodable, Sendable {
+        /// The largest heap allowed as a fraction of the memory limit (default 1.0).
+        public var maxFraction: Double?
+    }
+
+    public static let name = "JVMHeap"
+    static let message = "sets a JVM heap of %@, not below its memory limit of %@"
+    let maxFraction: Double
+
+    public init(parameters: Parameters) { maxFraction = parameters.maxFraction ?? 1.0 }
+
+    public func check(_ object: KubeObject, in context: CheckContext) -> [Violation] {
+        context.containers(of: object).compactMap { container -> Violation? in
+            guard let limitNode = container.node["resources"]?["limits"]?["memory"], let limit = CheckSupport.quantity(limitNode) else {
+                return nil
+            }
+            var sources: [(Node, SourceRange)] = ((container.node["command"]?.sequence ?? []) + (container.node["args"]?.sequence ?? []))
+                .map { ($0, $0.range) }
+            sources += (container.node["env"]?.sequence ?? []).compactMap { $0.pair("value") }.map { ($0.value, CheckSupport.range($0)) }
+            for (node, range) in sources {
+                guard let text = node.scalar, let heap = Self.heapBytes(in: text) else { continue }
+                guard Double(heap) >= Double(limit.bytes) * maxFraction else { continue }
+                let filled = Self.fill(context.message(Self.message), [Quantity(bytes: heap).description, limitNode.scalar ?? ""])
+                return Violation(
+                    range: range, file: object.file, message: filled, container: container.name, path: "\(container.path).jvm.xmx", fix: nil
+                )
+            }
+            return nil
+        }
+    }
+
+    /// The byte size of the last `-Xmx` flag in `text`.
+    static func heapBytes(in text: String) -> Int? {
+        var result: Int?
+        for token in text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }) where token.hasPrefix("-Xmx") {
+            let value = token.dropFirst(4)
+            guard let last = value.last else { continue }
+            let multipliers: [Character: Int] = [
+                "k": 1 << 10, "K": 1 << 10, "m": 1 << 20, "M": 1 << 20, "g": 1 << 30, "G": 1 << 30, "t": 1 << 40, "T": 1 << 40,
+            ]
+            if let multiplier = multipliers[last], let n = Int(value.dropLast()) {
+                result = n * multiplier
+            } else if let n = Int(value) {
+                result = n
+            }
+        }
+        return result
+    }
+
+    static func fill(_ template: String, _ values: [String]) -> String {
+        var out = template
+        for value in values {
+            guard let range = out.range(of: "%@") else { break }
+            out.replaceSubrange(range, with: value)
+        }
+        return out
+    }
+}

@@ -1,0 +1,36 @@
+import KomplyCore
+
+/// Flags workloads whose pods no NetworkPolicy in their namespace selects for each direction in
+/// `directions` (Ingress and Egress by default), honouring `policyTypes` semantics.
+public struct NetworkPolicyCoverageCheck: Check {
+    /// Parameters.
+    public struct Parameters: Decodable, Sendable {
+        /// Directions that must be governed (`Ingress`, `Egress`).
+        public var directions: [String]?
+    }
+
+    public static let name = "NetworkPolicyCoverage"
+    static let message = "has pods that no NetworkPolicy selects for %@"
+    let directions: [String]
+
+    public init(parameters: Parameters) { directions = parameters.directions ?? ["Ingress", "Egress"] }
+
+    public func check(_ object: KubeObject, in context: CheckContext) -> [Violation] {
+        guard object.isWorkload else { return [] }
+        let labels = object.podLabels
+        let selecting = NetworkPolicyView.policies(in: object.effectiveNamespace, index: context.index).filter {
+            $0.selector.matches(labels)
+        }
+        let uncovered = directions.filter { direction in
+            !selecting.contains { direction == "Ingress" ? $0.governsIngress : $0.governsEgress }
+        }
+        guard !uncovered.isEmpty else { return [] }
+        let anchor = object.podMetadata?.pair("labels").map { $0.key } ?? object.podMetadata ?? object.node
+        return [
+            Violation(
+                node: anchor,
+                message: context.message(Self.message.replacingOccurrences(of: "%@", with: uncovered.joined(separator: " and "))),
+                path: "\(object.podSpecPath).labels")
+        ]
+    }
+}

@@ -1,0 +1,27 @@
+import KomplyCore
+
+/// Flags workloads whose `serviceAccountName` (or deprecated `serviceAccount`) names a
+/// ServiceAccount that is not among the linted objects of its namespace (`default` is assumed).
+public struct ServiceAccountReferenceCheck: Check {
+    /// No parameters.
+    public struct Parameters: Decodable, Sendable {}
+
+    public static let name = "ServiceAccountReference"
+    static let message = "uses ServiceAccount \"%@\", which is not among the linted objects"
+
+    public init(parameters: Parameters) {}
+
+    public func check(_ object: KubeObject, in context: CheckContext) -> [Violation] {
+        guard let spec = object.podSpec, let pair = spec.pair("serviceAccountName") ?? spec.pair("serviceAccount"),
+            let name = pair.value.scalar, !name.isEmpty, name != "default"
+        else { return [] }
+        let exists = context.index.objects(kind: "ServiceAccount", inNamespace: object.effectiveNamespace).contains { $0.name == name }
+        guard !exists else { return [] }
+        return [
+            Violation(
+                range: CheckSupport.range(pair), file: object.file,
+                message: context.message(Self.message).replacingOccurrences(of: "%@", with: name), container: nil,
+                path: "\(object.podSpecPath).serviceAccountName", fix: nil)
+        ]
+    }
+}

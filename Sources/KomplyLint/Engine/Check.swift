@@ -1,0 +1,123 @@
+import Foundation
+import KomplyCore
+
+/// A check template: Swift logic that rules instantiate with parameters.
+public protocol Check: Sendable {
+    /// The parameters a rule's `params` decode into.
+    associatedtype Parameters: Decodable & Sendable
+    /// The name rules use in `check:`.
+    static var name: String { get }
+    /// Creates the check from decoded parameters.
+    init(parameters: Parameters)
+    /// The violations of one object (the context also sees every other object in the run).
+    func check(_ object: KubeObject, in context: CheckContext) -> [Violation]
+}
+
+/// What a check reports; the engine turns it into a `Finding`.
+public struct Violation: Sendable {
+    /// The range that is reported.
+    public var range: SourceRange
+    /// The file of the range.
+    public var file: String
+    /// The predicate (`runs as root`); the engine prefixes the subject.
+    public var message: String
+    /// The container, for container-level findings.
+    public var container: String?
+    /// Logical path of the offending field.
+    public var path: String
+    /// A safe fix.
+    public var fix: Fix?
+
+    /// A violation at a node.
+    public init(node: Node, message: String, container: String? = nil, path: String, fix: Fix? = nil) {
+        self.init(range: node.range, file: node.file, message: message, container: container, path: path, fix: fix)
+    }
+
+    /// A violation at a path match (the field, or where a missing one belongs).
+    public init(match: NodePath.Match, file: String, message: String, container: String? = nil, fix: Fix? = nil) {
+        self.init(range: match.reportRange, file: file, message: message, container: container, path: match.path, fix: fix)
+    }
+
+    /// A violation at an explicit range.
+    public init(range: SourceRange, file: String, message: String, container: String?, path: String, fix: Fix?) {
+        self.range = range
+        self.file = file
+        self.message = message
+        self.container = container
+        self.path = path
+        self.fix = fix
+    }
+}
+
+/// What a check sees besides its own object.
+public struct CheckContext: Sendable {
+    /// The rule being run.
+    public let rule: Rule
+    /// Every object of the run, indexed for cross-object checks.
+    public let index: ObjectIndex
+    /// The policy settings that checks consult (target Kubernetes version, non-suppressible rules).
+    public let settings: LintSettings
+    /// Today's date as `YYYY-MM-DD` (injected so suppression expiry is testable).
+    public let today: String
+
+    /// The containers this rule visits.
+    public func containers(of object: KubeObject) -> [Container] { object.containers(rule.scope.containers) }
+
+    /// The rule's message predicate, or `fallback` when the rule does not set one.
+    public func message(_ fallback: String) -> String { rule.message ?? fallback }
+}
+
+/// A type-erased, ready-to-run check instance.
+public struct AnyCheck: Sendable {
+    let run: @Sendable (KubeObject, CheckContext) -> [Violation]
+}
+
+/// The registered check templates by name.
+public struct CheckRegistry: Sendable {
+    typealias Factory = @Sendable (ValueTree) throws -> AnyCheck
+    private var factories: [String: Factory] = [:]
+
+    /// An empty registry.
+    public init() {}
+
+    /// Registers a check template.
+    public mutating func register<C: Check>(_ type: C.Type) {
+        factories[C.name] = { params in
+            let data = Data(JSONEmitter.emit(params, pretty: false).utf8)
+            let parameters = try JSONDecoder().decode(C.Parameters.self, from: data)
+            let check = C(parameters: parameters)
+            return AnyCheck { object, context in check.check(object, in: context) }
+        }
+    }
+
+    /// The registered names, sorted.
+    public var names: [String] { factories.keys.sorted() }
+
+    /// True when `name` is registered.
+    public func contains(_ name: String) -> Bool { factories[name] != nil }
+
+    /// Instantiates the rule's check with `params`.
+    public func instantiate(_ rule: Rule, params: ValueTree) throws(LintError) -> AnyCheck {
+        guard let factory = factories[rule.check] else {
+            throw .unknownCheck(rule.source, check: rule.check, known: names)
+        }
+        do { return try factory(params) } catch {
+            throw .invalidParameters(rule.source, rule: rule.id, problem: Self.describe(error))
+        }
+    }
+
+    private static func describe(_ error: Error) -> String {
+        guard let decoding = error as? DecodingError else { return "\(error)" }
+        func path(_ context: DecodingError.Context) -> String {
+            let keys = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }
+            return keys.isEmpty ? "params" : "params." + keys.joined(separator: ".")
+        }
+        switch decoding {
+        case .keyNotFound(let key, let context): return "\(path(context)): missing \"\(key.stringValue)\""
+        case .typeMismatch(let type, let context): return "\(path(context)): expected \(type)"
+        case .valueNotFound(let type, let context): return "\(path(context)): expected \(type)"
+        case .dataCorrupted(let context): return "\(path(context)): \(context.debugDescription)"
+        @unknown default: return "\(error)"
+        }
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import KomplyCore
+
+/// Everything `komply lint` asks of the engine, independent of argument parsing.
+public struct LintRequest: Sendable {
+    /// Files and folders to lint (`-` for standard input).
+    public var paths: [String]
+    /// An explicit config file; nil looks for `komply.yaml` in the current folder.
+    public var configPath: String?
+    /// Extra rule folders (user rules, replacing built-ins with the same id).
+    public var rulesDirectories: [String]
+    /// Run only these rules (disabled ones included); nil runs the configured set.
+    public var only: [String]?
+    /// Overrides the configured target Kubernetes version.
+    public var kubernetesVersion: String?
+    /// Today, for suppression expiry.
+    public var today: Date
+
+    /// Creates a request.
+    public init(
+        paths: [String], configPath: String? = nil, rulesDirectories: [String] = [], only: [String]? = nil,
+        kubernetesVersion: String? = nil, today: Date = Date()
+    ) {
+        self.paths = paths
+        self.configPath = configPath
+        self.rulesDirectories = rulesDirectories
+        self.only = only
+        self.kubernetesVersion = kubernetesVersion
+        self.today = today
+    }
+
+    /// The policy config: the explicit file, else `./komply.yaml` when present, else defaults.
+    public func loadConfig() throws(LintError) -> PolicyConfig {
+        if let configPath { return try PolicyConfig.load(path: configPath) }
+        if FileManager.default.fileExists(atPath: "komply.yaml") { return try PolicyConfig.load(path: "komply.yaml") }
+        return PolicyConfig()
+    }
+
+    /// The engine for this request.
+    public func makeLinter() throws(LintError) -> Linter {
+        var config = try loadConfig()
+        if let kubernetesVersion { config.kubernetesVersion = kubernetesVersion }
+        var extra: [Rule] = []
+        for directory in rulesDirectories { extra += try RuleLoader.load(directory: directory) }
+        return try Linter(config: config, extraRules: extra, only: only, today: today)
+    }
+}
+
+extension Linter.Result {
+    /// Only the findings that `base` (the same files at another revision) does not have, matched by
+    /// fingerprint (rule, file, object, container, field path), so moved lines are not "new".
+    public func onlyNew(comparedWith base: Linter.Result) -> Linter.Result {
+        let old = Set(base.findings.map(\.fingerprint))
+        var copy = self
+        copy.findings = findings.filter { !old.contains($0.fingerprint) }
+        return copy
+    }
+
+    /// The highest severity among the findings, or nil when there are none.
+    public var highestSeverity: Severity? { findings.map(\.severity).max() }
+}

@@ -1,0 +1,160 @@
+import KomplyCore
+
+/// One Kubernetes object read from a manifest, with views of its pod spec and containers.
+public final class KubeObject: Sendable {
+    /// The object's root mapping node.
+    public let node: Node
+    /// Who the object is.
+    public let reference: ObjectReference
+    /// The pod spec mapping for workloads (Pod, Deployment, CronJob, any CRD with `spec.template.spec`).
+    public let podSpec: Node?
+    /// The logical path to the pod spec (`spec.template.spec`).
+    public let podSpecPath: String
+    /// The `spec` pair that holds the pod spec (where pod-level missing fields are reported).
+    public let podSpecField: Node.Pair?
+    /// The pod template's (or pod's) metadata mapping.
+    public let podMetadata: Node?
+    /// 0-based index of the document in its file.
+    public let documentIndex: Int
+
+    /// Creates a view of an object's root mapping.
+    public init(node: Node, documentIndex: Int = 0) {
+        self.node = node
+        self.documentIndex = documentIndex
+        let metadata = node["metadata"]
+        let apiVersion = node["apiVersion"]?.scalar ?? ""
+        let kind = node["kind"]?.scalar ?? ""
+        reference = ObjectReference(
+            apiVersion: apiVersion, kind: kind, name: metadata?["name"]?.scalar ?? "",
+            namespace: metadata?["namespace"]?.scalar.flatMap { $0.isEmpty ? nil : $0 })
+        let (spec, path, podMeta) = Self.locatePodSpec(node, kind: kind)
+        podSpec = spec
+        podSpecField = spec == nil ? nil : Self.parentPair(of: path, in: node)
+        podLabels = Self.stringMap(podMeta?["labels"])
+        podSpecPath = path
+        podMetadata = podMeta
+    }
+
+    /// The file the object was read from.
+    public var file: String { node.file }
+    /// `kind`.
+    public var kind: String { reference.kind }
+    /// `metadata.name`.
+    public var name: String { reference.name }
+    /// `metadata.namespace`, or nil.
+    public var namespace: String? { reference.namespace }
+    /// The namespace the object lands in when applied without `-n`: its own, else `default`.
+    public var effectiveNamespace: String { reference.namespace ?? "default" }
+    /// `metadata`.
+    public var metadata: Node? { node["metadata"] }
+    /// `metadata.labels` as strings.
+    public var labels: [String: String] { Self.stringMap(metadata?["labels"]) }
+    /// `metadata.annotations` as strings.
+    public var annotations: [String: String] { Self.stringMap(metadata?["annotations"]) }
+    /// The labels the object's pods carry (pod template labels, or the Pod's own); read once.
+    public let podLabels: [String: String]
+    /// True when the object runs pods (it has a pod spec, or a pod template with labels).
+    public var isWorkload: Bool { podSpec != nil || podMetadata != nil }
+    /// The API group (`apps` for `apps/v1`, empty for the core group).
+    public var apiGroup: String {
+        let parts = reference.apiVersion.split(separator: "/")
+        return parts.count == 2 ? String(parts[0]) : ""
+    }
+
+    /// `spec.replicas` for scalable workloads (1 when unset), nil for kinds without replicas.
+    public var replicas: Int? {
+        guard ["Deployment", "StatefulSet", "ReplicaSet", "ReplicationController", "DeploymentConfig", "Rollout"].contains(kind)
+        else { return nil }
+        guard let node = node["spec"]?["replicas"] else { return 1 }
+        if case .int(let value) = node.resolved(schema: .yaml11) { return value }
+        return 1
+    }
+
+    /// The containers of the given types, in document order.
+    public func containers(_ types: [ContainerType] = [.container, .initContainer]) -> [Container] {
+        guard let podSpec else { return [] }
+        var result: [Container] = []
+        for type in types {
+            for (index, item) in (podSpec[type.key]?.sequence ?? []).enumerated() where item.mapping != nil {
+                let name = item["name"]?.scalar ?? "#\(index)"
+                result.append(
+                    Container(
+                        name: name, node: item, type: type,
+                        path: "\(podSpecPath).\(type.key)[\(name)]"))
+            }
+        }
+        return result
+    }
+
+    /// The string values of a mapping node.
+    static func stringMap(_ node: Node?) -> [String: String] {
+        var result: [String: String] = [:]
+        for pair in node?.mapping ?? [] {
+            if let key = pair.key.scalar, let value = pair.value.scalar { result[key] = value }
+        }
+        return result
+    }
+}
+
+/// Which list of the pod spec a container comes from.
+public enum ContainerType: String, Sendable, Hashable, CaseIterable, Codable {
+    case container = "containers"
+    case initContainer = "initContainers"
+    case ephemeralContainer = "ephemeralContainers"
+
+    /// The pod spec key.
+    public var key: String { rawValue }
+}
+
+/// One container of a workload.
+public struct Container: Sendable {
+    /// `name`.
+    public let name: String
+    /// The container's mapping node.
+    public let node: Node
+    /// Which list it is in.
+    public let type: ContainerType
+    /// Logical path (`spec.template.spec.containers[api]`).
+    public let path: String
+
+    /// `image` (empty when missing).
+    public var image: String { node["image"]?.scalar ?? "" }
+}
+
+private extension KubeObject {
+    static let templated: Set<String> = [
+        "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job", "DeploymentConfig", "Rollout",
+    ]
+
+    static func parentPair(of path: String, in node: Node) -> Node.Pair? {
+        var current = node
+        var pair: Node.Pair?
+        for key in path.split(separator: ".") {
+            guard let next = current.pair(String(key)) else { return nil }
+            pair = next
+            current = next.value
+        }
+        return pair
+    }
+
+    static func locatePodSpec(_ node: Node, kind: String) -> (Node?, String, Node?) {
+        if kind == "Pod", let spec = node["spec"], spec.mapping != nil {
+            return (spec, "spec", node["metadata"])
+        }
+        if kind == "CronJob", let template = node["spec"]?["jobTemplate"]?["spec"]?["template"], let spec = template["spec"],
+            spec.mapping != nil
+        {
+            return (spec, "spec.jobTemplate.spec.template.spec", template["metadata"])
+        }
+        if let template = node["spec"]?["template"], let spec = template["spec"], spec.mapping != nil,
+            templated.contains(kind) || spec["containers"]?.sequence != nil
+        {
+            return (spec, "spec.template.spec", template["metadata"])
+        }
+        // A controller whose template has labels but no spec still owns pods for selectors.
+        if templated.contains(kind), let metadata = node["spec"]?["template"]?["metadata"], metadata.mapping != nil {
+            return (nil, "spec.template.spec", metadata)
+        }
+        return (nil, "", nil)
+    }
+}

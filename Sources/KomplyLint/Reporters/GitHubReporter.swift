@@ -1,0 +1,37 @@
+/// GitHub Actions workflow commands: `::error file=…,line=…,col=…,endLine=…,endColumn=…,title=…::message`.
+public struct GitHubReporter: Reporter {
+    /// Creates the reporter.
+    public init() {}
+
+    public func render(_ result: Linter.Result, context: ReportContext) -> String {
+        var out = ""
+        for problem in result.problems {
+            let p = problem.position
+            out +=
+                "::error file=\(Self.property(p.file)),line=\(p.line),col=\(p.column),title=komply::\(Self.data(problem.localizedDescription))\n"
+        }
+        for f in result.findings {
+            let command: String
+            switch f.severity {
+            case .error: command = "error"
+            case .warning: command = "warning"
+            case .info: command = "notice"
+            }
+            out +=
+                "::\(command) file=\(Self.property(f.location.file)),line=\(f.line),col=\(f.column),endLine=\(f.endLine),endColumn=\(f.endColumn)"
+            out += ",title=\(Self.property("komply " + f.ruleID))::\(Self.data(f.message + "\n" + f.remediation))\n"
+        }
+        return out
+    }
+
+    /// Escapes a command's message.
+    static func data(_ text: String) -> String {
+        text.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\r", with: "%0D").replacingOccurrences(
+            of: "\n", with: "%0A")
+    }
+
+    /// Escapes a command property value.
+    static func property(_ text: String) -> String {
+        data(text).replacingOccurrences(of: ":", with: "%3A").replacingOccurrences(of: ",", with: "%2C")
+    }
+}

@@ -1,0 +1,68 @@
+import KomplyCore
+
+/// What every reporter is given besides the findings.
+public struct ReportContext: Sendable {
+    /// Every rule known to the run (SARIF lists their metadata).
+    public var rules: [Rule]
+    /// Use ANSI colours (text reporter on a terminal).
+    public var color: Bool
+    /// komply's version.
+    public var toolVersion: String
+
+    /// Creates a context.
+    public init(rules: [Rule], color: Bool = false, toolVersion: String = KomplyVersion.current) {
+        self.rules = rules
+        self.color = color
+        self.toolVersion = toolVersion
+    }
+}
+
+/// Output formats.
+public enum ReportFormat: String, Sendable, CaseIterable {
+    case text, json, sarif, junit, github
+
+    /// The reporter for the format.
+    public var reporter: any Reporter {
+        switch self {
+        case .text: return TextReporter()
+        case .json: return JSONReporter()
+        case .sarif: return SARIFReporter()
+        case .junit: return JUnitReporter()
+        case .github: return GitHubReporter()
+        }
+    }
+}
+
+/// Renders a lint result in one format; output is deterministic.
+public protocol Reporter: Sendable {
+    /// The whole report.
+    func render(_ result: Linter.Result, context: ReportContext) -> String
+}
+
+/// Counts shared by the reporters' summaries.
+struct Summary {
+    let errors: Int
+    let warnings: Int
+    let infos: Int
+    let suppressed: Int
+
+    init(_ result: Linter.Result) {
+        errors = result.findings.filter { $0.severity == .error }.count
+        warnings = result.findings.filter { $0.severity == .warning }.count
+        infos = result.findings.filter { $0.severity == .info }.count
+        suppressed = result.suppressed.count
+    }
+}
+
+extension LintError {
+    /// The file and 1-based position of a load problem (line 1, column 1 when unknown).
+    var position: (file: String, line: Int, column: Int) {
+        switch self {
+        case .core(let error):
+            let location = error.location
+            return (location?.file ?? "", location?.range?.start.line ?? 1, location?.range?.start.column ?? 1)
+        default:
+            return ("", 1, 1)
+        }
+    }
+}

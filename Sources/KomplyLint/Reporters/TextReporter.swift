@@ -1,0 +1,66 @@
+import Foundation
+
+/// Human-readable report: findings grouped by file, each with the source line and a caret under
+/// the offending field, the remediation, and a summary; ANSI colours when asked.
+public struct TextReporter: Reporter {
+    /// Creates the reporter.
+    public init() {}
+
+    public func render(_ result: Linter.Result, context: ReportContext) -> String {
+        let paint = Paint(enabled: context.color)
+        var out = ""
+        for problem in result.problems {
+            out += paint.red("error") + ": " + problem.localizedDescription + "\n"
+        }
+        var currentFile: String?
+        var lines: [Substring] = []
+        for f in result.findings {
+            if f.location.file != currentFile {
+                if currentFile != nil { out += "\n" }
+                currentFile = f.location.file
+                out += paint.bold(f.location.file) + "\n"
+                lines = (result.texts[f.location.file] ?? "").split(separator: "\n", omittingEmptySubsequences: false)
+            }
+            let label = f.severity.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0)
+            let coloured = f.severity == .error ? paint.red(label) : f.severity == .warning ? paint.yellow(label) : paint.blue(label)
+            out += "  \(f.line):\(f.column)  \(coloured)  \(f.message)  \(paint.dim("[" + f.ruleID + "]"))\n"
+            if f.line >= 1, f.line <= lines.count {
+                let source = lines[f.line - 1]
+                let number = String(f.line)
+                let gutter = String(repeating: " ", count: number.count)
+                let width = f.endLine == f.line ? max(1, f.endColumn - f.column) : max(1, source.count - f.column + 1)
+                out += "    \(paint.dim(number + " |")) \(source)\n"
+                out +=
+                    "    \(paint.dim(gutter + " |")) " + String(repeating: " ", count: max(0, f.column - 1))
+                    + paint.red(String(repeating: "^", count: width)) + "\n"
+            }
+            out += "    \(paint.dim("= fix:")) \(f.remediation)\n"
+        }
+        let summary = Summary(result)
+        if !result.findings.isEmpty { out += "\n" }
+        let counts =
+            "\(summary.errors) error\(summary.errors == 1 ? "" : "s"), \(summary.warnings) warning\(summary.warnings == 1 ? "" : "s"), \(summary.infos) info"
+        let scope =
+            "in \(result.files.count) file\(result.files.count == 1 ? "" : "s") (\(result.objectCount) object\(result.objectCount == 1 ? "" : "s"))"
+        let extra =
+            (summary.suppressed > 0 ? "; \(summary.suppressed) suppressed" : "")
+            + (result.problems.isEmpty ? "" : "; \(result.problems.count) unreadable")
+        let head =
+            result.findings.isEmpty
+            ? paint.green("✓ no findings") : paint.bold("\(result.findings.count) finding\(result.findings.count == 1 ? "" : "s")")
+        out += "\(head) (\(counts)) \(scope)\(extra)\n"
+        return out
+    }
+}
+
+/// ANSI styling that is a no-op when disabled.
+struct Paint {
+    let enabled: Bool
+    func wrap(_ code: String, _ text: String) -> String { enabled ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
+    func red(_ t: String) -> String { wrap("31", t) }
+    func yellow(_ t: String) -> String { wrap("33", t) }
+    func blue(_ t: String) -> String { wrap("34", t) }
+    func green(_ t: String) -> String { wrap("32", t) }
+    func bold(_ t: String) -> String { wrap("1", t) }
+    func dim(_ t: String) -> String { wrap("2", t) }
+}

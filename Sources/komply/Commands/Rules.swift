@@ -1,0 +1,147 @@
+import ArgumentParser
+import Foundation
+import KomplyCore
+import KomplyLint
+
+extension Komply {
+    /// `komply rules`: list, show and test policy rules.
+    struct Rules: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "rules",
+            abstract: "List, show and test policy rules.",
+            discussion: """
+                Examples:
+                  komply rules list                         # every rule with its severity and category
+                  komply rules list --format markdown       # the rule reference (docs/rules.md)
+                  komply rules show run-as-root
+                  komply rules test policy/rules            # run your rules' own fixtures
+                """,
+            subcommands: [List.self, Show.self, Test.self]
+        )
+    }
+}
+
+extension Komply.Rules {
+    /// `komply rules list`.
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the rules (built-in, configured and from --rules folders).")
+
+        enum Format: String, ExpressibleByArgument { case text, json, markdown }
+
+        @Option(help: "Output format: text, json or markdown.")
+        var format: Format = .text
+
+        @OptionGroup var policy: LintPolicyOptions
+
+        func run() async throws {
+            let linter = try RulesSupport.linter(policy)
+            let active = Dictionary(uniqueKeysWithValues: linter.active.map { ($0.rule.id, $0.severity) })
+            switch format {
+            case .text:
+                let width = linter.allRules.map(\.id.count).max() ?? 0
+                for rule in linter.allRules {
+                    let state = active[rule.id].map(\.rawValue) ?? "off"
+                    print(
+                        rule.id.padding(toLength: width, withPad: " ", startingAt: 0) + "  "
+                            + state.padding(toLength: 7, withPad: " ", startingAt: 0)
+                            + "  " + rule.category.padding(toLength: 12, withPad: " ", startingAt: 0) + "  " + rule.description)
+                }
+            case .json:
+                print(JSONEmitter.emit(.array(linter.allRules.map { RulesSupport.tree($0, effective: active[$0.id]) })), terminator: "")
+            case .markdown:
+                print(RuleReference.markdown(linter.allRules), terminator: "")
+            }
+        }
+    }
+
+    /// `komply rules show ID`.
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show one rule: what it checks, why, how to fix it, and its parameters.")
+
+        @Argument(help: "The rule id.")
+        var id: String
+
+        @OptionGroup var policy: LintPolicyOptions
+
+        func run() async throws {
+            let linter = try RulesSupport.linter(policy)
+            guard let rule = linter.allRules.first(where: { $0.id == id }) else {
+                throw CLIError(message: LintError.unknownRule(id, location: nil).localizedDescription)
+            }
+            let severity = linter.active.first { $0.rule.id == id }?.severity
+            print(RuleReference.section(rule, effective: severity), terminator: "")
+        }
+    }
+
+    /// `komply rules test DIR…`.
+    struct Test: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run rules' own fixtures (compliant.*.yaml / violating.*.yaml with # expect: markers).",
+            discussion: "Fixtures are found in DIR/fixtures/<rule-id>/, DIR/../fixtures/rules/<rule-id>/ or DIR/<rule-id>/.")
+
+        @Argument(help: "Folders of rule files.")
+        var directories: [String]
+
+        func run() async throws {
+            do {
+                var custom: [Rule] = []
+                for directory in directories { custom += try RuleLoader.load(directory: directory) }
+                guard !custom.isEmpty else {
+                    throw CLIError(message: "\(directories.joined(separator: ", ")): no rule files (*.yaml) found")
+                }
+                var all = try RuleLoader.builtin().filter { rule in !custom.contains { $0.id == rule.id } }
+                all += custom
+                var failed = 0
+                var passed = 0
+                for rule in custom.sorted(by: { $0.id < $1.id }) {
+                    guard let folder = RuleTester.fixtureDirectory(for: rule, roots: directories) else {
+                        print(
+                            "FAIL \(rule.id): no fixtures (expected \(directories[0])/fixtures/\(rule.id)/compliant.<case>.yaml and violating.<case>.yaml)"
+                        )
+                        failed += 1
+                        continue
+                    }
+                    for outcome in try RuleTester.run(rule: rule, allRules: all, directory: folder) {
+                        if outcome.passed {
+                            passed += 1
+                            print("ok   \(rule.id)  \(outcome.fixture)")
+                        } else {
+                            failed += 1
+                            print("FAIL \(rule.id)  \(outcome.fixture)")
+                            for failure in outcome.failures { print("       \(failure)") }
+                        }
+                    }
+                }
+                print("\(passed) passed, \(failed) failed")
+                if failed > 0 { throw ExitCode(1) }
+            } catch let error as LintError {
+                throw CLIError(message: error.localizedDescription)
+            }
+        }
+    }
+}
+
+/// Helpers the rules subcommands share.
+enum RulesSupport {
+    static func linter(_ policy: LintPolicyOptions) throws -> Linter {
+        do {
+            return try LintRequest(
+                paths: [], configPath: policy.config, rulesDirectories: policy.rulesDirectories,
+                kubernetesVersion: policy.kubernetesVersion
+            ).makeLinter()
+        } catch {
+            throw CLIError(message: error.localizedDescription)
+        }
+    }
+
+    static func tree(_ rule: Rule, effective: Severity?) -> ValueTree {
+        .members([
+            ("id", .string(rule.id)), ("category", .string(rule.category)), ("severity", .string(rule.severity.rawValue)),
+            ("effectiveSeverity", effective.map { .string($0.rawValue) } ?? .null), ("enabled", .bool(effective != nil)),
+            ("description", .string(rule.description)), ("remediation", .string(rule.remediation)), ("check", .string(rule.check)),
+            ("params", rule.params), ("builtin", .bool(rule.isBuiltin)), ("source", .string(rule.source.file)),
+            ("kinds", rule.scope.kinds.map { .array($0.map(ValueTree.string)) } ?? .null),
+            ("equivalents", .sortedObject(rule.equivalents.mapValues { .array($0.map(ValueTree.string)) })),
+        ])
+    }
+}

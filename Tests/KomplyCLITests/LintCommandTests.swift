@@ -1,0 +1,167 @@
+import Foundation
+import KomplyCore
+import XCTest
+
+/// End-to-end tests of `komply lint` through the built binary.
+final class LintCommandTests: XCTestCase {
+    func testCleanManifestsExitZero() throws {
+        let result = try CLIHarness.run(["lint", "fixtures/lint/clean"])
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        XCTAssertTrue(result.stdout.contains("no findings"), result.stdout)
+    }
+
+    /// The generator's golden outputs must be policy-clean (DESIGN: generation output must be clean).
+    func testGeneratorGoldenOutputsAreClean() throws {
+        let root = CLIHarness.repository.appendingPathComponent("fixtures/generate")
+        let cases = (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []
+        let expected = cases.sorted().map { "fixtures/generate/\($0)/expected" }
+            .filter { FileManager.default.fileExists(atPath: CLIHarness.repository.appendingPathComponent($0).path) }
+        guard !expected.isEmpty else { throw XCTSkip("no generator goldens yet") }
+        let result = try CLIHarness.run(["lint"] + expected + ["--fail-on", "info"])
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+    }
+
+    func testFindingsExitOneAndFailOnControlsIt() throws {
+        let file = "fixtures/rules/missing-cpu-limit/violating.unset.yaml"
+        let warning = try CLIHarness.run(["lint", file, "--rule", "missing-cpu-limit"])
+        XCTAssertEqual(warning.status, 0, "an info finding is below the default --fail-on warning")
+        let info = try CLIHarness.run(["lint", file, "--rule", "missing-cpu-limit", "--fail-on", "info"])
+        XCTAssertEqual(info.status, 1)
+        XCTAssertTrue(info.stdout.contains("17:11  info     container \"api\" in Deployment \"shop/api\" has no cpu limit"), info.stdout)
+        XCTAssertTrue(info.stdout.contains("         ^"), "a caret marks the column")
+    }
+
+    func testMalformedFileIsReportedOthersLintedAndExitIsTwo() throws {
+        let result = try CLIHarness.run(["lint", "fixtures/lint/shop", "--format", "json"])
+        XCTAssertEqual(result.status, 2)
+        XCTAssertTrue(result.stderr.contains("fixtures/lint/shop/broken.yaml:6:1: invalid YAML"), result.stderr)
+        let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        XCTAssertGreaterThan((json["findings"] as? [Any])?.count ?? 0, 10, "the other files are still linted")
+        XCTAssertEqual((json["problems"] as? [[String: Any]])?.first?["line"] as? Int, 6)
+    }
+
+    func testJSONShapeMatchesDesign() throws {
+        let result = try CLIHarness.run([
+            "lint", "fixtures/rules/run-as-root/violating.explicit-false.yaml", "--rule", "run-as-root", "--format", "json",
+        ])
+        XCTAssertEqual(result.status, 1)
+        let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(json["version"] as? Int, 1)
+        let finding = try XCTUnwrap((json["findings"] as? [[String: Any]])?.first)
+        for key in ["rule", "severity", "message", "remediation", "file", "line", "column", "endLine", "endColumn", "object", "container"] {
+            XCTAssertNotNil(finding[key], key)
+        }
+        XCTAssertEqual(finding["line"] as? Int, 20)
+        XCTAssertEqual(finding["column"] as? Int, 13)
+        XCTAssertEqual(finding["container"] as? String, "api")
+        XCTAssertEqual((finding["object"] as? [String: Any])?["namespace"] as? String, "shop")
+        XCTAssertNotNil(json["summary"] as? [String: Any])
+    }
+
+    func testSeveralFormatsInOneRunAndStdin() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("komply-lint-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let manifest = CLIHarness.repository.appendingPathComponent("fixtures/lint/shop/deployment.yaml").path
+        let sarif = dir.appendingPathComponent("out.sarif").path
+        let junit = dir.appendingPathComponent("out.xml").path
+        let result = try CLIHarness.run([
+            "lint", manifest, "--format", "sarif=\(sarif)", "--format", "junit", "-o", junit, "--format", "github",
+        ])
+        XCTAssertEqual(result.status, 1, result.stderr)
+        XCTAssertTrue(result.stdout.hasPrefix("::"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("::error file=\(manifest),line=26,col=13,"), result.stdout)
+        let sarifJSON = try XCTUnwrap(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: sarif))) as? [String: Any])
+        XCTAssertEqual(sarifJSON["version"] as? String, "2.1.0")
+        XCTAssertTrue(try String(contentsOfFile: junit, encoding: .utf8).hasPrefix("<?xml"))
+
+        let stdin = try CLIHarness.run(
+            executable: URL(fileURLWithPath: "/bin/sh"),
+            ["-c", "\"$0\" lint - --rule latest-image-tag --format github < \"$1\"", CLIHarness.komplyBinary.path, manifest],
+            in: CLIHarness.repository)
+        XCTAssertEqual(stdin.status, 1, stdin.stderr)
+        XCTAssertTrue(stdin.stdout.contains("file=<stdin>,line=24,col=11"), stdin.stdout)
+    }
+
+    func testFixDryRunPrintsADiffAndFixWritesOnlyNeededLines() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("komply-fix-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let original = try String(
+            contentsOf: CLIHarness.repository.appendingPathComponent("fixtures/lint/shop/deployment.yaml"), encoding: .utf8)
+        try original.write(to: dir.appendingPathComponent("deploy.yaml"), atomically: true, encoding: .utf8)
+        let dry = try CLIHarness.run(["lint", "deploy.yaml", "--fix", "--dry-run", "--rule", "run-as-root"], in: dir)
+        XCTAssertEqual(dry.status, 0, dry.stderr)
+        XCTAssertTrue(
+            dry.stdout.contains("-            runAsNonRoot: false   # TODO\n+            runAsNonRoot: true   # TODO"), dry.stdout)
+        XCTAssertEqual(
+            try String(contentsOf: dir.appendingPathComponent("deploy.yaml"), encoding: .utf8), original, "--dry-run writes nothing")
+        let fix = try CLIHarness.run(["lint", "deploy.yaml", "--fix", "--rule", "run-as-root", "--rule", "privileged-container"], in: dir)
+        XCTAssertEqual(fix.status, 0, fix.stdout + fix.stderr)
+        let fixed = try String(contentsOf: dir.appendingPathComponent("deploy.yaml"), encoding: .utf8)
+        XCTAssertEqual(
+            fixed.components(separatedBy: "\n").count, original.components(separatedBy: "\n").count + 2, "one line changed, two added")
+    }
+
+    func testUsageAndInputErrorsExitTwo() throws {
+        let missing = try CLIHarness.run(["lint", "no/such/dir"])
+        XCTAssertEqual(missing.status, 2)
+        XCTAssertTrue(missing.stderr.contains("no/such/dir: no such file or directory"), missing.stderr)
+        XCTAssertEqual(try CLIHarness.run(["lint", "--format", "xml"]).status, 2)
+        XCTAssertEqual(try CLIHarness.run(["lint", "--dry-run", "fixtures/lint/clean"]).status, 2)
+        let rule = try CLIHarness.run(["lint", "fixtures/lint/clean", "--rule", "no-such-rule"])
+        XCTAssertEqual(rule.status, 2)
+        XCTAssertTrue(rule.stderr.contains("unknown rule \"no-such-rule\""), rule.stderr)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("komply-cfg-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try "apiVersion: komply.dev/v1\nkind: Config\npolicy:\n  rules:\n    run-as-root: sometimes\n".write(
+            to: dir.appendingPathComponent("komply.yaml"), atomically: true, encoding: .utf8)
+        let config = try CLIHarness.run(["lint", "."], in: dir)
+        XCTAssertEqual(config.status, 2)
+        XCTAssertTrue(config.stderr.contains("komply.yaml:5:18: invalid config"), config.stderr)
+    }
+
+    func testOutputIsByteIdenticalAcrossRuns() throws {
+        let a = try CLIHarness.run(["lint", "fixtures/rules", "--format", "sarif"])
+        let b = try CLIHarness.run(["lint", "fixtures/rules", "--format", "sarif"])
+        XCTAssertEqual(a.status, 1)
+        XCTAssertEqual(a.stdout, b.stdout)
+    }
+}
+
+/// `--new-only --base REF` against a throwaway git repository.
+final class LintNewOnlyTests: XCTestCase {
+    func testReportsOnlyFindingsTheChangeIntroduces() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("komply-new-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        func git(_ args: String...) throws {
+            let result = try CLIHarness.run(
+                executable: URL(fileURLWithPath: "/usr/bin/env"),
+                ["git", "-c", "user.email=t@example.com", "-c", "user.name=t"] + args, in: dir)
+            XCTAssertEqual(result.status, 0, result.stderr)
+        }
+        let original = try String(
+            contentsOf: CLIHarness.repository.appendingPathComponent("fixtures/lint/shop/deployment.yaml"), encoding: .utf8)
+        try original.write(to: dir.appendingPathComponent("deploy.yaml"), atomically: true, encoding: .utf8)
+        try git("init", "--quiet")
+        try git("add", "deploy.yaml")
+        try git("commit", "--quiet", "-m", "base")
+        // Shift every line down and add one new problem.
+        let changed =
+            "# moved\n"
+            + original.replacingOccurrences(
+                of: "        - name: sidecar\n", with: "        - name: sidecar\n          securityContext: {privileged: true}\n")
+        try changed.write(to: dir.appendingPathComponent("deploy.yaml"), atomically: true, encoding: .utf8)
+        let result = try CLIHarness.run(["lint", "deploy.yaml", "--new-only", "--base", "HEAD", "--format", "json"], in: dir)
+        XCTAssertEqual(result.status, 1, result.stderr)
+        let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let rules = (json["findings"] as? [[String: Any]])?.compactMap { $0["rule"] as? String }
+        XCTAssertEqual(rules, ["privileged-container"])
+        let bad = try CLIHarness.run(["lint", "deploy.yaml", "--new-only", "--base", "no-such-ref"], in: dir)
+        XCTAssertEqual(bad.status, 2)
+        XCTAssertTrue(bad.stderr.contains("cannot read base ref \"no-such-ref\""), bad.stderr)
+    }
+}

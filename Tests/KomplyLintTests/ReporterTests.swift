@@ -1,0 +1,70 @@
+import Foundation
+import KomplyCore
+import XCTest
+
+@testable import KomplyLint
+
+/// Every report format against a golden file (`KOMPLY_UPDATE_GOLDEN=1` re-records after review),
+/// and SARIF against the official 2.1.0 schema.
+final class ReporterTests: XCTestCase {
+    static func result() throws -> (Linter.Result, [Rule]) {
+        let linter = try Linter(today: LintTestSupport.today)
+        // Relative paths, as a user types them, keep goldens independent of the checkout location.
+        let previous = FileManager.default.currentDirectoryPath
+        FileManager.default.changeCurrentDirectoryPath(LintTestSupport.repository.path)
+        defer { FileManager.default.changeCurrentDirectoryPath(previous) }
+        return (try linter.lint(paths: ["fixtures/lint/shop"]), linter.allRules)
+    }
+
+    func testGoldenReports() throws {
+        let (result, rules) = try Self.result()
+        let context = ReportContext(rules: rules, color: false, toolVersion: "0.0.0-test")
+        let update = ProcessInfo.processInfo.environment["KOMPLY_UPDATE_GOLDEN"] == "1"
+        for (format, name) in [
+            (ReportFormat.text, "report.txt"), (.json, "report.json"), (.sarif, "report.sarif"), (.junit, "report.junit.xml"),
+            (.github, "report.github.txt"),
+        ] {
+            let text = format.reporter.render(result, context: context)
+            let path = LintTestSupport.path("fixtures/lint/golden/" + name)
+            if update { try text.write(toFile: path, atomically: true, encoding: .utf8); continue }
+            let golden = try String(contentsOfFile: path, encoding: .utf8)
+            XCTAssertEqual(text, golden, "\(name) differs from the golden file; review and re-record with KOMPLY_UPDATE_GOLDEN=1")
+        }
+    }
+
+    func testColouredTextUsesANSIOnlyWhenAsked() throws {
+        let (result, rules) = try Self.result()
+        XCTAssertTrue(TextReporter().render(result, context: ReportContext(rules: rules, color: true)).contains("\u{1B}[31m"))
+        XCTAssertFalse(TextReporter().render(result, context: ReportContext(rules: rules, color: false)).contains("\u{1B}["))
+    }
+
+    func testSARIFIsValidAgainstTheSchema() throws {
+        let (result, rules) = try Self.result()
+        let sarif = SARIFReporter().render(result, context: ReportContext(rules: rules))
+        let schemaPath = LintTestSupport.repository.deletingLastPathComponent().appendingPathComponent(
+            "shared/schemas/sarif-schema-2.1.0.json"
+        ).path
+        let schemaText = try String(contentsOfFile: schemaPath, encoding: .utf8)
+        let schema = try JSONSchema(json: schemaText, file: "sarif-schema-2.1.0.json")
+        let document = try XCTUnwrap(YAMLLoader.parse(sarif, file: "report.sarif").first)
+        XCTAssertEqual(schema.validate(document).map(\.description), [])
+        // A broken document must fail, so the check above is meaningful.
+        let broken = try XCTUnwrap(
+            YAMLLoader.parse(sarif.replacingOccurrences(of: "\"startLine\": ", with: "\"startLine\": -"), file: "bad.sarif").first)
+        XCTAssertFalse(schema.validate(broken).isEmpty)
+    }
+
+    func testSARIFFingerprintsSurviveLineShifts() throws {
+        let text = EngineTests.deployment(annotation: nil)
+        let a = try LintTestSupport.lint(text).findings.map(\.fingerprint)
+        let b = try LintTestSupport.lint("# moved\n\n" + text).findings.map(\.fingerprint)
+        XCTAssertEqual(a, b)
+        XCTAssertEqual(Set(a).count, a.count, "fingerprints are distinct")
+    }
+
+    func testGitHubAndJUnitEscaping() {
+        XCTAssertEqual(GitHubReporter.data("50%\nnext"), "50%25%0Anext")
+        XCTAssertEqual(GitHubReporter.property("a:b,c"), "a%3Ab%2Cc")
+        XCTAssertEqual(JUnitReporter.escape("<a href=\"x\">&'</a>\u{1}"), "&lt;a href=&quot;x&quot;&gt;&amp;&apos;&lt;/a&gt;")
+    }
+}
