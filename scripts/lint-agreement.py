@@ -205,10 +205,11 @@ def main():
                 disagreements.append(f"{sample}: komply fired: {findings[0]['message']}")
             else:
                 tn += 1
-        precision = tp / (tp + fp) if tp + fp else 1.0
-        recall = tp / (tp + fn) if tp + fn else 1.0
+        # With no positive samples left (all documented), recall is undefined: printed as n/a, not 1.00.
+        precision = tp / (tp + fp) if tp + fp else None
+        recall = tp / (tp + fn) if tp + fn else None
         rows.append((tool, check, rule_ids, (tp, fp, fn, tn, precision, recall, disagreements)))
-        if precision < args.target or recall < args.target:
+        if (precision is not None and precision < args.target) or (recall is not None and recall < args.target):
             failures.append((tool, check))
 
     print(f"{'tool':<12} {'check':<42} {'komply rule(s)':<44} {'TP':>3} {'FP':>3} {'FN':>3} {'TN':>3} {'prec':>5} {'recall':>6}")
@@ -218,8 +219,10 @@ def main():
             print(f"{tool:<12} {check:<42} {ids:<44}   (no labelled samples in the corpus)")
             continue
         tp, fp, fn, tn, p, r, dis = stats
-        mark = "" if p >= args.target and r >= args.target else "  <-- below target"
-        print(f"{tool:<12} {check:<42} {ids:<44} {tp:>3} {fp:>3} {fn:>3} {tn:>3} {p:>5.2f} {r:>6.2f}{mark}")
+        mark = "  <-- below target" if (p is not None and p < args.target) or (r is not None and r < args.target) else ""
+        ps = f"{p:>5.2f}" if p is not None else "  n/a"
+        rs = f"{r:>6.2f}" if r is not None else "   n/a"
+        print(f"{tool:<12} {check:<42} {ids:<44} {tp:>3} {fp:>3} {fn:>3} {tn:>3} {ps} {rs}{mark}")
         if args.verbose or mark:
             for d in dis:
                 print(f"{'':<14}- {d}")

@@ -82,7 +82,8 @@ final class FixerTests: XCTestCase {
                         single-replica: {params: {fix: [{path: spec.replicas, value: 3}]}}
                     """, file: "komply.yaml"
                 ).first))
-        // Polaris check → komply rule; the pairs left out differ on purpose (see docs/rules.md, "Agreement").
+        // Polaris check → komply rule, where both tools fix (Polaris removes dangerous capabilities and writes
+        // placeholder probes; komply leaves the first to a human and writes probes only where the port is known).
         let mapped = [
             "cpuRequestsMissing": "missing-cpu-request", "cpuLimitsMissing": "missing-cpu-limit",
             "memoryRequestsMissing": "missing-memory-request", "memoryLimitsMissing": "missing-memory-limit",

@@ -111,8 +111,15 @@ public struct AssertCheck: Check {
 
     public static let name = "Assert"
     let parameters: Parameters
+    /// Parsed paths of `when` and `assert` (parsing is validated when parameters decode).
+    let whenPaths: [NodePath]
+    let assertPaths: [NodePath]
 
-    public init(parameters: Parameters) { self.parameters = parameters }
+    public init(parameters: Parameters) {
+        self.parameters = parameters
+        whenPaths = (parameters.when ?? []).map { NodePath($0.path)! }
+        assertPaths = parameters.assert.map { NodePath($0.path)! }
+    }
 
     public func check(_ object: KubeObject, in context: CheckContext) -> [Violation] {
         switch parameters.on ?? .object {
@@ -131,15 +138,15 @@ private extension AssertCheck {
     enum Outcome { case pass, fail }
 
     func evaluate(_ target: Node, basePath: String, field: Node.Pair? = nil, container: String?, context: CheckContext) -> [Violation] {
-        for condition in parameters.when ?? [] {
-            for match in NodePath(condition.path)!.evaluate(target, basePath: basePath, field: field)
+        for (condition, path) in zip(parameters.when ?? [], whenPaths) {
+            for match in path.evaluate(target, basePath: basePath, field: field)
             where outcome(condition, match) == .fail {
                 return []
             }
         }
         var violations: [Violation] = []
-        for assertion in parameters.assert {
-            for match in NodePath(assertion.path)!.evaluate(target, basePath: basePath, field: field)
+        for (assertion, path) in zip(parameters.assert, assertPaths) {
+            for match in path.evaluate(target, basePath: basePath, field: field)
             where outcome(assertion, match) == .fail {
                 violations.append(
                     Violation(

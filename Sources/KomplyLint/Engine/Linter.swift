@@ -114,12 +114,14 @@ public struct Linter: Sendable {
     public func lint(_ loaded: ManifestLoader.Loaded) -> Result {
         let index = ObjectIndex(loaded.objects)
         let objects = loaded.objects
+        // One context per rule for the whole run, not one per object.
+        let contexts = active.map { CheckContext(rule: $0.rule, index: index, settings: settings, today: today) }
         let perObject = Slots<([Finding], [Suppressed])>(count: objects.count, initial: ([], []))
         let chunk = max(1, objects.count / 16)
         let chunks = (objects.count + chunk - 1) / chunk
         DispatchQueue.concurrentPerform(iterations: chunks) { c in
             for i in (c * chunk)..<min(objects.count, (c + 1) * chunk) {
-                perObject[i] = evaluate(objects[i], index: index)
+                perObject[i] = evaluate(objects[i], contexts: contexts)
             }
         }
         var findings = perObject.values.flatMap(\.0)
@@ -132,12 +134,11 @@ public struct Linter: Sendable {
 
 extension Linter {
     /// Builds findings for one object, applying exemptions and annotations.
-    func evaluate(_ object: KubeObject, index: ObjectIndex) -> ([Finding], [Suppressed]) {
+    func evaluate(_ object: KubeObject, contexts: [CheckContext]) -> ([Finding], [Suppressed]) {
         var findings: [Finding] = []
         var suppressed: [Suppressed] = []
         let suppressions = Suppression.suppressions(of: object)
-        for active in active where active.rule.scope.includes(object) {
-            let context = CheckContext(rule: active.rule, index: index, settings: settings, today: today)
+        for (active, context) in zip(active, contexts) where active.rule.scope.includes(object) {
             for violation in active.check.run(object, context) {
                 let subject = violation.container.map { "container \"\($0)\" in \(object.reference.display)" } ?? object.reference.display
                 let finding = Finding(
