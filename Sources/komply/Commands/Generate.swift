@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import KomplyCore
 import KomplyGenerate
-import KomplyPredict
 import KomplySources
 
 extension Komply {
@@ -23,31 +22,7 @@ extension Komply {
                 """
         )
 
-        @OptionGroup var input: InputOptions
-
-        @Option(name: [.customShort("o"), .customLong("output")], help: "Output folder (default: komply.yaml's output, else deploy).")
-        var output: String?
-
-        @Option(name: .customLong("env"), help: "Only these environments from komply.yaml; repeatable.")
-        var environments: [String] = []
-
-        @Option(name: .customLong("config"), help: "The komply.yaml to use (default: found in the current folder or the repository root).")
-        var config: String?
-
-        @Option(name: .customLong("templates"), help: "A folder of <Kind>.yaml.mustache templates over the built-in ones.")
-        var templates: String?
-
-        @Option(name: .customLong("registry"), help: "Registry for build-only services (overrides komply.yaml).")
-        var registry: String?
-
-        @Option(help: "History file for sizing (default: predict.history in komply.yaml, else .komply/history.sqlite if present).")
-        var history: String?
-
-        @Option(help: "Sizing tier: cost, balanced or performance (default from komply.yaml, else balanced).")
-        var tier: String?
-
-        @Flag(name: .customLong("no-predict"), help: "Size containers from role and runtime defaults instead of komply predict.")
-        var noPredict = false
+        @OptionGroup var options: GenerateOptions
 
         @Flag(help: "Write nothing; exit 1 and print a diff when the output folder differs from what would be generated.")
         var check = false
@@ -57,15 +32,10 @@ extension Komply {
 
         func validate() throws {
             if check && dryRun { throw ValidationError("--check and --dry-run cannot be combined") }
-            if let tier, Tier(rawValue: tier) == nil {
-                throw ValidationError("--tier must be cost, balanced or performance, not \"\(tier)\"")
-            }
         }
 
         func run() async throws {
-            let pipeline = try GeneratePipeline.run(GenerateRunOptions(
-                input: input, output: output, environments: environments, config: config, templates: templates,
-                registry: registry, history: history, tier: tier, noPredict: noPredict))
+            let pipeline = try GeneratePipeline.run(options.run)
             let plan = pipeline.plan
             let result = pipeline.result
             for notice in result.notices {

@@ -28,31 +28,7 @@ extension Komply {
                 """
         )
 
-        @OptionGroup var input: InputOptions
-
-        @Option(name: [.customShort("o"), .customLong("output")], help: "Output folder inside the repository (default: komply.yaml's output, else deploy).")
-        var output: String?
-
-        @Option(name: .customLong("env"), help: "Only these environments from komply.yaml; repeatable.")
-        var environments: [String] = []
-
-        @Option(name: .customLong("config"), help: "The komply.yaml to use.")
-        var config: String?
-
-        @Option(name: .customLong("templates"), help: "A folder of <Kind>.yaml.mustache templates over the built-in ones.")
-        var templates: String?
-
-        @Option(name: .customLong("registry"), help: "Registry for build-only services (overrides komply.yaml).")
-        var registry: String?
-
-        @Option(help: "History file for sizing.")
-        var history: String?
-
-        @Option(help: "Sizing tier: cost, balanced or performance.")
-        var tier: String?
-
-        @Flag(name: .customLong("no-predict"), help: "Size containers from role and runtime defaults instead of komply predict.")
-        var noPredict = false
+        @OptionGroup var options: GenerateOptions
 
         @Option(help: "The branch to commit to (default: komply/<app>, one per app); all apps go to it.")
         var branch: String?
@@ -73,18 +49,13 @@ extension Komply {
         var apiURL: String?
 
         func validate() throws {
-            if let tier, Tier(rawValue: tier) == nil {
-                throw ValidationError("--tier must be cost, balanced or performance, not \"\(tier)\"")
-            }
             if let branch, branch.isEmpty || branch.hasPrefix("-") || branch.contains("..") || branch.contains(" ") {
                 throw ValidationError("--branch \"\(branch)\" is not a valid branch name; expected something like komply/shop")
             }
         }
 
         func run() async throws {
-            let generation = try SyncGeneration.run(GenerateRunOptions(
-                input: input, output: output, environments: environments, config: config, templates: templates,
-                registry: registry, history: history, tier: tier, noPredict: noPredict))
+            let generation = try SyncGeneration.run(options.run)
             for notice in generation.notices {
                 FileHandle.standardError.write(Data("komply: \(notice)\n".utf8))
             }
