@@ -37,12 +37,12 @@ public enum SourceLoader {
     public static func load(_ request: SourceRequest) throws(SourcesError) -> [ComposeProject] {
         var projects: [ComposeProject] = []
         var statsFiles = request.stats
-        var paths = request.paths
-        if paths.isEmpty && request.files.isEmpty { paths = ["."] }
+        // Without paths or -f files, the compose files of the current folder, as docker compose does.
+        let paths = request.paths.isEmpty && request.files.isEmpty ? ["."] : request.paths
         if !request.files.isEmpty {
             projects.append(try ComposeLoader.load(composeRequest(request, files: request.files)))
         }
-        for path in paths where !(request.files.isEmpty == false && path == ".") {
+        for path in paths {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
                 throw .unrecognisedInput(path: path, reason: "no such file or directory; expected a compose file, an inspect snapshot or a folder")

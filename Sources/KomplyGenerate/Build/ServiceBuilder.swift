@@ -53,6 +53,8 @@ struct ServiceBuilder {
     var output = ServiceOutput()
     /// `komply.dev/ignore` entries the generator records for explicit opt-outs.
     var ignores: [(rule: String, reason: String)] = []
+    /// The user the pod runs as and why, for the classification annotation.
+    var userDecision = ""
     /// StatefulSet volume claim templates collected while mounting volumes.
     var volumeClaimTemplates: [ValueTree] = []
 
@@ -513,9 +515,9 @@ private extension ServiceBuilder {
             notice(.warning, "compose sets privileged: true; kept and recorded as an explicit exception")
         }
         if !service.capAdd.isEmpty {
-            let reason = "compose adds \(service.capAdd.joined(separator: " "))"
+            let added = "compose adds \(service.capAdd.joined(separator: " "))"
             for rule in ["capability-added-beyond-restricted", "capability-added-beyond-baseline", "dangerous-capability-added"] {
-                ignores.append((rule, reason))
+                ignores.append((rule, added))
             }
             notice(.warning, "compose adds capabilities \(service.capAdd.joined(separator: ", ")); kept on top of drop ALL and recorded")
         }
@@ -537,7 +539,7 @@ private extension ServiceBuilder {
             ("runAsNonRoot", .bool(!runAsRoot)),
             ("capabilities", .members(capabilities)),
         ])
-        _ = reason
+        userDecision = runAsRoot ? "user=0 (compose runs it as root)" : "uid=\(uid ?? 0) (\(reason))"
         return (.members(pod), container)
     }
 
@@ -649,7 +651,7 @@ private extension ServiceBuilder {
     mutating func workload(pod: ValueTree, labels: [(String, String)], selector: [(String, String)], replicas: Int,
                            podAnnotations: [(String, String)]) {
         var annotations = [("komply.dev/classification",
-                            "kind=\(kind.rawValue) (\(classification.kind.reason)); role=\(classification.role.value.rawValue) (\(classification.role.reason)); runtime=\(classification.runtime.value.rawValue) (\(classification.runtime.reason))")]
+                            "kind=\(kind.rawValue) (\(classification.kind.reason)); role=\(classification.role.value.rawValue) (\(classification.role.reason)); runtime=\(classification.runtime.value.rawValue) (\(classification.runtime.reason)); \(userDecision)")]
         if !ignores.isEmpty {
             // `;` separates entries in the annotation, so reasons use commas.
             annotations.append(("komply.dev/ignore", ignores.map { "\($0.rule)=\($0.reason.replacingOccurrences(of: ";", with: ","))" }

@@ -29,7 +29,7 @@ struct SyncGeneration {
         let plan = pipeline.plan
         let profile = pipeline.sizingProfile
         let model = projects.map { JSONEmitter.emit($0.canonical(), pretty: false) }.joined(separator: "\n")
-        let rules = (try? RuleLoader.builtin()) ?? []
+        let rules = try RuleLoader.builtin()
         let rulesText = rules.map { "\($0.id)\t\($0.category)\t\($0.severity)\t\($0.description)" }.joined(separator: "\n")
         return SyncGeneration(
             files: result.files, notices: result.notices.map { "\($0)" }, outputDirectory: plan.outputDirectory,
