@@ -42,8 +42,10 @@ let package = Package(
         .testTarget(name: "KomplyCoreTests", dependencies: ["KomplyCore"]),
         .testTarget(name: "KomplySourcesTests", dependencies: ["KomplySources"]),
         .testTarget(name: "KomplyGenerateTests", dependencies: ["KomplyGenerate", "KomplySources", "KomplyCore"]),
-        .testTarget(name: "KomplyCLITests", dependencies: ["KomplyCore"]),
-        .testTarget(name: "KomplyGitTests", dependencies: ["KomplyGit"]),
+        // Loopback servers shared by test targets (never linked into komply).
+        .target(name: "KomplyTestSupport", path: "Tests/KomplyTestSupport"),
+        .testTarget(name: "KomplyCLITests", dependencies: ["KomplyCore", "KomplyTestSupport"]),
+        .testTarget(name: "KomplyGitTests", dependencies: ["KomplyGit", "KomplyTestSupport"]),
         .testTarget(name: "KomplyLintTests", dependencies: ["KomplyLint", "KomplyCore"]),
         .testTarget(name: "KomplyPredictTests", dependencies: ["KomplyPredict", "KomplyCore"]),
     ]

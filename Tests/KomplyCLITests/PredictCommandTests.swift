@@ -53,6 +53,15 @@ final class PredictCommandTests: XCTestCase {
         try assertGolden(result.stdout, "fixtures/predict/runtimes/expected.json")
     }
 
+    func testMarkdownCardGolden() throws {
+        try requireCorpus()
+        let result = try CLIHarness.run(["predict", paymentAPI, "--format", "markdown"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stdout.contains("| `payment-api/payment-api` | "), result.stdout)
+        XCTAssertTrue(result.stdout.contains("- ⚠️ `payment-api/payment-api` heap-exceeds-limit: "), result.stdout)
+        try assertGolden(result.stdout, "fixtures/predict/payment-api.md")
+    }
+
     func testHistoryImportExportRoundTripAndRecord() throws {
         let db = folder.appendingPathComponent("h.sqlite").path
         let imported = try CLIHarness.run([

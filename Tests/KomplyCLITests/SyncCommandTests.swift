@@ -1,5 +1,6 @@
 import Foundation
 import KomplyCore
+import KomplyTestSupport
 import XCTest
 
 /// `komply sync` end to end through the built binary, against real repositories: a bare file-path
@@ -100,6 +101,100 @@ final class SyncCommandTests: XCTestCase {
         let result = try komply(["sync", "app", "-o", "../elsewhere", "--no-predict"], in: repo, home: home)
         XCTAssertEqual(result.status, 2, result.stderr)
         XCTAssertTrue(result.stderr.contains("outside the repository"), result.stderr)
+    }
+
+    func testSyncFromARefReadsThatRevisionNotTheWorktree() throws {
+        let (repo, home) = try checkout()
+        let before = try komply(["sync", "app", "--no-predict", "--branch", "komply/before"], in: repo, home: home)
+        XCTAssertEqual(before.status, 0, before.stderr)
+        try "services:\n  proxy:\n    image: nginx:1.27.3-alpine\n".write(toFile: repo + "/app/compose.override.yaml", atomically: true, encoding: .utf8)
+        try SyncGit.run(repo, "add", "app/compose.override.yaml")
+        try SyncGit.run(repo, "commit", "-q", "-m", "pin the proxy")
+        // A worktree-only edit that a sync from the revision must not see.
+        try "services:\n  proxy:\n    image: nginx:0.0.1-worktree\n".write(toFile: repo + "/app/compose.override.yaml", atomically: true, encoding: .utf8)
+        let untouched = try snapshot(repo)
+
+        let atRef = try komply(["sync", "app", "--no-predict", "--ref", "HEAD~1", "--branch", "komply/at-ref"], in: repo, home: home)
+        XCTAssertEqual(atRef.status, 0, atRef.stderr)
+        XCTAssertEqual(try SyncGit.run(repo, "rev-parse", "komply/at-ref:deploy"), try SyncGit.run(repo, "rev-parse", "komply/before:deploy"),
+                       "the tree generated from HEAD~1 is the one generated from the worktree when it was HEAD~1")
+        XCTAssertTrue(try SyncGit.run(repo, "log", "-1", "--format=%B", "komply/at-ref").contains("from HEAD~1 into deploy/"))
+
+        let atHead = try komply(["sync", "app", "--no-predict", "--ref", "HEAD", "--branch", "komply/at-head"], in: repo, home: home)
+        XCTAssertEqual(atHead.status, 0, atHead.stderr)
+        let proxy = try SyncGit.run(repo, "show", "komply/at-head:deploy/webshop/base/proxy.yaml")
+        XCTAssertTrue(proxy.contains("image: nginx:1.27.3-alpine"), proxy)
+        XCTAssertFalse(proxy.contains("worktree"), proxy)
+        XCTAssertEqual(try snapshot(repo), untouched, "worktree files and .git/index are byte-identical")
+
+        let bad = try komply(["sync", "app", "--no-predict", "--ref", "no-such-ref"], in: repo, home: home)
+        XCTAssertEqual(bad.status, 2, bad.stderr)
+        XCTAssertTrue(bad.stderr.contains("no-such-ref"), bad.stderr)
+    }
+
+    func testSyncOpensThenUpdatesOnePullRequestWithFindingsAndTheSizingCard() throws {
+        let token = "ghp-\(UUID().uuidString.prefix(8))"
+        let server = try SyncGitServer.start(token: token, test: self)
+        let served = try server.createRepository("acme/shop.git")
+        let open = OpenPullRequests()
+        let api = try RecordingHTTPServer { request in
+            switch (request.method, request.path) {
+            case ("GET", let path) where path.hasPrefix("/repos/acme/shop/pulls?"):
+                return (200, open.isOpen ? #"[{"number": 3, "html_url": "https://github.example/acme/shop/pull/3"}]"# : "[]")
+            case ("POST", "/repos/acme/shop/pulls"):
+                open.isOpen = true
+                return (201, #"{"number": 3, "html_url": "https://github.example/acme/shop/pull/3"}"#)
+            case ("PATCH", "/repos/acme/shop/pulls/3"):
+                return (200, #"{"number": 3}"#)
+            default:
+                return (404, #"{"message": "Not Found"}"#)
+            }
+        }
+        defer { api.stop() }
+        let (repo, home) = try checkout()
+        try SyncGit.run(repo, "push", "-q", served.folder, "main")
+        try SyncGit.run(repo, "remote", "add", "origin", served.url)
+        let arguments = ["sync", "app", "--pr", "github", "--api-url", "http://127.0.0.1:\(api.port)", "--base", "main"]
+
+        let first = try komply(arguments, in: repo, home: home, token: token)
+        XCTAssertEqual(first.status, 0, first.stderr)
+        XCTAssertTrue(first.stderr.contains("opened https://github.example/acme/shop/pull/3"), first.stderr)
+        XCTAssertFalse(first.stderr.contains(token) || first.stdout.contains(token), "tokens never reach the output")
+        try "services:\n  proxy:\n    image: nginx:1.27.3-alpine\n".write(toFile: repo + "/app/compose.override.yaml", atomically: true, encoding: .utf8)
+        try SyncGit.run(repo, "add", "app/compose.override.yaml")
+        try SyncGit.run(repo, "commit", "-q", "-m", "pin the proxy")
+        let second = try komply(arguments, in: repo, home: home, token: token)
+        XCTAssertEqual(second.status, 0, second.stderr)
+        XCTAssertTrue(second.stderr.contains("updated https://github.example/acme/shop/pull/3"), second.stderr)
+
+        let requests = api.requests
+        XCTAssertEqual(requests.map(\.method), ["GET", "POST", "GET", "PATCH"], "a rerun updates, never duplicates")
+        XCTAssertTrue(requests.allSatisfy { $0.headers["authorization"] == "Bearer " + token })
+        let created = try XCTUnwrap(requests[1].json)
+        XCTAssertEqual(created["head"] as? String, "komply/webshop")
+        XCTAssertEqual(created["base"] as? String, "main")
+        XCTAssertEqual(created["title"] as? String, "komply: regenerate webshop")
+        let body = try XCTUnwrap(created["body"] as? String)
+        for part in [
+            "| `deploy/webshop` |", "### Policy", "#### komply lint: 0 errors, 0 warnings, 0 infos in", "No findings.",
+            "#### komply sizing (tier balanced)", "| `webshop/api` | ", "<details><summary>Why these numbers</summary>",
+            "- Komply-Input-Digest: `sha256:", "<!-- komply:sync -->",
+        ] {
+            XCTAssertTrue(body.contains(part), "missing \(part) in\n\(body)")
+        }
+        let updated = try XCTUnwrap(requests[3].json?["body"] as? String)
+        XCTAssertNotEqual(updated, body, "the second body has the new input digest")
+        XCTAssertEqual(try SyncGit.run(served.folder, "rev-parse", "komply/webshop"), try SyncGit.run(repo, "rev-parse", "komply/webshop"))
+    }
+}
+
+/// Whether the fake host has an open pull request (shared with its handler thread).
+private final class OpenPullRequests: @unchecked Sendable {
+    private let lock = NSLock()
+    private var open = false
+    var isOpen: Bool {
+        get { lock.withLock { open } }
+        set { lock.withLock { open = newValue } }
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import KomplyTestSupport
 import XCTest
 
 @testable import KomplyGit

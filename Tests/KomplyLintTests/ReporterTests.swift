@@ -22,7 +22,7 @@ final class ReporterTests: XCTestCase {
         let update = ProcessInfo.processInfo.environment["KOMPLY_UPDATE_GOLDEN"] == "1"
         for (format, name) in [
             (ReportFormat.text, "report.txt"), (.json, "report.json"), (.sarif, "report.sarif"), (.junit, "report.junit.xml"),
-            (.github, "report.github.txt"),
+            (.github, "report.github.txt"), (.markdown, "report.md"),
         ] {
             let text = format.reporter.render(result, context: context)
             let path = LintTestSupport.path("fixtures/lint/golden/" + name)
@@ -30,6 +30,15 @@ final class ReporterTests: XCTestCase {
             let golden = try String(contentsOfFile: path, encoding: .utf8)
             XCTAssertEqual(text, golden, "\(name) differs from the golden file; review and re-record with KOMPLY_UPDATE_GOLDEN=1")
         }
+    }
+
+    func testMarkdownIsCappedAndListsEachShownRulesFixOnce() throws {
+        let (result, rules) = try Self.result()
+        let text = MarkdownReporter(maximumRows: 3).render(result, context: ReportContext(rules: rules))
+        XCTAssertEqual(text.components(separatedBy: "\n| 🔴 error |").count - 1, 3, text)
+        XCTAssertTrue(text.contains("… and \(result.findings.count - 3) more"), text)
+        XCTAssertEqual(text.components(separatedBy: "- `run-as-root`:").count - 1, 1, text)
+        XCTAssertFalse(text.contains("single-replica"), "a rule not shown has no fix listed\n" + text)
     }
 
     func testColouredTextUsesANSIOnlyWhenAsked() throws {

@@ -19,7 +19,7 @@ public struct ReportContext: Sendable {
 
 /// Output formats.
 public enum ReportFormat: String, Sendable, CaseIterable {
-    case text, json, sarif, junit, github
+    case text, json, sarif, junit, github, markdown
 
     /// The reporter for the format.
     public var reporter: any Reporter {
@@ -29,6 +29,7 @@ public enum ReportFormat: String, Sendable, CaseIterable {
         case .sarif: return SARIFReporter()
         case .junit: return JUnitReporter()
         case .github: return GitHubReporter()
+        case .markdown: return MarkdownReporter()
         }
     }
 }

@@ -21,7 +21,7 @@ extension Komply {
         )
 
         /// Output formats.
-        enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
+        enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, markdown }
 
         @OptionGroup var input: InputOptions
 
@@ -37,7 +37,7 @@ extension Komply {
         @Option(name: .customLong("cpu-limit"), help: "CPU limits: none, or a ratio to the request such as 2.")
         var cpuLimit: String?
 
-        @Option(help: "Output format: text or json.")
+        @Option(help: "Output format: text, json, or markdown (the recommendation card for pull requests).")
         var format: Format = .text
 
         @Option(help: "The time to treat as now (RFC 3339), for reproducible runs; default KOMPLY_NOW or the clock.")
@@ -63,6 +63,8 @@ extension Komply {
                 print(
                     JSONEmitter.emit(.members([("version", .int(1)), ("recommendations", .array(recommendations.map(\.valueTree)))])),
                     terminator: "")
+            case .markdown:
+                print(SizingCard.markdown(recommendations), terminator: "")
             case .text:
                 print(recommendations.map(Self.text).joined(separator: "\n"), terminator: "")
             }

@@ -20,6 +20,10 @@ struct SyncGeneration {
     var rulesDigest: String
     /// The sizing tier (`balanced`…) or `defaults` with --no-predict.
     var sizingProfile: String
+    /// komply predict's recommendation per container (empty with --no-predict).
+    var recommendations: [Recommendation]
+    /// The policy pack run over each app's generated files, by app (set by `lint(folder:)`).
+    var findings: [String: Linter.Result] = [:]
 
     /// Runs the same pipeline as `komply generate` without writing anything.
     static func run(_ options: GenerateRunOptions) throws -> SyncGeneration {
@@ -33,7 +37,25 @@ struct SyncGeneration {
         let rulesText = rules.map { "\($0.id)\t\($0.category)\t\($0.severity)\t\($0.description)" }.joined(separator: "\n")
         return SyncGeneration(
             files: result.files, notices: result.notices.map { "\($0)" }, outputDirectory: plan.outputDirectory,
-            inputDigest: "sha256:" + SHA256.hex(model), rulesDigest: "sha256:" + SHA256.hex(rulesText), sizingProfile: profile)
+            inputDigest: "sha256:" + SHA256.hex(model), rulesDigest: "sha256:" + SHA256.hex(rulesText), sizingProfile: profile,
+            recommendations: pipeline.recommendations)
+    }
+
+    /// Lints the generated files as they will be committed under `folder` (repository-relative), with
+    /// the policy of the komply.yaml in the current folder, so the pull request shows what reviewers
+    /// would see from `komply lint`.
+    mutating func lint(folder: String) throws {
+        let linter: Linter
+        do { linter = try LintRequest(paths: []).makeLinter() } catch { throw CLIError(message: error.localizedDescription) }
+        for (app, appFiles) in apps {
+            let base = folder.isEmpty ? app : folder + "/" + app
+            // The manifests only: SECRETS.md and other notes are not Kubernetes objects.
+            let manifests = appFiles.keys.filter { [".yaml", ".yml", ".json"].contains(where: $0.hasSuffix) }
+            let sources = manifests.sorted().map { path in
+                ManifestSource(file: base + "/" + path, text: String(decoding: appFiles[path]!, as: UTF8.self))
+            }
+            findings[app] = linter.lint(sources: sources)
+        }
     }
 
     /// The provenance trailers of a sync commit; `Komply-Version` marks the branch as komply's.

@@ -27,6 +27,8 @@ struct GeneratePipeline {
     var result: GenerationResult
     /// The sizing tier used (`balanced`…), or `defaults` with --no-predict.
     var sizingProfile: String
+    /// What komply predict recommended per container, by app then service (empty with --no-predict).
+    var recommendations: [Recommendation]
 
     static func run(_ options: GenerateRunOptions) throws -> GeneratePipeline {
         let plan = try GeneratePlan.make(
@@ -40,6 +42,7 @@ struct GeneratePipeline {
             settings.buildTags["\(Naming.dnsLabel(String(parts[0])))/\(parts.count > 1 ? String(parts[1]) : "")"] = tag
         }
         var profile = "defaults"
+        var recommended: [Recommendation] = []
         if !options.noPredict {
             // komply's policy pack asks for CPU limits, so generated manifests get request × 2 unless komply.yaml says otherwise.
             let configured = (try? SizingConfig.load(path: "komply.yaml")) ?? nil
@@ -47,8 +50,9 @@ struct GeneratePipeline {
             profile = tier.rawValue
             let recommender = try PredictInput.recommender(
                 history: options.history, tier: options.tier.flatMap(Tier.init), cpuLimit: configured?.cpuLimit ?? .ratio(2))
-            for (app, services) in PredictInput.recommendations(for: projects, recommender: recommender) {
-                for (service, recommendation) in services {
+            for (app, services) in PredictInput.recommendations(for: projects, recommender: recommender).sorted(by: { $0.key < $1.key }) {
+                for (service, recommendation) in services.sorted(by: { $0.key < $1.key }) {
+                    recommended.append(recommendation)
                     settings.predictions["\(Naming.dnsLabel(app))/\(service)"] = PredictedResources(
                         cpuRequest: recommendation.cpuRequest, cpuLimit: recommendation.cpuLimit,
                         memoryRequest: recommendation.memoryRequest, memoryLimit: recommendation.memoryLimit,
@@ -58,6 +62,7 @@ struct GeneratePipeline {
             }
         }
         let result = try Generator(settings: settings, templates: templateSet).generate(projects)
-        return GeneratePipeline(plan: plan, projects: projects, result: result, sizingProfile: profile)
+        return GeneratePipeline(
+            plan: plan, projects: projects, result: result, sizingProfile: profile, recommendations: recommended)
     }
 }

@@ -2,24 +2,28 @@ import Foundation
 
 /// A loopback HTTP/1.1 server for tests: answers each request with `respond` and records it
 /// (method, path with query, headers lower-cased, JSON body) so tests can check request shapes.
-final class RecordingHTTPServer: @unchecked Sendable {
-    struct Request {
-        var method: String
-        var path: String
-        var headers: [String: String]
-        var body: Data
-        var json: [String: Any]? { (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] }
+public final class RecordingHTTPServer: @unchecked Sendable {
+    /// One recorded request.
+    public struct Request {
+        public var method: String
+        public var path: String
+        public var headers: [String: String]
+        public var body: Data
+        public var json: [String: Any]? { (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] }
     }
 
-    let port: Int
+    /// The loopback port it listens on.
+    public let port: Int
     private let listener: Int32
     private let lock = NSLock()
     private var recorded: [Request] = []
     private let respond: @Sendable (Request) -> (Int, String)
 
-    var requests: [Request] { lock.withLock { recorded } }
+    /// Every request so far, in arrival order.
+    public var requests: [Request] { lock.withLock { recorded } }
 
-    init(respond: @escaping @Sendable (Request) -> (Int, String)) throws {
+    /// Starts listening on 127.0.0.1 with a free port.
+    public init(respond: @escaping @Sendable (Request) -> (Int, String)) throws {
         self.respond = respond
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_in()
@@ -38,7 +42,8 @@ final class RecordingHTTPServer: @unchecked Sendable {
         thread.start()
     }
 
-    func stop() {
+    /// Stops accepting connections.
+    public func stop() {
         shutdown(listener, Int32(SHUT_RDWR))
         close(listener)
     }
