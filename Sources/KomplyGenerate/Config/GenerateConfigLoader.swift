@@ -155,6 +155,8 @@ private extension GenerateConfigLoader {
         "storageSize": "a Kubernetes quantity like 500Mi or 5Gi",
         "cluster": "an http(s) URL of a Kubernetes API server, like https://kubernetes.default.svc",
         "destinationServer": "an http(s) URL of a Kubernetes API server, like https://kubernetes.default.svc",
+        "cpuLimit": "none, or a ratio to the request of at least 1 such as 2, 2x or ratio:1.5",
+        "kubernetesVersion": "a Kubernetes version like \"1.31\"",
     ]
 
     /// Replaces "must match the pattern \"…\"" with what the pattern stands for.
