@@ -151,9 +151,10 @@ private extension GitRepository {
                 nested[String(path[..<slash]), default: [:]][String(path[path.index(after: slash)...])] = content
             } else if let content {
                 var blobID = git_oid()
-                try content.withUnsafeBytes { bytes in
-                    try check(git_blob_create_from_buffer(&blobID, handle, bytes.baseAddress, bytes.count), "write blob \(path)")
+                let code = content.withUnsafeBytes { bytes in
+                    git_blob_create_from_buffer(&blobID, handle, bytes.baseAddress, bytes.count)
                 }
+                try check(code, "write blob \(path)")
                 try check(git_treebuilder_insert(nil, builder, path, &blobID, GIT_FILEMODE_BLOB), "add \(path)")
             } else if git_treebuilder_get(builder, path) != nil {
                 try check(git_treebuilder_remove(builder, path), "remove \(path)")

@@ -18,20 +18,23 @@ public enum Fixer {
     }
 
     /// Fixes every fixable finding of `result`; returns the changed and created files (nothing is written).
-    public static func fix(_ result: Linter.Result, with linter: Linter, maxRounds: Int = 25) -> [Change] {
+    /// `adjust` may change a finding's fix before it is applied (the CLI sizes resources with komply predict).
+    public static func fix(
+        _ result: Linter.Result, with linter: Linter, maxRounds: Int = 25, adjust: (Finding) -> Finding = { $0 }
+    ) -> [Change] {
         var changes: [Change] = []
         let files = Set(result.findings.filter { $0.fix != nil }.map(\.location.file))
         for file in files.sorted() {
             guard let original = result.texts[file] else { continue }
             var text = original
             var applied: [String] = []
-            var findings = result.findings.filter { $0.location.file == file }
+            var findings = result.findings.filter { $0.location.file == file }.map(adjust)
             for _ in 0..<maxRounds {
                 let (next, summaries) = applyRound(text, findings: findings)
                 guard next != text else { break }
                 text = next
                 applied += summaries
-                findings = linter.lint(sources: [ManifestSource(file: file, text: text)]).findings
+                findings = linter.lint(sources: [ManifestSource(file: file, text: text)]).findings.map(adjust)
             }
             if text != original { changes.append(Change(file: file, before: original, after: text, applied: applied)) }
         }
