@@ -136,9 +136,11 @@ private extension Generator {
         let source = project.sourceFiles.joined(separator: ", ")
         var baseFiles: [(String, [ObjectDraft])] = []
         var secrets: [String: [(key: String, reason: String)]] = [:]
+        var built: [String: ServiceOutput] = [:]
         for service in project.services {
             var builder = ServiceBuilder(context: context, service: service, options: options[service.name] ?? ServiceOptions())
             let output = builder.build()
+            built[service.name] = output
             notices += output.notices
             secrets.merge(output.secretsToProvide) { $0 + $1 }
             baseFiles.append(("\(context.names[service.name]!).yaml", output.drafts))
@@ -170,7 +172,8 @@ private extension Generator {
         let autoscaled = Set(baseFiles.flatMap(\.1).filter { $0.kind == "HorizontalPodAutoscaler" }.map(\.name))
         let environments = settings.environments.isEmpty ? [EnvironmentConfig(name: "default")] : settings.environments
         for environment in environments {
-            files += try overlay(environment, appName: appName, project: project, context: context, autoscaled: autoscaled, header: header)
+            files += try overlay(environment, appName: appName, project: project, context: context, built: built, autoscaled: autoscaled,
+                                 header: header)
         }
         if let argo = try argoApplications(appName: appName, environments: environments, header: header) {
             files += argo
@@ -283,8 +286,10 @@ private extension Generator {
         }
     }
 
+    /// One environment's overlay; `built` is what the base pass decided per service (kind, resources),
+    /// so patches target exactly the objects the base holds.
     func overlay(_ environment: EnvironmentConfig, appName: String, project: ComposeProject, context: AppContext,
-                 autoscaled: Set<String>, header: String) throws(GenerateError) -> [GeneratedFile] {
+                 built: [String: ServiceOutput], autoscaled: Set<String>, header: String) throws(GenerateError) -> [GeneratedFile] {
         let namespace = environment.namespace ?? (environment.name == "default" ? appName : "\(appName)-\(environment.name)")
         let folder = "\(appName)/overlays/\(Naming.dnsLabel(environment.name))"
         var parts: [String: ValueTree] = [
@@ -306,7 +311,7 @@ private extension Generator {
         var patches: [ValueTree] = []
         if let replicas = environment.replicas {
             let scalable = project.services.filter { service in
-                let kind = Classifier.classify(service, options: (try? ServiceOptions.read(service)) ?? ServiceOptions()).kind.value
+                let kind = built[service.name]?.kind
                 return kind == .deployment || kind == .statefulSet
             }
             parts["replicas"] = .array(scalable.map { .members([("name", .string(context.names[$0.name]!)), ("count", .int(replicas))]) })
@@ -324,15 +329,12 @@ private extension Generator {
         }
         if let scale = environment.resourceScale, scale != 1 {
             for service in project.services {
-                let options = (try? ServiceOptions.read(service)) ?? ServiceOptions()
-                let classification = Classifier.classify(service, options: options)
-                let plan = ResourcePlanner.plan(service, classification: classification, options: options,
-                                                prediction: settings.predictions["\(appName)/\(service.name)"])
+                guard let output = built[service.name], let plan = output.resources else { continue }
                 let scaled: ValueTree = .members(["requests": (plan.cpuRequest, plan.memoryRequest), "limits": (plan.cpuLimit, plan.memoryLimit)]
                     .sorted { $0.key > $1.key }.map { key, pair in
                         (key, ValueTree.members([("cpu", .string(scaledQuantity(pair.0, scale, cpu: true))), ("memory", .string(scaledQuantity(pair.1, scale, cpu: false)))]))
                     })
-                let kind = classification.kind.value
+                let kind = output.kind
                 let path = kind == .cronJob ? "/spec/jobTemplate/spec/template/spec/containers/0/resources" : "/spec/template/spec/containers/0/resources"
                 let patch = JSONEmitter.emit(.array([.members([("op", .string("replace")), ("path", .string(path)), ("value", scaled)])]), pretty: false)
                 patches.append(.members([

@@ -18,6 +18,10 @@ struct ServiceOutput {
     var notices: [Diagnostic] = []
     /// Secret keys the user must provide outside git: Secret name → keys with the reason.
     var secretsToProvide: [String: [(key: String, reason: String)]] = [:]
+    /// The workload kind chosen, for overlays that patch it.
+    var kind: WorkloadKind = .deployment
+    /// The container's requests and limits, for overlays that scale them.
+    var resources: ResourcePlan?
 }
 
 /// What the builder needs to know about the whole app.
@@ -90,6 +94,8 @@ struct ServiceBuilder {
         let resources = ResourcePlanner.plan(service, classification: classification, options: options,
                                              prediction: context.settings.predictions["\(context.appName)/\(service.name)"])
         for warning in resources.warnings { notice(.warning, warning) }
+        output.kind = kind
+        output.resources = resources
         pod = pod.updatingContainer { $0.adding("resources", resources.tree) }
         let podAnnotations: [(String, String)] = [("komply.dev/sizing", resources.reason)]
         workload(pod: pod, labels: labels, selector: selector, replicas: replicas, podAnnotations: podAnnotations)
