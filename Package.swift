@@ -5,7 +5,7 @@ import PackageDescription
 // the core, and no feature depends on another feature's internals.
 let package = Package(
     name: "komply",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v14)],
     products: [
         .executable(name: "komply", targets: ["komply"]),
         .library(name: "KomplyCore", targets: ["KomplyCore"]),
@@ -16,6 +16,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", exact: "2.1.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
     ],
     targets: [
         .target(name: "KomplyCore", dependencies: [.product(name: "Yams", package: "Yams")]),
@@ -31,11 +34,19 @@ let package = Package(
         .systemLibrary(name: "CGit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"]), .brew(["libgit2"])]),
         .target(name: "CGit2Shim", dependencies: ["CGit2"], linkerSettings: [.linkedLibrary("git2")]),
         .target(name: "KomplyGit", dependencies: ["KomplyCore", "CGit2", "CGit2Shim"]),
+        // The webhook receiver behind `komply serve`; what a push regenerates is injected by the CLI.
+        .target(
+            name: "KomplyServe",
+            dependencies: [
+                "KomplyCore", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .executableTarget(
             name: "komply",
             dependencies: [
                 "KomplyCore", "KomplySources", "KomplyGenerate", "KomplyPredict", "KomplyRefine",
-                "KomplyLint", "KomplyGit",
+                "KomplyLint", "KomplyGit", "KomplyServe",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -48,5 +59,6 @@ let package = Package(
         .testTarget(name: "KomplyGitTests", dependencies: ["KomplyGit", "KomplyTestSupport"]),
         .testTarget(name: "KomplyLintTests", dependencies: ["KomplyLint", "KomplyCore"]),
         .testTarget(name: "KomplyPredictTests", dependencies: ["KomplyPredict", "KomplyCore"]),
+        .testTarget(name: "KomplyServeTests", dependencies: ["KomplyServe", "KomplyCore"]),
     ]
 )

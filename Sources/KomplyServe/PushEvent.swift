@@ -1,0 +1,137 @@
+import Foundation
+
+/// What a push delivery asks for: regenerate `repository`'s `branch` at `commit`.
+public struct PushEvent: Sendable, Equatable {
+    /// The repository's `owner/name` (`repository.full_name`).
+    public var repository: String
+    /// The repository's HTTPS clone URL (`repository.clone_url`).
+    public var cloneURL: String
+    /// The branch name, without `refs/heads/`.
+    public var branch: String
+    /// The pushed commit (`after`), 40 or 64 lowercase hexadecimal digits.
+    public var commit: String
+
+    /// Creates a push event.
+    public init(repository: String, cloneURL: String, branch: String, commit: String) {
+        self.repository = repository
+        self.cloneURL = cloneURL
+        self.branch = branch
+        self.commit = commit
+    }
+
+    /// What a push payload means for komply.
+    public enum Parsed: Sendable, Equatable {
+        /// A push to a branch: regenerate.
+        case branch(PushEvent)
+        /// A push komply does nothing for (a tag, a deleted branch), with the reason.
+        case ignored(String)
+    }
+
+    /// Reads a GitHub or Gitea push payload: JSON, or `payload=<JSON>` form-encoded when the webhook's
+    /// content type is `application/x-www-form-urlencoded`.
+    public static func parse(_ body: Data, contentType: String? = nil) throws -> Parsed {
+        let json = try jsonBody(body, contentType: contentType)
+        let payload: Payload
+        do {
+            payload = try JSONDecoder().decode(Payload.self, from: json)
+        } catch let error as DecodingError {
+            throw describe(error)
+        }
+        return try payload.interpret()
+    }
+}
+
+private extension PushEvent {
+    /// The fields komply reads; both hosts send them under the same names.
+    struct Payload: Decodable {
+        struct Repository: Decodable {
+            var full_name: String
+            var clone_url: String
+        }
+
+        var ref: String
+        var after: String
+        var deleted: Bool?
+        var repository: Repository
+
+        func interpret() throws -> Parsed {
+            let commit = after.lowercased()
+            guard [40, 64].contains(commit.count), commit.allSatisfy(\.isHexDigit) else {
+                throw ServeError.invalidField(field: "after", value: quoted(after), expected: "a commit id (40 or 64 hexadecimal digits)")
+            }
+            let branchPrefix = "refs/heads/"
+            guard ref.hasPrefix(branchPrefix) else {
+                guard ref.hasPrefix("refs/") else {
+                    throw ServeError.invalidField(field: "ref", value: quoted(ref), expected: "a full ref such as refs/heads/main")
+                }
+                return .ignored("\(ref) is not a branch")
+            }
+            let branch = String(ref.dropFirst(branchPrefix.count))
+            guard PushEvent.isSafeBranchName(branch) else {
+                throw ServeError.invalidField(field: "ref", value: quoted(ref), expected: "refs/heads/ followed by a valid branch name")
+            }
+            if deleted == true || commit.allSatisfy({ $0 == "0" }) {
+                return .ignored("branch \(branch) was deleted")
+            }
+            let name = repository.full_name
+            let parts = name.split(separator: "/", omittingEmptySubsequences: false)
+            guard parts.count >= 2, parts.allSatisfy({ !$0.isEmpty && $0 != "." && $0 != ".." }),
+                name.allSatisfy({ $0.isASCII && !$0.isWhitespace && !$0.isNewline && $0 != "\\" })
+            else {
+                throw ServeError.invalidField(field: "repository.full_name", value: quoted(name), expected: "owner/name")
+            }
+            return .branch(PushEvent(repository: name, cloneURL: repository.clone_url, branch: branch, commit: commit))
+        }
+
+        func quoted(_ text: String) -> String {
+            "\"" + (text.count > 80 ? text.prefix(80) + "…" : text) + "\""
+        }
+    }
+
+    /// The JSON document inside the body.
+    static func jsonBody(_ body: Data, contentType: String?) throws -> Data {
+        guard let contentType, contentType.lowercased().hasPrefix("application/x-www-form-urlencoded") else { return body }
+        let form = String(decoding: body, as: UTF8.self)
+        for pair in form.split(separator: "&") where pair.hasPrefix("payload=") {
+            let encoded = pair.dropFirst("payload=".count).replacingOccurrences(of: "+", with: " ")
+            guard let decoded = encoded.removingPercentEncoding else {
+                throw ServeError.malformedPayload("the form field payload is not valid percent-encoding")
+            }
+            return Data(decoded.utf8)
+        }
+        throw ServeError.malformedPayload("the form-encoded body has no payload field; expected payload=<JSON>")
+    }
+
+    /// A decoding error as a message naming the field and what was expected.
+    static func describe(_ error: DecodingError) -> ServeError {
+        func path(_ keys: [any CodingKey]) -> String {
+            keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".").replacingOccurrences(of: ".[", with: "[")
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            let field = path(context.codingPath + [key])
+            return .invalidField(field: field, value: "missing", expected: "a push payload with ref, after and repository.full_name")
+        case .typeMismatch(_, let context) where context.codingPath.isEmpty:
+            return .malformedPayload("the body is not a JSON object; expected a push payload")
+        case .typeMismatch(let type, let context), .valueNotFound(let type, let context):
+            return .invalidField(
+                field: path(context.codingPath), value: "of the wrong type", expected: "a \(type == String.self ? "string" : "\(type)")")
+        case .dataCorrupted(let context):
+            let underlying = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
+            return .malformedPayload("not valid JSON" + (underlying.map { " (\($0))" } ?? "") + "; expected a JSON object")
+        @unknown default:
+            return .malformedPayload("not a push payload; expected a JSON object")
+        }
+    }
+}
+
+extension PushEvent {
+    /// Whether `name` is a branch name git accepts and that cannot be read as an option.
+    static func isSafeBranchName(_ name: String) -> Bool {
+        guard !name.isEmpty, !name.hasPrefix("-"), !name.hasPrefix("/"), !name.hasSuffix("/"), !name.hasSuffix("."),
+            !name.hasSuffix(".lock"), !name.contains(".."), !name.contains("//"), !name.contains("@{")
+        else { return false }
+        let forbidden: Set<Character> = [" ", "~", "^", ":", "?", "*", "[", "\\"]
+        return name.unicodeScalars.allSatisfy { $0.value > 0x20 && $0.value != 0x7f } && !name.contains(where: forbidden.contains)
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+
+/// Everything that can go wrong in `komply serve`: bad configuration and bad webhook deliveries.
+public enum ServeError: LocalizedError, Equatable, Sendable {
+    /// The webhook secret's environment variable is unset or empty.
+    case missingSecret(variable: String)
+    /// `--listen` is not `HOST:PORT`.
+    case invalidListenAddress(String)
+    /// The address could not be bound (in use, not local, not permitted).
+    case cannotListen(address: String, detail: String)
+    /// A numeric limit (queue capacity, body limit…) is out of range.
+    case invalidLimit(name: String, value: Int, expected: String)
+    /// A request header the delivery needs is absent.
+    case missingHeader(String)
+    /// The body is not the JSON (or form-encoded JSON) payload a webhook sends.
+    case malformedPayload(String)
+    /// A payload field is missing, has the wrong type, or holds an unusable value.
+    case invalidField(field: String, value: String, expected: String)
+    /// The body is larger than the configured limit.
+    case bodyTooLarge(limit: Int)
+
+    public var errorDescription: String? {
+        switch self {
+        case .missingSecret(let variable):
+            return
+                "\(variable) is not set; expected the webhook secret configured on GitHub or Gitea (komply serve refuses unsigned deliveries)"
+        case .invalidListenAddress(let address):
+            return "--listen \"\(address)\" is not HOST:PORT; expected for example 127.0.0.1:8080, 0.0.0.0:8080 or [::1]:8080"
+        case .cannotListen(let address, let detail):
+            return "cannot listen on \(address): \(detail); expected a free port on an address of this machine"
+        case .invalidLimit(let name, let value, let expected):
+            return "\(name) \(value) is out of range; expected \(expected)"
+        case .missingHeader(let name):
+            return "the \(name) header is missing; expected a webhook delivery from GitHub or Gitea"
+        case .malformedPayload(let detail):
+            return "malformed webhook payload: \(detail)"
+        case .invalidField(let field, let value, let expected):
+            return "payload field \(field) is \(value); expected \(expected)"
+        case .bodyTooLarge(let limit):
+            return "the request body is larger than \(limit) bytes; expected a webhook payload (GitHub caps them at 25 MiB)"
+        }
+    }
+}
