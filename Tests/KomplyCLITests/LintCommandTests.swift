@@ -165,3 +165,113 @@ final class LintNewOnlyTests: XCTestCase {
         XCTAssertTrue(bad.stderr.contains("cannot read base ref \"no-such-ref\""), bad.stderr)
     }
 }
+
+/// `--new-only` reads the base through libgit2, and `--staged` reads the index (PreCommitTests runs
+/// the hooks with the real pre-commit).
+extension LintCommandTests {
+    /// No `git` on PATH: the base is read through libgit2. A file absent at the base has no old findings.
+    func testNewOnlyNeedsNoGitExecutableAndTreatsNewFilesAsNew() throws {
+        let dir = try repository()
+        let changed =
+            try "# moved\n"
+            + String(contentsOf: dir.appendingPathComponent("deploy/api.yaml"), encoding: .utf8)
+            .replacingOccurrences(of: "          securityContext:\n", with: "          securityContext:\n            privileged: true\n")
+        try changed.write(to: dir.appendingPathComponent("deploy/api.yaml"), atomically: true, encoding: .utf8)
+        try violating.write(to: dir.appendingPathComponent("deploy/new.yaml"), atomically: true, encoding: .utf8)
+        let noGit = ["PATH": "/nonexistent", "HOME": dir.path]
+        let deploy = dir.appendingPathComponent("deploy")
+        let result = try CLIHarness.run(["lint", ".", "--new-only", "--base", "HEAD", "--format", "json"], in: deploy, environment: noGit)
+        XCTAssertEqual(result.status, 1, result.stderr)
+        let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let findings = (json["findings"] as? [[String: Any]]) ?? []
+        XCTAssertEqual(
+            findings.filter { $0["file"] as? String == "api.yaml" }.compactMap { $0["rule"] as? String }, ["privileged-container"])
+        XCTAssertTrue(
+            findings.contains { $0["file"] as? String == "new.yaml" && $0["rule"] as? String == "run-as-root" },
+            "a new file's findings are all new")
+
+        let outside = FileManager.default.temporaryDirectory.appendingPathComponent("komply-nogit-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: outside, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: outside) }
+        try violating.write(to: outside.appendingPathComponent("a.yaml"), atomically: true, encoding: .utf8)
+        let notRepo = try CLIHarness.run(["lint", "a.yaml", "--new-only", "--base", "HEAD"], in: outside)
+        XCTAssertEqual(notRepo.status, 2, notRepo.stderr)
+        XCTAssertTrue(notRepo.stderr.contains("cannot read base ref \"HEAD\": not inside a git repository"), notRepo.stderr)
+        let staged = try CLIHarness.run(["lint", "--staged", "a.yaml"], in: outside)
+        XCTAssertEqual(staged.status, 2, staged.stderr)
+        XCTAssertTrue(staged.stderr.contains("--staged reads the git index, but"), staged.stderr)
+        XCTAssertTrue(staged.stderr.contains("is not inside a git repository"), staged.stderr)
+        let generate = try CLIHarness.run(["generate", "--check", "--staged"], in: outside)
+        XCTAssertEqual(generate.status, 2, generate.stderr)
+        XCTAssertTrue(generate.stderr.contains("is not inside a git repository"), generate.stderr)
+    }
+
+    /// `--staged --new-only --base REF` compares the index with REF, both read with the whole tree as context.
+    func testStagedNewOnlyComparesTheIndexWithTheBase() throws {
+        let dir = try repository()
+        let changed = try String(contentsOf: dir.appendingPathComponent("deploy/api.yaml"), encoding: .utf8)
+            .replacingOccurrences(
+                of: "        - name: sidecar\n", with: "        - name: sidecar\n          securityContext: {privileged: true}\n")
+        try changed.write(to: dir.appendingPathComponent("deploy/api.yaml"), atomically: true, encoding: .utf8)
+        try git(dir, "add", "deploy/api.yaml")
+        try "# worktree only\n".write(to: dir.appendingPathComponent("deploy/api.yaml"), atomically: true, encoding: .utf8)
+        let all = try CLIHarness.run(["lint", "--staged", "deploy/api.yaml", "--format", "json"], in: dir)
+        XCTAssertEqual(all.status, 1, all.stderr)
+        let new = try CLIHarness.run(["lint", "--staged", "--new-only", "--base", "HEAD", "deploy/api.yaml", "--format", "json"], in: dir)
+        let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(new.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual((json["findings"] as? [[String: Any]])?.compactMap { $0["rule"] as? String }, ["privileged-container"])
+        XCTAssertEqual(new.status, 1, new.stderr)
+        let bad = try CLIHarness.run(["lint", "--staged", "--new-only", "--base", "no-such-ref"], in: dir)
+        XCTAssertEqual(bad.status, 2)
+        XCTAssertTrue(bad.stderr.contains("cannot read base ref \"no-such-ref\""), bad.stderr)
+    }
+
+    func testStagedUsageErrorsExitTwo() throws {
+        let dir = try repository()
+        for arguments in [
+            ["lint", "--staged", "-"], ["lint", "--staged", "--fix"], ["generate", "--staged"], ["lint", "--staged", "/etc/hosts"],
+        ] {
+            let result = try CLIHarness.run(arguments, in: dir)
+            XCTAssertEqual(result.status, 2, "\(arguments): \(result.stderr)")
+            XCTAssertFalse(result.stderr.isEmpty, "\(arguments)")
+        }
+        // A named file the index does not hold is skipped; so is one that cannot hold an object.
+        try "{\n  // a comment\n  \"strict\": true\n}\n".write(
+            to: dir.appendingPathComponent("tsconfig.json"), atomically: true, encoding: .utf8)
+        try git(dir, "add", "tsconfig.json")
+        let skipped = try CLIHarness.run(["lint", "--staged", "untracked.yaml", "tsconfig.json"], in: dir)
+        XCTAssertEqual(skipped.status, 0, skipped.stdout + skipped.stderr)
+        XCTAssertEqual(
+            try CLIHarness.run(["lint", "tsconfig.json"], in: dir).status, 2, "outside --staged a malformed file is still an error")
+    }
+}
+
+private extension LintCommandTests {
+    /// A manifest with one finding (`run-as-root`), clean otherwise for the rules these tests check.
+    var violating: String {
+        (try? String(
+            contentsOf: CLIHarness.repository.appendingPathComponent("fixtures/rules/run-as-root/violating.explicit-false.yaml"),
+            encoding: .utf8)) ?? ""
+    }
+
+    /// A repository with `deploy/api.yaml` (a copy of fixtures/lint/shop/deployment.yaml) committed.
+    func repository() throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("komply-git-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("deploy"), withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.copyItem(
+            at: CLIHarness.repository.appendingPathComponent("fixtures/lint/shop/deployment.yaml"),
+            to: dir.appendingPathComponent("deploy/api.yaml"))
+        try git(dir, "init", "--quiet")
+        try git(dir, "add", "-A")
+        try git(dir, "commit", "--quiet", "-m", "base")
+        return dir
+    }
+
+    func git(_ dir: URL, _ args: String...) throws {
+        let result = try CLIHarness.run(
+            executable: URL(fileURLWithPath: "/usr/bin/env"), ["git", "-c", "user.email=t@example.com", "-c", "user.name=t"] + args, in: dir
+        )
+        XCTAssertEqual(result.status, 0, result.stderr)
+    }
+}

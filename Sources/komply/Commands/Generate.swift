@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import KomplyCore
 import KomplyGenerate
+import KomplyGit
 import KomplySources
 
 extension Komply {
@@ -15,9 +16,14 @@ extension Komply {
                 <out>/<app>/overlays/<env> and <out>/<app>/argocd; files komply did not write are never
                 overwritten, and files it wrote that are no longer generated are removed.
 
+                --staged (with --check, for pre-commit) generates from the staged content (the git index) and
+                compares with the output folder as staged, whatever the worktree holds; the sizing history
+                is still read from the worktree.
+
                 Examples:
                   komply generate compose.yaml -o deploy
                   komply generate --check                 # exit 1 and a diff when deploy/ is out of date
+                  komply generate --check --staged        # the same for what a commit made now would contain
                   komply generate app/ --dry-run          # print the files instead of writing them
                 """
         )
@@ -30,12 +36,35 @@ extension Komply {
         @Flag(name: .customLong("dry-run"), help: "Print the generated files instead of writing them.")
         var dryRun = false
 
+        @Flag(help: "Read the staged content (the git index) instead of the worktree; with --check or --dry-run.")
+        var staged = false
+
         func validate() throws {
             if check && dryRun { throw ValidationError("--check and --dry-run cannot be combined") }
+            if staged && !check && !dryRun {
+                throw ValidationError(
+                    "--staged only applies with --check or --dry-run; komply writes generated files to the worktree, not the index")
+            }
         }
 
         func run() async throws {
-            let pipeline = try GeneratePipeline.run(options.run)
+            guard staged else { return try generate(options.run) }
+            let repository = try StagedIndex.repository()
+            let locations = try RepositoryPaths(repository: repository)
+            var runOptions = options.run
+            // History is evidence about the running system, not a source: keep reading the worktree's file.
+            let history = try HistoryLocation.resolve(options.history)
+            if FileManager.default.fileExists(atPath: history) {
+                runOptions.history = URL(fileURLWithPath: history).standardizedFileURL.path
+            }
+            try SourceSnapshot.run(.staged, repository: repository) { root in
+                try generate(Self.inside(root, runOptions, locations: locations))
+            }
+        }
+
+        /// Generates, then prints (--dry-run), compares (--check) or writes.
+        func generate(_ runOptions: GenerateRunOptions) throws {
+            let pipeline = try GeneratePipeline.run(runOptions)
             let plan = pipeline.plan
             let result = pipeline.result
             for notice in result.notices {
@@ -51,15 +80,39 @@ extension Komply {
             if check {
                 let drift = OutputTree.drift(result.files, in: plan.outputDirectory)
                 guard !drift.isEmpty else {
-                    FileHandle.standardError.write(Data("komply: \(plan.outputDirectory) is up to date (\(result.files.count) files)\n".utf8))
+                    FileHandle.standardError.write(
+                        Data("komply: \(plan.outputDirectory) is up to date (\(result.files.count) files)\n".utf8))
                     return
                 }
                 for change in drift.changes { print(change.diff, terminator: "") }
-                FileHandle.standardError.write(Data("komply: \(drift.changes.count) file(s) in \(plan.outputDirectory) differ from what komply generates; run `komply generate`\n".utf8))
+                FileHandle.standardError.write(
+                    Data(
+                        "komply: \(drift.changes.count) file(s) in \(plan.outputDirectory) differ from what komply generates; run `komply generate`\(staged ? " and stage the output (git add)" : "")\n"
+                            .utf8))
                 throw ExitCode(1)
             }
             let touched = try OutputTree.write(result.files, to: plan.outputDirectory)
-            FileHandle.standardError.write(Data("komply: wrote \(touched.count) of \(result.files.count) file(s) under \(plan.outputDirectory)\n".utf8))
+            FileHandle.standardError.write(
+                Data("komply: wrote \(touched.count) of \(result.files.count) file(s) under \(plan.outputDirectory)\n".utf8))
+        }
+
+        /// `options` with absolute paths into the worktree moved into the snapshot at `root`
+        /// (except the history file, which stays in the worktree).
+        static func inside(_ root: String, _ options: GenerateRunOptions, locations: RepositoryPaths) -> GenerateRunOptions {
+            func move(_ path: String) -> String {
+                guard path.hasPrefix("/"), let inside = locations.repositoryPath(of: path) else { return path }
+                return inside.isEmpty ? root : root + "/" + inside
+            }
+            var moved = options
+            moved.input.paths = options.input.paths.map(move)
+            moved.input.files = options.input.files.map(move)
+            moved.input.envFiles = options.input.envFiles.map(move)
+            moved.input.stats = options.input.stats.map(move)
+            moved.input.root = options.input.root.map(move)
+            moved.output = options.output.map(move)
+            moved.config = options.config.map(move)
+            moved.templates = options.templates.map(move)
+            return moved
         }
     }
 }

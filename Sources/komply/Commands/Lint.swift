@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 import KomplyCore
+import KomplyGit
 import KomplyLint
+import KomplyPredict
 
 extension Komply {
     /// `komply lint`: check manifests against the policy pack.
@@ -14,12 +16,18 @@ extension Komply {
                 a folder searched recursively for .yaml/.yml/.json, or - for standard input. A file that
                 cannot be parsed is reported with its position and the others are still linted.
 
+                --staged (pre-commit) reads the index instead of the worktree: every manifest in the index is
+                linted as context for cross-object rules, and only findings in the named PATHs (all manifests
+                when none is named) are reported. Named files the index does not hold, and files that cannot
+                hold a Kubernetes object (no apiVersion and kind), are skipped.
+
                 Examples:
                   komply lint deploy/                                   # text report, grouped by file
                   komply lint deploy/ --format sarif=komply.sarif --format text
                   helm template chart | komply lint - --format json
                   komply lint deploy/ --fix --dry-run                   # show the safe fixes as a diff
                   komply lint deploy/ --new-only --base origin/main     # only findings this change adds
+                  komply lint --staged deploy/api.yaml                  # what a commit made now would contain
 
                 Exit status: 0 nothing at or above --fail-on, 1 findings at or above it, 2 bad input or usage.
                 """
@@ -28,7 +36,7 @@ extension Komply {
         @Argument(help: "Manifest files or folders; - reads standard input.")
         var paths: [String] = []
 
-        @Option(name: .customLong("format"), help: "Report format text|json|sarif|junit|github, optionally =FILE; repeatable.")
+        @Option(name: .customLong("format"), help: "Report format text|json|sarif|junit|github|markdown, optionally =FILE; repeatable.")
         var formats: [FormatSpec] = []
 
         @Option(
@@ -50,11 +58,23 @@ extension Komply {
         @Flag(name: .customLong("dry-run"), help: "With --fix: print the fixes as a unified diff and change nothing.")
         var dryRun = false
 
+        @Option(help: "With --fix: the history file that sizes missing requests and limits (default as komply predict).")
+        var history: String?
+
+        @Option(help: "With --fix: sizing tier cost, balanced or performance (default from komply.yaml, else balanced).")
+        var tier: String?
+
+        @Flag(name: .customLong("no-predict"), help: "With --fix: write the rules' fixed resource values instead of komply predict's.")
+        var noPredict = false
+
         @Flag(name: .customLong("new-only"), help: "Report only findings that are not present at --base.")
         var newOnly = false
 
         @Option(name: .customLong("base"), help: "The git ref --new-only compares with (for example origin/main).")
         var base: String?
+
+        @Flag(help: "Lint the staged content (the git index) with the whole index as context; report only PATHs (default: all).")
+        var staged = false
 
         @Flag(
             name: .customLong("parse-only"),
@@ -68,7 +88,18 @@ extension Komply {
 
         func validate() throws {
             if dryRun && !fix { throw ValidationError("--dry-run only applies with --fix") }
+            if !fix && (history != nil || tier != nil || noPredict) {
+                throw ValidationError("--history, --tier and --no-predict size the resources --fix writes; they only apply with --fix")
+            }
+            if let tier, Tier(rawValue: tier) == nil {
+                throw ValidationError("--tier must be cost, balanced or performance, not \"\(tier)\"")
+            }
             if newOnly != (base != nil) { throw ValidationError("--new-only and --base REF go together") }
+            if staged && fix { throw ValidationError("--fix edits the worktree; it cannot be combined with --staged (fix, then git add)") }
+            if staged && paths.contains("-") {
+                throw ValidationError("--staged reads files from the git index; - (standard input) cannot be combined with it")
+            }
+            if staged && parseOnly { throw ValidationError("--parse-only cannot be combined with --staged") }
             let files = formats.compactMap(\.file) + (output.map { [$0] } ?? [])
             if Set(files).count != files.count { throw ValidationError("two reports cannot be written to the same file") }
             if output != nil, !formats.isEmpty, !formats.contains(where: { $0.file == nil }) {
@@ -86,10 +117,15 @@ extension Komply {
                     print("\(loaded.files.count) files, \(loaded.objects.count) objects, \(loaded.problems.count) unreadable")
                     return
                 }
+                if staged {
+                    try finish(try lintStaged(request))
+                    return
+                }
                 let linter = try request.makeLinter()
                 var result = try linter.lint(paths: request.paths)
                 if fix {
-                    let changes = Fixer.fix(result, with: linter)
+                    let sizing = try noPredict ? nil : PredictedFixes(result: result, history: history, tier: tier)
+                    let changes = Fixer.fix(result, with: linter) { sizing?.adjust($0) ?? $0 }
                     if dryRun {
                         for change in changes {
                             let old = change.before.isEmpty ? "/dev/null" : "a/" + change.file
@@ -112,16 +148,33 @@ extension Komply {
                     if !changes.isEmpty { result = try linter.lint(paths: request.paths) }
                 }
                 if let base { result = result.onlyNew(comparedWith: try BaseRevision.lint(result, ref: base, linter: linter)) }
-                for problem in result.problems {
-                    FileHandle.standardError.write(Data("komply: error: \(problem.localizedDescription)\n".utf8))
-                }
-                try report(result, linter: linter)
-                let threshold = failOn ?? linter.config.failOn ?? .warning
-                if !result.problems.isEmpty { Komply.Lint.exitWith(2) }
-                if let highest = result.highestSeverity, highest >= threshold { throw ExitCode(1) }
+                try finish((result, linter))
             } catch let error as LintError {
                 throw CLIError(message: error.localizedDescription)
             }
+        }
+
+        /// Prints problems and reports, then exits with the run's status.
+        func finish(_ outcome: (result: Linter.Result, linter: Linter)) throws {
+            let (result, linter) = outcome
+            for problem in result.problems {
+                FileHandle.standardError.write(Data("komply: error: \(problem.localizedDescription)\n".utf8))
+            }
+            try report(result, linter: linter)
+            let threshold = failOn ?? linter.config.failOn ?? .warning
+            if !result.problems.isEmpty { Komply.Lint.exitWith(2) }
+            if let highest = result.highestSeverity, highest >= threshold { throw ExitCode(1) }
+        }
+
+        /// `--staged`: lints the index (config from the index too) and, with `--new-only`, drops the
+        /// findings the same paths have at `--base`, read the same way.
+        func lintStaged(_ request: LintRequest) throws -> (result: Linter.Result, linter: Linter) {
+            let repository = try StagedIndex.repository()
+            if let base { _ = try BaseRevision.open(ref: base) }
+            let scope = RepositoryLint(repository: repository, paths: paths)
+            var (result, linter) = try scope.staged { try request.makeLinter() }
+            if let base { result = result.onlyNew(comparedWith: try scope.at(base, linter: linter)) }
+            return (result, linter)
         }
 
         func report(_ result: Linter.Result, linter: Linter) throws(LintError) {
@@ -150,38 +203,40 @@ extension Komply {
     }
 }
 
-/// Reads the linted files at a git ref and lints them, for `--new-only`.
+/// Lints the linted files as they are at a git revision, for `--new-only`: read through libgit2
+/// (`GitRepository.file(at:path:)`), nothing checked out. A file absent at the base has no old findings.
 enum BaseRevision {
+    /// The findings `linter` reports for `current`'s files at `ref`.
     static func lint(_ current: Linter.Result, ref: String, linter: Linter) throws(LintError) -> Linter.Result {
-        guard let prefix = git(["rev-parse", "--show-prefix"]) else {
-            throw .baseUnavailable(ref: ref, reason: "not inside a git repository")
-        }
-        guard git(["rev-parse", "--verify", "--quiet", ref + "^{commit}"]) != nil else {
-            throw .baseUnavailable(ref: ref, reason: "no such commit")
+        let repository = try open(ref: ref)
+        let locations: RepositoryPaths
+        do { locations = try RepositoryPaths(repository: repository) } catch {
+            throw .baseUnavailable(ref: ref, reason: "\(repository.gitDirectory) is a bare repository; expected a checkout")
         }
         var sources: [ManifestSource] = []
         for file in current.files where file != "<stdin>" {
-            let relative =
-                (prefix.trimmingCharacters(in: .whitespacesAndNewlines) + (file.hasPrefix("./") ? String(file.dropFirst(2)) : file))
-            // A file that does not exist at the base has no old findings.
-            if let text = git(["show", "\(ref):\((relative as NSString).standardizingPath)"]) {
-                sources.append(ManifestSource(file: file, text: text))
+            // A file outside the repository has no base version.
+            guard let path = locations.repositoryPath(of: file), !path.isEmpty else { continue }
+            let data: Data?
+            do { data = try repository.file(at: ref, path: path) } catch GitError.unsafePath { continue } catch {
+                throw .baseUnavailable(ref: ref, reason: error.localizedDescription)
             }
+            if let data { sources.append(ManifestSource(file: file, text: String(decoding: data, as: UTF8.self))) }
         }
         return linter.lint(sources: sources)
     }
 
-    /// Runs git and returns its standard output, or nil when it fails.
-    static func git(_ arguments: [String]) -> String? {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git"] + arguments
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        do { try process.run() } catch { return nil }
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return process.terminationStatus == 0 ? String(decoding: data, as: UTF8.self) : nil
+    /// The repository around the current folder, after checking that `ref` names a commit in it.
+    static func open(ref: String) throws(LintError) -> GitRepository {
+        let repository: GitRepository
+        do { repository = try GitRepository.discover(from: FileManager.default.currentDirectoryPath) } catch {
+            throw .baseUnavailable(ref: ref, reason: "not inside a git repository")
+        }
+        do { _ = try repository.commitID(ref) } catch GitError.unknownRevision {
+            throw .baseUnavailable(ref: ref, reason: "no such commit; expected a branch, tag, commit id or HEAD~N")
+        } catch {
+            throw .baseUnavailable(ref: ref, reason: error.localizedDescription)
+        }
+        return repository
     }
 }

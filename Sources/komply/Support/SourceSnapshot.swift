@@ -34,7 +34,8 @@ enum SourceSnapshot {
         let files: [String: Data]
         switch origin {
         case .worktree: files = [:]
-        case .staged: files = try repository.stagedFiles()
+        // Not `repository.stagedFiles()`: during `git commit -a` git's index is GIT_INDEX_FILE, not .git/index.
+        case .staged: files = try StagedIndex.files(of: repository)
         case .revision(let revision): files = try repository.files(at: revision)
         }
         let scratch = FileManager.default.temporaryDirectory

@@ -1,0 +1,105 @@
+import Foundation
+import KomplyGit
+import KomplyLint
+
+/// Lints a repository's manifests as they are in the index or at a revision, for pre-commit and
+/// `--staged`: every manifest of the snapshot is read as context, so cross-object rules (NetworkPolicy
+/// coverage, Service selectors, PDB targets…) see the whole repository, and only the findings in the
+/// named files are reported.
+///
+/// Files are found as `komply lint` finds them in folders (`.yaml`, `.yml`, `.json`; names starting
+/// with a dot skipped). A named path the snapshot does not hold (deleted, untracked) is skipped, and
+/// so is any file whose text cannot hold a Kubernetes object (no `apiVersion` and `kind`), so
+/// pre-commit may pass compose files, CI configs or `tsconfig.json` without errors.
+struct RepositoryLint {
+    /// The repository.
+    var repository: GitRepository
+    /// Files or folders to report on as typed (relative to the current folder, or absolute inside the
+    /// worktree); empty reports every manifest.
+    var paths: [String]
+
+    /// Lints the index with the linter `makeLinter` builds inside the snapshot (so `komply.yaml` and
+    /// relative `--rules` folders are read from the index too); returns the result and the linter.
+    func staged(makeLinter: () throws -> Linter) throws -> (result: Linter.Result, linter: Linter) {
+        let locations = try RepositoryPaths(repository: repository)
+        let targets = try self.targets(locations)
+        return try SourceSnapshot.run(.staged, repository: repository) { root in
+            let linter = try makeLinter()
+            return (Self.lint(targets, root: root, locations: locations, linter: linter), linter)
+        }
+    }
+
+    /// Lints the same paths at `revision` with `linter` (the base of `--new-only`).
+    func at(_ revision: String, linter: Linter) throws -> Linter.Result {
+        let locations = try RepositoryPaths(repository: repository)
+        let targets = try self.targets(locations)
+        return try SourceSnapshot.run(.revision(revision), repository: repository) { root in
+            Self.lint(targets, root: root, locations: locations, linter: linter)
+        }
+    }
+}
+
+private extension RepositoryLint {
+    /// The named paths as they resolve inside a snapshot: relative ones as typed (the snapshot's
+    /// current folder mirrors the worktree's), absolute ones rewritten relative to the current folder.
+    func targets(_ locations: RepositoryPaths) throws -> Targets {
+        guard locations.currentFolder != nil else {
+            throw CLIError(message: "\(locations.current): outside the repository \(locations.workdir); run komply inside it")
+        }
+        if paths.isEmpty { return Targets(paths: [locations.display("")], named: false) }
+        var resolved: [String] = []
+        for path in paths {
+            guard let inside = locations.repositoryPath(of: path) else {
+                throw CLIError(message: "\(path): outside the repository \(locations.workdir); --staged reads the repository's index")
+            }
+            resolved.append(path.hasPrefix("/") ? locations.display(inside) : path)
+        }
+        return Targets(paths: resolved, named: true)
+    }
+
+    /// What to report on: paths as they resolve in a snapshot, and whether the user named them.
+    struct Targets {
+        var paths: [String]
+        var named: Bool
+    }
+
+    /// Loads the targets and every other manifest of the snapshot at `root`, lints them together and
+    /// keeps what concerns the targets. Runs with the current folder inside the snapshot.
+    static func lint(_ targets: Targets, root: String, locations: RepositoryPaths, linter: Linter) -> Linter.Result {
+        let here = locations.currentFolder ?? ""
+        var reported: [String] = []
+        var seen = Set<String>()
+        for target in targets.paths where FileManager.default.fileExists(atPath: target) {
+            for file in (try? ManifestLoader.expand([target])) ?? [] {
+                let key = RepositoryPaths.normalized(here.isEmpty ? file : here + "/" + file)
+                // Files found for "everything" are named relative to the current folder (`a.yaml`, not `../sub/a.yaml`).
+                if seen.insert(key).inserted, mayHoldObjects(file) { reported.append(targets.named ? file : locations.display(key)) }
+            }
+        }
+        var context: [String] = []
+        for file in (try? ManifestLoader.expand([root])) ?? [] {
+            guard let key = RepositoryPaths.relative(file, to: root), seen.insert(key).inserted, mayHoldObjects(file) else { continue }
+            context.append(file)
+        }
+        let loaded = ManifestLoader.load(files: reported + context)
+        var result = linter.lint(loaded)
+        let names = Set(reported)
+        result.findings = result.findings.filter { names.contains($0.location.file) }
+        result.suppressed = result.suppressed.filter { names.contains($0.finding.location.file) }
+        result.problems = result.problems.filter { problem in
+            guard case .core(let error) = problem, let file = error.location?.file else { return true }
+            return names.contains(file)
+        }
+        result.files = result.files.filter(names.contains)
+        result.texts = result.texts.filter { names.contains($0.key) }
+        result.objectCount = loaded.objects.filter { names.contains($0.file) }.count
+        return result
+    }
+
+    /// Whether the file's text names both `apiVersion` and `kind`, without which no document in it
+    /// is a Kubernetes object (unreadable files are left to the loader to report).
+    static func mayHoldObjects(_ file: String) -> Bool {
+        guard let data = FileManager.default.contents(atPath: file) else { return true }
+        return data.range(of: Data("apiVersion".utf8)) != nil && data.range(of: Data("kind".utf8)) != nil
+    }
+}
