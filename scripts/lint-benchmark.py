@@ -3,23 +3,26 @@
 
     swift build -c release
     python3 scripts/lint-benchmark.py [--komply .build/release/komply] [--files 1000] [--objects 10]
+                                      [--runs 3] [--skip-peers] [--keep DIR]
 
 Generates FILES manifest files of OBJECTS objects each (Deployments, StatefulSets, Jobs, Services,
 ConfigMaps, NetworkPolicies, PDBs, HPAs, Ingresses, Roles spread over 50 namespaces, some compliant,
-some not), then measures on the same files, each tool three times (median wall time, peak RSS from
-/usr/bin/time or getrusage):
+some not), then measures on the same files (wall time, plus CPU time and peak RSS from each child's
+own rusage):
 
-- komply lint (all built-in rules, JSON report to /dev/null), and komply's parse-only time;
-- checkov --framework kubernetes (installed into .venv with pip when missing);
-- kubernetes-validate (schema validation only; installed into .venv when missing).
+- komply lint (all built-in rules, JSON report to /dev/null) and komply's parse-only time
+  (`lint --parse-only`: read and parse every file into objects, lint nothing), RUNS times each,
+  interleaved, medians reported;
+- checkov --framework kubernetes (installed into .venv with pip when missing), once;
+- kubernetes-validate (schema validation only; installed into .venv when missing), once.
 
-Prints one row per tool with the ratio to komply's wall time.
+Prints one row per tool, then the ratios issue 4 sets targets for: lint / parse-only (at most 2) and
+checkov / komply lint (at least 100), and kubernetes-validate / komply lint. See docs/lint-benchmark.md.
 """
 import argparse
 import os
 import pathlib
 import random
-import resource
 import shutil
 import statistics
 import subprocess
@@ -96,31 +99,48 @@ def generate(folder, files, per_file):
     return count
 
 
-def measure(command, runs=3, timeout=1800):
-    """Median wall seconds and peak RSS (MiB) of the command's children."""
-    walls, peaks = [], []
+def measured(command, timeout=3600):
+    """Wall seconds, CPU seconds (user + system) and peak RSS (MiB) of one run of `command`, CPU and
+    RSS from the child's own rusage (wait4), so no wrapper process is measured."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    stderr_chunks = []
+    # Drain stderr while waiting so a chatty child cannot block on a full pipe.
+    os.set_blocking(proc.stderr.fileno(), False)
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        try:
+            chunk = proc.stderr.read()
+            if chunk:
+                stderr_chunks.append(chunk)
+        except BlockingIOError:
+            pass
+        if pid:
+            break
+        if time.perf_counter() - start > timeout:
+            proc.kill()
+            raise SystemExit(f"{command[0]} timed out after {timeout} s")
+        time.sleep(0.002)
+    wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    proc.stderr.close()
+    if proc.returncode not in (0, 1):
+        stderr = b"".join(stderr_chunks).decode(errors="replace")
+        raise SystemExit(f"{command[0]} failed ({proc.returncode}): {stderr[-2000:]}")
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
+def measure(commands, runs):
+    """Median wall and CPU seconds and the highest peak RSS of each command; the commands run
+    interleaved (A B A B …) so that a change in machine load affects them alike."""
+    samples = {name: [] for name in commands}
     for _ in range(runs):
-        start = time.perf_counter()
-        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        proc = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=timeout)
-        walls.append(time.perf_counter() - start)
-        after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        peaks.append(max(after, before) / 1024)
-        if proc.returncode not in (0, 1):
-            raise SystemExit(f"{command[0]} failed ({proc.returncode}): {proc.stderr.decode()[-2000:]}")
-    # ru_maxrss of children is the maximum over all children so far; time -v gives per-run figures when present.
-    return statistics.median(walls), max(peaks)
-
-
-def measure_rss(command):
-    """Peak RSS (MiB) of one run via /usr/bin/time -v when available."""
-    if not shutil.which("time") and not os.path.exists("/usr/bin/time"):
-        return None
-    proc = subprocess.run(["/usr/bin/time", "-v", *command], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    for line in proc.stderr.splitlines():
-        if "Maximum resident set size" in line:
-            return int(line.split(":")[1]) / 1024
-    return None
+        for name, command in commands.items():
+            samples[name].append(measured(command))
+    return {
+        name: (statistics.median(s[0] for s in got), statistics.median(s[1] for s in got), max(s[2] for s in got))
+        for name, got in samples.items()
+    }
 
 
 def ensure_peer(name):
@@ -138,41 +158,53 @@ def main():
     parser.add_argument("--komply", default=str(ROOT / ".build/release/komply"))
     parser.add_argument("--files", type=int, default=1000)
     parser.add_argument("--objects", type=int, default=10, help="objects per file")
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--skip-peers", action="store_true")
+    parser.add_argument("--runs", type=int, default=3, help="runs of each komply command (peers run once)")
+    parser.add_argument("--skip-peers", action="store_true", help="measure komply only (checkov takes minutes)")
+    parser.add_argument("--keep", metavar="DIR", help="write the corpus to DIR/manifests and keep it (for profiling)")
     args = parser.parse_args()
     if not os.path.exists(args.komply):
         raise SystemExit(f"{args.komply} not found; run swift build -c release first")
 
-    work = pathlib.Path(tempfile.mkdtemp(prefix="komply-bench-"))
+    work = pathlib.Path(args.keep) if args.keep else pathlib.Path(tempfile.mkdtemp(prefix="komply-bench-"))
     try:
         corpus = work / "manifests"
-        corpus.mkdir()
+        corpus.mkdir(parents=True, exist_ok=True)
         total = generate(corpus, args.files, args.objects)
-        print(f"corpus: {args.files} files, {total} objects, {sum(p.stat().st_size for p in corpus.iterdir()) / 1e6:.1f} MB "
-              f"(cpus: {os.cpu_count()})\n")
-        rows = []
-        komply = [args.komply, "lint", str(corpus), "--format", "json", "--fail-on", "error"]
-        wall, _ = measure(komply, args.runs)
-        rows.append(("komply lint (all rules)", wall, measure_rss(komply)))
-        parse = [args.komply, "lint", str(corpus), "--parse-only"]
-        pwall, _ = measure(parse, args.runs)
-        rows.append(("komply parse only", pwall, measure_rss(parse)))
+        size = sum(p.stat().st_size for p in corpus.iterdir()) / 1e6
+        load = os.getloadavg()
+        print(f"corpus: {args.files} files, {total} objects, {size:.1f} MB; cpus: {os.cpu_count()}; "
+              f"load average before: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}\n")
+        komply = {
+            "lint": [args.komply, "lint", str(corpus), "--format", "json", "--fail-on", "error"],
+            "parse": [args.komply, "lint", str(corpus), "--parse-only"],
+        }
+        figures = measure(komply, args.runs)
+        rows = [("komply lint (all rules, JSON report)", *figures["lint"]), ("komply parse only", *figures["parse"])]
         if not args.skip_peers:
             checkov = [ensure_peer("checkov"), "-d", str(corpus), "--framework", "kubernetes", "--quiet", "--compact", "-o", "json"]
-            cwall, _ = measure(checkov, 1)
-            rows.append(("checkov --framework kubernetes", cwall, measure_rss(checkov)))
+            rows.append(("checkov --framework kubernetes", *measured(checkov)))
             files = sorted(str(p) for p in corpus.iterdir())
             kv = [ensure_peer("kubernetes-validate"), "--quiet", *files]
-            kwall, _ = measure(kv, 1)
-            rows.append(("kubernetes-validate (schema only)", kwall, measure_rss(kv)))
-        base = rows[0][1]
-        print(f"{'tool':<36} {'wall s':>8} {'peak RSS MiB':>13} {'× komply':>9}")
-        for name, wall, rss in rows:
-            print(f"{name:<36} {wall:>8.2f} {(f'{rss:.0f}' if rss else '?'):>13} {wall / base:>9.1f}")
-        print(f"\nkomply throughput: {total / base:,.0f} objects/s; parsing is {pwall / base:.0%} of lint time")
+            rows.append(("kubernetes-validate (schema only)", *measured(kv)))
+        lint, parse = figures["lint"][0], figures["parse"][0]
+        print(f"{'tool':<38} {'wall s':>8} {'cpu s':>8} {'peak RSS MiB':>13} {'÷ komply lint':>14}")
+        for name, wall, cpu, rss in rows:
+            print(f"{name:<38} {wall:>8.2f} {cpu:>8.2f} {rss:>13.0f} {wall / lint:>14.2f}")
+        print(f"\nkomply lint: {total / lint:,.0f} objects/s (median of {args.runs} runs of each komply command, interleaved)")
+        ratio = lint / parse
+        print(f"lint / parse-only wall time: {ratio:.2f} (target at most 2): {'met' if ratio <= 2 else 'NOT met'}")
+        for name, wall, _, _ in rows[2:]:
+            tool = name.split()[0]
+            if tool == "checkov":
+                print(f"checkov / komply lint wall time: {wall / lint:.1f} (target at least 100): "
+                      f"{'met' if wall / lint >= 100 else 'NOT met'}")
+            else:
+                print(f"{tool} / komply lint wall time: {wall / lint:.1f}")
+        load = os.getloadavg()
+        print(f"load average after: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -2,14 +2,29 @@
 public enum Markdown {
     /// Text safe as one line of a list item or a table cell: no line breaks, pipes escaped, no HTML.
     public static func cell(_ text: String) -> String {
-        text.replacingOccurrences(of: "\r", with: "").replacingOccurrences(of: "\n", with: " ")
-            .replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;")
+        text.escapingASCII { byte in
+            switch byte {
+            case UInt8(ascii: "\r"): return ""
+            case UInt8(ascii: "\n"): return " "
+            case UInt8(ascii: "|"): return "\\|"
+            case UInt8(ascii: "<"): return "&lt;"
+            case UInt8(ascii: ">"): return "&gt;"
+            default: return nil
+            }
+        }
     }
 
     /// Text safe inside a code span in a table cell (backticks would end the span).
     public static func code(_ text: String) -> String {
-        "`" + text.replacingOccurrences(of: "`", with: "'").replacingOccurrences(of: "|", with: "\\|")
-            .replacingOccurrences(of: "\r", with: "").replacingOccurrences(of: "\n", with: " ") + "`"
+        let inner = text.escapingASCII { byte in
+            switch byte {
+            case UInt8(ascii: "`"): return "'"
+            case UInt8(ascii: "|"): return "\\|"
+            case UInt8(ascii: "\r"): return ""
+            case UInt8(ascii: "\n"): return " "
+            default: return nil
+            }
+        }
+        return "`" + inner + "`"
     }
 }

@@ -23,6 +23,9 @@ public enum ScalarResolver {
     public static func resolve(_ text: String, schema: Schema) -> Resolved {
         if isNull(text) { return .null }
         if let b = bool(text, schema: schema) { return .bool(b) }
+        // Numbers (and .inf, .nan) start with a sign, a digit, a dot or, in YAML 1.1, an underscore:
+        // any other text is a string, decided without parsing it as an int and as a float.
+        if let first = text.utf8.first, !mayStartNumber(first) { return .string(text) }
         if let i = int(text, schema: schema) { return .int(i) }
         if let d = float(text, schema: schema) { return .float(d) }
         return .string(text)
@@ -52,6 +55,13 @@ public enum ScalarResolver {
 }
 
 private extension ScalarResolver {
+    static func mayStartNumber(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "."), UInt8(ascii: "_"): return true
+        default: return false
+        }
+    }
+
     static func bool(_ text: String, schema: Schema) -> Bool? {
         switch text {
         case "true", "True", "TRUE": return true

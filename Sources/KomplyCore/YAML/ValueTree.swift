@@ -1,7 +1,9 @@
 /// An ordered JSON-like value: what komply writes out as JSON or YAML.
 ///
 /// Objects keep their members in the order they were built, so output is byte-stable.
-public indirect enum ValueTree: Sendable, Hashable {
+// Not `indirect`: arrays and member lists already live on the heap, and boxing every scalar too
+// made reports (hundreds of thousands of values) allocate, copy and free far more than they need.
+public enum ValueTree: Sendable, Hashable {
     case null
     case bool(Bool)
     case int(Int)
@@ -25,8 +27,15 @@ public indirect enum ValueTree: Sendable, Hashable {
     }
 
     /// An object from key/value pairs, leaving out the pairs whose value is nil.
-    public static func members(_ pairs: [(String, ValueTree?)]) -> ValueTree {
-        .object(pairs.compactMap { key, value in value.map { Member(key: key, value: $0) } })
+    // Inlinable: reports build hundreds of thousands of members from array literals, and inlined
+    // into the caller the literal's values can be moved into the members instead of copied.
+    @inlinable public static func members(_ pairs: [(String, ValueTree?)]) -> ValueTree {
+        var members: [Member] = []
+        members.reserveCapacity(pairs.count)
+        for (key, value) in pairs {
+            if let value { members.append(Member(key: key, value: value)) }
+        }
+        return .object(members)
     }
 
     /// An object whose members are sorted by key.

@@ -20,7 +20,9 @@ public struct LoadLimits: Sendable, Hashable {
     /// The defaults, with `KOMPLY_MAX_FILE_BYTES` from the environment applied.
     public static var standard: LoadLimits {
         var limits = LoadLimits()
-        if let text = ProcessInfo.processInfo.environment["KOMPLY_MAX_FILE_BYTES"], let bytes = Int(text), bytes > 0 {
+        // getenv, not ProcessInfo.environment: that copies the whole environment into a dictionary,
+        // and this runs once per file read.
+        if let value = getenv("KOMPLY_MAX_FILE_BYTES"), let bytes = Int(String(cString: value)), bytes > 0 {
             limits.maxFileBytes = bytes
         }
         return limits

@@ -111,14 +111,30 @@ public struct AssertCheck: Check {
 
     public static let name = "Assert"
     let parameters: Parameters
-    /// Parsed paths of `when` and `assert` (parsing is validated when parameters decode).
-    let whenPaths: [NodePath]
-    let assertPaths: [NodePath]
+    /// `when` and `assert`, with their paths parsed (parsing is validated when parameters decode).
+    let conditions: [Compiled]
+    let assertions: [Compiled]
+    /// The fix's summary and edits (less their anchor), built once.
+    let fixPlan: FixPlan?
+    typealias FixPlan = (summary: String, edits: [(path: [String], value: ValueTree, mode: Fix.Edit.Mode)])
 
     public init(parameters: Parameters) {
         self.parameters = parameters
-        whenPaths = (parameters.when ?? []).map { NodePath($0.path)! }
-        assertPaths = parameters.assert.map { NodePath($0.path)! }
+        conditions = (parameters.when ?? []).map(Compiled.init)
+        assertions = parameters.assert.map(Compiled.init)
+        if let steps = parameters.fix, !steps.isEmpty {
+            let summary = steps.map { $0.remove == true ? "remove \($0.path)" : "set \($0.path): \($0.value ?? .null)" }
+                .joined(separator: ", ")
+            let edits = steps.map { step -> (path: [String], value: ValueTree, mode: Fix.Edit.Mode) in
+                (
+                    step.path.split(separator: ".").map(String.init), step.value?.tree ?? .null,
+                    step.remove == true ? .remove : step.append == true ? .appendToList : .set
+                )
+            }
+            fixPlan = (summary, edits)
+        } else {
+            fixPlan = nil
+        }
     }
 
     public func check(_ object: KubeObject, in context: CheckContext) -> [Violation] {
@@ -134,60 +150,103 @@ public struct AssertCheck: Check {
     }
 }
 
+extension AssertCheck {
+    /// One condition with its path parsed and its default message built.
+    final class Compiled: Sendable {
+        let assertion: Assertion
+        let path: NodePath
+        /// `path.suffixDescriptions`, computed once.
+        let suffixes: [String]
+        /// The message when neither the assertion nor the rule sets one.
+        let defaultMessage: String
+
+        init(_ assertion: Assertion) {
+            self.assertion = assertion
+            path = NodePath(assertion.path)!
+            suffixes = path.suffixDescriptions
+            let operand =
+                assertion.values.map { "[" + $0.map(\.description).joined(separator: ", ") + "]" } ?? assertion.value?.description ?? ""
+            defaultMessage = "fails \(assertion.path) \(assertion.op.rawValue) \(operand)".trimmingCharacters(in: .whitespaces)
+        }
+    }
+}
+
 private extension AssertCheck {
     enum Outcome { case pass, fail }
 
-    func evaluate(_ target: Node, basePath: String, field: Node.Pair? = nil, container: String?, context: CheckContext) -> [Violation] {
-        for (condition, path) in zip(parameters.when ?? [], whenPaths) {
-            for match in path.evaluate(target, basePath: basePath, field: field)
-            where outcome(condition, match) == .fail {
-                return []
+
+    func evaluate(
+        _ target: Node, basePath: @autoclosure () -> String, field: Node.Pair? = nil, container: String?, context: CheckContext
+    ) -> [Violation] {
+        // The walks only note failures; paths, messages and fixes are built afterwards, for failures only.
+        var failures: [(hit: NodePath.Hit, assertion: Int)] = []
+        let conditions = self.conditions
+        let assertions = self.assertions
+        let applies: Bool = withUnsafePointer(to: target) { target in
+            if let field {
+                return withUnsafePointer(to: field.key) { key in
+                    Self.walk(target, fieldKey: key, conditions: conditions, assertions: assertions, failures: &failures)
+                }
+            }
+            return Self.walk(target, fieldKey: nil, conditions: conditions, assertions: assertions, failures: &failures)
+        }
+        guard applies, !failures.isEmpty else { return [] }
+        return failures.map { failure in
+            let compiled = assertions[failure.assertion]
+            return Violation(
+                range: failure.hit.range, file: target.file,
+                message: compiled.assertion.message ?? context.rule.message ?? compiled.defaultMessage, container: container,
+                path: compiled.path.path(of: failure.hit, basePath: basePath(), suffixes: compiled.suffixes), fix: Self.fix(fixPlan, target))
+        }
+    }
+
+    /// Tests the conditions, then the assertions, noting each failing match; false when a condition fails.
+    static func walk(
+        _ target: UnsafePointer<Node>, fieldKey: UnsafePointer<Node>?, conditions: [Compiled], assertions: [Compiled],
+        failures: inout [(hit: NodePath.Hit, assertion: Int)]
+    ) -> Bool {
+        for condition in conditions {
+            var holds = true
+            condition.path.forEachHit(target, fieldKey: fieldKey) { hit, node, _ in
+                holds = outcome(condition, found: hit.found, node) == .pass
+                return holds
+            }
+            if !holds { return false }
+        }
+        for index in assertions.indices {
+            let compiled = assertions[index]
+            compiled.path.forEachHit(target, fieldKey: fieldKey) { hit, node, _ in
+                if outcome(compiled, found: hit.found, node) == .fail { failures.append((hit, index)) }
+                return true
             }
         }
-        var violations: [Violation] = []
-        for (assertion, path) in zip(parameters.assert, assertPaths) {
-            for match in path.evaluate(target, basePath: basePath, field: field)
-            where outcome(assertion, match) == .fail {
-                violations.append(
-                    Violation(
-                        match: match, file: target.file, message: message(assertion, context), container: container,
-                        fix: fix(target)))
-            }
-        }
-        return violations
+        return true
     }
 
-    func fix(_ target: Node) -> Fix? {
-        guard let steps = parameters.fix, !steps.isEmpty else { return nil }
-        let edits = steps.map {
-            Fix.Edit(
-                anchor: target, path: $0.path.split(separator: ".").map(String.init), value: $0.value?.tree ?? .null,
-                mode: $0.remove == true ? .remove : $0.append == true ? .appendToList : .set)
-        }
-        let summary = steps.map { $0.remove == true ? "remove \($0.path)" : "set \($0.path): \($0.value ?? .null)" }.joined(separator: ", ")
-        return Fix(summary: summary, edits: edits)
+    static func fix(_ fixPlan: FixPlan?, _ target: Node) -> Fix? {
+        guard let fixPlan else { return nil }
+        return Fix(
+            summary: fixPlan.summary, edits: fixPlan.edits.map { Fix.Edit(anchor: target, path: $0.path, value: $0.value, mode: $0.mode) })
     }
 
-    func message(_ assertion: Assertion, _ context: CheckContext) -> String {
-        if let text = assertion.message ?? context.rule.message { return text }
-        let operand =
-            assertion.values.map { "[" + $0.map(\.description).joined(separator: ", ") + "]" } ?? assertion.value?.description ?? ""
-        return "fails \(assertion.path) \(assertion.op.rawValue) \(operand)".trimmingCharacters(in: .whitespaces)
-    }
-
-    func outcome(_ assertion: Assertion, _ match: NodePath.Match) -> Outcome {
-        guard case .found(let node, _, _) = match else {
-            if let missing = assertion.missing { return missing == .pass ? .pass : .fail }
-            if let value = assertion.default { return test(assertion, value: value) }
-            switch assertion.op {
+    /// The outcome for a found node, or (`found` false) for a missing field.
+    static func outcome(_ compiled: Compiled, found: Bool, _ node: UnsafePointer<Node>) -> Outcome {
+        guard found else {
+            if let missing = compiled.assertion.missing { return missing == .pass ? .pass : .fail }
+            if let value = compiled.assertion.default { return Self.test(compiled.assertion, value: value) }
+            switch compiled.assertion.op {
             case .absent, .notEquals, .notIn, .notMatches, .notContains: return .pass
             default: return .fail
             }
         }
-        return test(assertion, node: node)
+        switch compiled.assertion.op {
+        case .exists: return .pass
+        case .absent: return .fail
+        default: return Self.test(compiled.assertion, node: node.pointee)
+        }
     }
 
-    func test(_ assertion: Assertion, node: Node) -> Outcome {
+    static func test(_ assertion: Assertion, node: Node) -> Outcome {
         let ok: Bool
         switch assertion.op {
         case .exists: ok = true
@@ -212,7 +271,7 @@ private extension AssertCheck {
         return ok ? .pass : .fail
     }
 
-    func test(_ assertion: Assertion, value: ParamValue) -> Outcome {
+    static func test(_ assertion: Assertion, value: ParamValue) -> Outcome {
         switch assertion.op {
         case .exists: return .pass
         case .absent: return .fail
@@ -227,7 +286,7 @@ private extension AssertCheck {
         }
     }
 
-    func compare(_ op: Assertion.Op, actual: String, number: Double?, operand: ParamValue) -> Bool {
+    static func compare(_ op: Assertion.Op, actual: String, number: Double?, operand: ParamValue) -> Bool {
         let order: Int
         if let a = number, case .number(let b) = operand {
             order = a < b ? -1 : (a > b ? 1 : 0)

@@ -19,11 +19,15 @@ public struct CapabilitiesCheck: Check {
     static let notDropped = "does not drop %@ capabilities"
     static let added = "adds capability %@"
     let parameters: Parameters
+    /// The parameter's capabilities, normalized once.
+    let wanted: Set<String>
 
-    public init(parameters: Parameters) { self.parameters = parameters }
+    public init(parameters: Parameters) {
+        self.parameters = parameters
+        wanted = Set(parameters.capabilities.map(Self.normalize))
+    }
 
     public func check(_ object: KubeObject, in context: CheckContext) -> [Violation] {
-        let wanted = Set(parameters.capabilities.map(Self.normalize))
         var violations: [Violation] = []
         for container in context.containers(of: object) {
             let capabilities = container.node["securityContext"]?["capabilities"]
@@ -41,7 +45,7 @@ public struct CapabilitiesCheck: Check {
                 violations.append(
                     Violation(
                         range: range, file: object.file,
-                        message: context.message(Self.notDropped.replacingOccurrences(of: "%@", with: missing.joined(separator: ", "))),
+                        message: context.message(Self.notDropped.replacingPlaceholders(with: missing.joined(separator: ", "))),
                         container: container.name, path: "\(container.path).securityContext.capabilities.drop",
                         fix: Fix(summary: "add \(missing.joined(separator: ", ")) to securityContext.capabilities.drop", edits: edits)))
             case .forbidAdd, .allowAdd:
@@ -51,7 +55,7 @@ public struct CapabilitiesCheck: Check {
                     guard parameters.mode == .forbidAdd ? listed : !listed else { continue }
                     violations.append(
                         Violation(
-                            node: item, message: context.message(Self.added.replacingOccurrences(of: "%@", with: name)),
+                            node: item, message: context.message(Self.added.replacingPlaceholders(with: name)),
                             container: container.name, path: "\(container.path).securityContext.capabilities.add[\(name)]"))
                 }
             }

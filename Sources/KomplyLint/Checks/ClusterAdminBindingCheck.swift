@@ -1,3 +1,4 @@
+import Foundation
 import KomplyCore
 
 /// Flags RoleBindings and ClusterRoleBindings that grant cluster-admin: the `cluster-admin` role
@@ -16,11 +17,17 @@ public struct ClusterAdminBindingCheck: Check {
 
     let exemptNames: String?
 
-    public init(parameters: Parameters) { exemptNames = parameters.exemptNames }
+    /// `exemptNames`, compiled once.
+    let exempt: NSRegularExpression?
+
+    public init(parameters: Parameters) {
+        exemptNames = parameters.exemptNames
+        exempt = parameters.exemptNames.map { RegexCache.shared.anchored($0) }
+    }
 
     public func check(_ object: KubeObject, in context: CheckContext) -> [Violation] {
         guard let pair = object.node.pair("roleRef"), let name = pair.value["name"]?.scalar else { return [] }
-        if let exemptNames, CheckSupport.fullMatch(exemptNames, object.name) { return [] }
+        if let exempt, CheckSupport.search(exempt, object.name) { return [] }
         let range = CheckSupport.range(pair)
         if name == "cluster-admin" {
             return [
@@ -35,7 +42,7 @@ public struct ClusterAdminBindingCheck: Check {
         guard let role = candidates.first, Self.grantsEverything(role) else { return [] }
         return [
             Violation(
-                range: range, file: object.file, message: Self.equivalent.replacingOccurrences(of: "%@", with: "\(kind) \"\(name)\""),
+                range: range, file: object.file, message: Self.equivalent.replacingPlaceholders(with: "\(kind) \"\(name)\""),
                 container: nil, path: "roleRef", fix: nil)
         ]
     }

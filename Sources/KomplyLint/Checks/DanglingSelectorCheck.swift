@@ -18,22 +18,32 @@ public struct DanglingSelectorCheck: Check {
     public static let name = "DanglingSelector"
     static let message = "selects no pods: no workload in namespace \"%@\" has matching pod labels"
     let parameters: Parameters
+    /// The parsed `path` (nil when malformed, which selects nothing).
+    let path: NodePath?
 
-    public init(parameters: Parameters) { self.parameters = parameters }
+    public init(parameters: Parameters) {
+        self.parameters = parameters
+        path = NodePath(parameters.path)
+    }
 
     public func check(_ object: KubeObject, in context: CheckContext) -> [Violation] {
-        guard let path = NodePath(parameters.path), case .found(let node, let pair, let logical)? = path.evaluate(object.node).first else {
-            return []
+        guard let path else { return [] }
+        // The first match only, and its path only when it is reported.
+        var first: (hit: NodePath.Hit, node: Node)?
+        path.forEachHit(object.node) { hit, node, _ in
+            if hit.found { first = (hit, node.pointee) }
+            return false
         }
+        guard let (hit, node) = first else { return [] }
         let selector = parameters.form == .map ? LabelSelector(map: node) : LabelSelector(labelSelector: node)
         guard !selector.isEmpty else { return [] }
-        let workloads = context.index.workloads(inNamespace: object.effectiveNamespace, candidatesFor: selector)
-        guard !workloads.contains(where: { selector.matches($0.podLabels) }) else { return [] }
-        let range = pair.map(CheckSupport.range) ?? node.range
+        guard !context.index.hasWorkload(inNamespace: object.effectiveNamespace, selectedBy: selector) else { return [] }
+        let range = hit.range
+        let logical = path.path(of: hit, basePath: "")
         return [
             Violation(
                 range: range, file: object.file,
-                message: context.message(Self.message).replacingOccurrences(of: "%@", with: object.effectiveNamespace),
+                message: context.message(Self.message).replacingPlaceholders(with: object.effectiveNamespace),
                 container: nil, path: logical, fix: nil)
         ]
     }

@@ -30,7 +30,7 @@ public struct DefaultDenyNetworkPolicyCheck: Check {
         return [
             Violation(
                 range: anchor, file: object.file,
-                message: context.message(Self.message).replacingOccurrences(of: "%@", with: namespace), container: nil,
+                message: context.message(Self.message).replacingPlaceholders(with: namespace), container: nil,
                 path: "namespace(\(namespace)).networkPolicy",
                 fix: Fix(
                     summary: "write \(file) with a default-deny NetworkPolicy", edits: [], newFile: Fix.NewFile(path: file, text: text)))

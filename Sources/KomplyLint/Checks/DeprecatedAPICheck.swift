@@ -31,13 +31,12 @@ public struct DeprecatedAPICheck: Check {
     public init(parameters: Parameters) { self.parameters = parameters }
 
     public func check(_ object: KubeObject, in context: CheckContext) -> [Violation] {
-        let version = parameters.kubernetesVersion ?? context.settings.kubernetesVersion
-        guard let minor = Int(version.split(separator: ".").last ?? ""),
-            let entry = Self.table.first(where: {
-                $0.apiVersion == object.reference.apiVersion && ($0.kinds?.contains(object.kind) ?? true)
-            }),
-            let pair = object.node.pair("apiVersion")
+        // The table first: most objects use no deprecated API, and then the version need not be read.
+        guard
+            let entry = Self.entries[object.reference.apiVersion]?.first(where: { $0.kinds?.contains(object.kind) ?? true })
         else { return [] }
+        let version = parameters.kubernetesVersion ?? context.settings.kubernetesVersion
+        guard let minor = Int(version.split(separator: ".").last ?? ""), let pair = object.node.pair("apiVersion") else { return [] }
         let text: String
         switch parameters.mode {
         case .removed:
@@ -52,6 +51,8 @@ public struct DeprecatedAPICheck: Check {
     }
 
     static let workloads = ["Deployment", "DaemonSet", "ReplicaSet", "StatefulSet"]
+    /// `table` by API version, each list in table order.
+    static let entries: [String: [Entry]] = Dictionary(grouping: table, by: \.apiVersion)
     static let table: [Entry] = [
         Entry(apiVersion: "extensions/v1beta1", kinds: workloads, deprecated: 9, removed: 16, replacement: "apps/v1"),
         Entry(apiVersion: "extensions/v1beta1", kinds: ["NetworkPolicy"], deprecated: 9, removed: 16, replacement: "networking.k8s.io/v1"),

@@ -17,7 +17,7 @@ public struct DuplicateEnvCheck: Check {
                 guard let pair = item.pair("name"), let name = pair.value.scalar, !seen.insert(name).inserted else { return nil }
                 return Violation(
                     range: CheckSupport.range(pair), file: object.file,
-                    message: context.message(Self.message).replacingOccurrences(of: "%@", with: name),
+                    message: context.message(Self.message).replacingPlaceholders(with: name),
                     container: container.name, path: "\(container.path).env[\(name)]", fix: nil)
             }
         }

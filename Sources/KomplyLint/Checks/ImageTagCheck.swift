@@ -38,17 +38,35 @@ public struct ImageTagCheck: Check {
             }
             return Violation(
                 range: CheckSupport.range(pair), file: object.file,
-                message: context.message(template).replacingOccurrences(of: "%@", with: "\"\(image)\""),
+                message: context.message(template).replacingPlaceholders(with: "\"\(image)\""),
                 container: container.name, path: "\(container.path).image", fix: nil)
         }
     }
 
     /// Splits `registry:5000/team/app:1.2@sha256:…` into tag and digest.
     static func parse(_ image: String) -> (tag: String?, digest: String?) {
+        // ASCII references (all real ones) are split byte by byte; an ASCII character is a whole
+        // Character, so the result is what the Character search below gives, only faster.
+        guard image.utf8.allSatisfy({ $0 < 0x80 }) else { return parseCharacters(image) }
+        let bytes = Array(image.utf8)
+        var end = bytes.count
+        var digest: String?
+        if let at = bytes.firstIndex(of: UInt8(ascii: "@")) {
+            // Only a real content digest (`sha256:<hex>`) pins an image; `name@latest` does not.
+            let text = String(decoding: bytes[(at + 1)...], as: UTF8.self)
+            digest = CheckSupport.fullMatch("[a-z0-9]+([+._-][a-z0-9]+)*:[0-9a-fA-F]{32,}", text) ? text : nil
+            end = at
+        }
+        let start = bytes[..<end].lastIndex(of: UInt8(ascii: "/")).map { $0 + 1 } ?? 0
+        guard let colon = bytes[start..<end].lastIndex(of: UInt8(ascii: ":")) else { return (nil, digest) }
+        return (String(decoding: bytes[(colon + 1)..<end], as: UTF8.self), digest)
+    }
+
+    /// `parse` for references with non-ASCII characters, searching Characters.
+    static func parseCharacters(_ image: String) -> (tag: String?, digest: String?) {
         var name = Substring(image)
         var digest: String?
         if let at = name.firstIndex(of: "@") {
-            // Only a real content digest (`sha256:<hex>`) pins an image; `name@latest` does not.
             let text = String(name[name.index(after: at)...])
             digest = CheckSupport.fullMatch("[a-z0-9]+([+._-][a-z0-9]+)*:[0-9a-fA-F]{32,}", text) ? text : nil
             name = name[..<at]

@@ -39,6 +39,8 @@ public struct JVMHeapCheck: Check {
 
     /// The byte size of the last `-Xmx` flag in `text`.
     static func heapBytes(in text: String) -> Int? {
+        // Only a token starting with -Xmx counts, so text without those bytes has none.
+        guard text.utf8.count >= 4, text.utf8.withContiguousStorageIfAvailable({ Self.containsXmx($0) }) ?? true else { return nil }
         var result: Int?
         for token in text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }) where token.hasPrefix("-Xmx") {
             let value = token.dropFirst(4)
@@ -55,12 +57,16 @@ public struct JVMHeapCheck: Check {
         return result
     }
 
-    static func fill(_ template: String, _ values: [String]) -> String {
-        var out = template
-        for value in values {
-            guard let range = out.range(of: "%@") else { break }
-            out.replaceSubrange(range, with: value)
+    static func fill(_ template: String, _ values: [String]) -> String { CheckSupport.fill(template, values) }
+
+    static func containsXmx(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard bytes.count >= 4 else { return false }
+        for i in 0...(bytes.count - 4)
+        where bytes[i] == UInt8(ascii: "-") && bytes[i + 1] == UInt8(ascii: "X") && bytes[i + 2] == UInt8(ascii: "m")
+            && bytes[i + 3] == UInt8(ascii: "x")
+        {
+            return true
         }
-        return out
+        return false
     }
 }

@@ -17,19 +17,14 @@ public struct NetworkPolicyCoverageCheck: Check {
 
     public func check(_ object: KubeObject, in context: CheckContext) -> [Violation] {
         guard object.isWorkload else { return [] }
-        let labels = object.podLabels
-        let selecting = NetworkPolicyView.policies(in: object.effectiveNamespace, index: context.index).filter {
-            $0.selector.matches(labels)
-        }
-        let uncovered = directions.filter { direction in
-            !selecting.contains { direction == "Ingress" ? $0.governsIngress : $0.governsEgress }
-        }
+        let covered = context.index.networkPolicyCoverage(inNamespace: object.effectiveNamespace, labels: object.podLabels)
+        let uncovered = directions.filter { direction in direction == "Ingress" ? !covered.ingress : !covered.egress }
         guard !uncovered.isEmpty else { return [] }
         let anchor = object.podMetadata?.pair("labels").map { $0.key } ?? object.podMetadata ?? object.node
         return [
             Violation(
                 node: anchor,
-                message: context.message(Self.message.replacingOccurrences(of: "%@", with: uncovered.joined(separator: " and "))),
+                message: context.message(Self.message.replacingPlaceholders(with: uncovered.joined(separator: " and "))),
                 path: "\(object.podSpecPath).labels")
         ]
     }

@@ -18,7 +18,7 @@ public struct PodDisruptionBudgetCheck: Check {
     public func check(_ object: KubeObject, in context: CheckContext) -> [Violation] {
         guard let replicas = object.replicas, replicas >= minReplicas else { return [] }
         let labels = object.podLabels
-        if !labels.isEmpty, context.index.budgetSelectors(inNamespace: object.effectiveNamespace).contains(where: { $0.matches(labels) }) {
+        if !labels.isEmpty, context.index.hasBudget(inNamespace: object.effectiveNamespace, selecting: labels) {
             return []
         }
         let anchor = object.node["spec"]?.pair("replicas")?.key ?? object.node["spec"] ?? object.node

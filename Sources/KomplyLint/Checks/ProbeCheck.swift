@@ -13,15 +13,19 @@ public struct ProbeCheck: Check {
     public static let name = "Probe"
     static let message = "has no %@ probe"
     let probe: String
+    /// `probe` without "Probe" (`liveness`), for messages.
+    let noun: String
 
-    public init(parameters: Parameters) { probe = parameters.probe }
+    public init(parameters: Parameters) {
+        probe = parameters.probe
+        noun = parameters.probe.replacingOccurrences(of: "Probe", with: "")
+    }
 
     public func check(_ object: KubeObject, in context: CheckContext) -> [Violation] {
         context.containers(of: object).compactMap { container -> Violation? in
             guard container.node[probe] == nil || container.node[probe]!.isNull else { return nil }
-            let noun = probe.replacingOccurrences(of: "Probe", with: "")
             return Violation(
-                node: container.node, message: context.message(Self.message).replacingOccurrences(of: "%@", with: noun),
+                node: container.node, message: context.message(Self.message).replacingPlaceholders(with: noun),
                 container: container.name, path: "\(container.path).\(probe)", fix: fix(container))
         }
     }

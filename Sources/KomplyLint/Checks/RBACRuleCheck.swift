@@ -1,3 +1,4 @@
+import Foundation
 import KomplyCore
 
 /// Flags Role and ClusterRole rules that grant `verbs` on `resources` (a `*` in the rule grants
@@ -20,10 +21,16 @@ public struct RBACRuleCheck: Check {
     static let wildcardMessage = "grants \"*\" in %@"
     let parameters: Parameters
 
-    public init(parameters: Parameters) { self.parameters = parameters }
+    /// `exemptNames`, compiled once.
+    let exempt: NSRegularExpression?
+
+    public init(parameters: Parameters) {
+        self.parameters = parameters
+        exempt = parameters.exemptNames.map { RegexCache.shared.anchored($0) }
+    }
 
     public func check(_ object: KubeObject, in context: CheckContext) -> [Violation] {
-        if let pattern = parameters.exemptNames, CheckSupport.fullMatch(pattern, object.name) { return [] }
+        if let exempt, CheckSupport.search(exempt, object.name) { return [] }
         var violations: [Violation] = []
         for (index, rule) in (object.node["rules"]?.sequence ?? []).enumerated() {
             let resources = (rule["resources"]?.sequence ?? []).compactMap(\.scalar)
@@ -34,7 +41,7 @@ public struct RBACRuleCheck: Check {
                     violations.append(
                         Violation(
                             range: CheckSupport.range(list), file: object.file,
-                            message: context.message(Self.wildcardMessage).replacingOccurrences(of: "%@", with: key),
+                            message: context.message(Self.wildcardMessage).replacingPlaceholders(with: key),
                             container: nil, path: "rules[\(index)].\(key)", fix: nil))
                 }
                 continue

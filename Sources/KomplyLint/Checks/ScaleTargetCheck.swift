@@ -15,12 +15,12 @@ public struct ScaleTargetCheck: Check {
         guard let pair = object.node["spec"]?.pair("scaleTargetRef"), let kind = pair.value["kind"]?.scalar,
             let name = pair.value["name"]?.scalar
         else { return [] }
-        let found = context.index.objects(kind: kind, inNamespace: object.effectiveNamespace).contains { $0.name == name }
+        let found = context.index.containsObject(kind: kind, named: name, inNamespace: object.effectiveNamespace)
         guard !found else { return [] }
         return [
             Violation(
                 range: CheckSupport.range(pair), file: object.file,
-                message: context.message(Self.message).replacingOccurrences(of: "%@", with: "\(kind) \"\(name)\""),
+                message: context.message(Self.message).replacingPlaceholders(with: "\(kind) \"\(name)\""),
                 container: nil, path: "spec.scaleTargetRef", fix: nil)
         ]
     }

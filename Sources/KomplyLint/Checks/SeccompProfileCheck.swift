@@ -30,7 +30,7 @@ public struct SeccompProfileCheck: Check {
                 if allowed.contains(type) { return nil }
                 return Violation(
                     range: CheckSupport.range(typePair), file: object.file,
-                    message: Self.disallowed.replacingOccurrences(of: "%@", with: type), container: container.name,
+                    message: Self.disallowed.replacingPlaceholders(with: type), container: container.name,
                     path: "\(container.path).securityContext.seccompProfile.type", fix: fix)
             }
             if let legacy, ["runtime/default", "docker/default"].contains(legacy) || legacy.hasPrefix("localhost/") { return nil }

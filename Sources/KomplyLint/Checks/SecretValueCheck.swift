@@ -30,15 +30,28 @@ public struct SecretValueCheck: Check {
         "xox[baprs]-[A-Za-z0-9-]{10,}", "sk_live_[A-Za-z0-9]{24}", "eyJ[A-Za-z0-9_-]{10,}\\.eyJ[A-Za-z0-9_-]{10,}\\.[A-Za-z0-9_-]{10,}",
         "AIza[0-9A-Za-z_-]{35}", "npm_[A-Za-z0-9]{36}",
     ].map(CheckSupport.regex)
+    /// The fewest characters any of `shapes` matches (`xox[baprs]-` and ten more).
+    static let shortestShape = 15
     let target: Target
     let names: NSRegularExpression
     let allow: String
+    /// `allow`, compiled once (anchored, as `CheckSupport.fullMatch` uses it).
+    let allowed: NSRegularExpression
+    /// True when `names` is `defaultNames`, whose matches all contain a word of `defaultNameWords`.
+    let usesDefaultNames: Bool
+    /// Whether a name matches `names` and not `allow`, per name: the same few names recur in every manifest.
+    let namesLookSecret = Memo<String, Bool>()
 
     public init(parameters: Parameters) {
         target = parameters.target
         names = CheckSupport.regex(parameters.namePattern ?? Self.defaultNames)
         allow = parameters.allowNamePattern ?? Self.defaultAllow
+        allowed = RegexCache.shared.anchored(allow)
+        usesDefaultNames = (parameters.namePattern ?? Self.defaultNames) == Self.defaultNames
     }
+
+    /// Words that every match of `defaultNames` contains (each of its alternatives has one), in lower case.
+    static let defaultNameWords: [[UInt8]] = ["passw", "secret", "token", "credential", "key"].map { Array($0.utf8) }
 
     public func check(_ object: KubeObject, in context: CheckContext) -> [Violation] {
         switch target {
@@ -50,7 +63,7 @@ public struct SecretValueCheck: Check {
                     else { return nil }
                     return Violation(
                         range: CheckSupport.range(pair), file: object.file,
-                        message: context.message(Self.envMessage).replacingOccurrences(of: "%@", with: name),
+                        message: context.message(Self.envMessage).replacingPlaceholders(with: name),
                         container: container.name, path: "\(container.path).env[\(name)].value", fix: nil)
                 }
             }
@@ -60,22 +73,42 @@ public struct SecretValueCheck: Check {
                 guard let name = pair.key.scalar, let value = pair.value.scalar, isSecret(name: name, value: value) else { return nil }
                 return Violation(
                     range: CheckSupport.range(pair), file: object.file,
-                    message: context.message(Self.configMapMessage).replacingOccurrences(of: "%@", with: "\"\(name)\""),
+                    message: context.message(Self.configMapMessage).replacingPlaceholders(with: "\"\(name)\""),
                     container: nil, path: "data.\(name)", fix: nil)
             }
         }
     }
 
     func isSecret(name: String, value: String) -> Bool {
-        let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = Self.startsAndEndsVisibly(value) ? value : value.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { return false }
-        if Self.shapes.contains(where: { CheckSupport.search($0, trimmed) }) { return true }
+        // Every shape matches at least 15 ASCII characters, so shorter values skip the expressions.
+        if trimmed.utf8.count >= Self.shortestShape, Self.shapes.contains(where: { CheckSupport.search($0, trimmed) }) { return true }
         // Literal values only: `$(OTHER_VAR)` references and file paths are not secrets.
-        guard CheckSupport.search(names, name), !CheckSupport.fullMatch(allow, name) else { return false }
+        guard mayBeSecretName(name), namesLookSecret.value(for: name, { CheckSupport.search(names, $0) && !CheckSupport.search(allowed, $0) })
+        else { return false }
         if trimmed.hasPrefix("$(") || trimmed.hasPrefix("/") || trimmed.contains("\n") && target == .configMap && trimmed.count > 200 {
             return false
         }
         if ["true", "false", "changeme", "null", "none", "<nil>"].contains(trimmed.lowercased()) { return false }
         return true
+    }
+
+    /// False when `name` cannot match the default name pattern: an ASCII name without any of its
+    /// words (case-insensitively) skips the regular expression. Other names and patterns are tested.
+    func mayBeSecretName(_ name: String) -> Bool {
+        guard usesDefaultNames, name.utf8.allSatisfy({ $0 < 0x80 }) else { return true }
+        let lower = name.utf8.map { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") ? $0 + 32 : $0 }
+        return Self.defaultNameWords.contains { word in
+            lower.count >= word.count && (0...(lower.count - word.count)).contains { start in lower[start..<(start + word.count)].elementsEqual(word) }
+        }
+    }
+
+    /// True when the first and last characters are ASCII and neither white space nor a line break,
+    /// so trimming them would change nothing.
+    static func startsAndEndsVisibly(_ text: String) -> Bool {
+        guard let first = text.utf8.first, let last = text.utf8.last else { return false }
+        func visible(_ byte: UInt8) -> Bool { byte < 0x80 && byte > 0x20 && byte != 0x7F }
+        return visible(first) && visible(last)
     }
 }

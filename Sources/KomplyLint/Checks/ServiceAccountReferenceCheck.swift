@@ -15,12 +15,12 @@ public struct ServiceAccountReferenceCheck: Check {
         guard let spec = object.podSpec, let pair = spec.pair("serviceAccountName") ?? spec.pair("serviceAccount"),
             let name = pair.value.scalar, !name.isEmpty, name != "default"
         else { return [] }
-        let exists = context.index.objects(kind: "ServiceAccount", inNamespace: object.effectiveNamespace).contains { $0.name == name }
+        let exists = context.index.containsObject(kind: "ServiceAccount", named: name, inNamespace: object.effectiveNamespace)
         guard !exists else { return [] }
         return [
             Violation(
                 range: CheckSupport.range(pair), file: object.file,
-                message: context.message(Self.message).replacingOccurrences(of: "%@", with: name), container: nil,
+                message: context.message(Self.message).replacingPlaceholders(with: name), container: nil,
                 path: "\(object.podSpecPath).serviceAccountName", fix: nil)
         ]
     }

@@ -19,7 +19,7 @@ public struct ServiceAccountTokenCheck: Check {
             return [violation(object, range: CheckSupport.range(spec.pair("automountServiceAccountToken")!), spec: spec, context: context)]
         }
         let accountName = spec["serviceAccountName"]?.scalar ?? spec["serviceAccount"]?.scalar ?? "default"
-        let account = context.index.objects(kind: "ServiceAccount", inNamespace: object.effectiveNamespace).first { $0.name == accountName }
+        let account = context.index.firstObject(kind: "ServiceAccount", named: accountName, inNamespace: object.effectiveNamespace)
         if let account, CheckSupport.isFalse(account.node["automountServiceAccountToken"]) { return [] }
         let range = object.podSpecField.map(CheckSupport.range) ?? spec.range
         return [violation(object, range: range, spec: spec, context: context)]

@@ -33,7 +33,7 @@ public struct SpreadCheck: Check {
         let anchor = object.node["spec"]?.pair("replicas")?.key ?? spec
         return [
             Violation(
-                node: anchor, message: context.message(Self.message).replacingOccurrences(of: "%@", with: String(replicas)),
+                node: anchor, message: context.message(Self.message).replacingPlaceholders(with: String(replicas)),
                 path: "\(object.podSpecPath).affinity")
         ]
     }

@@ -49,8 +49,9 @@ public struct Violation: Sendable {
     }
 }
 
-/// What a check sees besides its own object.
-public struct CheckContext: Sendable {
+/// What a check sees besides its own object (one per rule and run, shared by every object, so
+/// handing it to a check copies nothing).
+public final class CheckContext: Sendable {
     /// The rule being run.
     public let rule: Rule
     /// Every object of the run, indexed for cross-object checks.
@@ -60,16 +61,63 @@ public struct CheckContext: Sendable {
     /// Today's date as `YYYY-MM-DD` (injected so suppression expiry is testable).
     public let today: String
 
+    /// What the engine remembers about the object being evaluated (shared by one worker's contexts).
+    let memo: ObjectMemo?
+    /// True when the rule visits the default container lists, which the memo keeps.
+    private let visitsDefaultContainers: Bool
+
+    init(rule: Rule, index: ObjectIndex, settings: LintSettings, today: String, memo: ObjectMemo? = nil) {
+        self.rule = rule
+        self.index = index
+        self.settings = settings
+        self.today = today
+        self.memo = memo
+        visitsDefaultContainers = rule.scope.containers == KubeObject.defaultContainerTypes
+    }
+
     /// The containers this rule visits.
-    public func containers(of object: KubeObject) -> [Container] { object.containers(rule.scope.containers) }
+    public func containers(of object: KubeObject) -> [Container] {
+        guard visitsDefaultContainers, let memo else { return object.containers(rule.scope.containers) }
+        // Most rules visit the same containers of the same object: found once per object.
+        if memo.object == ObjectIdentifier(object), let containers = memo.containers { return containers }
+        let containers = object.containers()
+        memo.object = ObjectIdentifier(object)
+        memo.containers = containers
+        return containers
+    }
 
     /// The rule's message predicate, or `fallback` when the rule does not set one.
     public func message(_ fallback: String) -> String { rule.message ?? fallback }
 }
 
+/// The object one worker is evaluating and what its rules share about it. Each worker has its
+/// own, used from one thread at a time; the objects outlive the run, so their identities are stable.
+final class ObjectMemo: @unchecked Sendable {
+    var object: ObjectIdentifier?
+    var containers: [Container]?
+}
+
 /// A type-erased, ready-to-run check instance.
 public struct AnyCheck: Sendable {
-    let run: @Sendable (KubeObject, CheckContext) -> [Violation]
+    /// The instance, boxed in a class so the engine can call it without retaining anything.
+    let box: CheckBox
+
+    /// The violations of one object.
+    func run(_ object: KubeObject, _ context: CheckContext) -> [Violation] { box.run(object, context) }
+}
+
+/// The class a check instance is boxed in (one subclass per template).
+class CheckBox: @unchecked Sendable {
+    func run(_ object: KubeObject, _ context: CheckContext) -> [Violation] { [] }
+}
+
+/// A check instance of template `C`; immutable, so sharing it across threads is safe.
+final class TypedCheckBox<C: Check>: CheckBox, @unchecked Sendable {
+    let check: C
+
+    init(_ check: C) { self.check = check }
+
+    override func run(_ object: KubeObject, _ context: CheckContext) -> [Violation] { check.check(object, in: context) }
 }
 
 /// The registered check templates by name.
@@ -86,7 +134,7 @@ public struct CheckRegistry: Sendable {
             let data = Data(JSONEmitter.emit(params, pretty: false).utf8)
             let parameters = try JSONDecoder().decode(C.Parameters.self, from: data)
             let check = C(parameters: parameters)
-            return AnyCheck { object, context in check.check(object, in: context) }
+            return AnyCheck(box: TypedCheckBox(check))
         }
     }
 

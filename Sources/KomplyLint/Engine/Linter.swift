@@ -71,16 +71,31 @@ public struct Linter: Sendable {
         let ids = Set(rules.map(\.id))
         try config.validate(against: ids)
         for id in only ?? [] where !ids.contains(id) { throw .unknownRule(id, location: nil) }
-        var active: [ActiveRule] = []
-        for rule in rules.sorted(by: { $0.id < $1.id }) {
+        // Instantiating a check decodes its parameters. Rules are independent, so they are decoded on
+        // all cores and taken in id order: the first broken rule in that order is the one reported.
+        let sorted = rules.sorted(by: { $0.id < $1.id })
+        let instantiated = Slots<Swift.Result<ActiveRule, LintError>?>(count: sorted.count, initial: nil)
+        DispatchQueue.concurrentPerform(iterations: sorted.count) { i in
+            let rule = sorted[i]
             let setting = config.rules[rule.id]
             let enabled = only.map { $0.contains(rule.id) } ?? (setting?.enabled ?? rule.enabledByDefault)
-            guard enabled else { continue }
+            guard enabled else { return }
             let params = Self.mergeParams(rule.params, setting?.params)
-            active.append(
-                ActiveRule(
-                    rule: rule, severity: setting?.severity ?? rule.severity,
-                    check: try registry.instantiate(rule, params: params)))
+            do throws(LintError) {
+                instantiated[i] = .success(
+                    ActiveRule(
+                        rule: rule, severity: setting?.severity ?? rule.severity, check: try registry.instantiate(rule, params: params)))
+            } catch {
+                instantiated[i] = .failure(error)
+            }
+        }
+        var active: [ActiveRule] = []
+        for outcome in instantiated.values {
+            switch outcome {
+            case .success(let rule)?: active.append(rule)
+            case .failure(let error)?: throw error
+            case nil: continue
+            }
         }
         self.allRules = rules.sorted { $0.id < $1.id }
         self.active = active
@@ -114,49 +129,212 @@ public struct Linter: Sendable {
     public func lint(_ loaded: ManifestLoader.Loaded) -> Result {
         let index = ObjectIndex(loaded.objects)
         let objects = loaded.objects
-        // One context per rule for the whole run, not one per object.
-        let contexts = active.map { CheckContext(rule: $0.rule, index: index, settings: settings, today: today) }
-        let perObject = Slots<([Finding], [Suppressed])>(count: objects.count, initial: ([], []))
+        let plan = Plan(self, index: index, objects: objects)
+        // Contiguous chunks, several per core, so the two halves of a skewed input still balance;
+        // results are joined in object order, so the output does not depend on scheduling.
         let chunk = max(1, objects.count / 16)
         let chunks = (objects.count + chunk - 1) / chunk
+        let perChunk = Slots<Findings>(count: chunks, initial: Findings())
         DispatchQueue.concurrentPerform(iterations: chunks) { c in
-            for i in (c * chunk)..<min(objects.count, (c + 1) * chunk) {
-                perObject[i] = evaluate(objects[i], contexts: contexts)
+            var found = Findings()
+            found.findings.reserveCapacity(4 * chunk)
+            found.ruleRanks.reserveCapacity(4 * chunk)
+            // Each worker its own contexts (sharing one memo): their reference counts and memo are its alone.
+            let contexts = plan.contexts()
+            let unretained = contexts.map(Unmanaged.passUnretained)
+            withExtendedLifetime(contexts) {
+                for i in (c * chunk)..<min(objects.count, (c + 1) * chunk) {
+                    evaluate(objects[i], rules: plan.ruleSets[plan.ruleSetOfObject[i]], plan: plan, contexts: unretained, into: &found)
+                }
             }
+            perChunk[c] = found
         }
-        var findings = perObject.values.flatMap(\.0)
-        findings.sort(by: Finding.reportOrder)
+        let parts = perChunk.values
         return Result(
-            findings: findings, suppressed: perObject.values.flatMap(\.1), problems: loaded.problems, files: loaded.files,
-            texts: loaded.texts, objectCount: objects.count, rules: active.map(\.rule))
+            findings: Findings.inReportOrder(parts), suppressed: parts.flatMap(\.suppressed), problems: loaded.problems,
+            files: loaded.files, texts: loaded.texts, objectCount: objects.count, rules: active.map(\.rule))
     }
 }
 
 extension Linter {
-    /// Builds findings for one object, applying exemptions and annotations.
-    func evaluate(_ object: KubeObject, contexts: [CheckContext]) -> ([Finding], [Suppressed]) {
-        var findings: [Finding] = []
-        var suppressed: [Suppressed] = []
-        let suppressions = Suppression.suppressions(of: object)
-        for (active, context) in zip(active, contexts) where active.rule.scope.includes(object) {
-            for violation in active.check.run(object, context) {
-                let subject = violation.container.map { "container \"\($0)\" in \(object.reference.display)" } ?? object.reference.display
-                let finding = Finding(
-                    ruleID: active.rule.id, severity: active.severity, message: subject + " " + violation.message,
-                    remediation: active.rule.remediation, location: SourceLocation(file: violation.file, range: violation.range),
-                    object: object.reference, container: violation.container, path: violation.path, fix: violation.fix)
-                if let reason = suppressionReason(finding, suppressions) {
-                    suppressed.append(Suppressed(finding: finding, reason: reason))
-                } else {
-                    findings.append(finding)
-                }
+    /// What one run needs per rule, prepared once: shared read-only by the workers, so the hot loop
+    /// copies no `Rule` or `CheckContext` (copies of shared values cost reference counting that the
+    /// cores contend for).
+    final class Plan: Sendable {
+        /// One active rule, ready to run.
+        final class Step: Sendable {
+            let rule: Rule
+            let severity: Severity
+            let check: AnyCheck
+            /// False for rules that config marks non-suppressible and for the suppression audits.
+            let suppressible: Bool
+
+            init(_ active: ActiveRule, suppressible: Bool) {
+                rule = active.rule
+                severity = active.severity
+                check = active.check
+                self.suppressible = suppressible
             }
         }
-        return (findings, suppressed)
+
+        let steps: [Step]
+        let index: ObjectIndex
+        let settings: LintSettings
+        let today: String
+        /// Each step's check, unretained (`steps` keeps them alive): calling them for every object
+        /// then touches no reference count that the workers would contend for.
+        let runners: [Unmanaged<CheckBox>]
+        /// Each step's rank in rule id order (equal ids, equal ranks), for sorting findings.
+        let ruleRanks: [Int]
+        /// Distinct lists of step indices: the rules whose scope includes an object of a kind and API version.
+        let ruleSets: [[Int]]
+        /// For each object, its entry in `ruleSets`.
+        let ruleSetOfObject: [Int]
+
+        init(_ linter: Linter, index: ObjectIndex, objects: [KubeObject]) {
+            steps = linter.active.map { active in
+                Step(
+                    active,
+                    suppressible: !linter.settings.nonSuppressible.contains(active.rule.id) && !Linter.auditRules.contains(active.rule.id))
+            }
+            self.index = index
+            settings = linter.settings
+            today = linter.today
+            runners = steps.map { Unmanaged.passUnretained($0.check.box) }
+            // `active` is sorted by rule id.
+            var ranks: [Int] = []
+            for (i, active) in linter.active.enumerated() {
+                ranks.append(i > 0 && linter.active[i - 1].rule.id == active.rule.id ? ranks[i - 1] : i)
+            }
+            ruleRanks = ranks
+            // Scope depends only on kind and API group, so it is decided once per kind and apiVersion.
+            var setByKey: [ScopeKey: Int] = [:]
+            var ruleSets: [[Int]] = []
+            var ruleSetOfObject: [Int] = []
+            ruleSetOfObject.reserveCapacity(objects.count)
+            for object in objects {
+                let key = ScopeKey(kind: object.kind, apiVersion: object.reference.apiVersion)
+                if let set = setByKey[key] {
+                    ruleSetOfObject.append(set)
+                    continue
+                }
+                let set = ruleSets.count
+                ruleSets.append(linter.active.indices.filter { linter.active[$0].rule.scope.includes(object) })
+                setByKey[key] = set
+                ruleSetOfObject.append(set)
+            }
+            self.ruleSets = ruleSets
+            self.ruleSetOfObject = ruleSetOfObject
+        }
+
+        /// A context per step for one worker, all sharing one new memo.
+        func contexts() -> [CheckContext] {
+            let memo = ObjectMemo()
+            return steps.map { CheckContext(rule: $0.rule, index: index, settings: settings, today: today, memo: memo) }
+        }
+
+        struct ScopeKey: Hashable {
+            let kind: String
+            let apiVersion: String
+        }
     }
 
+    /// Findings of part of a run, with their rules' ranks (for sorting), and the suppressed ones.
+    struct Findings {
+        var findings: [Finding] = []
+        var ruleRanks: [Int] = []
+        var suppressed: [Suppressed] = []
+
+        /// The parts' findings, in part order, sorted as `Finding.reportOrder` sorts them with ties
+        /// kept in run order (what a stable sort gives). File, line, column and rule are compared as
+        /// numbers, not strings, and each finding is copied once, into the result.
+        static func inReportOrder(_ parts: [Findings]) -> [Finding] {
+            var refs: [(part: Int, index: Int)] = []
+            for (p, part) in parts.enumerated() { refs += part.findings.indices.map { (p, $0) } }
+            func finding(_ ref: (part: Int, index: Int)) -> Finding { parts[ref.part].findings[ref.index] }
+            var fileIDs: [String: Int] = [:]
+            var fileOfFinding: [Int] = []
+            fileOfFinding.reserveCapacity(refs.count)
+            var last: (file: String, id: Int)?
+            for ref in refs {
+                let file = parts[ref.part].findings[ref.index].location.file
+                if let last, last.file == file {
+                    fileOfFinding.append(last.id)
+                    continue
+                }
+                let id = fileIDs[file] ?? fileIDs.count
+                fileIDs[file] = id
+                fileOfFinding.append(id)
+                last = (file, id)
+            }
+            var fileRank = [Int](repeating: 0, count: fileIDs.count)
+            for (rank, file) in fileIDs.keys.sorted().enumerated() { fileRank[fileIDs[file]!] = rank }
+            let keys = refs.indices.map { i in
+                let (p, j) = refs[i]
+                return SortKey(
+                    file: fileRank[fileOfFinding[i]], line: parts[p].findings[j].line, column: parts[p].findings[j].column,
+                    rule: parts[p].ruleRanks[j])
+            }
+            let order = refs.indices.sorted { a, b in
+                if keys[a] != keys[b] { return keys[a] < keys[b] }
+                let (x, y) = (refs[a], refs[b])
+                let cx = parts[x.part].findings[x.index].container ?? ""
+                let cy = parts[y.part].findings[y.index].container ?? ""
+                if cx != cy { return cx < cy }
+                let mx = parts[x.part].findings[x.index].message
+                let my = parts[y.part].findings[y.index].message
+                if mx != my { return mx < my }
+                return a < b
+            }
+            return order.map { finding(refs[$0]) }
+        }
+
+        struct SortKey: Comparable {
+            let file: Int
+            let line: Int
+            let column: Int
+            let rule: Int
+
+            static func < (a: SortKey, b: SortKey) -> Bool { (a.file, a.line, a.column, a.rule) < (b.file, b.line, b.column, b.rule) }
+        }
+    }
+
+    /// Appends one object's findings (and the ones suppressions or exemptions silence).
+    func evaluate(_ object: KubeObject, rules: [Int], plan: Plan, contexts: [Unmanaged<CheckContext>], into found: inout Findings) {
+        var suppressions: [Suppression]?
+        var display: String?
+        for r in rules {
+            let violations = plan.runners[r]._withUnsafeGuaranteedRef { check in
+                contexts[r]._withUnsafeGuaranteedRef { context in check.run(object, context) }
+            }
+            if violations.isEmpty { continue }
+            let step = plan.steps[r]
+            let subject = display ?? object.reference.display
+            display = subject
+            for violation in violations {
+                // "container \"api\" in Deployment \"shop/api\" runs as root", built in one buffer.
+                let message =
+                    violation.container.map { String.joining("container \"", $0, "\" in ", subject, " ", violation.message) }
+                    ?? String.joining(subject, " ", violation.message)
+                let finding = Finding(
+                    ruleID: step.rule.id, severity: step.severity, message: message, remediation: step.rule.remediation,
+                    location: SourceLocation(file: violation.file, range: violation.range), object: object.reference,
+                    container: violation.container, path: violation.path, fix: violation.fix)
+                if step.suppressible {
+                    if suppressions == nil { suppressions = Suppression.suppressions(of: object) }
+                    if let reason = suppressionReason(finding, suppressions!) {
+                        found.suppressed.append(Suppressed(finding: finding, reason: reason))
+                        continue
+                    }
+                }
+                found.findings.append(consume finding)
+                found.ruleRanks.append(plan.ruleRanks[r])
+            }
+        }
+    }
+
+    /// The reason a suppressible finding is silenced, if an exemption or an annotation covers it.
     func suppressionReason(_ finding: Finding, _ suppressions: [Suppression]) -> String? {
-        guard !settings.nonSuppressible.contains(finding.ruleID), !Self.auditRules.contains(finding.ruleID) else { return nil }
         if let exemption = config.exemptions.first(where: { $0.covers(finding) }) { return exemption.reason }
         let match = suppressions.first {
             $0.ruleID == finding.ruleID && ($0.container == nil || $0.container == finding.container) && $0.isActive(today: today)

@@ -10,6 +10,13 @@ public struct ObjectIndex: Sendable {
     private let policiesByNamespace: [String: [NetworkPolicyView]]
     private let budgetsByNamespace: [String: [LabelSelector]]
     private let workloadsByLabel: [String: [String: [Int]]]
+    /// The first object (in input order) of each namespace, kind and name.
+    private let firstByName: [NameKey: Int]
+    /// Every NetworkPolicy's pod selector, and which directions each policy governs.
+    private let policySelectors: SelectorIndex
+    private let policyDirections: [(ingress: Bool, egress: Bool)]
+    /// Every PodDisruptionBudget's selector.
+    private let budgetIndex: SelectorIndex
 
     /// Indexes objects.
     public init(_ objects: [KubeObject]) {
@@ -18,9 +25,10 @@ public struct ObjectIndex: Sendable {
         var byNamespaceAndKind: [String: [String: [Int]]] = [:]
         var workloads: [String: [Int]] = [:]
         for (i, object) in objects.enumerated() {
-            byNamespace[object.effectiveNamespace, default: []].append(i)
-            byNamespaceAndKind[object.effectiveNamespace, default: [:]][object.kind, default: []].append(i)
-            if object.isWorkload { workloads[object.effectiveNamespace, default: []].append(i) }
+            let namespace = object.effectiveNamespace
+            byNamespace[namespace, default: []].append(i)
+            byNamespaceAndKind[namespace, default: [:]][object.kind, default: []].append(i)
+            if object.isWorkload { workloads[namespace, default: []].append(i) }
         }
         self.byNamespace = byNamespace
         self.byNamespaceAndKind = byNamespaceAndKind
@@ -37,6 +45,49 @@ public struct ObjectIndex: Sendable {
         budgetsByNamespace = byNamespaceAndKind.mapValues {
             ($0["PodDisruptionBudget"] ?? []).map { LabelSelector(labelSelector: objects[$0].node["spec"]?["selector"]) }
         }
+        var firstByName: [NameKey: Int] = [:]
+        firstByName.reserveCapacity(objects.count)
+        // Backwards, so that the first object of each name is the one stored last.
+        for i in objects.indices.reversed() {
+            firstByName[NameKey(namespace: objects[i].effectiveNamespace, kind: objects[i].kind, name: objects[i].name)] = i
+        }
+        self.firstByName = firstByName
+        let policies = policiesByNamespace.flatMap { namespace, views in views.map { (namespace, $0) } }
+        policySelectors = SelectorIndex(policies.map { ($0.0, $0.1.selector) })
+        policyDirections = policies.map { ($0.1.governsIngress, $0.1.governsEgress) }
+        budgetIndex = SelectorIndex(budgetsByNamespace.flatMap { namespace, selectors in selectors.map { (namespace, $0) } })
+    }
+
+    /// The first object (in input order) of `kind` named `name` in a namespace.
+    func firstObject(kind: String, named name: String, inNamespace namespace: String) -> KubeObject? {
+        firstByName[NameKey(namespace: namespace, kind: kind, name: name)].map { objects[$0] }
+    }
+
+    /// True when a namespace has an object of `kind` named `name`.
+    func containsObject(kind: String, named name: String, inNamespace namespace: String) -> Bool {
+        firstByName[NameKey(namespace: namespace, kind: kind, name: name)] != nil
+    }
+
+    /// Whether NetworkPolicies of a namespace that select pods with `labels` govern ingress and egress.
+    func networkPolicyCoverage(inNamespace namespace: String, labels: [String: String]) -> (ingress: Bool, egress: Bool) {
+        var ingress = false
+        var egress = false
+        policySelectors.forEachMatch(inNamespace: namespace, labels: labels) { i in
+            ingress = ingress || policyDirections[i].ingress
+            egress = egress || policyDirections[i].egress
+            return !(ingress && egress)
+        }
+        return (ingress, egress)
+    }
+
+    /// True when a PodDisruptionBudget of a namespace selects pods with `labels`.
+    func hasBudget(inNamespace namespace: String, selecting labels: [String: String]) -> Bool {
+        var found = false
+        budgetIndex.forEachMatch(inNamespace: namespace, labels: labels) { _ in
+            found = true
+            return false
+        }
+        return found
     }
 
     /// The NetworkPolicies of a namespace, parsed.
@@ -70,6 +121,17 @@ public struct ObjectIndex: Sendable {
     public func workloads(inNamespace namespace: String, candidatesFor selector: LabelSelector) -> [KubeObject] {
         guard let (key, value) = selector.matchLabels.min(by: { $0.key < $1.key }) else { return workloads(inNamespace: namespace) }
         return (workloadsByLabel[namespace]?[key + "=" + value] ?? []).map { objects[$0] }
+    }
+
+    /// True when a workload of a namespace has pod labels that `selector` matches.
+    func hasWorkload(inNamespace namespace: String, selectedBy selector: LabelSelector) -> Bool {
+        let candidates: [Int]?
+        if let (key, value) = selector.matchLabels.min(by: { $0.key < $1.key }) {
+            candidates = workloadsByLabel[namespace]?[key + "=" + value]
+        } else {
+            candidates = workloadsByNamespace[namespace]
+        }
+        return (candidates ?? []).contains { selector.matches(objects[$0].podLabels) }
     }
 
     /// The first workload (in input order) of a namespace.
@@ -154,4 +216,76 @@ public struct LintSettings: Sendable, Hashable {
 
     /// The default target version.
     public static let defaultKubernetesVersion = "1.31"
+}
+
+extension ObjectIndex {
+    struct NameKey: Hashable, Sendable {
+        let namespace: String
+        let kind: String
+        let name: String
+    }
+
+    /// Label selectors of many namespaces, found through the labels they require: a selector can
+    /// only match labels that include its first `matchLabels` pair, so a query looks at the
+    /// selectors filed under the query's own labels (plus those without `matchLabels`) instead of
+    /// at every selector of the namespace.
+    struct SelectorIndex: Sendable {
+        struct LabelKey: Hashable, Sendable {
+            let namespace: String
+            let key: String
+            let value: String
+        }
+
+        private let selectors: [LabelSelector]
+        /// True when a selector is exactly its filing pair, so being filed under a label present is a match.
+        private let exact: [Bool]
+        /// Selector indices, grouped so that each group is one range.
+        private let slots: [Int]
+        private let byLabel: [LabelKey: Range<Int>]
+        private let unlabeled: [String: Range<Int>]
+
+        init(_ entries: [(namespace: String, selector: LabelSelector)]) {
+            selectors = entries.map(\.selector)
+            exact = entries.map { $0.selector.matchLabels.count == 1 && $0.selector.requirements.isEmpty }
+            var groups: [LabelKey: [Int]] = [:]
+            var unlabeledGroups: [String: [Int]] = [:]
+            for (i, entry) in entries.enumerated() {
+                if let (key, value) = entry.selector.matchLabels.min(by: { $0.key < $1.key }) {
+                    groups[LabelKey(namespace: entry.namespace, key: key, value: value), default: []].append(i)
+                } else {
+                    unlabeledGroups[entry.namespace, default: []].append(i)
+                }
+            }
+            var slots: [Int] = []
+            var byLabel: [LabelKey: Range<Int>] = [:]
+            for (key, indices) in groups {
+                byLabel[key] = slots.count..<(slots.count + indices.count)
+                slots += indices
+            }
+            var unlabeled: [String: Range<Int>] = [:]
+            for (namespace, indices) in unlabeledGroups {
+                unlabeled[namespace] = slots.count..<(slots.count + indices.count)
+                slots += indices
+            }
+            self.slots = slots
+            self.byLabel = byLabel
+            self.unlabeled = unlabeled
+        }
+
+        /// Calls `body` with the index (in the entries) of each selector of `namespace` that matches
+        /// `labels`, in no particular order, until `body` returns false.
+        func forEachMatch(inNamespace namespace: String, labels: [String: String], _ body: (Int) -> Bool) {
+            if let range = unlabeled[namespace] {
+                for slot in range where selectors[slots[slot]].matches(labels) {
+                    guard body(slots[slot]) else { return }
+                }
+            }
+            for (key, value) in labels {
+                guard let range = byLabel[LabelKey(namespace: namespace, key: key, value: value)] else { continue }
+                for slot in range where exact[slots[slot]] || selectors[slots[slot]].matches(labels) {
+                    guard body(slots[slot]) else { return }
+                }
+            }
+        }
+    }
 }

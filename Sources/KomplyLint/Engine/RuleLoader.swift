@@ -5,9 +5,21 @@ import KomplyCore
 public enum RuleLoader {
     /// The built-in pack embedded at build time (`rules/` in the source tree).
     public static func builtin() throws(LintError) -> [Rule] {
+        // Decoded on all cores (every `komply lint` starts here); the first broken file in pack order is reported.
+        let files = BuiltinRules.files
+        let decoded = Slots<Swift.Result<Rule, LintError>?>(count: files.count, initial: nil)
+        DispatchQueue.concurrentPerform(iterations: files.count) { i in
+            do throws(LintError) { decoded[i] = .success(try decode(text: files[i].text, file: files[i].path, builtin: true)) } catch {
+                decoded[i] = .failure(error)
+            }
+        }
         var rules: [Rule] = []
-        for file in BuiltinRules.files {
-            rules.append(try decode(text: file.text, file: file.path, builtin: true))
+        for outcome in decoded.values {
+            switch outcome {
+            case .success(let rule)?: rules.append(rule)
+            case .failure(let error)?: throw error
+            case nil: continue
+            }
         }
         return rules.sorted { $0.id < $1.id }
     }

@@ -62,9 +62,14 @@ public struct Suppression: Sendable, Hashable {
 
     /// The annotation values on an object and on its pod template, with their nodes.
     static func annotationPairs(of object: KubeObject) -> [Node.Pair] {
-        [object.metadata, object.podMetadata == object.metadata ? nil : object.podMetadata].compactMap {
-            $0?["annotations"]?.pair(annotation)
-        }
+        let metadata = object.metadata
+        let own = metadata?.withValue(forKey: "annotations") { $0.pair(annotation) } ?? nil
+        // The pod template's entry counts unless the template metadata is the object's own (a Pod);
+        // comparing the two trees is left for when the template has an entry at all.
+        guard let podMetadata = object.podMetadata,
+            let template = podMetadata.withValue(forKey: "annotations", { $0.pair(annotation) }) ?? nil, podMetadata != metadata
+        else { return own.map { [$0] } ?? [] }
+        return (own.map { [$0] } ?? []) + [template]
     }
 
     /// Every suppression on an object (the object's and its pod template's annotations).

@@ -54,7 +54,11 @@ public final class KubeObject: Sendable {
     /// The labels the object's pods carry (pod template labels, or the Pod's own); read once.
     public let podLabels: [String: String]
     /// True when the object runs pods (it has a pod spec, or a pod template with labels).
-    public var isWorkload: Bool { podSpec != nil || podMetadata != nil }
+    public var isWorkload: Bool {
+        if case .some = podSpec { return true }
+        if case .some = podMetadata { return true }
+        return false
+    }
     /// The API group (`apps` for `apps/v1`, empty for the core group).
     public var apiGroup: String {
         let parts = reference.apiVersion.split(separator: "/")
@@ -63,24 +67,27 @@ public final class KubeObject: Sendable {
 
     /// `spec.replicas` for scalable workloads (1 when unset), nil for kinds without replicas.
     public var replicas: Int? {
-        guard ["Deployment", "StatefulSet", "ReplicaSet", "ReplicationController", "DeploymentConfig", "Rollout"].contains(kind)
-        else { return nil }
-        guard let node = node["spec"]?["replicas"] else { return 1 }
+        guard Self.scalable.contains(kind) else { return nil }
+        guard let node = node.value(at: ["spec", "replicas"]) else { return 1 }
         if case .int(let value) = node.resolved(schema: .yaml11) { return value }
         return 1
     }
 
+    /// The container lists rules visit unless they say otherwise.
+    public static let defaultContainerTypes: [ContainerType] = [.container, .initContainer]
+
     /// The containers of the given types, in document order.
-    public func containers(_ types: [ContainerType] = [.container, .initContainer]) -> [Container] {
+    public func containers(_ types: [ContainerType] = KubeObject.defaultContainerTypes) -> [Container] {
         guard let podSpec else { return [] }
         var result: [Container] = []
         for type in types {
-            for (index, item) in (podSpec[type.key]?.sequence ?? []).enumerated() where item.mapping != nil {
-                let name = item["name"]?.scalar ?? "#\(index)"
-                result.append(
-                    Container(
-                        name: name, node: item, type: type,
-                        path: "\(podSpecPath).\(type.key)[\(name)]"))
+            podSpec.withValue(forKey: type.key) { list in
+                guard case .sequence(let items) = list.content else { return }
+                for index in items.indices {
+                    guard case .mapping = items[index].content else { continue }
+                    let name = items[index].scalar(forKey: "name") ?? "#\(index)"
+                    result.append(Container(name: name, node: items[index], type: type, podSpecPath: podSpecPath))
+                }
             }
         }
         return result
@@ -114,14 +121,19 @@ public struct Container: Sendable {
     public let node: Node
     /// Which list it is in.
     public let type: ContainerType
-    /// Logical path (`spec.template.spec.containers[api]`).
-    public let path: String
+    /// The logical path of the pod spec the container is in.
+    let podSpecPath: String
+
+    /// Logical path (`spec.template.spec.containers[api]`), built when asked (findings only).
+    public var path: String { String.joining(podSpecPath, ".", type.key, "[", name, "]") }
 
     /// `image` (empty when missing).
-    public var image: String { node["image"]?.scalar ?? "" }
+    public var image: String { node.scalar(forKey: "image") ?? "" }
 }
 
 private extension KubeObject {
+    static let scalable: Set<String> = ["Deployment", "StatefulSet", "ReplicaSet", "ReplicationController", "DeploymentConfig", "Rollout"]
+
     static let templated: Set<String> = [
         "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job", "DeploymentConfig", "Rollout",
     ]

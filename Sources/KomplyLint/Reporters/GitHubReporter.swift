@@ -1,3 +1,5 @@
+import KomplyCore
+
 /// GitHub Actions workflow commands: `::error file=…,line=…,col=…,endLine=…,endColumn=…,title=…::message`.
 public struct GitHubReporter: Reporter {
     /// Creates the reporter.
@@ -25,13 +27,25 @@ public struct GitHubReporter: Reporter {
     }
 
     /// Escapes a command's message.
-    static func data(_ text: String) -> String {
-        text.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\r", with: "%0D").replacingOccurrences(
-            of: "\n", with: "%0A")
+    static func data(_ text: String) -> String { text.escapingASCII(dataEscape) }
+
+    /// Escapes a command property value: as a message, and `:` and `,` too.
+    static func property(_ text: String) -> String {
+        text.escapingASCII { byte in
+            switch byte {
+            case UInt8(ascii: ":"): return "%3A"
+            case UInt8(ascii: ","): return "%2C"
+            default: return dataEscape(byte)
+            }
+        }
     }
 
-    /// Escapes a command property value.
-    static func property(_ text: String) -> String {
-        data(text).replacingOccurrences(of: ":", with: "%3A").replacingOccurrences(of: ",", with: "%2C")
+    static func dataEscape(_ byte: UInt8) -> String? {
+        switch byte {
+        case UInt8(ascii: "%"): return "%25"
+        case UInt8(ascii: "\r"): return "%0D"
+        case UInt8(ascii: "\n"): return "%0A"
+        default: return nil
+        }
     }
 }

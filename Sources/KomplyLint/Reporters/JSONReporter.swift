@@ -13,7 +13,7 @@ public struct JSONReporter: Reporter {
     /// The report as a value tree.
     public func tree(_ result: Linter.Result) -> ValueTree {
         let summary = Summary(result)
-        let findings: [ValueTree] = result.findings.map { f in
+        let findings: [ValueTree] = result.findings.concurrentMap { f in
             .members([
                 ("rule", .string(f.ruleID)), ("severity", .string(f.severity.rawValue)), ("message", .string(f.message)),
                 ("remediation", .string(f.remediation)), ("file", .string(f.location.file)), ("line", .int(f.line)),

@@ -44,20 +44,18 @@ public struct JUnitReporter: Reporter {
 
     /// Escapes XML text and attribute values (control characters other than tab and newline are dropped).
     static func escape(_ text: String) -> String {
-        var out = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            case "\n": out += "&#10;"
-            case "\t": out += "&#9;"
-            case _ where scalar.value < 0x20: continue
-            default: out.unicodeScalars.append(scalar)
+        text.escapingASCII { byte in
+            switch byte {
+            case UInt8(ascii: "&"): return "&amp;"
+            case UInt8(ascii: "<"): return "&lt;"
+            case UInt8(ascii: ">"): return "&gt;"
+            case UInt8(ascii: "\""): return "&quot;"
+            case UInt8(ascii: "'"): return "&apos;"
+            case UInt8(ascii: "\n"): return "&#10;"
+            case UInt8(ascii: "\t"): return "&#9;"
+            case ..<0x20: return ""
+            default: return nil
             }
         }
-        return out
     }
 }

@@ -32,7 +32,10 @@ public struct SARIFReporter: Reporter {
                 ("properties", .members([("category", .string(rule.category)), ("tags", .array([.string(rule.category)]))])),
             ])
         }
-        let results: [ValueTree] = result.findings.map { f in
+        // Percent-encoding goes through Foundation's CharacterSet: once per file, not per finding.
+        var uris: [String: String] = [:]
+        for f in result.findings where uris[f.location.file] == nil { uris[f.location.file] = Self.uri(f.location.file) }
+        let results: [ValueTree] = result.findings.concurrentMap { [uris] f in
             .members([
                 ("ruleId", .string(f.ruleID)), ("ruleIndex", ruleIndex[f.ruleID].map(ValueTree.int)),
                 ("level", .string(Self.level(f.severity))),
@@ -46,7 +49,7 @@ public struct SARIFReporter: Reporter {
                                 .members([
                                     (
                                         "artifactLocation",
-                                        .members([("uri", .string(Self.uri(f.location.file))), ("uriBaseId", .string("%SRCROOT%"))])
+                                        .members([("uri", .string(uris[f.location.file]!)), ("uriBaseId", .string("%SRCROOT%"))])
                                     ),
                                     // SARIF regions are 1-based; endColumn is exclusive, as komply's is.
                                     (

@@ -21,7 +21,7 @@ public struct TextReporter: Reporter {
                 out += paint.bold(f.location.file) + "\n"
                 lines = (result.texts[f.location.file] ?? "").split(separator: "\n", omittingEmptySubsequences: false)
             }
-            let label = f.severity.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0)
+            let label = Self.label(f.severity)
             let coloured = f.severity == .error ? paint.red(label) : f.severity == .warning ? paint.yellow(label) : paint.blue(label)
             out += "  \(f.line):\(f.column)  \(coloured)  \(f.message)  \(paint.dim("[" + f.ruleID + "]"))\n"
             if f.line >= 1, f.line <= lines.count {
@@ -50,6 +50,17 @@ public struct TextReporter: Reporter {
             ? paint.green("✓ no findings") : paint.bold("\(result.findings.count) finding\(result.findings.count == 1 ? "" : "s")")
         out += "\(head) (\(counts)) \(scope)\(extra)\n"
         return out
+    }
+}
+
+extension TextReporter {
+    /// The severity padded to a column of seven.
+    static func label(_ severity: Severity) -> String {
+        switch severity {
+        case .error: return "error  "
+        case .warning: return "warning"
+        case .info: return "info   "
+        }
     }
 }
 

@@ -1,0 +1,226 @@
+import Foundation
+import KomplyCore
+import XCTest
+
+@testable import KomplyLint
+
+/// The engine's fast paths (lazy paths, numeric report order, indexed selectors, byte-level string
+/// helpers) give exactly what the straightforward code they replace gives.
+final class EngineFastPathTests: XCTestCase {
+    static let pod = """
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p, namespace: ns, annotations: {"a.b/c": x}}
+        spec:
+          securityContext: {runAsUser: 1000, seccompProfile: ~}
+          volumes:
+            - name: data
+              hostPath: {path: /var/run/docker.sock}
+            - emptyDir: {}
+          containers:
+            - name: app
+              ports: [{containerPort: 80}, {name: http, containerPort: 8080}]
+              env: {A: "1", B: "2"}
+        """
+
+    func testLazyPathsMatchEvaluate() throws {
+        let node = try XCTUnwrap(YAMLLoader.parse(Self.pod, file: "pod.yaml").first)
+        let spec = try XCTUnwrap(node["spec"])
+        let field = node.pair("spec")
+        let paths = [
+            "spec.securityContext.runAsUser", "spec.securityContext.seccompProfile", "spec.securityContext.seccompProfile.type",
+            "spec.missing.deeper", "spec.volumes[*].hostPath.path", "spec.volumes[*].name", "spec.volumes[1].emptyDir",
+            "spec.volumes[5].name", "spec.volumes[0].name.x", "spec.containers[*].ports[*].name", "spec.containers[*].env[*]",
+            "metadata.annotations[\"a.b/c\"]", "metadata.annotations[\"x.y\"]", "kind", "", "spec.containers[0].missing[*].x",
+        ]
+        for text in paths {
+            let path = try XCTUnwrap(NodePath(text), text)
+            for (target, base, pair) in [(node, "", nil), (spec, "spec", field)] as [(Node, String, Node.Pair?)] {
+                let matches = path.evaluate(target, basePath: base, field: pair)
+                var hits: [(String, SourceRange, Bool)] = []
+                path.forEachHit(target, field: pair) { hit, _, _ in
+                    hits.append((path.path(of: hit, basePath: base, suffixes: path.suffixDescriptions), hit.range, hit.found))
+                    return true
+                }
+                XCTAssertEqual(hits.map(\.0), matches.map(\.path), text)
+                XCTAssertEqual(hits.map(\.1), matches.map(\.reportRange), text)
+                XCTAssertEqual(hits.map(\.2), matches.map { if case .found = $0 { true } else { false } }, text)
+            }
+        }
+        // The pair reported with a found node is the one that holds it.
+        guard case .found(let found, let pair?, _)? = NodePath("spec.securityContext")?.evaluate(node).first else {
+            return XCTFail("expected a found field")
+        }
+        XCTAssertEqual(pair, spec.pair("securityContext"))
+        XCTAssertEqual(found, spec["securityContext"])
+        guard case .found(_, let top?, _)? = NodePath("")?.evaluate(spec, field: field).first else { return XCTFail("expected the field") }
+        XCTAssertEqual(top, field)
+    }
+
+    func testReportOrderIsTheStableSortOfReportOrder() {
+        var generator = SystemRandomNumberGenerator()
+        let rules = ["a-rule", "b-rule", "c-rule", "z-rule"]
+        for _ in 0..<20 {
+            var parts: [Linter.Findings] = []
+            var all: [Finding] = []
+            for _ in 0..<Int.random(in: 1...4, using: &generator) {
+                var part = Linter.Findings()
+                for _ in 0..<Int.random(in: 0...60, using: &generator) {
+                    let rank = Int.random(in: 0..<rules.count, using: &generator)
+                    let line = Int.random(in: 1...4, using: &generator)
+                    let position = SourcePosition(line: line, column: Int.random(in: 1...3, using: &generator))
+                    let finding = Finding(
+                        ruleID: rules[rank], severity: .warning, message: ["m", "n", "é"].randomElement(using: &generator)!,
+                        remediation: "Fix it.",
+                        location: SourceLocation(
+                            file: ["b.yaml", "a.yaml", "a/b.yaml", "é.yaml"].randomElement(using: &generator)!,
+                            range: SourceRange(start: position, end: position)),
+                        object: ObjectReference(apiVersion: "v1", kind: "Pod", name: "p", namespace: nil),
+                        container: [nil, "", "api", "web"].randomElement(using: &generator)!, path: "x")
+                    part.findings.append(finding)
+                    part.ruleRanks.append(rank)
+                    all.append(finding)
+                }
+                parts.append(part)
+            }
+            // A stable sort by the public comparator (indices break ties).
+            let expected = all.indices.sorted { a, b in
+                Finding.reportOrder(all[a], all[b]) || (!Finding.reportOrder(all[b], all[a]) && a < b)
+            }.map { all[$0] }
+            XCTAssertEqual(Linter.Findings.inReportOrder(parts), expected)
+        }
+    }
+
+    func testFingerprintIsFNVOfTheJoinedParts() {
+        let finding = Finding(
+            ruleID: "run-as-root", severity: .error, message: "m", remediation: "r.", location: SourceLocation(file: "dir/é.yaml"),
+            object: ObjectReference(apiVersion: "apps/v1", kind: "Deployment", name: "api", namespace: "shop"), container: "api",
+            path: "spec.template.spec.containers[api].securityContext")
+        let joined = ["run-as-root", "dir/é.yaml", "apps/v1", "Deployment", "shop", "api", "api", "spec.template.spec.containers[api].securityContext"]
+            .joined(separator: "\u{1F}")
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in joined.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        let digits = String(hash, radix: 16)
+        XCTAssertEqual(finding.fingerprint, String(repeating: "0", count: 16 - digits.count) + digits)
+        XCTAssertEqual(FNV.hex(""), "cbf29ce484222325")
+    }
+
+    func testPlaceholdersAreFilledAsFoundationFillsThem() {
+        let templates = ["uses %@", "%@ and %@", "%%@", "%", "@%", "no placeholder", "", "%@%@%@", "é %@ ü", "a%@\u{301}b"]
+        let values = ["x", "", "%@", "50%", "@home", "ünï", "%"]
+        for template in templates {
+            for value in values {
+                XCTAssertEqual(
+                    template.replacingPlaceholders(with: value), template.replacingOccurrences(of: "%@", with: value), "\(template) \(value)")
+                let pair = [value, values.randomElement()!]
+                XCTAssertEqual(CheckSupport.fill(template, pair), Self.foundationFill(template, pair), "\(template) \(pair)")
+            }
+        }
+    }
+
+    static func foundationFill(_ template: String, _ values: [String]) -> String {
+        var out = template
+        for value in values {
+            guard let range = out.range(of: "%@") else { break }
+            out.replaceSubrange(range, with: value)
+        }
+        return out
+    }
+
+    func testImageReferencesSplitAsCharactersDo() {
+        let images = [
+            "nginx", "nginx:latest", "nginx:1.27", "registry:5000/team/app", "registry:5000/team/app:1.0", "app@sha256:" + String(repeating: "a", count: 64),
+            "app:1.0@sha256:" + String(repeating: "b", count: 64), "app@latest", "a/b/c:d:e", ":", "/", "@", "a/:b", "a:b/c", "",
+            "ünï/app:1.0", "app:ü", "reg.io/é@sha256:" + String(repeating: "c", count: 64), "x\r\n:y",
+        ]
+        for image in images {
+            let fast = ImageTagCheck.parse(image)
+            let slow = ImageTagCheck.parseCharacters(image)
+            XCTAssertEqual(fast.tag, slow.tag, image)
+            XCTAssertEqual(fast.digest, slow.digest, image)
+        }
+    }
+
+    func testSecretNamePrefilterNeverHidesAMatch() throws {
+        let check = SecretValueCheck(parameters: .init(target: .env, namePattern: nil, allowNamePattern: nil))
+        let words = ["DB", "PASSWORD", "Passwd", "api", "KEY", "_key", "token", "LEVEL", "LOG", "secret", "client", "Credential",
+                     "access", "auth", "private", "user", "name", "-", "_", "k", "ey", "pass", "word", "TOKENS"]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<3000 {
+            let name = (0..<Int.random(in: 1...4, using: &generator)).map { _ in words.randomElement(using: &generator)! }.joined()
+            if CheckSupport.search(check.names, name) {
+                XCTAssertTrue(check.mayBeSecretName(name), name)
+            }
+        }
+        XCTAssertFalse(check.mayBeSecretName("LOG_LEVEL"))
+        XCTAssertTrue(check.mayBeSecretName("K\u{212A}EY"), "non-ASCII names always go to the expression")
+        XCTAssertTrue(SecretValueCheck.startsAndEndsVisibly("x"))
+        XCTAssertFalse(SecretValueCheck.startsAndEndsVisibly(" x"))
+        XCTAssertFalse(SecretValueCheck.startsAndEndsVisibly("x\u{A0}"))
+        XCTAssertFalse(SecretValueCheck.startsAndEndsVisibly(""))
+    }
+
+    /// The selector index answers as a scan over every policy and budget of the namespace does.
+    func testIndexedSelectorsAgreeWithAFullScan() throws {
+        var generator = SystemRandomNumberGenerator()
+        let keys = ["app", "tier", "team"]
+        let values = ["a", "b", "c"]
+        func labels() -> [String: String] {
+            var out: [String: String] = [:]
+            for key in keys where Bool.random(using: &generator) { out[key] = values.randomElement(using: &generator)! }
+            return out
+        }
+        func yamlMap(_ map: [String: String]) -> String {
+            "{" + map.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ") + "}"
+        }
+        for _ in 0..<10 {
+            var documents: [String] = []
+            for i in 0..<12 {
+                let namespace = ["n1", "n2"].randomElement(using: &generator)!
+                let expression = Bool.random(using: &generator) ? "\n    matchExpressions: [{key: tier, operator: In, values: [a, b]}]" : ""
+                switch i % 3 {
+                case 0:
+                    documents.append("""
+                        apiVersion: networking.k8s.io/v1
+                        kind: NetworkPolicy
+                        metadata: {name: p\(i), namespace: \(namespace)}
+                        spec:
+                          podSelector:
+                            matchLabels: \(yamlMap(labels()))\(expression)
+                          policyTypes: \(["[Ingress]", "[Egress]", "[Ingress, Egress]"].randomElement(using: &generator)!)
+                        """)
+                case 1:
+                    documents.append("""
+                        apiVersion: policy/v1
+                        kind: PodDisruptionBudget
+                        metadata: {name: b\(i), namespace: \(namespace)}
+                        spec:
+                          selector:
+                            matchLabels: \(yamlMap(labels()))\(expression)
+                        """)
+                default:
+                    documents.append("""
+                        apiVersion: v1
+                        kind: Pod
+                        metadata: {name: w\(i), namespace: \(namespace), labels: \(yamlMap(labels()))}
+                        spec: {containers: [{name: c, image: i}]}
+                        """)
+                }
+            }
+            let objects = ManifestLoader.objects(in: try YAMLLoader.parse(documents.joined(separator: "\n---\n"), file: "x.yaml"))
+            let index = ObjectIndex(objects)
+            for namespace in ["n1", "n2", "n3"] {
+                for _ in 0..<20 {
+                    let podLabels = labels()
+                    let selecting = index.networkPolicies(inNamespace: namespace).filter { $0.selector.matches(podLabels) }
+                    let coverage = index.networkPolicyCoverage(inNamespace: namespace, labels: podLabels)
+                    XCTAssertEqual(coverage.ingress, selecting.contains { $0.governsIngress })
+                    XCTAssertEqual(coverage.egress, selecting.contains { $0.governsEgress })
+                    XCTAssertEqual(
+                        index.hasBudget(inNamespace: namespace, selecting: podLabels),
+                        index.budgetSelectors(inNamespace: namespace).contains { $0.matches(podLabels) })
+                }
+            }
+        }
+    }
+}
