@@ -169,20 +169,21 @@ private final class Composer {
             }
         case .mappingStart(let anchor, let tag, let start):
             try checkDepth(depth, start)
-            var entries: [(pair: Node.Pair, isMerge: Bool)] = []
+            var pairs: [Node.Pair] = []
+            var merges: [Int] = []
             var size = 1
             while true {
                 let keyEvent = try next(&parser)
                 if case .mappingEnd(let end) = keyEvent {
                     let range = SourceRange(start: start, end: end)
-                    let node = Node(.mapping(try resolveMerges(entries)), tag: tag, file: file, range: range)
+                    let node = Node(.mapping(try resolveMerges(pairs, mergesAt: merges)), tag: tag, file: file, range: range)
                     if let anchor { anchors[anchor] = (node, size) }
                     return (node, size)
                 }
                 let (key, keySize) = try compose(keyEvent, &parser, depth: depth + 1)
                 let (value, valueSize) = try compose(try next(&parser), &parser, depth: depth + 1)
-                let isMerge = key.isPlainScalar && key.scalar == "<<" || key.tag == "tag:yaml.org,2002:merge"
-                entries.append((Node.Pair(key: key, value: value), isMerge))
+                if key.isPlainScalar && key.scalar == "<<" || key.tag == "tag:yaml.org,2002:merge" { merges.append(pairs.count) }
+                pairs.append(Node.Pair(key: key, value: value))
                 size += keySize + valueSize
             }
         default:
@@ -190,21 +191,15 @@ private final class Composer {
         }
     }
 
-    /// Applies `<<` merge keys: explicit keys win, earlier merge sources win over later ones.
-    func resolveMerges(_ entries: [(pair: Node.Pair, isMerge: Bool)]) throws(CoreError) -> [Node.Pair] {
-        var firstLine: [String: Int] = [:]
-        for (pair, isMerge) in entries where !isMerge {
-            guard let key = pair.key.scalar else { continue }
-            if let line = firstLine[key] {
-                throw .duplicateKey(pair.key.location, key: key, firstLine: line)
-            }
-            firstLine[key] = pair.key.range.start.line
-        }
-        guard entries.contains(where: { $0.isMerge }) else { return entries.map(\.pair) }
-        var seen = Set(firstLine.keys)
+    /// Rejects duplicate keys, then applies `<<` merge keys (the pairs at `mergesAt`): explicit keys
+    /// win, earlier merge sources win over later ones.
+    func resolveMerges(_ pairs: [Node.Pair], mergesAt merges: [Int]) throws(CoreError) -> [Node.Pair] {
+        try rejectDuplicateKeys(pairs, mergesAt: merges)
+        guard !merges.isEmpty else { return pairs }
+        var seen = Set(pairs.indices.filter { !merges.contains($0) }.compactMap { pairs[$0].key.scalar })
         var result: [Node.Pair] = []
-        for (pair, isMerge) in entries {
-            guard isMerge else {
+        for (index, pair) in pairs.enumerated() {
+            guard merges.contains(index) else {
                 result.append(pair)
                 continue
             }
@@ -222,6 +217,30 @@ private final class Composer {
             }
         }
         return result
+    }
+
+    /// Throws for the first scalar key (merge keys aside) that an earlier one repeats, naming the
+    /// earlier one's line.
+    func rejectDuplicateKeys(_ pairs: [Node.Pair], mergesAt merges: [Int]) throws(CoreError) {
+        // Most mappings are small: comparing each key with the ones before it needs no hashing and no
+        // dictionary, which matters because every mapping of every file comes through here.
+        guard pairs.count > 16 else {
+            for i in pairs.indices where !merges.contains(i) {
+                guard case .scalar(let key, _) = pairs[i].key.content else { continue }
+                for j in 0..<i where !merges.contains(j) {
+                    if case .scalar(let earlier, _) = pairs[j].key.content, earlier.utf8.count == key.utf8.count, earlier == key {
+                        throw .duplicateKey(pairs[i].key.location, key: key, firstLine: pairs[j].key.range.start.line)
+                    }
+                }
+            }
+            return
+        }
+        var firstLine: [String: Int] = [:]
+        for i in pairs.indices where !merges.contains(i) {
+            guard let key = pairs[i].key.scalar else { continue }
+            if let line = firstLine[key] { throw .duplicateKey(pairs[i].key.location, key: key, firstLine: line) }
+            firstLine[key] = pairs[i].key.range.start.line
+        }
     }
 
     func checkDepth(_ depth: Int, _ start: SourcePosition) throws(CoreError) {

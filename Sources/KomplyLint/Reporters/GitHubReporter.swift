@@ -12,17 +12,17 @@ public struct GitHubReporter: Reporter {
             out +=
                 "::error file=\(Self.property(p.file)),line=\(p.line),col=\(p.column),title=komply::\(Self.data(problem.localizedDescription))\n"
         }
-        for f in result.findings {
+        // One line per finding, built on all cores (a large run has tens of thousands).
+        out += result.findings.concurrentMap { f in
             let command: String
             switch f.severity {
             case .error: command = "error"
             case .warning: command = "warning"
             case .info: command = "notice"
             }
-            out +=
-                "::\(command) file=\(Self.property(f.location.file)),line=\(f.line),col=\(f.column),endLine=\(f.endLine),endColumn=\(f.endColumn)"
-            out += ",title=\(Self.property("komply " + f.ruleID))::\(Self.data(f.message + "\n" + f.remediation))\n"
-        }
+            return "::\(command) file=\(Self.property(f.location.file)),line=\(f.line),col=\(f.column),endLine=\(f.endLine),endColumn=\(f.endColumn)"
+                + ",title=\(Self.property("komply " + f.ruleID))::\(Self.data(f.message + "\n" + f.remediation))\n"
+        }.joined()
         return out
     }
 
