@@ -129,6 +129,36 @@ final class LintCommandTests: XCTestCase {
         XCTAssertEqual(a.status, 1)
         XCTAssertEqual(a.stdout, b.stdout)
     }
+
+    /// `--timings` lists every phase and every active rule (with the objects it ran on and what it
+    /// found) on standard error, and changes neither the report nor the exit status.
+    func testTimingsListPhasesAndEveryRuleWithoutChangingTheReport() throws {
+        let plain = try CLIHarness.run(["lint", "fixtures/rules", "--format", "json"])
+        let timed = try CLIHarness.run(["lint", "fixtures/rules", "--format", "json", "--timings"])
+        XCTAssertEqual(timed.status, plain.status)
+        XCTAssertEqual(timed.stdout, plain.stdout)
+        for phase in ["read and parse", "index", "rules", "sort", "report"] {
+            XCTAssertTrue(timed.stderr.contains("\n\(phase) "), "phase \(phase):\n\(timed.stderr)")
+        }
+        let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(plain.stdout.utf8)) as? [String: Any])
+        let findings = try XCTUnwrap(json["findings"] as? [[String: Any]])
+        let listed = try CLIHarness.run(["rules", "list", "--format", "json"])
+        let rules = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]])
+        let active = rules.filter { ($0["enabled"] as? Bool) ?? true }.compactMap { $0["id"] as? String }
+        XCTAssertGreaterThan(active.count, 50)
+        let rows = timed.stderr.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+        for id in active {
+            let row = try XCTUnwrap(rows.first { $0.first == id }, "no row for \(id):\n\(timed.stderr)")
+            XCTAssertEqual(row.count, 5, row.joined(separator: " "))
+            // Suppressed findings count as found, so the report can hold fewer than the row.
+            let reported = findings.filter { $0["rule"] as? String == id }.count
+            XCTAssertGreaterThanOrEqual(Int(row[3]) ?? -1, reported, id)
+            XCTAssertGreaterThan(Int(row[2]) ?? -1, 0, "\(id) ran on some object of fixtures/rules")
+        }
+        let staged = try CLIHarness.run(["lint", "--staged", "--timings"])
+        XCTAssertEqual(staged.status, 2)
+        XCTAssertTrue(staged.stderr.contains("--timings times a plain run"), staged.stderr)
+    }
 }
 
 /// `--new-only --base REF` against a throwaway git repository.

@@ -81,6 +81,9 @@ extension Komply {
             help: ArgumentHelp("Only read and parse the inputs, then print counts (for benchmarks).", visibility: .hidden))
         var parseOnly = false
 
+        @Flag(help: "Print where the time went to standard error: each phase, and each rule's time, objects and findings.")
+        var timings = false
+
         @Option(name: .customLong("color"), help: "Colour the text report: auto, always or never.")
         var color: ColorMode = .auto
 
@@ -100,6 +103,9 @@ extension Komply {
                 throw ValidationError("--staged reads files from the git index; - (standard input) cannot be combined with it")
             }
             if staged && parseOnly { throw ValidationError("--parse-only cannot be combined with --staged") }
+            if timings && (staged || parseOnly || newOnly) {
+                throw ValidationError("--timings times a plain run; it cannot be combined with --staged, --parse-only or --new-only")
+            }
             let files = formats.compactMap(\.file) + (output.map { [$0] } ?? [])
             if Set(files).count != files.count { throw ValidationError("two reports cannot be written to the same file") }
             if output != nil, !formats.isEmpty, !formats.contains(where: { $0.file == nil }) {
@@ -122,7 +128,7 @@ extension Komply {
                     try finish(try lintStaged(request))
                 }
                 let linter = try request.makeLinter()
-                var result = try linter.lint(paths: request.paths)
+                var result = try linter.lint(paths: request.paths, timed: timings)
                 if fix {
                     let sizing = try noPredict ? nil : PredictedFixes(result: result, history: history, tier: tier)
                     let changes = Fixer.fix(result, with: linter) { sizing?.adjust($0) ?? $0 }
@@ -145,7 +151,7 @@ extension Komply {
                         FileHandle.standardError.write(
                             Data("komply: fixed \(change.file): \(change.applied.joined(separator: "; "))\n".utf8))
                     }
-                    if !changes.isEmpty { result = try linter.lint(paths: request.paths) }
+                    if !changes.isEmpty { result = try linter.lint(paths: request.paths, timed: timings) }
                 }
                 if let base { result = result.onlyNew(comparedWith: try BaseRevision.lint(result, ref: base, linter: linter)) }
                 try finish((result, linter))
@@ -163,7 +169,12 @@ extension Komply {
             for problem in result.problems {
                 FileHandle.standardError.write(Data("komply: error: \(problem.localizedDescription)\n".utf8))
             }
+            let start = DispatchTime.now().uptimeNanoseconds
             try report(result, linter: linter)
+            if var timings = result.timings {
+                timings.phase("report", seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+                FileHandle.standardError.write(Data(timings.table().utf8))
+            }
             let threshold = failOn ?? linter.config.failOn ?? .warning
             if !result.problems.isEmpty { Komply.Lint.exitWith(2) }
             if let highest = result.highestSeverity, highest >= threshold { Komply.Lint.exitWith(1) }
