@@ -223,4 +223,48 @@ final class EngineFastPathTests: XCTestCase {
             }
         }
     }
+
+    /// Checks that declare `needsPodSpec` are skipped for objects without a pod spec; each must then
+    /// find nothing in every such object — the fixtures' objects, and objects that carry container-
+    /// like fields where no pod spec is (a CRD, a Service, a ConfigMap).
+    func testChecksThatNeedAPodSpecFindNothingWithoutOne() throws {
+        let decoys = """
+            apiVersion: example.com/v1
+            kind: Widget
+            metadata: {name: w, namespace: ns}
+            spec:
+              containers: [{name: c, image: "nginx:latest", securityContext: {privileged: true, runAsUser: 0}}]
+              template: {spec: {containers: [{name: c, image: nginx, env: [{name: PASSWORD, value: hunter2}]}]}}
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: s, namespace: ns}
+            spec:
+              template: {spec: {hostNetwork: true, containers: [{name: c, image: "nginx:latest"}]}}
+            ---
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: m, namespace: ns}
+            data: {JAVA_OPTS: "-Xmx4g", password: hunter2}
+            """
+        var objects = ManifestLoader.objects(in: try YAMLLoader.parse(decoys, file: "decoys.yaml"))
+        let loaded = ManifestLoader.load(files: try ManifestLoader.expand([
+            LintTestSupport.path("fixtures/rules"), LintTestSupport.path("fixtures/lint/clean"),
+        ]))
+        objects += loaded.objects
+        let withoutPods = objects.filter { $0.podSpec == nil }
+        XCTAssertGreaterThan(withoutPods.count, 50)
+        XCTAssertTrue(objects.contains { $0.podSpec != nil }, "some fixtures run pods")
+        let linter = try Linter()
+        let index = ObjectIndex(objects)
+        var checked = 0
+        for active in linter.active where active.check.needsPodSpec {
+            let context = CheckContext(rule: active.rule, index: index, settings: linter.settings, today: linter.today)
+            for object in withoutPods {
+                XCTAssertTrue(active.check.run(object, context).isEmpty, "\(active.rule.id) found something in \(object.reference.display)")
+            }
+            checked += 1
+        }
+        XCTAssertGreaterThan(checked, 30, "most container and pod-spec rules declare needsPodSpec")
+    }
 }

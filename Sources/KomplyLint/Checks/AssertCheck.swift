@@ -137,6 +137,8 @@ public struct AssertCheck: Check {
         }
     }
 
+    public var needsPodSpec: Bool { parameters.on == .container || parameters.on == .podSpec }
+
     public func check(_ object: KubeObject, in context: CheckContext) -> [Violation] {
         switch parameters.on ?? .object {
         case .object:

@@ -27,6 +27,8 @@ public struct CapabilitiesCheck: Check {
         wanted = Set(parameters.capabilities.map(Self.normalize))
     }
 
+    public var needsPodSpec: Bool { true }
+
     public func check(_ object: KubeObject, in context: CheckContext) -> [Violation] {
         var violations: [Violation] = []
         for container in context.containers(of: object) {

@@ -10,6 +10,8 @@ public struct DuplicateEnvCheck: Check {
 
     public init(parameters: Parameters) {}
 
+    public var needsPodSpec: Bool { true }
+
     public func check(_ object: KubeObject, in context: CheckContext) -> [Violation] {
         context.containers(of: object).flatMap { container in
             var seen = Set<String>()

@@ -20,6 +20,8 @@ public struct ImageTagCheck: Check {
 
     public init(parameters: Parameters) { mode = parameters.mode }
 
+    public var needsPodSpec: Bool { true }
+
     public func check(_ object: KubeObject, in context: CheckContext) -> [Violation] {
         context.containers(of: object).compactMap { container -> Violation? in
             guard let pair = container.node.pair("image"), let image = pair.value.scalar, !image.isEmpty else { return nil }

@@ -17,6 +17,8 @@ public struct JVMHeapCheck: Check {
 
     public init(parameters: Parameters) { maxFraction = parameters.maxFraction ?? 1.0 }
 
+    public var needsPodSpec: Bool { true }
+
     public func check(_ object: KubeObject, in context: CheckContext) -> [Violation] {
         context.containers(of: object).compactMap { container -> Violation? in
             guard let limitNode = container.node["resources"]?["limits"]?["memory"], let limit = CheckSupport.quantity(limitNode) else {

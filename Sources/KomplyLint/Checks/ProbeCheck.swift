@@ -21,6 +21,8 @@ public struct ProbeCheck: Check {
         noun = parameters.probe.replacingOccurrences(of: "Probe", with: "")
     }
 
+    public var needsPodSpec: Bool { true }
+
     public func check(_ object: KubeObject, in context: CheckContext) -> [Violation] {
         context.containers(of: object).compactMap { container -> Violation? in
             guard container.node[probe] == nil || container.node[probe]!.isNull else { return nil }

@@ -15,6 +15,8 @@ public struct ProbePortCheck: Check {
 
     public init(parameters: Parameters) { probes = parameters.probes ?? ["livenessProbe", "readinessProbe", "startupProbe"] }
 
+    public var needsPodSpec: Bool { true }
+
     public func check(_ object: KubeObject, in context: CheckContext) -> [Violation] {
         context.containers(of: object).flatMap { container -> [Violation] in
             let ports = container.node["ports"]?.sequence ?? []

@@ -14,6 +14,8 @@ public struct RequestsWithinLimitsCheck: Check {
 
     public init(parameters: Parameters) { resources = parameters.resources ?? ["cpu", "memory"] }
 
+    public var needsPodSpec: Bool { true }
+
     public func check(_ object: KubeObject, in context: CheckContext) -> [Violation] {
         context.containers(of: object).flatMap { container in
             resources.compactMap { resource -> Violation? in

@@ -12,6 +12,8 @@ public struct RunAsRootCheck: Check {
 
     public init(parameters: Parameters) {}
 
+    public var needsPodSpec: Bool { true }
+
     public func check(_ object: KubeObject, in context: CheckContext) -> [Violation] {
         context.containers(of: object).compactMap { container -> Violation? in
             let user = CheckSupport.effective("runAsUser", container: container, podSpec: object.podSpec)

@@ -17,6 +17,8 @@ public struct SeccompProfileCheck: Check {
 
     public init(parameters: Parameters) { allowed = parameters.allowed ?? ["RuntimeDefault", "Localhost"] }
 
+    public var needsPodSpec: Bool { true }
+
     public func check(_ object: KubeObject, in context: CheckContext) -> [Violation] {
         let legacy = object.podMetadata?["annotations"]?["seccomp.security.alpha.kubernetes.io/pod"]?.scalar
         return context.containers(of: object).compactMap { container -> Violation? in

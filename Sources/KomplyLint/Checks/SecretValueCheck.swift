@@ -53,6 +53,8 @@ public struct SecretValueCheck: Check {
     /// Words that every match of `defaultNames` contains (each of its alternatives has one), in lower case.
     static let defaultNameWords: [[UInt8]] = ["passw", "secret", "token", "credential", "key"].map { Array($0.utf8) }
 
+    public var needsPodSpec: Bool { target == .env }
+
     public func check(_ object: KubeObject, in context: CheckContext) -> [Violation] {
         switch target {
         case .env:

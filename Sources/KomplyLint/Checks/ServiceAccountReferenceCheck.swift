@@ -11,6 +11,8 @@ public struct ServiceAccountReferenceCheck: Check {
 
     public init(parameters: Parameters) {}
 
+    public var needsPodSpec: Bool { true }
+
     public func check(_ object: KubeObject, in context: CheckContext) -> [Violation] {
         guard let spec = object.podSpec, let pair = spec.pair("serviceAccountName") ?? spec.pair("serviceAccount"),
             let name = pair.value.scalar, !name.isEmpty, name != "default"

@@ -12,6 +12,8 @@ public struct ServiceAccountTokenCheck: Check {
 
     public init(parameters: Parameters) {}
 
+    public var needsPodSpec: Bool { true }
+
     public func check(_ object: KubeObject, in context: CheckContext) -> [Violation] {
         guard let spec = object.podSpec else { return [] }
         if let own = spec["automountServiceAccountToken"], !own.isNull {

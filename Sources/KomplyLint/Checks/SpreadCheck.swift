@@ -27,6 +27,8 @@ public struct SpreadCheck: Check {
         }
     }
 
+    public var needsPodSpec: Bool { true }
+
     public func check(_ object: KubeObject, in context: CheckContext) -> [Violation] {
         guard let spec = object.podSpec, let replicas = object.replicas, replicas >= minReplicas else { return [] }
         if !(spec["topologySpreadConstraints"]?.sequence?.isEmpty ?? true) || spreadsByAntiAffinity(object, spec) { return [] }

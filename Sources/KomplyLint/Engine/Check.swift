@@ -11,6 +11,14 @@ public protocol Check: Sendable {
     init(parameters: Parameters)
     /// The violations of one object (the context also sees every other object in the run).
     func check(_ object: KubeObject, in context: CheckContext) -> [Violation]
+    /// True when the check looks only at the pod spec or its containers, so it finds nothing in an
+    /// object without one: the engine then does not call it for Services, ConfigMaps, Roles and the
+    /// like (most objects of a large run). Default false.
+    var needsPodSpec: Bool { get }
+}
+
+extension Check {
+    public var needsPodSpec: Bool { false }
 }
 
 /// What a check reports; the engine turns it into a `Finding`.
@@ -101,6 +109,8 @@ final class ObjectMemo: @unchecked Sendable {
 public struct AnyCheck: Sendable {
     /// The instance, boxed in a class so the engine can call it without retaining anything.
     let box: CheckBox
+    /// The check's `needsPodSpec`.
+    let needsPodSpec: Bool
 
     /// The violations of one object.
     func run(_ object: KubeObject, _ context: CheckContext) -> [Violation] { box.run(object, context) }
@@ -134,7 +144,7 @@ public struct CheckRegistry: Sendable {
             let data = Data(JSONEmitter.emit(params, pretty: false).utf8)
             let parameters = try JSONDecoder().decode(C.Parameters.self, from: data)
             let check = C(parameters: parameters)
-            return AnyCheck(box: TypedCheckBox(check))
+            return AnyCheck(box: TypedCheckBox(check), needsPodSpec: check.needsPodSpec)
         }
     }
 

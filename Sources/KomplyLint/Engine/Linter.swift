@@ -230,19 +230,24 @@ extension Linter {
                 ranks.append(i > 0 && linter.active[i - 1].rule.id == active.rule.id ? ranks[i - 1] : i)
             }
             ruleRanks = ranks
-            // Scope depends only on kind and API group, so it is decided once per kind and apiVersion.
+            // Scope depends only on kind and API group, so it is decided once per kind and apiVersion (and
+            // whether the object has a pod spec: checks that need one are not called without).
             var setByKey: [ScopeKey: Int] = [:]
             var ruleSets: [[Int]] = []
             var ruleSetOfObject: [Int] = []
             ruleSetOfObject.reserveCapacity(objects.count)
             for object in objects {
-                let key = ScopeKey(kind: object.kind, apiVersion: object.reference.apiVersion)
+                let hasPodSpec = object.podSpec != nil
+                let key = ScopeKey(kind: object.kind, apiVersion: object.reference.apiVersion, hasPodSpec: hasPodSpec)
                 if let set = setByKey[key] {
                     ruleSetOfObject.append(set)
                     continue
                 }
                 let set = ruleSets.count
-                ruleSets.append(linter.active.indices.filter { linter.active[$0].rule.scope.includes(object) })
+                ruleSets.append(
+                    linter.active.indices.filter {
+                        linter.active[$0].rule.scope.includes(object) && (hasPodSpec || !linter.active[$0].check.needsPodSpec)
+                    })
                 setByKey[key] = set
                 ruleSetOfObject.append(set)
             }
@@ -259,6 +264,7 @@ extension Linter {
         struct ScopeKey: Hashable {
             let kind: String
             let apiVersion: String
+            let hasPodSpec: Bool
         }
     }
 
