@@ -25,6 +25,7 @@ public struct ClusterAdminBindingCheck: Check {
         exempt = parameters.exemptNames.map { RegexCache.shared.anchored($0) }
     }
 
+    public var readsIndex: Bool { true }
     public func check(_ object: KubeObject, in context: CheckContext) -> [Violation] {
         guard let pair = object.node.pair("roleRef"), let name = pair.value["name"]?.scalar else { return [] }
         if let exempt, CheckSupport.search(exempt, object.name) { return [] }

@@ -26,6 +26,7 @@ public struct DanglingSelectorCheck: Check {
         path = NodePath(parameters.path)
     }
 
+    public var readsIndex: Bool { true }
     public func check(_ object: KubeObject, in context: CheckContext) -> [Violation] {
         guard let path else { return [] }
         // The first match only, and its path only when it is reported.

@@ -15,6 +15,7 @@ public struct PodDisruptionBudgetCheck: Check {
 
     public init(parameters: Parameters) { minReplicas = parameters.minReplicas ?? 2 }
 
+    public var readsIndex: Bool { true }
     public func check(_ object: KubeObject, in context: CheckContext) -> [Violation] {
         guard let replicas = object.replicas, replicas >= minReplicas else { return [] }
         let labels = object.podLabels

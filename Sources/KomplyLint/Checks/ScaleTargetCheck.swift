@@ -11,6 +11,7 @@ public struct ScaleTargetCheck: Check {
 
     public init(parameters: Parameters) {}
 
+    public var readsIndex: Bool { true }
     public func check(_ object: KubeObject, in context: CheckContext) -> [Violation] {
         guard let pair = object.node["spec"]?.pair("scaleTargetRef"), let kind = pair.value["kind"]?.scalar,
             let name = pair.value["name"]?.scalar

@@ -13,6 +13,7 @@ public struct ServiceAccountReferenceCheck: Check {
 
     public var needsPodSpec: Bool { true }
 
+    public var readsIndex: Bool { true }
     public func check(_ object: KubeObject, in context: CheckContext) -> [Violation] {
         guard let spec = object.podSpec, let pair = spec.pair("serviceAccountName") ?? spec.pair("serviceAccount"),
             let name = pair.value.scalar, !name.isEmpty, name != "default"

@@ -14,6 +14,7 @@ public struct ServiceAccountTokenCheck: Check {
 
     public var needsPodSpec: Bool { true }
 
+    public var readsIndex: Bool { true }
     public func check(_ object: KubeObject, in context: CheckContext) -> [Violation] {
         guard let spec = object.podSpec else { return [] }
         if let own = spec["automountServiceAccountToken"], !own.isNull {

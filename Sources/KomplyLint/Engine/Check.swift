@@ -15,10 +15,15 @@ public protocol Check: Sendable {
     /// object without one: the engine then does not call it for Services, ConfigMaps, Roles and the
     /// like (most objects of a large run). Default false.
     var needsPodSpec: Bool { get }
+    /// True when the check reads other objects (`context.index`). The engine runs the other checks
+    /// while it is still building the index, so a check that reads it without declaring so stops
+    /// the run with a message naming it. Default false.
+    var readsIndex: Bool { get }
 }
 
 extension Check {
     public var needsPodSpec: Bool { false }
+    public var readsIndex: Bool { false }
 }
 
 /// What a check reports; the engine turns it into a `Finding`.
@@ -62,8 +67,15 @@ public struct Violation: Sendable {
 public final class CheckContext: Sendable {
     /// The rule being run.
     public let rule: Rule
-    /// Every object of the run, indexed for cross-object checks.
-    public let index: ObjectIndex
+    /// Every object of the run, indexed for cross-object checks (only checks that declare
+    /// `readsIndex` may read it).
+    public var index: ObjectIndex {
+        guard let index = storedIndex else {
+            preconditionFailure("check \(rule.check) (rule \(rule.id)) reads other objects but does not declare readsIndex")
+        }
+        return index
+    }
+    private let storedIndex: ObjectIndex?
     /// The policy settings that checks consult (target Kubernetes version, non-suppressible rules).
     public let settings: LintSettings
     /// Today's date as `YYYY-MM-DD` (injected so suppression expiry is testable).
@@ -74,9 +86,9 @@ public final class CheckContext: Sendable {
     /// True when the rule visits the default container lists, which the memo keeps.
     private let visitsDefaultContainers: Bool
 
-    init(rule: Rule, index: ObjectIndex, settings: LintSettings, today: String, memo: ObjectMemo? = nil) {
+    init(rule: Rule, index: ObjectIndex?, settings: LintSettings, today: String, memo: ObjectMemo? = nil) {
         self.rule = rule
-        self.index = index
+        storedIndex = index
         self.settings = settings
         self.today = today
         self.memo = memo
@@ -111,6 +123,8 @@ public struct AnyCheck: Sendable {
     let box: CheckBox
     /// The check's `needsPodSpec`.
     let needsPodSpec: Bool
+    /// The check's `readsIndex`.
+    let readsIndex: Bool
 
     /// The violations of one object.
     func run(_ object: KubeObject, _ context: CheckContext) -> [Violation] { box.run(object, context) }
@@ -144,7 +158,7 @@ public struct CheckRegistry: Sendable {
             let data = Data(JSONEmitter.emit(params, pretty: false).utf8)
             let parameters = try JSONDecoder().decode(C.Parameters.self, from: data)
             let check = C(parameters: parameters)
-            return AnyCheck(box: TypedCheckBox(check), needsPodSpec: check.needsPodSpec)
+            return AnyCheck(box: TypedCheckBox(check), needsPodSpec: check.needsPodSpec, readsIndex: check.readsIndex)
         }
     }
 

@@ -135,32 +135,30 @@ public struct Linter: Sendable {
     public func lint(_ loaded: ManifestLoader.Loaded, timings: LintTimings? = nil) -> Result {
         var timings = timings
         var start = DispatchTime.now().uptimeNanoseconds
-        let index = ObjectIndex(loaded.objects)
         let objects = loaded.objects
-        let plan = Plan(self, index: index, objects: objects, timed: timings != nil)
-        timings?.phase("index", since: start)
-        start = DispatchTime.now().uptimeNanoseconds
+        let plan = Plan(self, objects: objects, timed: timings != nil)
         // Contiguous chunks, several per core, so the two halves of a skewed input still balance;
         // results are joined in object order, so the output does not depend on scheduling.
         let chunk = max(1, objects.count / 16)
         let chunks = (objects.count + chunk - 1) / chunk
-        let perChunk = Slots<Findings>(count: chunks, initial: Findings())
-        DispatchQueue.concurrentPerform(iterations: chunks) { c in
-            var found = Findings()
-            found.findings.reserveCapacity(4 * chunk)
-            found.ruleRanks.reserveCapacity(4 * chunk)
-            // Each worker its own contexts (sharing one memo): their reference counts and memo are its alone.
-            let contexts = plan.contexts()
-            let unretained = contexts.map(Unmanaged.passUnretained)
-            withExtendedLifetime(contexts) {
-                for i in (c * chunk)..<min(objects.count, (c + 1) * chunk) {
-                    evaluate(objects[i], rules: plan.ruleSets[plan.ruleSetOfObject[i]], plan: plan, contexts: unretained, into: &found)
-                }
-            }
-            perChunk[c] = found
+        // First the rules that look at one object at a time, while one worker builds the index the
+        // others need; then those, over the same chunks.
+        let built = Slots<ObjectIndex?>(count: 1, initial: nil)
+        let ownParts = Slots<Findings>(count: chunks, initial: Findings())
+        DispatchQueue.concurrentPerform(iterations: chunks + 1) { c in
+            guard c > 0 else { return built[0] = ObjectIndex(objects) }
+            ownParts[c - 1] = evaluate(objects, chunk: c - 1, of: chunk, phase: \.own, plan: plan, index: nil)
         }
-        let parts = perChunk.values
-        timings?.phase("rules", since: start)
+        let index = built[0]!
+        timings?.phase("rules on each object, index", since: start)
+        start = DispatchTime.now().uptimeNanoseconds
+        let crossParts = Slots<Findings>(count: plan.readsIndex ? chunks : 0, initial: Findings())
+        DispatchQueue.concurrentPerform(iterations: plan.readsIndex ? chunks : 0) { c in
+            crossParts[c] = evaluate(objects, chunk: c, of: chunk, phase: \.cross, plan: plan, index: index)
+        }
+        // Own-object findings first: findings of one rule then stay in object order, as report order needs.
+        let parts = ownParts.values + crossParts.values
+        timings?.phase("rules across objects", since: start)
         start = DispatchTime.now().uptimeNanoseconds
         let findings = Findings.inReportOrder(parts)
         timings?.phase("sort", since: start)
@@ -198,7 +196,6 @@ extension Linter {
         }
 
         let steps: [Step]
-        let index: ObjectIndex
         let settings: LintSettings
         let today: String
         /// Each step's check, unretained (`steps` keeps them alive): calling them for every object
@@ -206,21 +203,29 @@ extension Linter {
         let runners: [Unmanaged<CheckBox>]
         /// Each step's rank in rule id order (equal ids, equal ranks), for sorting findings.
         let ruleRanks: [Int]
-        /// Distinct lists of step indices: the rules whose scope includes an object of a kind and API version.
-        let ruleSets: [[Int]]
+        /// Distinct lists of step indices: the rules whose scope includes an object of a kind and API
+        /// version, split into those that read other objects (`cross`) and the rest (`own`).
+        let ruleSets: [RuleSet]
         /// For each object, its entry in `ruleSets`.
         let ruleSetOfObject: [Int]
         /// True when each check's time is measured (`--timings`).
         let timed: Bool
+        /// True when some active rule reads the index.
+        let readsIndex: Bool
 
-        init(_ linter: Linter, index: ObjectIndex, objects: [KubeObject], timed: Bool = false) {
+        struct RuleSet {
+            let own: [Int]
+            let cross: [Int]
+        }
+
+        init(_ linter: Linter, objects: [KubeObject], timed: Bool = false) {
             self.timed = timed
             steps = linter.active.map { active in
                 Step(
                     active,
                     suppressible: !linter.settings.nonSuppressible.contains(active.rule.id) && !Linter.auditRules.contains(active.rule.id))
             }
-            self.index = index
+            readsIndex = linter.active.contains { $0.check.readsIndex }
             settings = linter.settings
             today = linter.today
             runners = steps.map { Unmanaged.passUnretained($0.check.box) }
@@ -233,7 +238,7 @@ extension Linter {
             // Scope depends only on kind and API group, so it is decided once per kind and apiVersion (and
             // whether the object has a pod spec: checks that need one are not called without).
             var setByKey: [ScopeKey: Int] = [:]
-            var ruleSets: [[Int]] = []
+            var ruleSets: [RuleSet] = []
             var ruleSetOfObject: [Int] = []
             ruleSetOfObject.reserveCapacity(objects.count)
             for object in objects {
@@ -244,10 +249,13 @@ extension Linter {
                     continue
                 }
                 let set = ruleSets.count
+                let applying = linter.active.indices.filter {
+                    linter.active[$0].rule.scope.includes(object) && (hasPodSpec || !linter.active[$0].check.needsPodSpec)
+                }
                 ruleSets.append(
-                    linter.active.indices.filter {
-                        linter.active[$0].rule.scope.includes(object) && (hasPodSpec || !linter.active[$0].check.needsPodSpec)
-                    })
+                    RuleSet(
+                        own: applying.filter { !linter.active[$0].check.readsIndex },
+                        cross: applying.filter { linter.active[$0].check.readsIndex }))
                 setByKey[key] = set
                 ruleSetOfObject.append(set)
             }
@@ -255,8 +263,9 @@ extension Linter {
             self.ruleSetOfObject = ruleSetOfObject
         }
 
-        /// A context per step for one worker, all sharing one new memo.
-        func contexts() -> [CheckContext] {
+        /// A context per step for one worker, all sharing one new memo; `index` is nil while it is
+        /// being built (only checks that do not read it run then).
+        func contexts(index: ObjectIndex?) -> [CheckContext] {
             let memo = ObjectMemo()
             return steps.map { CheckContext(rule: $0.rule, index: index, settings: settings, today: today, memo: memo) }
         }
@@ -342,6 +351,25 @@ extension Linter {
 
             static func < (a: SortKey, b: SortKey) -> Bool { (a.file, a.line, a.column, a.rule) < (b.file, b.line, b.column, b.rule) }
         }
+    }
+
+    /// The findings of one chunk of objects for one phase's rules.
+    func evaluate(
+        _ objects: [KubeObject], chunk c: Int, of chunk: Int, phase: KeyPath<Plan.RuleSet, [Int]>, plan: Plan, index: ObjectIndex?
+    ) -> Findings {
+        var found = Findings()
+        found.findings.reserveCapacity(2 * chunk)
+        found.ruleRanks.reserveCapacity(2 * chunk)
+        // Each worker its own contexts (sharing one memo): their reference counts and memo are its alone.
+        let contexts = plan.contexts(index: index)
+        let unretained = contexts.map(Unmanaged.passUnretained)
+        withExtendedLifetime(contexts) {
+            for i in (c * chunk)..<min(objects.count, (c + 1) * chunk) {
+                let rules = plan.ruleSets[plan.ruleSetOfObject[i]][keyPath: phase]
+                if !rules.isEmpty { evaluate(objects[i], rules: rules, plan: plan, contexts: unretained, into: &found) }
+            }
+        }
+        return found
     }
 
     /// Appends one object's findings (and the ones suppressions or exemptions silence).
