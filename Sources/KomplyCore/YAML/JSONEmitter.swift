@@ -13,6 +13,16 @@ public enum JSONEmitter {
         return out.string()
     }
 
+    /// The same text as `emit`, as UTF-8 bytes: reports of megabytes go to a file or standard
+    /// output without being validated into a String and copied back out.
+    public static func emitData(_ value: ValueTree, pretty: Bool = true) -> Data {
+        var out = ByteWriter()
+        defer { out.release() }
+        write(value, indent: 0, pretty: pretty, into: &out)
+        if pretty { out.append(UInt8(ascii: "\n")) }
+        return out.data()
+    }
+
     /// A JSON string literal for `text`.
     public static func quote(_ text: String) -> String {
         var out = ByteWriter()
@@ -126,6 +136,19 @@ private struct ByteWriter {
     @inline(__always) mutating func write(upTo maximum: Int, _ body: (UnsafeMutablePointer<UInt8>) -> Int) {
         reserve(maximum)
         count += body(base + count)
+    }
+
+    /// The bytes written, copied once into a `Data`.
+    func data() -> Data {
+        var data = Data(count: pieces.reduce(count) { $0 + $1.count })
+        data.withUnsafeMutableBytes { buffer in
+            var at = 0
+            for piece in pieces + [UnsafeMutableBufferPointer(start: base, count: count)] where piece.count > 0 {
+                (buffer.baseAddress! + at).copyMemory(from: piece.baseAddress!, byteCount: piece.count)
+                at += piece.count
+            }
+        }
+        return data
     }
 
     /// The bytes written, as a String.

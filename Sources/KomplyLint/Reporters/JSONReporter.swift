@@ -1,3 +1,4 @@
+import Foundation
 import KomplyCore
 
 /// The JSON report: `{"version":1,"findings":[…],"summary":{…}}` as DESIGN.md specifies, plus
@@ -9,6 +10,8 @@ public struct JSONReporter: Reporter {
     public func render(_ result: Linter.Result, context: ReportContext) -> String {
         JSONEmitter.emit(tree(result))
     }
+
+    public func renderData(_ result: Linter.Result, context: ReportContext) -> Data { JSONEmitter.emitData(tree(result)) }
 
     /// The report as a value tree.
     public func tree(_ result: Linter.Result) -> ValueTree {

@@ -1,3 +1,4 @@
+import Foundation
 import KomplyCore
 
 /// What every reporter is given besides the findings.
@@ -38,6 +39,12 @@ public enum ReportFormat: String, Sendable, CaseIterable {
 public protocol Reporter: Sendable {
     /// The whole report.
     func render(_ result: Linter.Result, context: ReportContext) -> String
+    /// The same report as UTF-8 bytes, for writing out (JSON reporters make them without a String).
+    func renderData(_ result: Linter.Result, context: ReportContext) -> Data
+}
+
+extension Reporter {
+    public func renderData(_ result: Linter.Result, context: ReportContext) -> Data { Data(render(result, context: context).utf8) }
 }
 
 /// Counts shared by the reporters' summaries.

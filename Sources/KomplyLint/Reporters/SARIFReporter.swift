@@ -7,7 +7,14 @@ public struct SARIFReporter: Reporter {
     /// Creates the reporter.
     public init() {}
 
-    public func render(_ result: Linter.Result, context: ReportContext) -> String {
+    public func render(_ result: Linter.Result, context: ReportContext) -> String { JSONEmitter.emit(log(result, context: context)) }
+
+    public func renderData(_ result: Linter.Result, context: ReportContext) -> Data {
+        JSONEmitter.emitData(log(result, context: context))
+    }
+
+    /// The SARIF log as a value tree.
+    func log(_ result: Linter.Result, context: ReportContext) -> ValueTree {
         let rules = context.rules.sorted { $0.id < $1.id }
         let ruleIndex = Dictionary(uniqueKeysWithValues: rules.enumerated().map { ($1.id, $0) })
         let descriptors: [ValueTree] = rules.map { rule in
@@ -125,11 +132,10 @@ public struct SARIFReporter: Reporter {
             ("columnKind", .string("unicodeCodePoints")),
             ("results", .array(results)),
         ])
-        return JSONEmitter.emit(
-            .members([
-                ("$schema", .string("https://json.schemastore.org/sarif-2.1.0.json")), ("version", .string("2.1.0")),
-                ("runs", .array([run])),
-            ]))
+        return .members([
+            ("$schema", .string("https://json.schemastore.org/sarif-2.1.0.json")), ("version", .string("2.1.0")),
+            ("runs", .array([run])),
+        ])
     }
 }
 

@@ -200,13 +200,13 @@ extension Komply {
                 let file = spec.file ?? (index == firstWithoutFile ? output : nil)
                 let useColor = spec.format == .text && file == nil && (color == .always || (color == .auto && tty))
                 let context = ReportContext(rules: linter.allRules, color: useColor)
-                let text = spec.format.reporter.render(result, context: context)
+                let bytes = spec.format.reporter.renderData(result, context: context)
                 if let file {
-                    do { try AtomicWriter.write(Data(text.utf8), to: file) } catch {
+                    do { try AtomicWriter.write(bytes, to: file) } catch {
                         throw .unwritable(file: file, reason: error.localizedDescription)
                     }
                 } else {
-                    FileHandle.standardOutput.write(Data(text.utf8))
+                    FileHandle.standardOutput.write(bytes)
                 }
             }
         }
