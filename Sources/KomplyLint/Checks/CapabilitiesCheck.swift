@@ -32,11 +32,14 @@ public struct CapabilitiesCheck: Check {
     public func check(_ object: KubeObject, in context: CheckContext) -> [Violation] {
         var violations: [Violation] = []
         for container in context.containers(of: object) {
-            let capabilities = container.node["securityContext"]?["capabilities"]
+            let capabilities = container.node.value(at: ["securityContext", "capabilities"])
             switch parameters.mode {
             case .drop:
-                let dropped = Set((capabilities?["drop"]?.sequence ?? []).compactMap(\.scalar).map(Self.normalize))
-                guard !wanted.isSubset(of: dropped), !dropped.contains("ALL") else { continue }
+                var dropped = Set<String>()
+                capabilities?.withValue(forKey: "drop") { list in
+                    list.forEachItem { item in if case .scalar(let name, _) = item.content { dropped.insert(Self.normalize(name)) } }
+                }
+                guard !dropped.contains("ALL"), !wanted.isSubset(of: dropped) else { continue }
                 let missing = wanted.subtracting(dropped).sorted()
                 var range = CheckSupport.anchor(container.node, ["securityContext", "capabilities"])
                 if let pair = capabilities?.pair("drop") { range = CheckSupport.range(pair) }

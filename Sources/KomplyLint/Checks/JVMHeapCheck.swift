@@ -21,12 +21,21 @@ public struct JVMHeapCheck: Check {
 
     public func check(_ object: KubeObject, in context: CheckContext) -> [Violation] {
         context.containers(of: object).compactMap { container -> Violation? in
-            guard let limitNode = container.node["resources"]?["limits"]?["memory"], let limit = CheckSupport.quantity(limitNode) else {
-                return nil
+            // Most containers set no -Xmx: find the values that mention one before reading the limit.
+            var sources: [(Node, SourceRange)] = []
+            for key in ["command", "args"] {
+                container.node.withValue(forKey: key) { list in
+                    list.forEachItem { item in if Self.mentionsXmx(item) { sources.append((item, item.range)) } }
+                }
             }
-            var sources: [(Node, SourceRange)] = ((container.node["command"]?.sequence ?? []) + (container.node["args"]?.sequence ?? []))
-                .map { ($0, $0.range) }
-            sources += (container.node["env"]?.sequence ?? []).compactMap { $0.pair("value") }.map { ($0.value, CheckSupport.range($0)) }
+            container.node.withValue(forKey: "env") { env in
+                env.forEachItem { item in
+                    item.withPair(forKey: "value") { pair in if Self.mentionsXmx(pair.value) { sources.append((pair.value, CheckSupport.range(pair))) } }
+                }
+            }
+            guard !sources.isEmpty, let limitNode = container.node.value(at: ["resources", "limits", "memory"]),
+                let limit = CheckSupport.quantity(limitNode)
+            else { return nil }
             for (node, range) in sources {
                 guard let text = node.scalar, let heap = Self.heapBytes(in: text) else { continue }
                 guard Double(heap) >= Double(limit.bytes) * maxFraction else { continue }
@@ -37,6 +46,12 @@ public struct JVMHeapCheck: Check {
             }
             return nil
         }
+    }
+
+    /// True when the node is a scalar whose text has `-Xmx` in it.
+    static func mentionsXmx(_ node: Node) -> Bool {
+        guard case .scalar(let text, _) = node.content, text.utf8.count >= 4 else { return false }
+        return text.utf8.withContiguousStorageIfAvailable { Self.containsXmx($0) } ?? true
     }
 
     /// The byte size of the last `-Xmx` flag in `text`.

@@ -40,6 +40,9 @@ public enum ParamValue: Sendable, Hashable, Decodable, CustomStringConvertible {
 
     /// True when a scalar node (resolved as Kubernetes reads YAML) holds this value.
     public func matches(_ node: Node) -> Bool {
+        // A string operand matches a scalar with the same text whatever type the schema gives it
+        // (`"true"` matches `true`), unless the scalar is null: no need to resolve the node.
+        if case .string(let a) = self { return node.isScalar(a) && !node.isNull }
         switch (self, node.resolved(schema: .yaml11)) {
         case (.null, .null?): return true
         case (.bool(let a), .bool(let b)?): return a == b
