@@ -42,7 +42,7 @@ public enum JSONEmitter {
 /// A growable byte buffer that appends without the uniqueness and bounds checks of `[UInt8]`.
 /// Other writers' bytes can be attached whole (`attach`), so chunks written in parallel are copied
 /// once, into the final string. The owner calls `release()` when done.
-private struct ByteWriter {
+struct ByteWriter {
     private var base: UnsafeMutablePointer<UInt8>
     private var count = 0
     private var capacity: Int
@@ -167,7 +167,7 @@ private struct ByteWriter {
 }
 
 /// Chunk outputs of `writeInParallel`, each stored once by its worker.
-private final class Parts: @unchecked Sendable {
+final class Parts: @unchecked Sendable {
     private var writers: [ByteWriter?]
     private let lock = NSLock()
 
@@ -187,12 +187,12 @@ private final class Parts: @unchecked Sendable {
 }
 
 /// Hands a read-only buffer to concurrent workers (the array it points into outlives them).
-private struct UnsafeSendable<Value>: @unchecked Sendable {
+struct UnsafeSendable<Value>: @unchecked Sendable {
     let value: Value
     init(_ value: Value) { self.value = value }
 }
 
-private extension JSONEmitter {
+extension JSONEmitter {
     static func write(_ value: ValueTree, indent: Int, pretty: Bool, into out: inout ByteWriter) {
         switch value {
         case .null: out.appendLiteral("null")

@@ -8,49 +8,71 @@ public struct JSONReporter: Reporter {
     public init() {}
 
     public func render(_ result: Linter.Result, context: ReportContext) -> String {
-        JSONEmitter.emit(tree(result))
+        String(decoding: renderData(result, context: context), as: UTF8.self)
     }
 
-    public func renderData(_ result: Linter.Result, context: ReportContext) -> Data { JSONEmitter.emitData(tree(result)) }
-
-    /// The report as a value tree.
-    public func tree(_ result: Linter.Result) -> ValueTree {
+    // Written member by member rather than built as a tree: a large run has tens of thousands of
+    // findings (docs/lint-benchmark.md).
+    public func renderData(_ result: Linter.Result, context: ReportContext) -> Data {
         let summary = Summary(result)
-        let findings: [ValueTree] = result.findings.concurrentMap { f in
+        let json = JSONWriter()
+        json.beginObject()
+        json.key("version")
+        json.int(1)
+        json.key("findings")
+        json.array(result.findings) { f, json in
+            json.beginObject()
+            json.key("rule")
+            json.string(f.ruleID)
+            json.key("severity")
+            json.string(f.severity.rawValue)
+            json.key("message")
+            json.string(f.message)
+            json.key("remediation")
+            json.string(f.remediation)
+            json.key("file")
+            json.string(f.location.file)
+            for (key, number) in [("line", f.line), ("column", f.column), ("endLine", f.endLine), ("endColumn", f.endColumn)] {
+                json.key(key)
+                json.int(number)
+            }
+            json.key("object")
+            json.beginObject()
+            json.key("apiVersion")
+            json.string(f.object.apiVersion)
+            json.key("kind")
+            json.string(f.object.kind)
+            json.key("name")
+            json.string(f.object.name)
+            json.key("namespace")
+            json.string(f.object.namespace)
+            json.endObject()
+            json.key("container")
+            json.string(f.container)
+            json.key("fingerprint")
+            json.string(f.fingerprint)
+            json.key("fix")
+            json.string(f.fix?.summary)
+            json.endObject()
+        }
+        json.key("summary")
+        json.value(
             .members([
-                ("rule", .string(f.ruleID)), ("severity", .string(f.severity.rawValue)), ("message", .string(f.message)),
-                ("remediation", .string(f.remediation)), ("file", .string(f.location.file)), ("line", .int(f.line)),
-                ("column", .int(f.column)), ("endLine", .int(f.endLine)), ("endColumn", .int(f.endColumn)),
-                (
-                    "object",
-                    .members([
-                        ("apiVersion", .string(f.object.apiVersion)), ("kind", .string(f.object.kind)), ("name", .string(f.object.name)),
-                        ("namespace", f.object.namespace.map(ValueTree.string) ?? .null),
+                ("files", .int(result.files.count)), ("objects", .int(result.objectCount)), ("findings", .int(result.findings.count)),
+                ("error", .int(summary.errors)), ("warning", .int(summary.warnings)), ("info", .int(summary.infos)),
+                ("suppressed", .int(summary.suppressed)), ("problems", .int(result.problems.count)),
+            ]))
+        json.key("problems")
+        json.value(
+            .array(
+                result.problems.map { problem in
+                    let position = problem.position
+                    return .members([
+                        ("file", .string(position.file)), ("line", .int(position.line)), ("column", .int(position.column)),
+                        ("message", .string(problem.localizedDescription)),
                     ])
-                ),
-                ("container", f.container.map(ValueTree.string) ?? .null),
-                ("fingerprint", .string(f.fingerprint)),
-                ("fix", f.fix.map { .string($0.summary) } ?? .null),
-            ])
-        }
-        let problems: [ValueTree] = result.problems.map { problem in
-            let position = problem.position
-            return .members([
-                ("file", .string(position.file)), ("line", .int(position.line)), ("column", .int(position.column)),
-                ("message", .string(problem.localizedDescription)),
-            ])
-        }
-        return .members([
-            ("version", .int(1)), ("findings", .array(findings)),
-            (
-                "summary",
-                .members([
-                    ("files", .int(result.files.count)), ("objects", .int(result.objectCount)), ("findings", .int(result.findings.count)),
-                    ("error", .int(summary.errors)), ("warning", .int(summary.warnings)), ("info", .int(summary.infos)),
-                    ("suppressed", .int(summary.suppressed)), ("problems", .int(result.problems.count)),
-                ])
-            ),
-            ("problems", .array(problems)),
-        ])
+                }))
+        json.endObject()
+        return json.finish()
     }
 }
