@@ -15,12 +15,14 @@ import Foundation
 /// Each `key` is followed by exactly one value (`string`, `int`, `null`, `value`, `array`, or a
 /// `beginObject`…`endObject`); `finish` adds the final newline of pretty output.
 public final class JSONWriter {
-    private var out: ByteWriter
+    // Unchecked exclusivity: each access to a class's stored property is otherwise checked at run
+    // time, and a report makes dozens per finding. The writer is used by one thread at a time.
+    @exclusivity(unchecked) private var out: ByteWriter
     private let pretty: Bool
     /// The indentation level of the value being written.
-    private var depth = 0
+    @exclusivity(unchecked) private var depth = 0
     /// For each open object, true until its first member.
-    private var firstMember: [Bool] = []
+    @exclusivity(unchecked) private var firstMember: [Bool] = []
 
     /// A writer for a document (pretty: two-space indentation, like `JSONEmitter.emit`).
     public convenience init(pretty: Bool = true) { self.init(pretty: pretty, depth: 0, capacity: 4096) }

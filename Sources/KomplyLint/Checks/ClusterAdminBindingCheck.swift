@@ -28,7 +28,7 @@ public struct ClusterAdminBindingCheck: Check {
     public var readsIndex: Bool { true }
     public func check(_ object: KubeObject, in context: CheckContext) -> [Violation] {
         guard let pair = object.node.pair("roleRef"), let name = pair.value["name"]?.scalar else { return [] }
-        if let exempt, CheckSupport.search(exempt, object.name) { return [] }
+        if let exempt, CheckSupport.searchRemembered(exempt, object.name) { return [] }
         let range = CheckSupport.range(pair)
         if name == "cluster-admin" {
             return [

@@ -30,7 +30,7 @@ public struct RBACRuleCheck: Check {
     }
 
     public func check(_ object: KubeObject, in context: CheckContext) -> [Violation] {
-        if let exempt, CheckSupport.search(exempt, object.name) { return [] }
+        if let exempt, CheckSupport.searchRemembered(exempt, object.name) { return [] }
         var violations: [Violation] = []
         for (index, rule) in (object.node["rules"]?.sequence ?? []).enumerated() {
             let resources = (rule["resources"]?.sequence ?? []).compactMap(\.scalar)
