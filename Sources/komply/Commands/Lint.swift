@@ -127,8 +127,8 @@ extension Komply {
                 if staged {
                     try finish(try lintStaged(request))
                 }
-                let linter = try request.makeLinter()
-                var result = try linter.lint(paths: request.paths, timed: timings)
+                let (linter, first) = try request.lint(timed: timings)
+                var result = first
                 if fix {
                     let sizing = try noPredict ? nil : PredictedFixes(result: result, history: history, tier: tier)
                     let changes = Fixer.fix(result, with: linter) { sizing?.adjust($0) ?? $0 }
