@@ -267,4 +267,24 @@ final class EngineFastPathTests: XCTestCase {
         }
         XCTAssertGreaterThan(checked, 30, "most container and pod-spec rules declare needsPodSpec")
     }
+
+    /// Simple patterns (literal alternatives, `literal.*`) compared as bytes answer as the expression does.
+    func testSimplePatternsMatchAsTheExpressionDoes() {
+        let patterns = [
+            "system:.*|gce:.*|admin|edit|view|cluster-admin", "a|", "|a", ".*", "", "café", "x.*|y.*", "a.b", "a+", "(a|b)", "[ab]", "a\\.b",
+        ]
+        let texts = [
+            "", "a", "admin", "admin\n", "system:", "system:kube-proxy", "system:x\ny", "gce:a\u{2028}", "Admin", "edit ", "view\r\n",
+            "cafe\u{301}", "café", "x", "xyz", "y\u{85}", "a.b", "axb", "aa", "b", "cluster-admin", "cluster-admins",
+        ]
+        for pattern in patterns {
+            let regex = CheckSupport.regex("^(?:" + pattern + ")$")
+            let matcher = FullMatcher(pattern: pattern, regex: regex)
+            for text in texts {
+                XCTAssertEqual(matcher.matches(text), CheckSupport.search(regex, text), "\(pattern.debugDescription) on \(text.debugDescription)")
+            }
+        }
+        XCTAssertNotNil(FullMatcher.alternatives(of: "system:.*|gce:.*|admin|edit|view|cluster-admin"), "the built-in exemptNames take the fast path")
+        XCTAssertNil(FullMatcher.alternatives(of: "a+"))
+    }
 }

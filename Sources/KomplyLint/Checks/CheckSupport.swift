@@ -70,23 +70,9 @@ enum CheckSupport {
         regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
     }
 
-    /// `search`, remembered per expression and text: the five RBAC rules ask the same
-    /// `exemptNames` expression about every Role, and a match costs microseconds.
-    static func searchRemembered(_ regex: NSRegularExpression, _ text: String) -> Bool {
-        searches.value(for: SearchKey(regex: ObjectIdentifier(regex), text: text)) { search(regex, $0.text) }
-    }
-
-    struct SearchKey: Hashable {
-        let regex: ObjectIdentifier
-        let text: String
-    }
-
-    /// Answers of `searchRemembered` (the expressions are `RegexCache`'s or a check's own, alive for the run).
-    static let searches = Memo<SearchKey, Bool>(limit: 1 << 16)
-
     /// True when the whole of `text` matches `pattern` (compiled once per pattern).
     static func fullMatch(_ pattern: String, _ text: String) -> Bool {
-        search(RegexCache.shared.anchored(pattern), text)
+        RegexCache.shared.matcher(pattern).matches(text)
     }
 
     /// A securityContext fix on the container.

@@ -18,17 +18,17 @@ public struct ClusterAdminBindingCheck: Check {
     let exemptNames: String?
 
     /// `exemptNames`, compiled once.
-    let exempt: NSRegularExpression?
+    let exempt: FullMatcher?
 
     public init(parameters: Parameters) {
         exemptNames = parameters.exemptNames
-        exempt = parameters.exemptNames.map { RegexCache.shared.anchored($0) }
+        exempt = parameters.exemptNames.map { RegexCache.shared.matcher($0) }
     }
 
     public var readsIndex: Bool { true }
     public func check(_ object: KubeObject, in context: CheckContext) -> [Violation] {
         guard let pair = object.node.pair("roleRef"), let name = pair.value["name"]?.scalar else { return [] }
-        if let exempt, CheckSupport.searchRemembered(exempt, object.name) { return [] }
+        if let exempt, exempt.matches(object.name) { return [] }
         let range = CheckSupport.range(pair)
         if name == "cluster-admin" {
             return [

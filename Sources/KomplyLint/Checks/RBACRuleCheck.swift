@@ -22,15 +22,15 @@ public struct RBACRuleCheck: Check {
     let parameters: Parameters
 
     /// `exemptNames`, compiled once.
-    let exempt: NSRegularExpression?
+    let exempt: FullMatcher?
 
     public init(parameters: Parameters) {
         self.parameters = parameters
-        exempt = parameters.exemptNames.map { RegexCache.shared.anchored($0) }
+        exempt = parameters.exemptNames.map { RegexCache.shared.matcher($0) }
     }
 
     public func check(_ object: KubeObject, in context: CheckContext) -> [Violation] {
-        if let exempt, CheckSupport.searchRemembered(exempt, object.name) { return [] }
+        if let exempt, exempt.matches(object.name) { return [] }
         var violations: [Violation] = []
         for (index, rule) in (object.node["rules"]?.sequence ?? []).enumerated() {
             let resources = (rule["resources"]?.sequence ?? []).compactMap(\.scalar)
