@@ -41,6 +41,22 @@ final class ReporterTests: XCTestCase {
         XCTAssertFalse(text.contains("single-replica"), "a rule not shown has no fix listed\n" + text)
     }
 
+    /// Excerpts come from the right line whatever the line endings: CRLF files show their lines
+    /// without the carriage return.
+    func testTextExcerptsOfCRLFFiles() throws {
+        let lines = [
+            "apiVersion: v1", "kind: Pod", "metadata: {name: p, namespace: ns}", "spec:", "  containers:",
+            "    - name: app", "      image: nginx:latest",
+        ]
+        let linter = try Linter(only: ["latest-image-tag"], today: LintTestSupport.today)
+        for ending in ["\n", "\r\n"] {
+            let result = linter.lint(sources: [ManifestSource(file: "pod.yaml", text: lines.joined(separator: ending) + ending)])
+            let text = TextReporter().render(result, context: ReportContext(rules: linter.allRules))
+            XCTAssertTrue(text.contains("    7 |       image: nginx:latest\n"), "\(ending.debugDescription): \(text)")
+            XCTAssertFalse(text.contains("\r"), ending.debugDescription)
+        }
+    }
+
     func testColouredTextUsesANSIOnlyWhenAsked() throws {
         let (result, rules) = try Self.result()
         XCTAssertTrue(TextReporter().render(result, context: ReportContext(rules: rules, color: true)).contains("\u{1B}[31m"))

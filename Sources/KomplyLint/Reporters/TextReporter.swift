@@ -12,29 +12,21 @@ public struct TextReporter: Reporter {
         for problem in result.problems {
             out += paint.red("error") + ": " + problem.localizedDescription + "\n"
         }
+        // Each finding's lines are built on all cores (a large run has tens of thousands), from the
+        // source lines of the files that have findings, split once per file, also on all cores.
+        var files: [String] = []
+        for f in result.findings where files.last != f.location.file { files.append(f.location.file) }
+        let split = Array(Set(files)).sorted().concurrentMap { [texts = result.texts] file in (file, Self.lines(texts[file] ?? "")) }
+        let lines = Dictionary(split, uniquingKeysWith: { first, _ in first })
+        let blocks = result.findings.concurrentMap { [lines] f in Self.block(f, lines: lines[f.location.file] ?? [], paint: paint) }
         var currentFile: String?
-        var lines: [Substring] = []
-        for f in result.findings {
+        for (f, block) in zip(result.findings, blocks) {
             if f.location.file != currentFile {
                 if currentFile != nil { out += "\n" }
                 currentFile = f.location.file
                 out += paint.bold(f.location.file) + "\n"
-                lines = (result.texts[f.location.file] ?? "").split(separator: "\n", omittingEmptySubsequences: false)
             }
-            let label = Self.label(f.severity)
-            let coloured = f.severity == .error ? paint.red(label) : f.severity == .warning ? paint.yellow(label) : paint.blue(label)
-            out += "  \(f.line):\(f.column)  \(coloured)  \(f.message)  \(paint.dim("[" + f.ruleID + "]"))\n"
-            if f.line >= 1, f.line <= lines.count {
-                let source = lines[f.line - 1]
-                let number = String(f.line)
-                let gutter = String(repeating: " ", count: number.count)
-                let width = f.endLine == f.line ? max(1, f.endColumn - f.column) : max(1, source.count - f.column + 1)
-                out += "    \(paint.dim(number + " |")) \(source)\n"
-                out +=
-                    "    \(paint.dim(gutter + " |")) " + String(repeating: " ", count: max(0, f.column - 1))
-                    + paint.red(String(repeating: "^", count: width)) + "\n"
-            }
-            out += "    \(paint.dim("= fix:")) \(f.remediation)\n"
+            out += block
         }
         let summary = Summary(result)
         if !result.findings.isEmpty { out += "\n" }
@@ -54,6 +46,35 @@ public struct TextReporter: Reporter {
 }
 
 extension TextReporter {
+    /// One finding: position, severity, message and rule; the source line with a caret under the
+    /// range; the remediation.
+    static func block(_ f: Finding, lines: [Substring], paint: Paint) -> String {
+        var out = ""
+        let label = Self.label(f.severity)
+        let coloured = f.severity == .error ? paint.red(label) : f.severity == .warning ? paint.yellow(label) : paint.blue(label)
+        out += "  \(f.line):\(f.column)  \(coloured)  \(f.message)  \(paint.dim("[" + f.ruleID + "]"))\n"
+        if f.line >= 1, f.line <= lines.count {
+            let source = lines[f.line - 1]
+            let number = String(f.line)
+            let gutter = String(repeating: " ", count: number.count)
+            let width = f.endLine == f.line ? max(1, f.endColumn - f.column) : max(1, source.count - f.column + 1)
+            out += "    \(paint.dim(number + " |")) \(source)\n"
+            out +=
+                "    \(paint.dim(gutter + " |")) " + String(repeating: " ", count: max(0, f.column - 1))
+                + paint.red(String(repeating: "^", count: width)) + "\n"
+        }
+        out += "    \(paint.dim("= fix:")) \(f.remediation)\n"
+        return out
+    }
+
+    /// The lines of a file's text, split at each line feed (a carriage return before it is not shown).
+    /// Split on bytes: splitting on characters walks grapheme clusters, and never splits "\r\n".
+    static func lines(_ text: String) -> [Substring] {
+        text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { line in
+            Substring(line.last == UInt8(ascii: "\r") ? line.dropLast() : line)
+        }
+    }
+
     /// The severity padded to a column of seven.
     static func label(_ severity: Severity) -> String {
         switch severity {
