@@ -22,6 +22,19 @@ final class ImporterTests: XCTestCase {
         XCTAssertEqual(batch.notes, ["u.csv: dropped 1 NaN or infinite value(s)"])
     }
 
+    /// Windows line endings (a CSV saved by a spreadsheet): every row is read, and errors name the
+    /// same line and column as with line feeds.
+    func testCSVWithCRLFLineEndings() throws {
+        let rows = ["service,time,cpu_cores,memory_bytes", "web,2026-01-01T00:00:00Z,0.25,1048576", "web,2026-01-01T00:00:10Z,0.5,2097152"]
+        let lf = try read(rows.joined(separator: "\n") + "\n", file: "u.csv")
+        let crlf = try read(rows.joined(separator: "\r\n") + "\r\n", file: "u.csv")
+        XCTAssertEqual(crlf.samples.count, 4)
+        XCTAssertEqual(crlf.samples, lf.samples)
+        XCTAssertThrowsError(try read("time,service,cpu_cores\r\n2026-01-01T00:00:00Z,web,lots\r\n", file: "u.csv")) { error in
+            XCTAssertEqual((error as? PredictError)?.localizedDescription, "u.csv:2:26: expected cpu_cores to be a number, found \"lots\"")
+        }
+    }
+
     func testCSVErrorsNameLineAndColumn() {
         XCTAssertThrowsError(try read("time,service,cpu_cores\n2026-01-01T00:00:00Z,web,lots\n", file: "u.csv")) { error in
             XCTAssertEqual((error as? PredictError)?.localizedDescription, "u.csv:2:26: expected cpu_cores to be a number, found \"lots\"")

@@ -57,7 +57,7 @@ public enum RuleTester {
     /// The markers for `ruleID` in a fixture's text.
     public static func expectations(in text: String, ruleID: String) -> [Expectation] {
         var result: [Expectation] = []
-        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (index, line) in text.lineSlices.enumerated() {
             guard let marker = line.range(of: "# expect: ") else { continue }
             for item in line[marker.upperBound...].split(separator: ",") {
                 let parts = item.trimmingCharacters(in: .whitespaces).split(separator: "@")

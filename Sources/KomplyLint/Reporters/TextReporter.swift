@@ -1,4 +1,5 @@
 import Foundation
+import KomplyCore
 
 /// Human-readable report: findings grouped by file, each with the source line and a caret under
 /// the offending field, the remediation, and a summary; ANSI colours when asked.
@@ -16,7 +17,7 @@ public struct TextReporter: Reporter {
         // source lines of the files that have findings, split once per file, also on all cores.
         var files: [String] = []
         for f in result.findings where files.last != f.location.file { files.append(f.location.file) }
-        let split = Array(Set(files)).sorted().concurrentMap { [texts = result.texts] file in (file, Self.lines(texts[file] ?? "")) }
+        let split = Array(Set(files)).sorted().concurrentMap { [texts = result.texts] file in (file, (texts[file] ?? "").lineSlices) }
         let lines = Dictionary(split, uniquingKeysWith: { first, _ in first })
         let blocks = result.findings.concurrentMap { [lines] f in Self.block(f, lines: lines[f.location.file] ?? [], paint: paint) }
         var currentFile: String?
@@ -65,14 +66,6 @@ extension TextReporter {
         }
         out += "    \(paint.dim("= fix:")) \(f.remediation)\n"
         return out
-    }
-
-    /// The lines of a file's text, split at each line feed (a carriage return before it is not shown).
-    /// Split on bytes: splitting on characters walks grapheme clusters, and never splits "\r\n".
-    static func lines(_ text: String) -> [Substring] {
-        text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { line in
-            Substring(line.last == UInt8(ascii: "\r") ? line.dropLast() : line)
-        }
     }
 
     /// The severity padded to a column of seven.

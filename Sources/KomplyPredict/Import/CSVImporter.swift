@@ -8,7 +8,7 @@ import KomplyCore
 enum CSVImporter {
     static func read(_ text: String, file: String, options: HistoryImporter.Options) throws(PredictError) -> HistoryBatch {
         var batch = HistoryBatch()
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }
+        let lines = text.lineSlices
         guard let headerLine = lines.first(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }) else {
             throw .invalidInput(SourceLocation(file: file), expected: "a header line time,service,container,cpu_cores,memory_bytes")
         }

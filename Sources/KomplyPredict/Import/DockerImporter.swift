@@ -75,7 +75,7 @@ enum DockerImporter {
         }
         var batch = HistoryBatch()
         var seen: [String: Int] = [:]
-        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (index, line) in text.lineSlices.enumerated() {
             guard !line.trimmingCharacters(in: .whitespaces).isEmpty else { continue }
             let node = try JSONNodes.parseLine(String(line), file: file, line: index + 1)
             let fields = NodeFields(node: node, lineOffset: index)

@@ -51,7 +51,7 @@ public enum HistoryJSONLines {
     /// Decodes JSON lines; blank lines are skipped; every problem names file:line:column.
     public static func decode(_ text: String, file: String) throws(PredictError) -> HistoryBatch {
         var batch = HistoryBatch()
-        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (index, line) in text.lineSlices.enumerated() {
             let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !trimmed.isEmpty else { continue }
             let node = try JSONNodes.parseLine(String(line), file: file, line: index + 1)
