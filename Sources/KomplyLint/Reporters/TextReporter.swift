@@ -15,10 +15,9 @@ public struct TextReporter: Reporter {
         }
         // Each finding's lines are built on all cores (a large run has tens of thousands), from the
         // source lines of the files that have findings, split once per file, also on all cores.
-        var files: [String] = []
-        for f in result.findings where files.last != f.location.file { files.append(f.location.file) }
-        let split = Array(Set(files)).sorted().concurrentMap { [texts = result.texts] file in (file, (texts[file] ?? "").lineSlices) }
-        let lines = Dictionary(split, uniquingKeysWith: { first, _ in first })
+        let files = Array(Set(result.findings.map(\.location.file)))
+        let lines = Dictionary(
+            uniqueKeysWithValues: files.concurrentMap { [texts = result.texts] file in (file, (texts[file] ?? "").lineSlices) })
         let blocks = result.findings.concurrentMap { [lines] f in Self.block(f, lines: lines[f.location.file] ?? [], paint: paint) }
         var currentFile: String?
         for (f, block) in zip(result.findings, blocks) {
