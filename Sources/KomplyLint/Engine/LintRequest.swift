@@ -45,26 +45,11 @@ public struct LintRequest: Sendable {
         return try Linter(config: config, extraRules: extra, only: only, today: today)
     }
 
-    /// Builds the engine and lints the paths, loading the rules on another thread while the files
-    /// are read and parsed (both take a while on a large run). A config or rule error is reported
-    /// before any error in the paths, as when the engine is built first.
+    /// Builds the engine and lints the paths, loading the rules on another thread while the first
+    /// files are read and parsed (both take a while on a large run). A config or rule error is
+    /// reported before any error in the paths, as when the engine is built first.
     public func lint(timed: Bool = false) throws(LintError) -> (linter: Linter, result: Linter.Result) {
-        let built = Slots<Swift.Result<Linter, LintError>?>(count: 1, initial: nil)
-        let group = DispatchGroup()
-        DispatchQueue.global().async(group: group) {
-            built[0] = Swift.Result { () throws(LintError) -> Linter in try makeLinter() }
-        }
-        let start = DispatchTime.now().uptimeNanoseconds
-        let read = Swift.Result { () throws(LintError) -> ManifestLoader.Loaded in
-            ManifestLoader.load(files: try ManifestLoader.expand(paths))
-        }
-        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        group.wait()
-        let linter = try built[0]!.get()
-        let loaded = try read.get()
-        var timings = timed ? LintTimings() : nil
-        timings?.phase("read and parse", seconds: seconds)
-        return (linter, linter.lint(loaded, timings: timings))
+        try Linter.lint(paths: paths, stdin: nil, engine: Linter.Engine(timed: timed) { () throws(LintError) in try makeLinter() })
     }
 }
 

@@ -36,8 +36,8 @@ public struct LintTimings: Sendable {
 
     /// The table `--timings` prints: phases, then rules by time spent (ties by id), all of them.
     public func table() -> String {
-        var out = Self.pad("phase", 32) + " wall ms\n"
-        for phase in phases { out += Self.pad(phase.name, 32) + " " + Self.number(phase.seconds * 1000, width: 7) + "\n" }
+        var out = Self.pad("phase", 40) + " wall ms\n"
+        for phase in phases { out += Self.pad(phase.name, 40) + " " + Self.number(phase.seconds * 1000, width: 8) + "\n" }
         let checks = rules.reduce(0) { $0 + $1.nanoseconds }
         out += "\nrule                                         ms  objects     found   share\n"
         let byCost = rules.sorted { ($0.nanoseconds, $1.id) > ($1.nanoseconds, $0.id) }

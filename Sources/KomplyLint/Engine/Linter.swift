@@ -37,6 +37,10 @@ public struct Linter: Sendable {
         public var texts: [String: String]
         /// Number of objects linted.
         public var objectCount: Int
+        /// The objects linted, in input order. (Kept here also so that they are freed with the
+        /// result: a large run's object trees take tens of milliseconds to free, which `komply lint`
+        /// skips by exiting.)
+        public var objects: [KubeObject]
         /// The rules that ran.
         public var rules: [Rule]
         /// Where the time went, when the run was timed.
@@ -110,12 +114,7 @@ public struct Linter: Sendable {
 
     /// Lints files and folders (`-` reads standard input); `timed` records where the time went.
     public func lint(paths: [String], stdin: (@Sendable () -> Data)? = nil, timed: Bool = false) throws(LintError) -> Result {
-        let start = DispatchTime.now().uptimeNanoseconds
-        let files = try ManifestLoader.expand(paths)
-        let loaded = ManifestLoader.load(files: files, stdin: stdin)
-        var timings = timed ? LintTimings() : nil
-        timings?.phase("read and parse", since: start)
-        return lint(loaded, timings: timings)
+        try Self.lint(paths: paths, stdin: stdin, engine: Engine(self, timed: timed)).result
     }
 
     /// Lints manifests held in memory.
@@ -133,31 +132,84 @@ public struct Linter: Sendable {
 
     /// Lints what a loader read; with `timings`, adds the phases and rules of this run to them.
     public func lint(_ loaded: ManifestLoader.Loaded, timings: LintTimings? = nil) -> Result {
+        let count = loaded.objects.count
+        // Contiguous chunks, several per core, so the two halves of a skewed input still balance.
+        let chunk = max(1, count / 16)
+        let pending = stride(from: 0, to: count, by: chunk).map { $0..<min(count, $0 + chunk) }
+        return finish(loaded, own: [], pending: pending, plan: Plan(self, timed: timings != nil), timings: timings)
+    }
+
+    /// Reads, parses and lints files in one pass: each worker parses a chunk of files and runs the
+    /// single-object rules on their objects at once, while the objects are still in its core's
+    /// cache. The rules (`engine`) may still be loading on another thread while the first files are
+    /// read; a config or rule error is thrown before any error in the paths, as when the engine is
+    /// built first.
+    static func lint(paths: [String], stdin: (@Sendable () -> Data)?, engine: Engine) throws(LintError) -> (linter: Linter, result: Result) {
+        let start = DispatchTime.now().uptimeNanoseconds
+        let files: [String]
+        do throws(LintError) {
+            files = try ManifestLoader.expand(paths)
+        } catch {
+            _ = try engine.get()
+            throw error
+        }
+        // Chunks of files, several per core. The last eighth keep their rules for later: those then
+        // run while one worker builds the index (which needs every object), so no core waits for it.
+        let chunk = max(1, files.count / 32)
+        let chunks = (files.count + chunk - 1) / chunk
+        let deferred = chunks / 8
+        let parts = Slots<(outcomes: [ManifestLoader.FileOutcome], own: Findings?)>(count: chunks, initial: ([], nil))
+        DispatchQueue.concurrentPerform(iterations: chunks) { c in
+            let outcomes = files[(c * chunk)..<min(files.count, (c + 1) * chunk)].map { ManifestLoader.read($0, stdin: stdin) }
+            var own: Findings?
+            if c < chunks - deferred, let (linter, plan) = try? engine.get() {
+                own = linter.evaluate(ArraySlice(outcomes.flatMap(\.objects)), phase: \.own, plan: plan, index: nil)
+            }
+            parts[c] = (outcomes, own)
+        }
+        let (linter, plan) = try engine.get()
+        var loaded = ManifestLoader.Loaded()
+        var own: [Findings] = []
+        var pending: [Range<Int>] = []
+        for part in parts.values {
+            let first = loaded.objects.count
+            loaded.append(part.outcomes)
+            if let found = part.own {
+                own.append(found)
+            } else if loaded.objects.count > first {
+                pending.append(first..<loaded.objects.count)
+            }
+        }
+        var timings = plan.timed ? LintTimings() : nil
+        timings?.phase("read and parse, rules on each object", since: start)
+        return (linter, linter.finish(loaded, own: own, pending: pending, plan: plan, timings: timings))
+    }
+
+    /// The rest of a run once every object is read: the index, built by one worker while the others
+    /// run the single-object rules on the `pending` objects; then the rules that read the index; then
+    /// report order. `own` holds the single-object findings of the objects before `pending`, in order.
+    func finish(_ loaded: ManifestLoader.Loaded, own: [Findings], pending: [Range<Int>], plan: Plan, timings: LintTimings?) -> Result {
         var timings = timings
         var start = DispatchTime.now().uptimeNanoseconds
         let objects = loaded.objects
-        let plan = Plan(self, objects: objects, timed: timings != nil)
-        // Contiguous chunks, several per core, so the two halves of a skewed input still balance;
-        // results are joined in object order, so the output does not depend on scheduling.
-        let chunk = max(1, objects.count / 16)
-        let chunks = (objects.count + chunk - 1) / chunk
-        // First the rules that look at one object at a time, while one worker builds the index the
-        // others need; then those, over the same chunks.
         let built = Slots<ObjectIndex?>(count: 1, initial: nil)
-        let ownParts = Slots<Findings>(count: chunks, initial: Findings())
-        DispatchQueue.concurrentPerform(iterations: chunks + 1) { c in
+        let ownParts = Slots<Findings>(count: pending.count, initial: Findings())
+        DispatchQueue.concurrentPerform(iterations: pending.count + 1) { c in
             guard c > 0 else { return built[0] = ObjectIndex(objects) }
-            ownParts[c - 1] = evaluate(objects, chunk: c - 1, of: chunk, phase: \.own, plan: plan, index: nil)
+            ownParts[c - 1] = evaluate(objects[pending[c - 1]], phase: \.own, plan: plan, index: nil)
         }
         let index = built[0]!
-        timings?.phase("rules on each object, index", since: start)
+        timings?.phase("index, rules on the rest", since: start)
         start = DispatchTime.now().uptimeNanoseconds
-        let crossParts = Slots<Findings>(count: plan.readsIndex ? chunks : 0, initial: Findings())
-        DispatchQueue.concurrentPerform(iterations: plan.readsIndex ? chunks : 0) { c in
-            crossParts[c] = evaluate(objects, chunk: c, of: chunk, phase: \.cross, plan: plan, index: index)
+        let chunk = max(1, objects.count / 16)
+        let chunks = plan.readsIndex ? (objects.count + chunk - 1) / chunk : 0
+        let crossParts = Slots<Findings>(count: chunks, initial: Findings())
+        DispatchQueue.concurrentPerform(iterations: chunks) { c in
+            crossParts[c] = evaluate(
+                objects[(c * chunk)..<min(objects.count, (c + 1) * chunk)], phase: \.cross, plan: plan, index: index)
         }
         // Own-object findings first: findings of one rule then stay in object order, as report order needs.
-        let parts = ownParts.values + crossParts.values
+        let parts = own + ownParts.values + crossParts.values
         timings?.phase("rules across objects", since: start)
         start = DispatchTime.now().uptimeNanoseconds
         let findings = Findings.inReportOrder(parts)
@@ -170,7 +222,34 @@ public struct Linter: Sendable {
         }
         return Result(
             findings: findings, suppressed: parts.flatMap(\.suppressed), problems: loaded.problems, files: loaded.files,
-            texts: loaded.texts, objectCount: objects.count, rules: active.map(\.rule), timings: timings)
+            texts: loaded.texts, objectCount: objects.count, objects: objects, rules: active.map(\.rule), timings: timings)
+    }
+}
+
+extension Linter {
+    /// The rules of a run with their plan, possibly still being built on another thread.
+    final class Engine: Sendable {
+        private let group = DispatchGroup()
+        private let built = Slots<Swift.Result<(linter: Linter, plan: Plan), LintError>?>(count: 1, initial: nil)
+
+        /// Starts building the rules on another thread.
+        init(timed: Bool, build: @escaping @Sendable () throws(LintError) -> Linter) {
+            DispatchQueue.global().async(group: group) { [built] in
+                built[0] = Swift.Result { () throws(LintError) -> (linter: Linter, plan: Plan) in
+                    let linter = try build()
+                    return (linter, Plan(linter, timed: timed))
+                }
+            }
+        }
+
+        /// Rules already built.
+        init(_ linter: Linter, timed: Bool) { built[0] = .success((linter, Plan(linter, timed: timed))) }
+
+        /// The rules, once built (waits until then).
+        func get() throws(LintError) -> (linter: Linter, plan: Plan) {
+            group.wait()
+            return try built[0]!.get()
+        }
     }
 }
 
@@ -203,22 +282,21 @@ extension Linter {
         let runners: [Unmanaged<CheckBox>]
         /// Each step's rank in rule id order (equal ids, equal ranks), for sorting findings.
         let ruleRanks: [Int]
-        /// Distinct lists of step indices: the rules whose scope includes an object of a kind and API
-        /// version, split into those that read other objects (`cross`) and the rest (`own`).
-        let ruleSets: [RuleSet]
-        /// For each object, its entry in `ruleSets`.
-        let ruleSetOfObject: [Int]
+        /// For each active rule: whether its check reads the index, needs a pod spec, and its scope.
+        private let selection: [(readsIndex: Bool, needsPodSpec: Bool, scope: Rule.Scope)]
         /// True when each check's time is measured (`--timings`).
         let timed: Bool
         /// True when some active rule reads the index.
         let readsIndex: Bool
 
+        /// The step indices of the rules that apply to one kind of object, split into those that read
+        /// other objects (`cross`) and the rest (`own`).
         struct RuleSet {
             let own: [Int]
             let cross: [Int]
         }
 
-        init(_ linter: Linter, objects: [KubeObject], timed: Bool = false) {
+        init(_ linter: Linter, timed: Bool = false) {
             self.timed = timed
             steps = linter.active.map { active in
                 Step(
@@ -226,6 +304,7 @@ extension Linter {
                     suppressible: !linter.settings.nonSuppressible.contains(active.rule.id) && !Linter.auditRules.contains(active.rule.id))
             }
             readsIndex = linter.active.contains { $0.check.readsIndex }
+            selection = linter.active.map { ($0.check.readsIndex, $0.check.needsPodSpec, $0.rule.scope) }
             settings = linter.settings
             today = linter.today
             runners = steps.map { Unmanaged.passUnretained($0.check.box) }
@@ -235,32 +314,19 @@ extension Linter {
                 ranks.append(i > 0 && linter.active[i - 1].rule.id == active.rule.id ? ranks[i - 1] : i)
             }
             ruleRanks = ranks
-            // Scope depends only on kind and API group, so it is decided once per kind and apiVersion (and
-            // whether the object has a pod spec: checks that need one are not called without).
-            var setByKey: [ScopeKey: Int] = [:]
-            var ruleSets: [RuleSet] = []
-            var ruleSetOfObject: [Int] = []
-            ruleSetOfObject.reserveCapacity(objects.count)
-            for object in objects {
-                let hasPodSpec = object.podSpec != nil
-                let key = ScopeKey(kind: object.kind, apiVersion: object.reference.apiVersion, hasPodSpec: hasPodSpec)
-                if let set = setByKey[key] {
-                    ruleSetOfObject.append(set)
-                    continue
-                }
-                let set = ruleSets.count
-                let applying = linter.active.indices.filter {
-                    linter.active[$0].rule.scope.includes(object) && (hasPodSpec || !linter.active[$0].check.needsPodSpec)
-                }
-                ruleSets.append(
-                    RuleSet(
-                        own: applying.filter { !linter.active[$0].check.readsIndex },
-                        cross: applying.filter { linter.active[$0].check.readsIndex }))
-                setByKey[key] = set
-                ruleSetOfObject.append(set)
-            }
-            self.ruleSets = ruleSets
-            self.ruleSetOfObject = ruleSetOfObject
+        }
+
+        /// The rules for `object`. Scope depends only on kind and API group, so it is decided once per
+        /// kind and apiVersion (and whether the object has a pod spec: checks that need one are not
+        /// called without) and kept in `known`, which each worker has its own of.
+        func rules(for object: KubeObject, known: inout [ScopeKey: RuleSet]) -> RuleSet {
+            let hasPodSpec = object.podSpec != nil
+            let key = ScopeKey(kind: object.kind, apiVersion: object.reference.apiVersion, hasPodSpec: hasPodSpec)
+            if let set = known[key] { return set }
+            let applying = selection.indices.filter { selection[$0].scope.includes(object) && (hasPodSpec || !selection[$0].needsPodSpec) }
+            let set = RuleSet(own: applying.filter { !selection[$0].readsIndex }, cross: applying.filter { selection[$0].readsIndex })
+            known[key] = set
+            return set
         }
 
         /// A context per step for one worker, all sharing one new memo; `index` is nil while it is
@@ -303,8 +369,7 @@ extension Linter {
         /// kept in run order (what a stable sort gives). File, line, column and rule are compared as
         /// numbers, not strings, and each finding is copied once, into the result.
         static func inReportOrder(_ parts: [Findings]) -> [Finding] {
-            var refs: [(part: Int, index: Int)] = []
-            for (p, part) in parts.enumerated() { refs += part.findings.indices.map { (p, $0) } }
+            let refs = parts.indices.flatMap { p in parts[p].findings.indices.map { (part: p, index: $0) } }
             func finding(_ ref: (part: Int, index: Int)) -> Finding { parts[ref.part].findings[ref.index] }
             var fileIDs: [String: Int] = [:]
             var fileOfFinding: [Int] = []
@@ -323,50 +388,61 @@ extension Linter {
             }
             var fileRank = [Int](repeating: 0, count: fileIDs.count)
             for (rank, file) in fileIDs.keys.sorted().enumerated() { fileRank[fileIDs[file]!] = rank }
-            let keys = refs.indices.map { i in
-                let (p, j) = refs[i]
-                return SortKey(
-                    file: fileRank[fileOfFinding[i]], line: parts[p].findings[j].line, column: parts[p].findings[j].column,
-                    rule: parts[p].ruleRanks[j])
+            // Files are independent: each file's findings (in run order) are sorted on their own, on all cores.
+            var inFile = [[Int]](repeating: [], count: fileIDs.count)
+            for i in refs.indices { inFile[fileRank[fileOfFinding[i]]].append(i) }
+            let byFile = inFile
+            let keys = refs.map { p, j in
+                SortKey(line: parts[p].findings[j].line, column: parts[p].findings[j].column, rule: parts[p].ruleRanks[j])
             }
-            let order = refs.indices.sorted { a, b in
-                if keys[a] != keys[b] { return keys[a] < keys[b] }
-                let (x, y) = (refs[a], refs[b])
-                let cx = parts[x.part].findings[x.index].container ?? ""
-                let cy = parts[y.part].findings[y.index].container ?? ""
-                if cx != cy { return cx < cy }
-                let mx = parts[x.part].findings[x.index].message
-                let my = parts[y.part].findings[y.index].message
-                if mx != my { return mx < my }
-                return a < b
+            let groups = min(16, byFile.count)
+            let sorted = Slots<[[Int]]>(count: groups, initial: [])
+            DispatchQueue.concurrentPerform(iterations: groups) { g in
+                sorted[g] = stride(from: g, to: byFile.count, by: groups).map { f in
+                    byFile[f].sorted { a, b in
+                        if keys[a] != keys[b] { return keys[a] < keys[b] }
+                        let (x, y) = (refs[a], refs[b])
+                        let cx = parts[x.part].findings[x.index].container ?? ""
+                        let cy = parts[y.part].findings[y.index].container ?? ""
+                        if cx != cy { return cx < cy }
+                        let mx = parts[x.part].findings[x.index].message
+                        let my = parts[y.part].findings[y.index].message
+                        if mx != my { return mx < my }
+                        return a < b
+                    }
+                }
             }
-            return order.map { finding(refs[$0]) }
+            let groupsSorted = sorted.values
+            var result: [Finding] = []
+            result.reserveCapacity(refs.count)
+            for f in byFile.indices {
+                for i in groupsSorted[f % groups][f / groups] { result.append(finding(refs[i])) }
+            }
+            return result
         }
 
         struct SortKey: Comparable {
-            let file: Int
             let line: Int
             let column: Int
             let rule: Int
 
-            static func < (a: SortKey, b: SortKey) -> Bool { (a.file, a.line, a.column, a.rule) < (b.file, b.line, b.column, b.rule) }
+            static func < (a: SortKey, b: SortKey) -> Bool { (a.line, a.column, a.rule) < (b.line, b.column, b.rule) }
         }
     }
 
-    /// The findings of one chunk of objects for one phase's rules.
-    func evaluate(
-        _ objects: [KubeObject], chunk c: Int, of chunk: Int, phase: KeyPath<Plan.RuleSet, [Int]>, plan: Plan, index: ObjectIndex?
-    ) -> Findings {
+    /// The findings of some objects for one phase's rules.
+    func evaluate(_ objects: ArraySlice<KubeObject>, phase: KeyPath<Plan.RuleSet, [Int]>, plan: Plan, index: ObjectIndex?) -> Findings {
         var found = Findings()
-        found.findings.reserveCapacity(2 * chunk)
-        found.ruleRanks.reserveCapacity(2 * chunk)
+        found.findings.reserveCapacity(2 * objects.count)
+        found.ruleRanks.reserveCapacity(2 * objects.count)
+        var known: [Plan.ScopeKey: Plan.RuleSet] = [:]
         // Each worker its own contexts (sharing one memo): their reference counts and memo are its alone.
         let contexts = plan.contexts(index: index)
         let unretained = contexts.map(Unmanaged.passUnretained)
         withExtendedLifetime(contexts) {
-            for i in (c * chunk)..<min(objects.count, (c + 1) * chunk) {
-                let rules = plan.ruleSets[plan.ruleSetOfObject[i]][keyPath: phase]
-                if !rules.isEmpty { evaluate(objects[i], rules: rules, plan: plan, contexts: unretained, into: &found) }
+            for object in objects {
+                let rules = plan.rules(for: object, known: &known)[keyPath: phase]
+                if !rules.isEmpty { evaluate(object, rules: rules, plan: plan, contexts: unretained, into: &found) }
             }
         }
         return found

@@ -27,6 +27,18 @@ public enum ManifestLoader {
         public var files: [String] = []
         /// The text of each file read (for excerpts and fixes).
         public var texts: [String: String] = [:]
+
+        /// Adds files' outcomes, in order.
+        mutating func append(_ outcomes: [FileOutcome]) {
+            for outcome in outcomes {
+                objects.append(contentsOf: outcome.objects)
+                if let problem = outcome.problem { problems.append(problem) }
+                if let text = outcome.text {
+                    files.append(outcome.name)
+                    texts[outcome.name] = text
+                }
+            }
+        }
     }
 
     /// Expands paths (files, folders searched recursively for .yaml/.yml/.json, `-` for stdin) to files.
@@ -54,38 +66,38 @@ public enum ManifestLoader {
 
     /// Reads files (in parallel) and returns their objects in input order.
     public static func load(files: [String], stdin: (@Sendable () -> Data)? = nil) -> Loaded {
-        let slots = Slots<([KubeObject], LintError?, String?)>(count: files.count, initial: ([], nil, nil))
-        DispatchQueue.concurrentPerform(iterations: files.count) { i in
-            let file = files[i]
-            let result: ([KubeObject], LintError?, String?)
-            do {
-                let data: Data
-                if file == "-" {
-                    data = stdin?() ?? FileHandle.standardInput.readDataToEndOfFile()
-                } else {
-                    data = try YAMLLoader.read(path: file, displayName: file)
-                }
-                let text = String(decoding: data, as: UTF8.self)
-                let name = file == "-" ? "<stdin>" : file
-                result = (try objects(in: YAMLLoader.parse(bytes: data, file: name)), nil, text)
-            } catch let error as CoreError {
-                result = ([], .core(error), nil)
-            } catch {
-                result = ([], .core(.unreadable(file: file, reason: "\(error)")), nil)
-            }
-            slots[i] = result
-        }
+        let slots = Slots<FileOutcome?>(count: files.count, initial: nil)
+        DispatchQueue.concurrentPerform(iterations: files.count) { i in slots[i] = read(files[i], stdin: stdin) }
         var loaded = Loaded()
-        for (i, slot) in slots.values.enumerated() {
-            loaded.objects.append(contentsOf: slot.0)
-            if let problem = slot.1 { loaded.problems.append(problem) }
-            if let text = slot.2 {
-                let name = files[i] == "-" ? "<stdin>" : files[i]
-                loaded.files.append(name)
-                loaded.texts[name] = text
-            }
-        }
+        loaded.append(slots.values.map { $0! })
         return loaded
+    }
+
+    /// What reading one file gave: its objects, or the problem that stopped it.
+    struct FileOutcome: Sendable {
+        /// The name findings use (`<stdin>` for `-`).
+        let name: String
+        let objects: [KubeObject]
+        let problem: LintError?
+        /// The text, when the file could be read.
+        let text: String?
+    }
+
+    /// Reads and parses one file (`-` is standard input).
+    static func read(_ file: String, stdin: (@Sendable () -> Data)?) -> FileOutcome {
+        let name = file == "-" ? "<stdin>" : file
+        do throws(CoreError) {
+            let data: Data
+            if file == "-" {
+                data = stdin?() ?? FileHandle.standardInput.readDataToEndOfFile()
+            } else {
+                data = try YAMLLoader.read(path: file, displayName: file)
+            }
+            let text = String(decoding: data, as: UTF8.self)
+            return FileOutcome(name: name, objects: try objects(in: YAMLLoader.parse(bytes: data, file: name)), problem: nil, text: text)
+        } catch {
+            return FileOutcome(name: name, objects: [], problem: .core(error), text: nil)
+        }
     }
 
     /// Parses in-memory sources.
