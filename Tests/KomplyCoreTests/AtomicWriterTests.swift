@@ -15,6 +15,18 @@ final class AtomicWriterTests: XCTestCase {
         XCTAssertEqual(try leftovers(dir + "/deploy/shop/base"), [])
     }
 
+    /// Chunks are written one after another, empty ones included, to files and devices alike.
+    func testWritesChunksInOrder() throws {
+        let dir = try temporaryDirectory()
+        let path = dir + "/report.json"
+        try AtomicWriter.write(chunks: [Data("{\"a\"".utf8), Data(), Data(": 1}".utf8), Data("\n".utf8)], to: path)
+        XCTAssertEqual(FileManager.default.contents(atPath: path), Data("{\"a\": 1}\n".utf8))
+        try AtomicWriter.write(chunks: [], to: path)
+        XCTAssertEqual(FileManager.default.contents(atPath: path), Data())
+        try AtomicWriter.write(chunks: [Data("x".utf8), Data("y".utf8)], to: "/dev/null")
+        XCTAssertEqual(try leftovers(dir), [])
+    }
+
     func testWriteIfChangedReportsWhetherBytesChanged() throws {
         let dir = try temporaryDirectory()
         let path = dir + "/a.yaml"

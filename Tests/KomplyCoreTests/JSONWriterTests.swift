@@ -30,7 +30,29 @@ final class JSONWriterTests: XCTestCase {
             Self.write(tree, json)
             XCTAssertEqual(String(decoding: json.finish(), as: UTF8.self), JSONEmitter.emit(tree, pretty: pretty), file: file, line: line)
             XCTAssertEqual(JSONEmitter.emitData(tree, pretty: pretty), Data(JSONEmitter.emit(tree, pretty: pretty).utf8), file: file, line: line)
+            // The pieces, written one after another, are the same bytes (none empty).
+            let chunked = JSONWriter(pretty: pretty)
+            Self.write(tree, chunked)
+            let pieces = chunked.finishChunks()
+            XCTAssertFalse(pieces.contains { $0.isEmpty }, file: file, line: line)
+            XCTAssertEqual(Data(joining: pieces), Data(JSONEmitter.emit(tree, pretty: pretty).utf8), file: file, line: line)
+            let emitted = JSONEmitter.emitChunks(tree, pretty: pretty)
+            XCTAssertEqual(Data(joining: emitted), Data(JSONEmitter.emit(tree, pretty: pretty).utf8), file: file, line: line)
         }
+    }
+
+    /// Long arrays come back as their parallel pieces, not joined into one buffer.
+    func testLongArraysComeBackInPieces() {
+        let items: [ValueTree] = (0..<5003).map { .members([("i", .int($0))]) }
+        let json = JSONWriter()
+        json.beginObject()
+        json.key("items")
+        json.array(items) { item, json in Self.write(item, json) }
+        json.endObject()
+        let pieces = json.finishChunks()
+        XCTAssertGreaterThan(pieces.count, 16)
+        XCTAssertEqual(Data(joining: pieces), Data(JSONEmitter.emit(.members([("items", .array(items))])).utf8))
+        XCTAssertGreaterThan(JSONEmitter.emitChunks(.members([("items", .array(items))])).count, 16)
     }
 
     func testSmallDocumentsMatchTheEmitter() {

@@ -14,7 +14,11 @@ import Foundation
 /// the temporary file is removed and the target is left as it was.
 public enum AtomicWriter {
     /// Replaces (or creates) the file at `path` with `data`.
-    public static func write(_ data: Data, to path: String) throws(FileWriteError) {
+    public static func write(_ data: Data, to path: String) throws(FileWriteError) { try write(chunks: [data], to: path) }
+
+    /// Replaces (or creates) the file at `path` with the chunks' bytes, one after another (a large
+    /// report written in pieces is not joined in memory first).
+    public static func write(chunks: [Data], to path: String) throws(FileWriteError) {
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent().path
         do {
@@ -34,7 +38,7 @@ public enum AtomicWriter {
             let fd = open(path, O_WRONLY)
             guard fd >= 0 else { throw .cannotWrite(file: path, reason: Self.lastError()) }
             defer { close(fd) }
-            try Self.writeAll(fd, data, path)
+            try Self.writeAll(fd, chunks, path)
             return
         }
         let mode: mode_t = exists && existing.st_mode & S_IFMT == S_IFREG ? existing.st_mode & 0o7777 : 0o644
@@ -45,7 +49,7 @@ public enum AtomicWriter {
         let temporary = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         var closed = false
         do throws(FileWriteError) {
-            try Self.writeAll(fd, data, path)
+            try Self.writeAll(fd, chunks, path)
             guard fchmod(fd, mode) == 0 else { throw FileWriteError.cannotWrite(file: path, reason: Self.lastError()) }
             guard fsync(fd) == 0 else { throw FileWriteError.cannotWrite(file: path, reason: "fsync: \(Self.lastError())") }
             closed = true
@@ -90,6 +94,10 @@ public enum FileWriteError: Error, LocalizedError, Sendable, Equatable {
 
 private extension AtomicWriter {
     /// Writes every byte, retrying short writes and interrupted calls.
+    static func writeAll(_ fd: Int32, _ chunks: [Data], _ path: String) throws(FileWriteError) {
+        for chunk in chunks { try writeAll(fd, chunk, path) }
+    }
+
     static func writeAll(_ fd: Int32, _ data: Data, _ path: String) throws(FileWriteError) {
         let failure: String? = data.withUnsafeBytes { buffer in
             var offset = 0

@@ -15,12 +15,15 @@ public enum JSONEmitter {
 
     /// The same text as `emit`, as UTF-8 bytes: reports of megabytes go to a file or standard
     /// output without being validated into a String and copied back out.
-    public static func emitData(_ value: ValueTree, pretty: Bool = true) -> Data {
+    public static func emitData(_ value: ValueTree, pretty: Bool = true) -> Data { Data(joining: emitChunks(value, pretty: pretty)) }
+
+    /// The same bytes as `emitData`, in the pieces they were written in (long arrays are written in
+    /// parallel chunks): a large report is written out piece by piece, never joined in memory.
+    public static func emitChunks(_ value: ValueTree, pretty: Bool = true) -> [Data] {
         var out = ByteWriter()
-        defer { out.release() }
         write(value, indent: 0, pretty: pretty, into: &out)
         if pretty { out.append(UInt8(ascii: "\n")) }
-        return out.data()
+        return out.takeChunks()
     }
 
     /// A JSON string literal for `text`.
@@ -36,6 +39,14 @@ public enum JSONEmitter {
         guard d.isFinite else { return "null" }
         if d == d.rounded(), abs(d) < 1e15 { return String(Int(d)) }
         return "\(d)"
+    }
+}
+
+extension Data {
+    /// The chunks' bytes, one after another.
+    public init(joining chunks: [Data]) {
+        self.init(capacity: chunks.reduce(0) { $0 + $1.count })
+        for chunk in chunks { append(chunk) }
     }
 }
 
@@ -136,6 +147,24 @@ struct ByteWriter {
     @inline(__always) mutating func write(upTo maximum: Int, _ body: (UnsafeMutablePointer<UInt8>) -> Int) {
         reserve(maximum)
         count += body(base + count)
+    }
+
+    /// The bytes written, in pieces handed over without copying (each frees its memory when
+    /// released); the writer is left empty and owns nothing.
+    mutating func takeChunks() -> [Data] {
+        var chunks: [Data] = []
+        for piece in pieces + [UnsafeMutableBufferPointer(start: base, count: count)] {
+            guard let start = piece.baseAddress, piece.count > 0 else {
+                piece.baseAddress?.deallocate()
+                continue
+            }
+            chunks.append(Data(bytesNoCopy: start, count: piece.count, deallocator: .custom { bytes, _ in bytes.deallocate() }))
+        }
+        pieces = []
+        capacity = 16
+        base = .allocate(capacity: capacity)
+        count = 0
+        return chunks
     }
 
     /// The bytes written, copied once into a `Data`.

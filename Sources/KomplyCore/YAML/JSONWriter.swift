@@ -97,9 +97,13 @@ public final class JSONWriter {
     }
 
     /// The document's bytes (with the final newline of pretty output).
-    public func finish() -> Data {
+    public func finish() -> Data { Data(joining: finishChunks()) }
+
+    /// The document's bytes in the pieces they were written in, not joined: a large report is
+    /// written out piece by piece. The writer is empty afterwards.
+    public func finishChunks() -> [Data] {
         if pretty { out.append(UInt8(ascii: "\n")) }
-        return out.data()
+        return out.takeChunks()
     }
 
     /// Hands over the bytes written (the writer is empty afterwards).

@@ -64,5 +64,9 @@ extension Linter.Result {
     }
 
     /// The highest severity among the findings, or nil when there are none.
-    public var highestSeverity: Severity? { findings.map(\.severity).max() }
+    public var highestSeverity: Severity? {
+        var highest: Severity?
+        for finding in findings where highest.map({ finding.severity > $0 }) ?? true { highest = finding.severity }
+        return highest
+    }
 }

@@ -369,7 +369,8 @@ extension Linter {
         /// kept in run order (what a stable sort gives). File, line, column and rule are compared as
         /// numbers, not strings, and each finding is copied once, into the result.
         static func inReportOrder(_ parts: [Findings]) -> [Finding] {
-            let refs = parts.indices.flatMap { p in parts[p].findings.indices.map { (part: p, index: $0) } }
+            var refs: [(part: Int, index: Int)] = []
+            for (p, part) in parts.enumerated() { refs += part.findings.indices.map { (p, $0) } }
             func finding(_ ref: (part: Int, index: Int)) -> Finding { parts[ref.part].findings[ref.index] }
             var fileIDs: [String: Int] = [:]
             var fileOfFinding: [Int] = []
@@ -388,45 +389,33 @@ extension Linter {
             }
             var fileRank = [Int](repeating: 0, count: fileIDs.count)
             for (rank, file) in fileIDs.keys.sorted().enumerated() { fileRank[fileIDs[file]!] = rank }
-            // Files are independent: each file's findings (in run order) are sorted on their own, on all cores.
-            var inFile = [[Int]](repeating: [], count: fileIDs.count)
-            for i in refs.indices { inFile[fileRank[fileOfFinding[i]]].append(i) }
-            let byFile = inFile
-            let keys = refs.map { p, j in
-                SortKey(line: parts[p].findings[j].line, column: parts[p].findings[j].column, rule: parts[p].ruleRanks[j])
+            let keys = refs.indices.map { i in
+                let (p, j) = refs[i]
+                return SortKey(
+                    file: fileRank[fileOfFinding[i]], line: parts[p].findings[j].line, column: parts[p].findings[j].column,
+                    rule: parts[p].ruleRanks[j])
             }
-            let groups = min(16, byFile.count)
-            let sorted = Slots<[[Int]]>(count: groups, initial: [])
-            DispatchQueue.concurrentPerform(iterations: groups) { g in
-                sorted[g] = stride(from: g, to: byFile.count, by: groups).map { f in
-                    byFile[f].sorted { a, b in
-                        if keys[a] != keys[b] { return keys[a] < keys[b] }
-                        let (x, y) = (refs[a], refs[b])
-                        let cx = parts[x.part].findings[x.index].container ?? ""
-                        let cy = parts[y.part].findings[y.index].container ?? ""
-                        if cx != cy { return cx < cy }
-                        let mx = parts[x.part].findings[x.index].message
-                        let my = parts[y.part].findings[y.index].message
-                        if mx != my { return mx < my }
-                        return a < b
-                    }
-                }
+            let order = refs.indices.sorted { a, b in
+                if keys[a] != keys[b] { return keys[a] < keys[b] }
+                let (x, y) = (refs[a], refs[b])
+                let cx = parts[x.part].findings[x.index].container ?? ""
+                let cy = parts[y.part].findings[y.index].container ?? ""
+                if cx != cy { return cx < cy }
+                let mx = parts[x.part].findings[x.index].message
+                let my = parts[y.part].findings[y.index].message
+                if mx != my { return mx < my }
+                return a < b
             }
-            let groupsSorted = sorted.values
-            var result: [Finding] = []
-            result.reserveCapacity(refs.count)
-            for f in byFile.indices {
-                for i in groupsSorted[f % groups][f / groups] { result.append(finding(refs[i])) }
-            }
-            return result
+            return order.map { finding(refs[$0]) }
         }
 
         struct SortKey: Comparable {
+            let file: Int
             let line: Int
             let column: Int
             let rule: Int
 
-            static func < (a: SortKey, b: SortKey) -> Bool { (a.line, a.column, a.rule) < (b.line, b.column, b.rule) }
+            static func < (a: SortKey, b: SortKey) -> Bool { (a.file, a.line, a.column, a.rule) < (b.file, b.line, b.column, b.rule) }
         }
     }
 

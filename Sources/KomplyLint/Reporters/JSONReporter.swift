@@ -14,6 +14,10 @@ public struct JSONReporter: Reporter {
     // Written member by member rather than built as a tree: a large run has tens of thousands of
     // findings (docs/lint-benchmark.md).
     public func renderData(_ result: Linter.Result, context: ReportContext) -> Data {
+        Data(joining: renderChunks(result, context: context))
+    }
+
+    public func renderChunks(_ result: Linter.Result, context: ReportContext) -> [Data] {
         let summary = Summary(result)
         let json = JSONWriter()
         json.beginObject()
@@ -73,6 +77,6 @@ public struct JSONReporter: Reporter {
                     ])
                 }))
         json.endObject()
-        return json.finish()
+        return json.finishChunks()
     }
 }

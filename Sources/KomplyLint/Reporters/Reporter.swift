@@ -41,10 +41,14 @@ public protocol Reporter: Sendable {
     func render(_ result: Linter.Result, context: ReportContext) -> String
     /// The same report as UTF-8 bytes, for writing out (JSON reporters make them without a String).
     func renderData(_ result: Linter.Result, context: ReportContext) -> Data
+    /// The same bytes in pieces, in order, for writing out one after another (the JSON reporters
+    /// write a large report in parallel pieces and do not join them).
+    func renderChunks(_ result: Linter.Result, context: ReportContext) -> [Data]
 }
 
 extension Reporter {
     public func renderData(_ result: Linter.Result, context: ReportContext) -> Data { Data(render(result, context: context).utf8) }
+    public func renderChunks(_ result: Linter.Result, context: ReportContext) -> [Data] { [renderData(result, context: context)] }
 }
 
 /// Counts shared by the reporters' summaries.
@@ -55,9 +59,16 @@ struct Summary {
     let suppressed: Int
 
     init(_ result: Linter.Result) {
-        errors = result.findings.filter { $0.severity == .error }.count
-        warnings = result.findings.filter { $0.severity == .warning }.count
-        infos = result.findings.filter { $0.severity == .info }.count
+        // One pass, nothing copied: a large run has tens of thousands of findings.
+        var counts = (error: 0, warning: 0, info: 0)
+        for finding in result.findings {
+            switch finding.severity {
+            case .error: counts.error += 1
+            case .warning: counts.warning += 1
+            case .info: counts.info += 1
+            }
+        }
+        (errors, warnings, infos) = counts
         suppressed = result.suppressed.count
     }
 }

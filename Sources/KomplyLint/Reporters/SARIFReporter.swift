@@ -13,6 +13,10 @@ public struct SARIFReporter: Reporter {
         JSONEmitter.emitData(log(result, context: context))
     }
 
+    public func renderChunks(_ result: Linter.Result, context: ReportContext) -> [Data] {
+        JSONEmitter.emitChunks(log(result, context: context))
+    }
+
     /// The SARIF log as a value tree.
     func log(_ result: Linter.Result, context: ReportContext) -> ValueTree {
         let rules = context.rules.sorted { $0.id < $1.id }

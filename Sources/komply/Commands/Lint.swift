@@ -200,13 +200,13 @@ extension Komply {
                 let file = spec.file ?? (index == firstWithoutFile ? output : nil)
                 let useColor = spec.format == .text && file == nil && (color == .always || (color == .auto && tty))
                 let context = ReportContext(rules: linter.allRules, color: useColor)
-                let bytes = spec.format.reporter.renderData(result, context: context)
+                let chunks = spec.format.reporter.renderChunks(result, context: context)
                 if let file {
-                    do { try AtomicWriter.write(bytes, to: file) } catch {
+                    do { try AtomicWriter.write(chunks: chunks, to: file) } catch {
                         throw .unwritable(file: file, reason: error.localizedDescription)
                     }
                 } else {
-                    FileHandle.standardOutput.write(bytes)
+                    for chunk in chunks { FileHandle.standardOutput.write(chunk) }
                 }
             }
         }
