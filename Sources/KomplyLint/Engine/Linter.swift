@@ -377,7 +377,7 @@ extension Linter {
             fileOfFinding.reserveCapacity(refs.count)
             var last: (file: String, id: Int)?
             for ref in refs {
-                let file = parts[ref.part].findings[ref.index].location.file
+                let file = parts[ref.part].findings[ref.index].box.fields.location.file
                 if let last, last.file == file {
                     fileOfFinding.append(last.id)
                     continue
@@ -392,8 +392,8 @@ extension Linter {
             let keys = refs.indices.map { i in
                 let (p, j) = refs[i]
                 return SortKey(
-                    file: fileRank[fileOfFinding[i]], line: parts[p].findings[j].line, column: parts[p].findings[j].column,
-                    rule: parts[p].ruleRanks[j])
+                    file: fileRank[fileOfFinding[i]], line: parts[p].findings[j].box.fields.location.range?.start.line ?? 1,
+                    column: parts[p].findings[j].box.fields.location.range?.start.column ?? 1, rule: parts[p].ruleRanks[j])
             }
             let order = refs.indices.sorted { a, b in
                 if keys[a] != keys[b] { return keys[a] < keys[b] }
