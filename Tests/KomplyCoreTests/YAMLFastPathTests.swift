@@ -83,6 +83,32 @@ final class YAMLFastPathTests: XCTestCase {
         XCTAssertEqual(ScalarResolver.resolve("0755", schema: .core), .int(755))
     }
 
+    /// Plain decimals are read from the bytes; every text resolves as the general rules resolve it,
+    /// in both schemas (leading zeros, signs, underscores, 18 and 19 digits, non-ASCII digits…).
+    func testDecimalFastPathAgreesWithTheGeneralRules() {
+        var texts = [
+            "0", "00", "07", "08", "1", "9", "10", "80", "8080", "65535", "-1", "+1", "1_0", "１", "٣", "1.0", "1e3", "0x10",
+            "123456789012345678", "999999999999999999", "1234567890123456789", "9223372036854775807", "9223372036854775808",
+            "", "~", "null", "Null", "NULL", "nULL", "n", "N", "no", "on", "off", "y", "true", "False", ".inf", "-.inf",
+            "12a", "a12", "1 2", " 12", "12 ", "_", "-", "+", ".", "1:30", "2001-12-14",
+        ]
+        texts += (0..<300).map { String($0 * 7919) }
+        for text in texts {
+            for schema in [ScalarResolver.Schema.core, .yaml11] {
+                XCTAssertEqual(
+                    ScalarResolver.resolve(text, schema: schema), ScalarResolver.resolveWithoutFastPath(text, schema: schema),
+                    "\(text) \(schema)")
+            }
+        }
+        // NaN is not equal to itself: compared by kind.
+        guard case .float(let nan) = ScalarResolver.resolve(".nan", schema: .yaml11), nan.isNaN else { return XCTFail(".nan") }
+        XCTAssertEqual(ScalarResolver.plainDecimal("8080"), 8080)
+        XCTAssertNil(ScalarResolver.plainDecimal("08"))
+        XCTAssertNil(ScalarResolver.plainDecimal("1234567890123456789"))
+        XCTAssertTrue(ScalarResolver.isNull("") && ScalarResolver.isNull("~") && ScalarResolver.isNull("NULL"))
+        XCTAssertFalse(ScalarResolver.isNull("nULL") || ScalarResolver.isNull("none") || ScalarResolver.isNull("0"))
+    }
+
     // MARK: JSON
 
     /// Every byte that needs escaping, at every offset of words the writer scans eight bytes at a time.

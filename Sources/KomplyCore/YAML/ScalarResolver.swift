@@ -21,10 +21,41 @@ public enum ScalarResolver {
 
     /// Resolves a plain scalar's text under `schema`.
     public static func resolve(_ text: String, schema: Schema) -> Resolved {
+        // Most numbers in manifests are plain decimals (ports, replicas): read from the bytes.
+        if let i = plainDecimal(text) { return .int(i) }
+        // Null and booleans start with a letter or `~`; numbers (and .inf, .nan) with a sign, a digit,
+        // a dot or, in YAML 1.1, an underscore: any other text is a string, decided without parsing
+        // it as an int and as a float.
+        guard let first = text.utf8.first else { return .null }
+        if mayStartNumber(first) {
+            if let i = int(text, schema: schema) { return .int(i) }
+            if let d = float(text, schema: schema) { return .float(d) }
+            return .string(text)
+        }
         if isNull(text) { return .null }
         if let b = bool(text, schema: schema) { return .bool(b) }
-        // Numbers (and .inf, .nan) start with a sign, a digit, a dot or, in YAML 1.1, an underscore:
-        // any other text is a string, decided without parsing it as an int and as a float.
+        return .string(text)
+    }
+
+    /// The value of up to 18 ASCII digits without a leading zero (or "0"): a decimal integer in
+    /// both schemas. Nil for anything else, which the general rules then decide.
+    static func plainDecimal(_ text: String) -> Int? {
+        let value: Int?? = text.utf8.withContiguousStorageIfAvailable { bytes in
+            guard (1...18).contains(bytes.count), bytes[0] != UInt8(ascii: "0") || bytes.count == 1 else { return nil }
+            var value = 0
+            for byte in bytes {
+                guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return nil }
+                value = value * 10 + Int(byte - UInt8(ascii: "0"))
+            }
+            return value
+        }
+        return value ?? nil
+    }
+
+    /// The general rules (see `resolve`), kept for the tests that compare both paths.
+    static func resolveWithoutFastPath(_ text: String, schema: Schema) -> Resolved {
+        if isNull(text) { return .null }
+        if let b = bool(text, schema: schema) { return .bool(b) }
         if let first = text.utf8.first, !mayStartNumber(first) { return .string(text) }
         if let i = int(text, schema: schema) { return .int(i) }
         if let d = float(text, schema: schema) { return .float(d) }
@@ -33,7 +64,9 @@ public enum ScalarResolver {
 
     /// True when `text` means null.
     public static func isNull(_ text: String) -> Bool {
-        text.isEmpty || text == "~" || text == "null" || text == "Null" || text == "NULL"
+        guard let first = text.utf8.first else { return true }
+        guard first == UInt8(ascii: "~") || first == UInt8(ascii: "n") || first == UInt8(ascii: "N") else { return false }
+        return text == "~" || text == "null" || text == "Null" || text == "NULL"
     }
 
     /// True when a plain scalar with this text could be read back as anything but this string,
