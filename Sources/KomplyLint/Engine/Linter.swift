@@ -233,13 +233,20 @@ extension Linter {
         private let built = Slots<Swift.Result<(linter: Linter, plan: Plan), LintError>?>(count: 1, initial: nil)
 
         /// Starts building the rules on another thread.
+        ///
+        /// On a thread of its own, not a Dispatch queue: the workers that wait for the rules occupy
+        /// Dispatch's threads, and with one CPU the queued build got none until Dispatch noticed
+        /// them blocked, about a second later.
         init(timed: Bool, build: @escaping @Sendable () throws(LintError) -> Linter) {
-            DispatchQueue.global().async(group: group) { [built] in
+            group.enter()
+            let thread = Thread { [built, group] in
                 built[0] = Swift.Result { () throws(LintError) -> (linter: Linter, plan: Plan) in
                     let linter = try build()
                     return (linter, Plan(linter, timed: timed))
                 }
+                group.leave()
             }
+            thread.start()
         }
 
         /// Rules already built.
