@@ -202,4 +202,32 @@ final class EngineTests: XCTestCase {
 
         """
     }
+
+    /// The rules build on a thread of their own, so they load even when every Dispatch thread is
+    /// busy waiting. `komply lint`'s workers wait for the rules while holding Dispatch's threads;
+    /// with the build queued on Dispatch, a run on one CPU stalled about a second, until Dispatch
+    /// noticed and added a thread. Here every Dispatch thread is held first, on any number of CPUs.
+    func testRulesBuildWhileEveryDispatchThreadIsHeld() throws {
+        let linter = try Linter(rules: [])
+        let gate = DispatchSemaphore(value: 0)
+        let held = DispatchGroup()
+        let holders = 4 * ProcessInfo.processInfo.activeProcessorCount
+        for _ in 0..<holders { DispatchQueue.global().async(group: held) { gate.wait() } }
+        let start = DispatchTime.now().uptimeNanoseconds
+        let engine = Linter.Engine(timed: false) { linter }
+        let built = (try? engine.get()) != nil
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        for _ in 0..<holders { gate.signal() }
+        held.wait()
+        XCTAssertTrue(built)
+        XCTAssertLessThan(seconds, 0.5, "the rules waited \(seconds) s for a Dispatch thread")
+    }
+
+    /// A rule error reaches every waiting worker as the error, not as a stall or a crash.
+    func testABrokenRuleBuildIsReportedToTheWaitingWorkers() {
+        let engine = Linter.Engine(timed: false) { () throws(LintError) -> Linter in throw .unknownRule("nope", location: nil) }
+        DispatchQueue.concurrentPerform(iterations: 4) { _ in
+            XCTAssertNil(try? engine.get())
+        }
+    }
 }
