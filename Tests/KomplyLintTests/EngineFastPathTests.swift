@@ -77,8 +77,7 @@ final class EngineFastPathTests: XCTestCase {
                             range: SourceRange(start: position, end: position)),
                         object: ObjectReference(apiVersion: "v1", kind: "Pod", name: "p", namespace: nil),
                         container: [nil, "", "api", "web"].randomElement(using: &generator)!, path: "x")
-                    part.findings.append(finding)
-                    part.ruleRanks.append(rank)
+                    part.append(finding, rule: rank)
                     all.append(finding)
                 }
                 parts.append(part)

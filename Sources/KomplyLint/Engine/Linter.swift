@@ -353,8 +353,34 @@ extension Linter {
     /// Findings of part of a run, with their rules' ranks (for sorting), and the suppressed ones.
     struct Findings {
         var findings: [Finding] = []
-        var ruleRanks: [Int] = []
         var suppressed: [Suppressed] = []
+        /// Each finding's sort key, noted when it is made (the finding is then in this core's
+        /// cache; reading 22,000 boxed findings back for the sort is a cache miss each).
+        var keys: [Key] = []
+        /// The files of the findings, each once; `Key.file` indexes this list.
+        var files: [String] = []
+
+        struct Key {
+            let file: Int
+            let line: Int
+            let column: Int
+            let rule: Int
+        }
+
+        /// Adds a finding of the rule ranked `rule`.
+        mutating func append(_ finding: consuming Finding, rule: Int) {
+            let location = finding.box.fields.location
+            let file: Int
+            if let last = files.last, last == location.file {
+                file = files.count - 1
+            } else {
+                file = files.firstIndex(of: location.file) ?? files.count
+                if file == files.count { files.append(location.file) }
+            }
+            keys.append(
+                Key(file: file, line: location.range?.start.line ?? 1, column: location.range?.start.column ?? 1, rule: rule))
+            findings.append(finding)
+        }
         /// Per step, in a timed run: nanoseconds in its check, objects it ran on, findings it made.
         var nanoseconds: [UInt64] = []
         var calls: [Int] = []
@@ -376,44 +402,34 @@ extension Linter {
         /// kept in run order (what a stable sort gives). File, line, column and rule are compared as
         /// numbers, not strings, and each finding is copied once, into the result.
         static func inReportOrder(_ parts: [Findings]) -> [Finding] {
+            // Files in name order: each part's file numbers mapped to ranks.
+            let names = Set(parts.flatMap(\.files)).sorted()
+            var rankOfName: [String: Int] = [:]
+            for (rank, name) in names.enumerated() { rankOfName[name] = rank }
+            let fileRanks = parts.map { part in part.files.map { rankOfName[$0]! } }
             var refs: [(part: Int, index: Int)] = []
-            for (p, part) in parts.enumerated() { refs += part.findings.indices.map { (p, $0) } }
-            func finding(_ ref: (part: Int, index: Int)) -> Finding { parts[ref.part].findings[ref.index] }
-            var fileIDs: [String: Int] = [:]
-            var fileOfFinding: [Int] = []
-            fileOfFinding.reserveCapacity(refs.count)
-            var last: (file: String, id: Int)?
-            for ref in refs {
-                let file = parts[ref.part].findings[ref.index].box.fields.location.file
-                if let last, last.file == file {
-                    fileOfFinding.append(last.id)
-                    continue
+            var items: [(key: SortKey, ref: Int)] = []
+            refs.reserveCapacity(parts.reduce(0) { $0 + $1.findings.count })
+            items.reserveCapacity(refs.capacity)
+            for (p, part) in parts.enumerated() {
+                for (j, key) in part.keys.enumerated() {
+                    items.append((SortKey(file: fileRanks[p][key.file], line: key.line, column: key.column, rule: key.rule), refs.count))
+                    refs.append((p, j))
                 }
-                let id = fileIDs[file] ?? fileIDs.count
-                fileIDs[file] = id
-                fileOfFinding.append(id)
-                last = (file, id)
             }
-            var fileRank = [Int](repeating: 0, count: fileIDs.count)
-            for (rank, file) in fileIDs.keys.sorted().enumerated() { fileRank[fileIDs[file]!] = rank }
-            let keys = refs.indices.map { i in
-                let (p, j) = refs[i]
-                return SortKey(
-                    file: fileRank[fileOfFinding[i]], line: parts[p].findings[j].box.fields.location.range?.start.line ?? 1,
-                    column: parts[p].findings[j].box.fields.location.range?.start.column ?? 1, rule: parts[p].ruleRanks[j])
-            }
-            let order = refs.indices.sorted { a, b in
-                if keys[a] != keys[b] { return keys[a] < keys[b] }
-                let (x, y) = (refs[a], refs[b])
-                let cx = parts[x.part].findings[x.index].container ?? ""
-                let cy = parts[y.part].findings[y.index].container ?? ""
+            // Keys and run order side by side; equal keys (rare) compare container, then message.
+            items.sort { a, b in
+                if a.key != b.key { return a.key < b.key }
+                let (x, y) = (refs[a.ref], refs[b.ref])
+                let cx = parts[x.part].findings[x.index].box.fields.container ?? ""
+                let cy = parts[y.part].findings[y.index].box.fields.container ?? ""
                 if cx != cy { return cx < cy }
-                let mx = parts[x.part].findings[x.index].message
-                let my = parts[y.part].findings[y.index].message
+                let mx = parts[x.part].findings[x.index].box.fields.message
+                let my = parts[y.part].findings[y.index].box.fields.message
                 if mx != my { return mx < my }
-                return a < b
+                return a.ref < b.ref
             }
-            return order.map { finding(refs[$0]) }
+            return items.map { parts[refs[$0.ref].part].findings[refs[$0.ref].index] }
         }
 
         struct SortKey: Comparable {
@@ -430,7 +446,7 @@ extension Linter {
     func evaluate(_ objects: ArraySlice<KubeObject>, phase: KeyPath<Plan.RuleSet, [Int]>, plan: Plan, index: ObjectIndex?) -> Findings {
         var found = Findings()
         found.findings.reserveCapacity(2 * objects.count)
-        found.ruleRanks.reserveCapacity(2 * objects.count)
+        found.keys.reserveCapacity(2 * objects.count)
         var known: [Plan.ScopeKey: Plan.RuleSet] = [:]
         // Each worker its own contexts (sharing one memo): their reference counts and memo are its alone.
         let contexts = plan.contexts(index: index)
@@ -477,8 +493,7 @@ extension Linter {
                         continue
                     }
                 }
-                found.findings.append(consume finding)
-                found.ruleRanks.append(plan.ruleRanks[r])
+                found.append(finding, rule: plan.ruleRanks[r])
             }
         }
     }
