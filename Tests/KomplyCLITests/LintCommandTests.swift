@@ -113,6 +113,11 @@ final class LintCommandTests: XCTestCase {
         let rule = try CLIHarness.run(["lint", "fixtures/lint/clean", "--rule", "no-such-rule"])
         XCTAssertEqual(rule.status, 2)
         XCTAssertTrue(rule.stderr.contains("unknown rule \"no-such-rule\""), rule.stderr)
+        // A rule error is reported before an error in the paths (the rules load while paths are read).
+        let both = try CLIHarness.run(["lint", "no/such/dir", "--rule", "no-such-rule"])
+        XCTAssertEqual(both.status, 2)
+        XCTAssertTrue(both.stderr.contains("unknown rule \"no-such-rule\""), both.stderr)
+        XCTAssertFalse(both.stderr.contains("no/such/dir"), both.stderr)
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("komply-cfg-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }

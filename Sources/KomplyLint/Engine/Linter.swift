@@ -140,10 +140,10 @@ public struct Linter: Sendable {
     }
 
     /// Reads, parses and lints files in one pass: each worker parses a chunk of files and runs the
-    /// single-object rules on their objects at once, while the objects are still in its core's
-    /// cache. The rules (`engine`) may still be loading on another thread while the first files are
-    /// read; a config or rule error is thrown before any error in the paths, as when the engine is
-    /// built first.
+    /// single-object rules on their objects at once, so no core waits at a boundary between reading
+    /// and the rules. The rules (`engine`) may still be loading on another thread while the first
+    /// files are read; a config or rule error is thrown before any error in the paths, as when the
+    /// engine is built first.
     static func lint(paths: [String], stdin: (@Sendable () -> Data)?, engine: Engine) throws(LintError) -> (linter: Linter, result: Result) {
         let start = DispatchTime.now().uptimeNanoseconds
         let files: [String]
