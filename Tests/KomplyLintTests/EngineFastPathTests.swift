@@ -267,6 +267,41 @@ final class EngineFastPathTests: XCTestCase {
         XCTAssertGreaterThan(checked, 30, "most container and pod-spec rules declare needsPodSpec")
     }
 
+    /// Checks that declare `needsWorkload` are skipped for objects that run no pods; each must then
+    /// find nothing in every such object, with every namespace's objects indexed.
+    func testChecksThatNeedAWorkloadFindNothingInOtherObjects() throws {
+        let decoys = """
+            apiVersion: example.com/v1
+            kind: Widget
+            metadata: {name: w, namespace: ns}
+            spec: {selector: {matchLabels: {app: x}}, podSelector: {}}
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: s, namespace: ns}
+            spec: {selector: {app: nothing}}
+            """
+        var objects = ManifestLoader.objects(in: try YAMLLoader.parse(decoys, file: "decoys.yaml"))
+        let loaded = ManifestLoader.load(files: try ManifestLoader.expand([
+            LintTestSupport.path("fixtures/rules"), LintTestSupport.path("fixtures/lint"),
+        ]))
+        objects += loaded.objects
+        let others = objects.filter { !$0.isWorkload }
+        XCTAssertGreaterThan(others.count, 50)
+        let linter = try Linter()
+        let index = ObjectIndex(objects)
+        var checked: [String] = []
+        for active in linter.active where active.check.needsWorkload {
+            let context = CheckContext(rule: active.rule, index: index, settings: linter.settings, today: linter.today)
+            for object in others {
+                XCTAssertTrue(active.check.run(object, context).isEmpty, "\(active.rule.id) found something in \(object.reference.display)")
+            }
+            checked.append(active.rule.id)
+        }
+        XCTAssertEqual(
+            checked.sorted(), ["missing-default-deny-network-policy", "pod-not-selected-by-network-policy", "workload-selector-mismatch"])
+    }
+
     /// Simple patterns (literal alternatives, `literal.*`) compared as bytes answer as the expression does.
     func testSimplePatternsMatchAsTheExpressionDoes() {
         let patterns = [

@@ -14,6 +14,8 @@ public struct DefaultDenyNetworkPolicyCheck: Check {
     public init(parameters: Parameters) {}
 
     public var readsIndex: Bool { true }
+    public var needsWorkload: Bool { true }
+
     public func check(_ object: KubeObject, in context: CheckContext) -> [Violation] {
         guard object.isWorkload else { return [] }
         let namespace = object.effectiveNamespace

@@ -16,6 +16,8 @@ public struct NetworkPolicyCoverageCheck: Check {
     public init(parameters: Parameters) { directions = parameters.directions ?? ["Ingress", "Egress"] }
 
     public var readsIndex: Bool { true }
+    public var needsWorkload: Bool { true }
+
     public func check(_ object: KubeObject, in context: CheckContext) -> [Violation] {
         guard object.isWorkload else { return [] }
         let covered = context.index.networkPolicyCoverage(inNamespace: object.effectiveNamespace, labels: object.podLabels)

@@ -11,6 +11,8 @@ public struct WorkloadSelectorCheck: Check {
 
     public init(parameters: Parameters) {}
 
+    public var needsWorkload: Bool { true }
+
     public func check(_ object: KubeObject, in context: CheckContext) -> [Violation] {
         guard object.kind != "Pod", object.kind != "CronJob", object.isWorkload, let pair = object.node["spec"]?.pair("selector") else {
             return []

@@ -15,6 +15,9 @@ public protocol Check: Sendable {
     /// object without one: the engine then does not call it for Services, ConfigMaps, Roles and the
     /// like (most objects of a large run). Default false.
     var needsPodSpec: Bool { get }
+    /// True when the check finds nothing in an object that runs no pods (no pod spec and no pod
+    /// template), such as a ConfigMap: the engine then does not call it for those. Default false.
+    var needsWorkload: Bool { get }
     /// True when the check reads other objects (`context.index`). The engine runs the other checks
     /// while it is still building the index, so a check that reads it without declaring so stops
     /// the run with a message naming it. Default false.
@@ -23,6 +26,7 @@ public protocol Check: Sendable {
 
 extension Check {
     public var needsPodSpec: Bool { false }
+    public var needsWorkload: Bool { false }
     public var readsIndex: Bool { false }
 }
 
@@ -123,6 +127,8 @@ public struct AnyCheck: Sendable {
     let box: CheckBox
     /// The check's `needsPodSpec`.
     let needsPodSpec: Bool
+    /// The check's `needsWorkload`.
+    let needsWorkload: Bool
     /// The check's `readsIndex`.
     let readsIndex: Bool
 
@@ -158,7 +164,9 @@ public struct CheckRegistry: Sendable {
             let data = Data(JSONEmitter.emit(params, pretty: false).utf8)
             let parameters = try JSONDecoder().decode(C.Parameters.self, from: data)
             let check = C(parameters: parameters)
-            return AnyCheck(box: TypedCheckBox(check), needsPodSpec: check.needsPodSpec, readsIndex: check.readsIndex)
+            return AnyCheck(
+                box: TypedCheckBox(check), needsPodSpec: check.needsPodSpec, needsWorkload: check.needsWorkload,
+                readsIndex: check.readsIndex)
         }
     }
 

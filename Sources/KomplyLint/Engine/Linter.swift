@@ -289,8 +289,9 @@ extension Linter {
         let runners: [Unmanaged<CheckBox>]
         /// Each step's rank in rule id order (equal ids, equal ranks), for sorting findings.
         let ruleRanks: [Int]
-        /// For each active rule: whether its check reads the index, needs a pod spec, and its scope.
-        private let selection: [(readsIndex: Bool, needsPodSpec: Bool, scope: Rule.Scope)]
+        /// For each active rule: whether its check reads the index, needs a pod spec or a workload,
+        /// and its scope.
+        private let selection: [(readsIndex: Bool, needsPodSpec: Bool, needsWorkload: Bool, scope: Rule.Scope)]
         /// True when each check's time is measured (`--timings`).
         let timed: Bool
         /// True when some active rule reads the index.
@@ -311,7 +312,7 @@ extension Linter {
                     suppressible: !linter.settings.nonSuppressible.contains(active.rule.id) && !Linter.auditRules.contains(active.rule.id))
             }
             readsIndex = linter.active.contains { $0.check.readsIndex }
-            selection = linter.active.map { ($0.check.readsIndex, $0.check.needsPodSpec, $0.rule.scope) }
+            selection = linter.active.map { ($0.check.readsIndex, $0.check.needsPodSpec, $0.check.needsWorkload, $0.rule.scope) }
             settings = linter.settings
             today = linter.today
             runners = steps.map { Unmanaged.passUnretained($0.check.box) }
@@ -324,13 +325,17 @@ extension Linter {
         }
 
         /// The rules for `object`. Scope depends only on kind and API group, so it is decided once per
-        /// kind and apiVersion (and whether the object has a pod spec: checks that need one are not
-        /// called without) and kept in `known`, which each worker has its own of.
+        /// kind and apiVersion (and whether the object has a pod spec or runs pods: checks that need
+        /// one are not called without) and kept in `known`, which each worker has its own of.
         func rules(for object: KubeObject, known: inout [ScopeKey: RuleSet]) -> RuleSet {
             let hasPodSpec = object.podSpec != nil
-            let key = ScopeKey(kind: object.kind, apiVersion: object.reference.apiVersion, hasPodSpec: hasPodSpec)
+            let isWorkload = object.isWorkload
+            let key = ScopeKey(kind: object.kind, apiVersion: object.reference.apiVersion, hasPodSpec: hasPodSpec, isWorkload: isWorkload)
             if let set = known[key] { return set }
-            let applying = selection.indices.filter { selection[$0].scope.includes(object) && (hasPodSpec || !selection[$0].needsPodSpec) }
+            let applying = selection.indices.filter {
+                selection[$0].scope.includes(object) && (hasPodSpec || !selection[$0].needsPodSpec)
+                    && (isWorkload || !selection[$0].needsWorkload)
+            }
             let set = RuleSet(own: applying.filter { !selection[$0].readsIndex }, cross: applying.filter { selection[$0].readsIndex })
             known[key] = set
             return set
@@ -347,6 +352,7 @@ extension Linter {
             let kind: String
             let apiVersion: String
             let hasPodSpec: Bool
+            let isWorkload: Bool
         }
     }
 
