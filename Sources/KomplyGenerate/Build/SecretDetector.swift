@@ -46,11 +46,11 @@ public enum SecretDetector {
 
 private extension SecretDetector {
     // Compiled once: these run for every environment value of every service.
-    nonisolated(unsafe) static let awsKey = regex(#"^(AKIA|ASIA)[A-Z0-9]{16}$"#)
-    nonisolated(unsafe) static let apiToken = regex(#"^(ghp|gho|ghs|github_pat|glpat|xox[abpr]|sk_live|sk_test|rk_live)[_-][A-Za-z0-9_-]{10,}$"#)
-    nonisolated(unsafe) static let jwt = regex(#"^eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$"#)
-    nonisolated(unsafe) static let urlHost = regex(#"(?:[a-z][a-z0-9+.-]*:)*//(?:[^@/\s]*@)?([A-Za-z0-9._-]+)"#)
-    nonisolated(unsafe) static let bareHost = regex(#"^[A-Za-z0-9_-]+(:[0-9]+)?$"#)
+    static let awsKey = regex(#"^(AKIA|ASIA)[A-Z0-9]{16}$"#)
+    static let apiToken = regex(#"^(ghp|gho|ghs|github_pat|glpat|xox[abpr]|sk_live|sk_test|rk_live)[_-][A-Za-z0-9_-]{10,}$"#)
+    static let jwt = regex(#"^eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$"#)
+    static let urlHost = regex(#"(?:[a-z][a-z0-9+.-]*:)*//(?:[^@/\s]*@)?([A-Za-z0-9._-]+)"#)
+    static let bareHost = regex(#"^[A-Za-z0-9_-]+(:[0-9]+)?$"#)
 
     static func regex(_ pattern: String) -> NSRegularExpression {
         // Built-in patterns; failing to compile one is a bug in this file.
