@@ -9,7 +9,9 @@ public struct ObjectIndex: Sendable {
     private let workloadsByNamespace: [String: [Int]]
     private let policiesByNamespace: [String: [NetworkPolicyView]]
     private let budgetsByNamespace: [String: [LabelSelector]]
-    private let workloadsByLabel: [String: [String: [Int]]]
+    /// Workloads by namespace and pod label (key and value apart: nothing is concatenated per
+    /// lookup, and `a=b: c` is not `a: b=c`).
+    private let workloadsByLabel: [SelectorIndex.LabelKey: [Int]]
     /// The first object (in input order) of each namespace, kind and name.
     private let firstByName: [NameKey: Int]
     /// Every NetworkPolicy's pod selector, and which directions each policy governs.
@@ -33,10 +35,12 @@ public struct ObjectIndex: Sendable {
         self.byNamespace = byNamespace
         self.byNamespaceAndKind = byNamespaceAndKind
         self.workloadsByNamespace = workloads
-        var byLabel: [String: [String: [Int]]] = [:]
+        var byLabel: [SelectorIndex.LabelKey: [Int]] = [:]
         for (namespace, indices) in workloads {
             for i in indices {
-                for (key, value) in objects[i].podLabels { byLabel[namespace, default: [:]][key + "=" + value, default: []].append(i) }
+                for (key, value) in objects[i].podLabels {
+                    byLabel[SelectorIndex.LabelKey(namespace: namespace, key: key, value: value), default: []].append(i)
+                }
             }
         }
         workloadsByLabel = byLabel
@@ -120,14 +124,14 @@ public struct ObjectIndex: Sendable {
     /// exact labels (so a Service does not scan every workload), or all for expression-only selectors.
     public func workloads(inNamespace namespace: String, candidatesFor selector: LabelSelector) -> [KubeObject] {
         guard let (key, value) = selector.matchLabels.min(by: { $0.key < $1.key }) else { return workloads(inNamespace: namespace) }
-        return (workloadsByLabel[namespace]?[key + "=" + value] ?? []).map { objects[$0] }
+        return (workloadsByLabel[SelectorIndex.LabelKey(namespace: namespace, key: key, value: value)] ?? []).map { objects[$0] }
     }
 
     /// True when a workload of a namespace has pod labels that `selector` matches.
     func hasWorkload(inNamespace namespace: String, selectedBy selector: LabelSelector) -> Bool {
         let candidates: [Int]?
         if let (key, value) = selector.matchLabels.min(by: { $0.key < $1.key }) {
-            candidates = workloadsByLabel[namespace]?[key + "=" + value]
+            candidates = workloadsByLabel[SelectorIndex.LabelKey(namespace: namespace, key: key, value: value)]
         } else {
             candidates = workloadsByNamespace[namespace]
         }
