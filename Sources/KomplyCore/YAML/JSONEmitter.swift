@@ -21,6 +21,7 @@ public enum JSONEmitter {
     /// parallel chunks): a large report is written out piece by piece, never joined in memory.
     public static func emitChunks(_ value: ValueTree, pretty: Bool = true) -> [Data] {
         var out = ByteWriter()
+        defer { out.release() }
         write(value, indent: 0, pretty: pretty, into: &out)
         if pretty { out.append(UInt8(ascii: "\n")) }
         return out.takeChunks()
@@ -150,7 +151,7 @@ struct ByteWriter {
     }
 
     /// The bytes written, in pieces handed over without copying (each frees its memory when
-    /// released); the writer is left empty and owns nothing.
+    /// released); the writer is left empty, still to be released by its owner.
     mutating func takeChunks() -> [Data] {
         var chunks: [Data] = []
         for piece in pieces + [UnsafeMutableBufferPointer(start: base, count: count)] {
@@ -165,19 +166,6 @@ struct ByteWriter {
         base = .allocate(capacity: capacity)
         count = 0
         return chunks
-    }
-
-    /// The bytes written, copied once into a `Data`.
-    func data() -> Data {
-        var data = Data(count: pieces.reduce(count) { $0 + $1.count })
-        data.withUnsafeMutableBytes { buffer in
-            var at = 0
-            for piece in pieces + [UnsafeMutableBufferPointer(start: base, count: count)] where piece.count > 0 {
-                (buffer.baseAddress! + at).copyMemory(from: piece.baseAddress!, byteCount: piece.count)
-                at += piece.count
-            }
-        }
-        return data
     }
 
     /// The bytes written, as a String.

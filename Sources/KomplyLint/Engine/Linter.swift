@@ -356,7 +356,7 @@ extension Linter {
         }
     }
 
-    /// Findings of part of a run, with their rules' ranks (for sorting), and the suppressed ones.
+    /// Findings of part of a run, with their sort keys, and the suppressed ones.
     struct Findings {
         var findings: [Finding] = []
         var suppressed: [Suppressed] = []
@@ -365,6 +365,10 @@ extension Linter {
         var keys: [Key] = []
         /// The files of the findings, each once; `Key.file` indexes this list.
         var files: [String] = []
+        /// Per step, in a timed run: nanoseconds in its check, objects it ran on, findings it made.
+        var nanoseconds: [UInt64] = []
+        var calls: [Int] = []
+        var ruleFindings: [Int] = []
 
         struct Key {
             let file: Int
@@ -375,22 +379,17 @@ extension Linter {
 
         /// Adds a finding of the rule ranked `rule`.
         mutating func append(_ finding: consuming Finding, rule: Int) {
-            let location = finding.box.fields.location
+            let name = finding.box.fields.location.file
             let file: Int
-            if let last = files.last, last == location.file {
+            if let last = files.last, last == name {
                 file = files.count - 1
             } else {
-                file = files.firstIndex(of: location.file) ?? files.count
-                if file == files.count { files.append(location.file) }
+                file = files.firstIndex(of: name) ?? files.count
+                if file == files.count { files.append(name) }
             }
-            keys.append(
-                Key(file: file, line: location.range?.start.line ?? 1, column: location.range?.start.column ?? 1, rule: rule))
+            keys.append(Key(file: file, line: finding.line, column: finding.column, rule: rule))
             findings.append(finding)
         }
-        /// Per step, in a timed run: nanoseconds in its check, objects it ran on, findings it made.
-        var nanoseconds: [UInt64] = []
-        var calls: [Int] = []
-        var ruleFindings: [Int] = []
 
         /// Notes one run of step `r` (of `steps`) in a timed run.
         mutating func note(_ r: Int, of steps: Int, nanoseconds elapsed: UInt64, findings: Int) {
@@ -413,29 +412,22 @@ extension Linter {
             var rankOfName: [String: Int] = [:]
             for (rank, name) in names.enumerated() { rankOfName[name] = rank }
             let fileRanks = parts.map { part in part.files.map { rankOfName[$0]! } }
-            var refs: [(part: Int, index: Int)] = []
-            var items: [(key: SortKey, ref: Int)] = []
-            refs.reserveCapacity(parts.reduce(0) { $0 + $1.findings.count })
-            items.reserveCapacity(refs.capacity)
+            var items: [(key: SortKey, part: Int, index: Int)] = []
+            items.reserveCapacity(parts.reduce(0) { $0 + $1.findings.count })
             for (p, part) in parts.enumerated() {
                 for (j, key) in part.keys.enumerated() {
-                    items.append((SortKey(file: fileRanks[p][key.file], line: key.line, column: key.column, rule: key.rule), refs.count))
-                    refs.append((p, j))
+                    items.append((SortKey(file: fileRanks[p][key.file], line: key.line, column: key.column, rule: key.rule), p, j))
                 }
             }
-            // Keys and run order side by side; equal keys (rare) compare container, then message.
+            // Equal keys (rare) compare container, then message, then run order (part, then index).
             items.sort { a, b in
                 if a.key != b.key { return a.key < b.key }
-                let (x, y) = (refs[a.ref], refs[b.ref])
-                let cx = parts[x.part].findings[x.index].box.fields.container ?? ""
-                let cy = parts[y.part].findings[y.index].box.fields.container ?? ""
-                if cx != cy { return cx < cy }
-                let mx = parts[x.part].findings[x.index].box.fields.message
-                let my = parts[y.part].findings[y.index].box.fields.message
-                if mx != my { return mx < my }
-                return a.ref < b.ref
+                let (x, y) = (parts[a.part].findings[a.index].box.fields, parts[b.part].findings[b.index].box.fields)
+                if (x.container ?? "") != (y.container ?? "") { return (x.container ?? "") < (y.container ?? "") }
+                if x.message != y.message { return x.message < y.message }
+                return (a.part, a.index) < (b.part, b.index)
             }
-            return items.map { parts[refs[$0.ref].part].findings[refs[$0.ref].index] }
+            return items.map { parts[$0.part].findings[$0.index] }
         }
 
         struct SortKey: Comparable {

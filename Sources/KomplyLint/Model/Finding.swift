@@ -72,14 +72,16 @@ public struct Finding: Sendable, Hashable {
 
     public func hash(into hasher: inout Hasher) { box.fields.hash(into: &hasher) }
 
+    // The positions are read in place from the box (no copy of the location and its file name):
+    // reports and the sort read them for every finding.
     /// 1-based start line (1 when the whole file is meant).
-    public var line: Int { location.range?.start.line ?? 1 }
+    public var line: Int { box.fields.location.range?.start.line ?? 1 }
     /// 1-based start column.
-    public var column: Int { location.range?.start.column ?? 1 }
+    public var column: Int { box.fields.location.range?.start.column ?? 1 }
     /// 1-based end line.
-    public var endLine: Int { location.range?.end.line ?? line }
+    public var endLine: Int { box.fields.location.range?.end.line ?? line }
     /// 1-based end column (exclusive end of the node).
-    public var endColumn: Int { location.range?.end.column ?? column }
+    public var endColumn: Int { box.fields.location.range?.end.column ?? column }
 
     /// A digest of what the finding is about, independent of line numbers: rule, file, object,
     /// container and field path. SARIF `partialFingerprints` and `--new-only` use it.
