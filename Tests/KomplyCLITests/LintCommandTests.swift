@@ -144,6 +144,11 @@ final class LintCommandTests: XCTestCase {
         XCTAssertEqual(timed.stdout, plain.stdout)
         for phase in ["read and parse, rules on each object", "index, rules on the rest", "rules across objects", "sort", "report"] {
             XCTAssertTrue(timed.stderr.contains("\n\(phase) "), "phase \(phase):\n\(timed.stderr)")
+            // Wall and CPU milliseconds follow the name.
+            let line = try XCTUnwrap(timed.stderr.split(separator: "\n").first { $0.hasPrefix(phase + " ") })
+            let figures = line.dropFirst(phase.count).split(separator: " ").compactMap { Double($0) }
+            XCTAssertEqual(figures.count, 2, String(line))
+            XCTAssertTrue(figures.allSatisfy { $0 >= 0 }, String(line))
         }
         let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(plain.stdout.utf8)) as? [String: Any])
         let findings = try XCTUnwrap(json["findings"] as? [[String: Any]])

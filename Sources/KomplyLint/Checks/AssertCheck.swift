@@ -178,7 +178,7 @@ private extension AssertCheck {
 
 
     func evaluate(
-        _ target: Node, basePath: @autoclosure () -> String, field: Node.Pair? = nil, container: String?, context: CheckContext
+        _ target: Node, basePath: String, field: Node.Pair? = nil, container: String?, context: CheckContext
     ) -> [Violation] {
         // The walks only note failures; paths, messages and fixes are built afterwards, for failures only.
         var failures: [(hit: NodePath.Hit, assertion: Int)] = []
@@ -198,7 +198,7 @@ private extension AssertCheck {
             return Violation(
                 range: failure.hit.range, file: target.file,
                 message: compiled.assertion.message ?? context.rule.message ?? compiled.defaultMessage, container: container,
-                path: compiled.path.path(of: failure.hit, basePath: basePath(), suffixes: compiled.suffixes), fix: Self.fix(fixPlan, target))
+                path: compiled.path.path(of: failure.hit, basePath: basePath, suffixes: compiled.suffixes), fix: Self.fix(fixPlan, target))
         }
     }
 

@@ -21,10 +21,15 @@ public struct CapabilitiesCheck: Check {
     let parameters: Parameters
     /// The parameter's capabilities, normalized once.
     let wanted: Set<String>
+    /// For a container that drops nothing (the usual finding): the missing names, message predicate
+    /// and fix summary, built once.
+    let allMissing: (names: [String], message: String, summary: String)
 
     public init(parameters: Parameters) {
         self.parameters = parameters
         wanted = Set(parameters.capabilities.map(Self.normalize))
+        let names = wanted.sorted()
+        allMissing = (names, Self.notDropped(names), Self.dropSummary(names))
     }
 
     public var needsPodSpec: Bool { true }
@@ -40,7 +45,7 @@ public struct CapabilitiesCheck: Check {
                     list.forEachItem { item in if case .scalar(let name, _) = item.content { dropped.insert(Self.normalize(name)) } }
                 }
                 guard !dropped.contains("ALL"), !wanted.isSubset(of: dropped) else { continue }
-                let missing = wanted.subtracting(dropped).sorted()
+                let missing = dropped.isEmpty ? allMissing.names : wanted.subtracting(dropped).sorted()
                 var range = CheckSupport.anchor(container.node, ["securityContext", "capabilities"])
                 if let pair = capabilities?.pair("drop") { range = CheckSupport.range(pair) }
                 let edits = missing.map {
@@ -50,9 +55,9 @@ public struct CapabilitiesCheck: Check {
                 violations.append(
                     Violation(
                         range: range, file: object.file,
-                        message: context.message(Self.notDropped.replacingPlaceholders(with: missing.joined(separator: ", "))),
-                        container: container.name, path: "\(container.path).securityContext.capabilities.drop",
-                        fix: Fix(summary: "add \(missing.joined(separator: ", ")) to securityContext.capabilities.drop", edits: edits)))
+                        message: context.message(dropped.isEmpty ? allMissing.message : Self.notDropped(missing)),
+                        container: container.name, path: String.joining(container.path, ".securityContext.capabilities.drop"),
+                        fix: Fix(summary: dropped.isEmpty ? allMissing.summary : Self.dropSummary(missing), edits: edits)))
             case .forbidAdd, .allowAdd:
                 for item in capabilities?["add"]?.sequence ?? [] {
                     guard let name = item.scalar else { continue }
@@ -66,6 +71,14 @@ public struct CapabilitiesCheck: Check {
             }
         }
         return violations
+    }
+
+    static func notDropped(_ missing: [String]) -> String {
+        Self.notDropped.replacingPlaceholders(with: missing.joined(separator: ", "))
+    }
+
+    static func dropSummary(_ missing: [String]) -> String {
+        "add \(missing.joined(separator: ", ")) to securityContext.capabilities.drop"
     }
 
     static func normalize(_ name: String) -> String {

@@ -22,9 +22,12 @@ public struct SeccompProfileCheck: Check {
     public func check(_ object: KubeObject, in context: CheckContext) -> [Violation] {
         let legacy = object.podMetadata?["annotations"]?["seccomp.security.alpha.kubernetes.io/pod"]?.scalar
         return context.containers(of: object).compactMap { container -> Violation? in
-            let fix = CheckSupport.setOnContainer(
-                container, ["securityContext", "seccompProfile", "type"], .string("RuntimeDefault"),
-                summary: "set securityContext.seccompProfile.type: RuntimeDefault")
+            // Built for findings only.
+            func fix() -> Fix {
+                CheckSupport.setOnContainer(
+                    container, ["securityContext", "seccompProfile", "type"], .string("RuntimeDefault"),
+                    summary: "set securityContext.seccompProfile.type: RuntimeDefault")
+            }
             if let profile = CheckSupport.effective("seccompProfile", container: container, podSpec: object.podSpec),
                 let typePair = profile.node.pair("type")
             {
@@ -33,13 +36,13 @@ public struct SeccompProfileCheck: Check {
                 return Violation(
                     range: CheckSupport.range(typePair), file: object.file,
                     message: Self.disallowed.replacingPlaceholders(with: type), container: container.name,
-                    path: "\(container.path).securityContext.seccompProfile.type", fix: fix)
+                    path: "\(container.path).securityContext.seccompProfile.type", fix: fix())
             }
             if let legacy, ["runtime/default", "docker/default"].contains(legacy) || legacy.hasPrefix("localhost/") { return nil }
             let anchor = CheckSupport.anchor(container.node, ["securityContext"])
             return Violation(
                 range: anchor, file: object.file, message: context.message(Self.unset), container: container.name,
-                path: "\(container.path).securityContext.seccompProfile", fix: fix)
+                path: "\(container.path).securityContext.seccompProfile", fix: fix())
         }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 
-/// Where a timed run's time went (`komply lint --timings`): wall time per phase, and per rule the
+/// Where a timed run's time went (`komply lint --timings`): wall and CPU time per phase (CPU
+/// time near twice the wall time means both cores were busy), and per rule the
 /// time its check spent (summed over the workers, so CPU time), the objects it ran on and what it found.
 ///
 /// Platform teams use it to find the custom rule that makes CI slow; komply's own speed work uses it
@@ -10,6 +11,17 @@ public struct LintTimings: Sendable {
     public struct Phase: Sendable {
         public let name: String
         public let seconds: Double
+        /// The process's CPU time (user and system, every thread) during the phase.
+        public let cpuSeconds: Double
+    }
+
+    /// A point in time a phase is measured from.
+    public struct Mark: Sendable {
+        let wall: UInt64
+        let cpu: Double
+
+        /// Now.
+        public static func now() -> Mark { Mark(wall: DispatchTime.now().uptimeNanoseconds, cpu: LintTimings.processCPUSeconds()) }
     }
 
     /// One rule's share.
@@ -27,17 +39,18 @@ public struct LintTimings: Sendable {
     public var rules: [RuleTime] = []
 
     /// Adds a phase that took from `start` until now.
-    mutating func phase(_ name: String, since start: UInt64) {
-        phases.append(Phase(name: name, seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9))
+    public mutating func phase(_ name: String, since start: Mark) {
+        let end = Mark.now()
+        phases.append(Phase(name: name, seconds: Double(end.wall - start.wall) / 1e9, cpuSeconds: end.cpu - start.cpu))
     }
-
-    /// Adds a phase measured elsewhere.
-    public mutating func phase(_ name: String, seconds: Double) { phases.append(Phase(name: name, seconds: seconds)) }
 
     /// The table `--timings` prints: phases, then rules by time spent (ties by id), all of them.
     public func table() -> String {
-        var out = Self.pad("phase", 40) + " wall ms\n"
-        for phase in phases { out += Self.pad(phase.name, 40) + " " + Self.number(phase.seconds * 1000, width: 8) + "\n" }
+        var out = Self.pad("phase", 40) + " wall ms   cpu ms\n"
+        for phase in phases {
+            out += Self.pad(phase.name, 40) + " " + Self.number(phase.seconds * 1000, width: 8) + " "
+                + Self.number(phase.cpuSeconds * 1000, width: 8) + "\n"
+        }
         let checks = rules.reduce(0) { $0 + $1.nanoseconds }
         out += "\nrule                                         ms  objects     found   share\n"
         let byCost = rules.sorted { ($0.nanoseconds, $1.id) > ($1.nanoseconds, $0.id) }
@@ -49,6 +62,14 @@ public struct LintTimings: Sendable {
         }
         out += Self.pad("all rules (CPU)", 40) + " " + Self.number(Double(checks) / 1e6, width: 8) + "\n"
         return out
+    }
+
+    /// User and system CPU time of the whole process so far.
+    static func processCPUSeconds() -> Double {
+        var usage = rusage()
+        guard getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage) == 0 else { return 0 }
+        func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 
     static func pad(_ text: String, _ width: Int, right: Bool = false) -> String {

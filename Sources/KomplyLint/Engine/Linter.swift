@@ -145,7 +145,7 @@ public struct Linter: Sendable {
     /// files are read; a config or rule error is thrown before any error in the paths, as when the
     /// engine is built first.
     static func lint(paths: [String], stdin: (@Sendable () -> Data)?, engine: Engine) throws(LintError) -> (linter: Linter, result: Result) {
-        let start = DispatchTime.now().uptimeNanoseconds
+        let start = LintTimings.Mark.now()
         let files: [String]
         do throws(LintError) {
             files = try ManifestLoader.expand(paths)
@@ -190,7 +190,7 @@ public struct Linter: Sendable {
     /// report order. `own` holds the single-object findings of the objects before `pending`, in order.
     func finish(_ loaded: ManifestLoader.Loaded, own: [Findings], pending: [Range<Int>], plan: Plan, timings: LintTimings?) -> Result {
         var timings = timings
-        var start = DispatchTime.now().uptimeNanoseconds
+        var start = LintTimings.Mark.now()
         let objects = loaded.objects
         let built = Slots<ObjectIndex?>(count: 1, initial: nil)
         let ownParts = Slots<Findings>(count: pending.count, initial: Findings())
@@ -200,7 +200,7 @@ public struct Linter: Sendable {
         }
         let index = built[0]!
         timings?.phase("index, rules on the rest", since: start)
-        start = DispatchTime.now().uptimeNanoseconds
+        start = LintTimings.Mark.now()
         let chunk = max(1, objects.count / 16)
         let chunks = plan.readsIndex ? (objects.count + chunk - 1) / chunk : 0
         let crossParts = Slots<Findings>(count: chunks, initial: Findings())
@@ -211,7 +211,7 @@ public struct Linter: Sendable {
         // Own-object findings first: findings of one rule then stay in object order, as report order needs.
         let parts = own + ownParts.values + crossParts.values
         timings?.phase("rules across objects", since: start)
-        start = DispatchTime.now().uptimeNanoseconds
+        start = LintTimings.Mark.now()
         let findings = Findings.inReportOrder(parts)
         timings?.phase("sort", since: start)
         timings?.rules = plan.steps.indices.map { r in

@@ -121,11 +121,17 @@ public struct Container: Sendable {
     public let node: Node
     /// Which list it is in.
     public let type: ContainerType
-    /// The logical path of the pod spec the container is in.
-    let podSpecPath: String
+    /// Logical path (`spec.template.spec.containers[api]`).
+    public let path: String
 
-    /// Logical path (`spec.template.spec.containers[api]`), built when asked (findings only).
-    public var path: String { String.joining(podSpecPath, ".", type.key, "[", name, "]") }
+    /// A container of the pod spec at `podSpecPath`.
+    init(name: String, node: Node, type: ContainerType, podSpecPath: String) {
+        self.name = name
+        self.node = node
+        self.type = type
+        // Built once: an object's containers are listed once per worker and shared by its rules.
+        path = String.joining(podSpecPath, ".", type.key, "[", name, "]")
+    }
 
     /// `image` (empty when missing).
     public var image: String { node.scalar(forKey: "image") ?? "" }

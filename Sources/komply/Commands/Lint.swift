@@ -169,10 +169,10 @@ extension Komply {
             for problem in result.problems {
                 FileHandle.standardError.write(Data("komply: error: \(problem.localizedDescription)\n".utf8))
             }
-            let start = DispatchTime.now().uptimeNanoseconds
+            let start = LintTimings.Mark.now()
             try report(result, linter: linter)
             if var timings = result.timings {
-                timings.phase("report", seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+                timings.phase("report", since: start)
                 FileHandle.standardError.write(Data(timings.table().utf8))
             }
             let threshold = failOn ?? linter.config.failOn ?? .warning
