@@ -140,6 +140,35 @@ final class EngineFastPathTests: XCTestCase {
         }
     }
 
+    /// `-Xmx` sizes read from the bytes give what splitting into Characters and `Int(_:)` gave.
+    func testHeapSizesReadAsCharactersAndIntDo() {
+        func characters(_ text: String) -> Int? {
+            var result: Int?
+            for token in text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }) where token.hasPrefix("-Xmx") {
+                let value = token.dropFirst(4)
+                guard let last = value.last else { continue }
+                let multipliers: [Character: Int] = ["k": 1 << 10, "K": 1 << 10, "m": 1 << 20, "M": 1 << 20, "g": 1 << 30, "G": 1 << 30, "t": 1 << 40, "T": 1 << 40]
+                if let multiplier = multipliers[last], let n = Int(value.dropLast()) {
+                    result = n * multiplier
+                } else if let n = Int(value) {
+                    result = n
+                }
+            }
+            return result
+        }
+        let texts = [
+            "-Xmx512m", "java -Xms256m -Xmx2g -jar app.jar", "-Xmx1024", "-Xmx", "-Xmx ", "-Xmxm", "-Xmx+5M", "-Xmx-5k", "-Xmx1g -Xmx2g",
+            "-Xmx1G\t-Xmx3T", "x -Xmx64K\n", "-XmX1g", "--Xmx1g", "-Xmx1.5g", "-Xmx12q", "-Xmx9223372036854775807",
+            "-Xmx9223372036854775808", "-Xmx-9223372036854775808", "-Xmx1g\r\n", "-Xmx1é", "-Xmx\u{301}5m", "é -Xmx7m", "-Xmx5m\u{301}",
+            "JAVA_OPTS=-Xmx1g", "", "-X", "-Xmx٣m",
+        ]
+        for text in texts {
+            XCTAssertEqual(JVMHeapCheck.heapBytes(in: text), characters(text), text)
+        }
+        // Beyond Int (where multiplying used to trap): the largest size.
+        XCTAssertEqual(JVMHeapCheck.heapBytes(in: "-Xmx99999999999999g"), Int.max)
+    }
+
     func testSecretNamePrefilterNeverHidesAMatch() throws {
         let check = SecretValueCheck(parameters: .init(target: .env, namePattern: nil, allowNamePattern: nil))
         let words = ["DB", "PASSWORD", "Passwd", "api", "KEY", "_key", "token", "LEVEL", "LOG", "secret", "client", "Credential",

@@ -54,24 +54,66 @@ public struct JVMHeapCheck: Check {
         return text.utf8.withContiguousStorageIfAvailable { Self.containsXmx($0) } ?? true
     }
 
-    /// The byte size of the last `-Xmx` flag in `text`.
+    /// The byte size of the last `-Xmx` flag in `text` (tokens split at spaces, tabs and line feeds).
     static func heapBytes(in text: String) -> Int? {
-        // Only a token starting with -Xmx counts, so text without those bytes has none.
-        guard text.utf8.count >= 4, text.utf8.withContiguousStorageIfAvailable({ Self.containsXmx($0) }) ?? true else { return nil }
-        var result: Int?
-        for token in text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }) where token.hasPrefix("-Xmx") {
-            let value = token.dropFirst(4)
-            guard let last = value.last else { continue }
-            let multipliers: [Character: Int] = [
-                "k": 1 << 10, "K": 1 << 10, "m": 1 << 20, "M": 1 << 20, "g": 1 << 30, "G": 1 << 30, "t": 1 << 40, "T": 1 << 40,
-            ]
-            if let multiplier = multipliers[last], let n = Int(value.dropLast()) {
-                result = n * multiplier
-            } else if let n = Int(value) {
-                result = n
+        guard text.utf8.count >= 4 else { return nil }
+        var text = text
+        return text.withUTF8 { bytes -> Int? in
+            // Only a token starting with -Xmx counts, so text without those bytes has none.
+            guard Self.containsXmx(bytes) else { return nil }
+            var result: Int?
+            var start = 0
+            while start < bytes.count {
+                var end = start
+                while end < bytes.count, bytes[end] != UInt8(ascii: " "), bytes[end] != UInt8(ascii: "\t"), bytes[end] != UInt8(ascii: "\n") {
+                    end += 1
+                }
+                if end - start > 4, Self.containsXmx(UnsafeBufferPointer(rebasing: bytes[start..<(start + 4)])) {
+                    let value = UnsafeBufferPointer(rebasing: bytes[(start + 4)..<end])
+                    if let multiplier = Self.multiplier(value[value.count - 1]),
+                        let n = Self.integer(UnsafeBufferPointer(rebasing: value[..<(value.count - 1)]))
+                    {
+                        // Beyond Int: as large as a heap can be said to be.
+                        let (bytes, overflow) = n.multipliedReportingOverflow(by: multiplier)
+                        result = overflow ? (n < 0 ? Int.min : Int.max) : bytes
+                    } else if let n = Self.integer(value) {
+                        result = n
+                    }
+                }
+                start = end + 1
             }
+            return result
         }
-        return result
+    }
+
+    /// The bytes a `-Xmx` size suffix stands for (`k`, `m`, `g`, `t`, either case).
+    static func multiplier(_ suffix: UInt8) -> Int? {
+        switch suffix {
+        case UInt8(ascii: "k"), UInt8(ascii: "K"): return 1 << 10
+        case UInt8(ascii: "m"), UInt8(ascii: "M"): return 1 << 20
+        case UInt8(ascii: "g"), UInt8(ascii: "G"): return 1 << 30
+        case UInt8(ascii: "t"), UInt8(ascii: "T"): return 1 << 40
+        default: return nil
+        }
+    }
+
+    /// A decimal integer with an optional sign, as `Int(_:)` reads it; nil when it is not one or
+    /// does not fit.
+    static func integer(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        var digits = bytes[...]
+        let negative = digits.first == UInt8(ascii: "-")
+        if negative || digits.first == UInt8(ascii: "+") { digits = digits.dropFirst() }
+        guard !digits.isEmpty else { return nil }
+        var value = 0
+        for byte in digits {
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+            let digit = Int(byte - UInt8(ascii: "0"))
+            let (shifted, o1) = value.multipliedReportingOverflow(by: 10)
+            let (next, o2) = negative ? shifted.subtractingReportingOverflow(digit) : shifted.addingReportingOverflow(digit)
+            guard !o1, !o2 else { return nil }
+            value = next
+        }
+        return value
     }
 
     static func fill(_ template: String, _ values: [String]) -> String { CheckSupport.fill(template, values) }

@@ -58,17 +58,23 @@ public struct SecretValueCheck: Check {
     public func check(_ object: KubeObject, in context: CheckContext) -> [Violation] {
         switch target {
         case .env:
-            return context.containers(of: object).flatMap { container in
-                (container.node["env"]?.sequence ?? []).compactMap { item -> Violation? in
-                    guard let name = item["name"]?.scalar, let pair = item.pair("value"), let value = pair.value.scalar,
-                        isSecret(name: name, value: value)
-                    else { return nil }
-                    return Violation(
-                        range: CheckSupport.range(pair), file: object.file,
-                        message: context.message(Self.envMessage).replacingPlaceholders(with: name),
-                        container: container.name, path: "\(container.path).env[\(name)].value", fix: nil)
+            var violations: [Violation] = []
+            for container in context.containers(of: object) {
+                container.node.withValue(forKey: "env") { env in
+                    env.forEachItem { item in
+                        guard let name = item.scalar(forKey: "name") else { return }
+                        item.withPair(forKey: "value") { pair in
+                            guard case .scalar(let value, _) = pair.value.content, isSecret(name: name, value: value) else { return }
+                            violations.append(
+                                Violation(
+                                    range: CheckSupport.range(pair), file: object.file,
+                                    message: context.message(Self.envMessage).replacingPlaceholders(with: name),
+                                    container: container.name, path: "\(container.path).env[\(name)].value", fix: nil))
+                        }
+                    }
                 }
             }
+            return violations
         case .configMap:
             guard object.kind == "ConfigMap" else { return [] }
             return (object.node["data"]?.mapping ?? []).compactMap { pair -> Violation? in
@@ -92,17 +98,29 @@ public struct SecretValueCheck: Check {
         if trimmed.hasPrefix("$(") || trimmed.hasPrefix("/") || trimmed.contains("\n") && target == .configMap && trimmed.count > 200 {
             return false
         }
-        if ["true", "false", "changeme", "null", "none", "<nil>"].contains(trimmed.lowercased()) { return false }
+        // None of them is longer than 8 characters, 3 bytes each at most.
+        if trimmed.utf8.count <= 24, Self.placeholders.contains(trimmed.lowercased()) { return false }
         return true
     }
+
+    /// Values that stand for no secret at all (compared in lower case).
+    static let placeholders: Set<String> = ["true", "false", "changeme", "null", "none", "<nil>"]
 
     /// False when `name` cannot match the default name pattern: an ASCII name without any of its
     /// words (case-insensitively) skips the regular expression. Other names and patterns are tested.
     func mayBeSecretName(_ name: String) -> Bool {
         guard usesDefaultNames, name.utf8.allSatisfy({ $0 < 0x80 }) else { return true }
-        let lower = name.utf8.map { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") ? $0 + 32 : $0 }
-        return Self.defaultNameWords.contains { word in
-            lower.count >= word.count && (0...(lower.count - word.count)).contains { start in lower[start..<(start + word.count)].elementsEqual(word) }
+        var name = name
+        return name.withUTF8 { bytes in
+            Self.defaultNameWords.contains { word in
+                bytes.count >= word.count
+                    && (0...(bytes.count - word.count)).contains { start in
+                        word.indices.allSatisfy { i in
+                            let byte = bytes[start + i]
+                            return (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte + 32 : byte) == word[i]
+                        }
+                    }
+            }
         }
     }
 
