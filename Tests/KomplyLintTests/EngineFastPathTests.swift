@@ -296,6 +296,52 @@ final class EngineFastPathTests: XCTestCase {
         XCTAssertGreaterThan(checked, 30, "most container and pod-spec rules declare needsPodSpec")
     }
 
+    /// Checks that decline a kind and API version (`applies(kind:apiVersion:)`) are skipped for
+    /// those objects; each must then find nothing in every such object.
+    func testChecksFindNothingInKindsTheyDecline() throws {
+        let decoys = """
+            apiVersion: apps/v1
+            kind: DaemonSet
+            metadata: {name: d, namespace: ns}
+            spec: {replicas: 5, selector: {matchLabels: {app: d}}, template: {metadata: {labels: {app: d}}, spec: {containers: [{name: c, image: i}]}}}
+            ---
+            apiVersion: example.com/v1
+            kind: Deployment
+            metadata: {name: x, namespace: ns}
+            spec: {replicas: 3, template: {metadata: {labels: {app: x}}, spec: {containers: [{name: c, image: i}]}}}
+            ---
+            apiVersion: extensions/v1beta1
+            kind: ConfigMap
+            metadata: {name: m, namespace: ns}
+            ---
+            apiVersion: policy/v1beta1
+            kind: PodDisruptionBudget
+            metadata: {name: p, namespace: ns}
+            spec: {minAvailable: 1}
+            """
+        var objects = ManifestLoader.objects(in: try YAMLLoader.parse(decoys, file: "decoys.yaml"))
+        objects += ManifestLoader.load(files: try ManifestLoader.expand([
+            LintTestSupport.path("fixtures/rules"), LintTestSupport.path("fixtures/lint"),
+        ])).objects
+        var config = PolicyConfig()
+        config.kubernetesVersion = "1.26"
+        let linter = try Linter(config: config)
+        let index = ObjectIndex(objects)
+        var declined = 0
+        for active in linter.active {
+            let context = CheckContext(rule: active.rule, index: index, settings: linter.settings, today: linter.today)
+            for object in objects where !active.check.applies(kind: object.kind, apiVersion: object.reference.apiVersion) {
+                XCTAssertTrue(active.check.run(object, context).isEmpty, "\(active.rule.id) found something in \(object.reference.display)")
+                declined += 1
+            }
+        }
+        XCTAssertGreaterThan(declined, 100)
+        // And they still find what they are for.
+        let flagged = try linter.lint(objects: objects).findings.map(\.ruleID)
+        XCTAssertTrue(flagged.contains("missing-pod-disruption-budget"))
+        XCTAssertTrue(flagged.contains("removed-api-version") || flagged.contains("deprecated-api-version"))
+    }
+
     /// Checks that declare `needsWorkload` are skipped for objects that run no pods; each must then
     /// find nothing in every such object, with every namespace's objects indexed.
     func testChecksThatNeedAWorkloadFindNothingInOtherObjects() throws {

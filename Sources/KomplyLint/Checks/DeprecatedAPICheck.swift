@@ -30,11 +30,11 @@ public struct DeprecatedAPICheck: Check {
 
     public init(parameters: Parameters) { self.parameters = parameters }
 
+    public func applies(kind: String, apiVersion: String) -> Bool { Self.entry(kind: kind, apiVersion: apiVersion) != nil }
+
     public func check(_ object: KubeObject, in context: CheckContext) -> [Violation] {
         // The table first: most objects use no deprecated API, and then the version need not be read.
-        guard
-            let entry = Self.entries[object.reference.apiVersion]?.first(where: { $0.kinds?.contains(object.kind) ?? true })
-        else { return [] }
+        guard let entry = Self.entry(kind: object.kind, apiVersion: object.reference.apiVersion) else { return [] }
         let version = parameters.kubernetesVersion ?? context.settings.kubernetesVersion
         guard let minor = Int(version.split(separator: ".").last ?? ""), let pair = object.node.pair("apiVersion") else { return [] }
         let text: String
@@ -48,6 +48,11 @@ public struct DeprecatedAPICheck: Check {
                 "uses \(entry.apiVersion) \(object.kind), deprecated since Kubernetes 1.\(entry.deprecated) and removed in 1.\(entry.removed); use \(entry.replacement)"
         }
         return [Violation(range: CheckSupport.range(pair), file: object.file, message: text, container: nil, path: "apiVersion", fix: nil)]
+    }
+
+    /// The table's entry for a kind and API version, if it lists them.
+    static func entry(kind: String, apiVersion: String) -> Entry? {
+        entries[apiVersion]?.first { $0.kinds?.contains(kind) ?? true }
     }
 
     static let workloads = ["Deployment", "DaemonSet", "ReplicaSet", "StatefulSet"]

@@ -16,6 +16,9 @@ public struct PodDisruptionBudgetCheck: Check {
     public init(parameters: Parameters) { minReplicas = parameters.minReplicas ?? 2 }
 
     public var readsIndex: Bool { true }
+    /// Only kinds with replicas need a budget.
+    public func applies(kind: String, apiVersion: String) -> Bool { KubeObject.isScalable(kind: kind) }
+
     public func check(_ object: KubeObject, in context: CheckContext) -> [Violation] {
         guard let replicas = object.replicas, replicas >= minReplicas else { return [] }
         let labels = object.podLabels

@@ -22,12 +22,17 @@ public protocol Check: Sendable {
     /// while it is still building the index, so a check that reads it without declaring so stops
     /// the run with a message naming it. Default false.
     var readsIndex: Bool { get }
+    /// False when the check finds nothing in any object of this kind and API version (a table of
+    /// deprecated APIs, a kind that has no replicas): the engine decides it once per kind and
+    /// version and then does not call the check for those objects. Default true.
+    func applies(kind: String, apiVersion: String) -> Bool
 }
 
 extension Check {
     public var needsPodSpec: Bool { false }
     public var needsWorkload: Bool { false }
     public var readsIndex: Bool { false }
+    public func applies(kind: String, apiVersion: String) -> Bool { true }
 }
 
 /// What a check reports; the engine turns it into a `Finding`.
@@ -134,11 +139,15 @@ public struct AnyCheck: Sendable {
 
     /// The violations of one object.
     func run(_ object: KubeObject, _ context: CheckContext) -> [Violation] { box.run(object, context) }
+
+    /// The check's `applies(kind:apiVersion:)`.
+    func applies(kind: String, apiVersion: String) -> Bool { box.applies(kind: kind, apiVersion: apiVersion) }
 }
 
 /// The class a check instance is boxed in (one subclass per template).
 class CheckBox: @unchecked Sendable {
     func run(_ object: KubeObject, _ context: CheckContext) -> [Violation] { [] }
+    func applies(kind: String, apiVersion: String) -> Bool { true }
 }
 
 /// A check instance of template `C`; immutable, so sharing it across threads is safe.
@@ -148,6 +157,7 @@ final class TypedCheckBox<C: Check>: CheckBox, @unchecked Sendable {
     init(_ check: C) { self.check = check }
 
     override func run(_ object: KubeObject, _ context: CheckContext) -> [Violation] { check.check(object, in: context) }
+    override func applies(kind: String, apiVersion: String) -> Bool { check.applies(kind: kind, apiVersion: apiVersion) }
 }
 
 /// The registered check templates by name.

@@ -335,6 +335,7 @@ extension Linter {
             let applying = selection.indices.filter {
                 selection[$0].scope.includes(object) && (hasPodSpec || !selection[$0].needsPodSpec)
                     && (isWorkload || !selection[$0].needsWorkload)
+                    && steps[$0].check.applies(kind: key.kind, apiVersion: key.apiVersion)
             }
             let set = RuleSet(own: applying.filter { !selection[$0].readsIndex }, cross: applying.filter { selection[$0].readsIndex })
             known[key] = set

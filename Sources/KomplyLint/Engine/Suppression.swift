@@ -62,12 +62,12 @@ public struct Suppression: Sendable, Hashable {
 
     /// The annotation values on an object and on its pod template, with their nodes.
     static func annotationPairs(of object: KubeObject) -> [Node.Pair] {
-        let metadata = object.metadata
-        let own = metadata?.withValue(forKey: "annotations") { $0.pair(annotation) } ?? nil
+        // Read in place: most objects have no such annotation, and every object is asked.
+        let own = object.node.withValue(forKey: "metadata") { $0.withValue(forKey: "annotations") { $0.pair(annotation) } ?? nil } ?? nil
         // The pod template's entry counts unless the template metadata is the object's own (a Pod);
         // comparing the two trees is left for when the template has an entry at all.
         guard let podMetadata = object.podMetadata,
-            let template = podMetadata.withValue(forKey: "annotations", { $0.pair(annotation) }) ?? nil, podMetadata != metadata
+            let template = podMetadata.withValue(forKey: "annotations", { $0.pair(annotation) }) ?? nil, podMetadata != object.metadata
         else { return own.map { [$0] } ?? [] }
         return (own.map { [$0] } ?? []) + [template]
     }

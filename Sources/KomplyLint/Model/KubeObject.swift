@@ -65,6 +65,9 @@ public final class KubeObject: Sendable {
         return parts.count == 2 ? String(parts[0]) : ""
     }
 
+    /// True for kinds that have `spec.replicas` (Deployment, StatefulSet…).
+    public static func isScalable(kind: String) -> Bool { scalable.contains(kind) }
+
     /// `spec.replicas` for scalable workloads (1 when unset), nil for kinds without replicas.
     public var replicas: Int? {
         guard Self.scalable.contains(kind) else { return nil }
