@@ -140,15 +140,19 @@ public struct AssertCheck: Check {
     public var needsPodSpec: Bool { parameters.on == .container || parameters.on == .podSpec }
 
     public func check(_ object: KubeObject, in context: CheckContext) -> [Violation] {
+        var violations: [Violation] = []
         switch parameters.on ?? .object {
         case .object:
-            return evaluate(object.node, basePath: "", container: nil, context: context)
+            evaluate(object.node, basePath: "", container: nil, context: context, into: &violations)
         case .podSpec:
             guard let spec = object.podSpec else { return [] }
-            return evaluate(spec, basePath: object.podSpecPath, field: object.podSpecField, container: nil, context: context)
+            evaluate(spec, basePath: object.podSpecPath, field: object.podSpecField, container: nil, context: context, into: &violations)
         case .container:
-            return context.containers(of: object).flatMap { evaluate($0.node, basePath: $0.path, container: $0.name, context: context) }
+            for container in context.containers(of: object) {
+                evaluate(container.node, basePath: container.path, container: container.name, context: context, into: &violations)
+            }
         }
+        return violations
     }
 }
 
@@ -177,35 +181,45 @@ private extension AssertCheck {
     enum Outcome { case pass, fail }
 
 
+    /// Appends the target's violations: the walks note each failing match as it is found.
     func evaluate(
-        _ target: Node, basePath: String, field: Node.Pair? = nil, container: String?, context: CheckContext
-    ) -> [Violation] {
-        // The walks only note failures; paths, messages and fixes are built afterwards, for failures only.
-        var failures: [(hit: NodePath.Hit, assertion: Int)] = []
+        _ target: Node, basePath: String, field: Node.Pair? = nil, container: String?, context: CheckContext,
+        into violations: inout [Violation]
+    ) {
         let conditions = self.conditions
         let assertions = self.assertions
+        let first = violations.count
         let applies: Bool = withUnsafePointer(to: target) { target in
             if let field {
                 return withUnsafePointer(to: field.key) { key in
-                    Self.walk(target, fieldKey: key, conditions: conditions, assertions: assertions, failures: &failures)
+                    Self.walk(target, fieldKey: key, conditions: conditions, assertions: assertions) { hit, index in
+                        violations.append(violation(hit, assertions[index], target: target, basePath: basePath, container: container, context: context))
+                    }
                 }
             }
-            return Self.walk(target, fieldKey: nil, conditions: conditions, assertions: assertions, failures: &failures)
+            return Self.walk(target, fieldKey: nil, conditions: conditions, assertions: assertions) { hit, index in
+                violations.append(violation(hit, assertions[index], target: target, basePath: basePath, container: container, context: context))
+            }
         }
-        guard applies, !failures.isEmpty else { return [] }
-        return failures.map { failure in
-            let compiled = assertions[failure.assertion]
-            return Violation(
-                range: failure.hit.range, file: target.file,
-                message: compiled.assertion.message ?? context.rule.message ?? compiled.defaultMessage, container: container,
-                path: compiled.path.path(of: failure.hit, basePath: basePath, suffixes: compiled.suffixes), fix: Self.fix(fixPlan, target))
-        }
+        // Conditions are tested before any assertion, so nothing was added when one fails.
+        assert(applies || violations.count == first)
     }
 
-    /// Tests the conditions, then the assertions, noting each failing match; false when a condition fails.
+    /// The violation of one failing match.
+    func violation(
+        _ hit: NodePath.Hit, _ compiled: Compiled, target: UnsafePointer<Node>, basePath: String, container: String?, context: CheckContext
+    ) -> Violation {
+        Violation(
+            range: hit.range, file: target.pointee.file,
+            message: compiled.assertion.message ?? context.rule.message ?? compiled.defaultMessage, container: container,
+            path: compiled.path.path(of: hit, basePath: basePath, suffixes: compiled.suffixes), fix: Self.fix(fixPlan, target.pointee))
+    }
+
+    /// Tests the conditions, then the assertions, calling `failed` with each failing match and the
+    /// index of its assertion; false (and no calls) when a condition fails.
     static func walk(
         _ target: UnsafePointer<Node>, fieldKey: UnsafePointer<Node>?, conditions: [Compiled], assertions: [Compiled],
-        failures: inout [(hit: NodePath.Hit, assertion: Int)]
+        failed: (NodePath.Hit, Int) -> Void
     ) -> Bool {
         for condition in conditions {
             var holds = true
@@ -218,7 +232,7 @@ private extension AssertCheck {
         for index in assertions.indices {
             let compiled = assertions[index]
             compiled.path.forEachHit(target, fieldKey: fieldKey) { hit, node, _ in
-                if outcome(compiled, found: hit.found, node) == .fail { failures.append((hit, index)) }
+                if outcome(compiled, found: hit.found, node) == .fail { failed(hit, index) }
                 return true
             }
         }

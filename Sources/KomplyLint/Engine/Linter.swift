@@ -328,7 +328,7 @@ extension Linter {
         /// kind and apiVersion (and whether the object has a pod spec or runs pods: checks that need
         /// one are not called without) and kept in `known`, which each worker has its own of.
         func rules(for object: KubeObject, known: inout [ScopeKey: RuleSet]) -> RuleSet {
-            let hasPodSpec = object.podSpec != nil
+            let hasPodSpec = object.hasPodSpec
             let isWorkload = object.isWorkload
             let key = ScopeKey(kind: object.kind, apiVersion: object.reference.apiVersion, hasPodSpec: hasPodSpec, isWorkload: isWorkload)
             if let set = known[key] { return set }

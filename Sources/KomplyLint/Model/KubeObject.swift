@@ -33,6 +33,9 @@ public final class KubeObject: Sendable {
         podLabels = Self.stringMap(podMeta?["labels"])
         podSpecPath = path
         podMetadata = podMeta
+        // Stored: the engine asks every object for each of its phases.
+        hasPodSpec = spec != nil
+        isWorkload = spec != nil || podMeta != nil
     }
 
     /// The file the object was read from.
@@ -53,12 +56,10 @@ public final class KubeObject: Sendable {
     public var annotations: [String: String] { Self.stringMap(metadata?["annotations"]) }
     /// The labels the object's pods carry (pod template labels, or the Pod's own); read once.
     public let podLabels: [String: String]
+    /// True when the object has a pod spec.
+    public let hasPodSpec: Bool
     /// True when the object runs pods (it has a pod spec, or a pod template with labels).
-    public var isWorkload: Bool {
-        if case .some = podSpec { return true }
-        if case .some = podMetadata { return true }
-        return false
-    }
+    public let isWorkload: Bool
     /// The API group (`apps` for `apps/v1`, empty for the core group).
     public var apiGroup: String {
         let parts = reference.apiVersion.split(separator: "/")
