@@ -13,15 +13,23 @@ public struct DuplicateEnvCheck: Check {
     public var needsPodSpec: Bool { true }
 
     public func check(_ object: KubeObject, in context: CheckContext) -> [Violation] {
-        context.containers(of: object).flatMap { container in
+        var violations: [Violation] = []
+        for container in context.containers(of: object) {
             var seen = Set<String>()
-            return (container.node["env"]?.sequence ?? []).compactMap { item -> Violation? in
-                guard let pair = item.pair("name"), let name = pair.value.scalar, !seen.insert(name).inserted else { return nil }
-                return Violation(
-                    range: CheckSupport.range(pair), file: object.file,
-                    message: context.message(Self.message).replacingPlaceholders(with: name),
-                    container: container.name, path: "\(container.path).env[\(name)]", fix: nil)
+            // Read in place: env lists are walked for every container.
+            container.node.withValue(forKey: "env") { env in
+                env.forEachItem { item in
+                    item.withPair(forKey: "name") { pair in
+                        guard case .scalar(let name, _) = pair.value.content, !seen.insert(name).inserted else { return }
+                        violations.append(
+                            Violation(
+                                range: CheckSupport.range(pair), file: object.file,
+                                message: context.message(Self.message).replacingPlaceholders(with: name),
+                                container: container.name, path: "\(container.path).env[\(name)]", fix: nil))
+                    }
+                }
             }
         }
+        return violations
     }
 }

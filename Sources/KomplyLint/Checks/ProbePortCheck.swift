@@ -17,16 +17,20 @@ public struct ProbePortCheck: Check {
 
     public var needsPodSpec: Bool { true }
 
+    /// The probe handlers that take a port.
+    static let handlers = ["httpGet", "tcpSocket", "grpc"]
+
     public func check(_ object: KubeObject, in context: CheckContext) -> [Violation] {
         context.containers(of: object).flatMap { container -> [Violation] in
-            let ports = container.node["ports"]?.sequence ?? []
-            let names = Set(ports.compactMap { $0["name"]?.scalar })
+            // The declared port names, read only when some probe names its port.
+            var names: Set<String>?
             return probes.compactMap { probe -> Violation? in
                 guard let spec = container.node[probe] else { return nil }
-                for handler in ["httpGet", "tcpSocket", "grpc"] {
+                for handler in Self.handlers {
                     guard let pair = spec[handler]?.pair("port"), let port = pair.value.scalar else { continue }
                     if case .int = pair.value.resolved(schema: .yaml11) { return nil }
-                    guard !names.contains(port) else { return nil }
+                    if names == nil { names = Set((container.node["ports"]?.sequence ?? []).compactMap { $0["name"]?.scalar }) }
+                    guard !names!.contains(port) else { return nil }
                     let text = JVMHeapCheck.fill(context.message(Self.message), [probe, "\"\(port)\""])
                     return Violation(
                         range: CheckSupport.range(pair), file: object.file, message: text, container: container.name,
