@@ -16,17 +16,14 @@ public struct DuplicateEnvCheck: Check {
         var violations: [Violation] = []
         for container in context.containers(of: object) {
             var seen = Set<String>()
-            // Read in place: env lists are walked for every container.
-            container.node.withValue(forKey: "env") { env in
-                env.forEachItem { item in
-                    item.withPair(forKey: "name") { pair in
-                        guard case .scalar(let name, _) = pair.value.content, !seen.insert(name).inserted else { return }
-                        violations.append(
-                            Violation(
-                                range: CheckSupport.range(pair), file: object.file,
-                                message: context.message(Self.message).replacingPlaceholders(with: name),
-                                container: container.name, path: "\(container.path).env[\(name)]", fix: nil))
-                    }
+            container.forEachEnvItem { item in
+                item.withPair(forKey: "name") { pair in
+                    guard case .scalar(let name, _) = pair.value.content, !seen.insert(name).inserted else { return }
+                    violations.append(
+                        Violation(
+                            range: CheckSupport.range(pair), file: object.file,
+                            message: context.message(Self.message).replacingPlaceholders(with: name),
+                            container: container.name, path: "\(container.path).env[\(name)]", fix: nil))
                 }
             }
         }

@@ -28,10 +28,8 @@ public struct JVMHeapCheck: Check {
                     list.forEachItem { item in if Self.mentionsXmx(item) { sources.append((item, item.range)) } }
                 }
             }
-            container.node.withValue(forKey: "env") { env in
-                env.forEachItem { item in
-                    item.withPair(forKey: "value") { pair in if Self.mentionsXmx(pair.value) { sources.append((pair.value, CheckSupport.range(pair))) } }
-                }
+            container.forEachEnvItem { item in
+                item.withPair(forKey: "value") { pair in if Self.mentionsXmx(pair.value) { sources.append((pair.value, CheckSupport.range(pair))) } }
             }
             guard !sources.isEmpty, let limitNode = container.node.value(at: ["resources", "limits", "memory"]),
                 let limit = CheckSupport.quantity(limitNode)

@@ -60,17 +60,15 @@ public struct SecretValueCheck: Check {
         case .env:
             var violations: [Violation] = []
             for container in context.containers(of: object) {
-                container.node.withValue(forKey: "env") { env in
-                    env.forEachItem { item in
-                        guard let name = item.scalar(forKey: "name") else { return }
-                        item.withPair(forKey: "value") { pair in
-                            guard case .scalar(let value, _) = pair.value.content, isSecret(name: name, value: value) else { return }
-                            violations.append(
-                                Violation(
-                                    range: CheckSupport.range(pair), file: object.file,
-                                    message: context.message(Self.envMessage).replacingPlaceholders(with: name),
-                                    container: container.name, path: "\(container.path).env[\(name)].value", fix: nil))
-                        }
+                container.forEachEnvItem { item in
+                    guard let name = item.scalar(forKey: "name") else { return }
+                    item.withPair(forKey: "value") { pair in
+                        guard case .scalar(let value, _) = pair.value.content, isSecret(name: name, value: value) else { return }
+                        violations.append(
+                            Violation(
+                                range: CheckSupport.range(pair), file: object.file,
+                                message: context.message(Self.envMessage).replacingPlaceholders(with: name),
+                                container: container.name, path: "\(container.path).env[\(name)].value", fix: nil))
                     }
                 }
             }

@@ -139,6 +139,11 @@ public struct Container: Sendable {
 
     /// `image` (empty when missing).
     public var image: String { node.scalar(forKey: "image") ?? "" }
+
+    /// Calls `body` with each item of `env`, read in place (env lists are walked for every container).
+    public func forEachEnvItem(_ body: (Node) -> Void) {
+        node.withValue(forKey: "env") { $0.forEachItem(body) }
+    }
 }
 
 private extension KubeObject {
