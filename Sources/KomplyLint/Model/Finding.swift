@@ -131,9 +131,10 @@ extension Finding {
         let fields: Fields
         let fingerprint: String
 
-        init(_ fields: Fields) {
-            self.fields = fields
+        init(_ fields: consuming Fields) {
+            // The digest first, then the fields moved in (not copied: every finding makes one box).
             fingerprint = fields.fingerprint
+            self.fields = fields
         }
     }
 
