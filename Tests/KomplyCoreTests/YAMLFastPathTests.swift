@@ -128,7 +128,9 @@ final class YAMLFastPathTests: XCTestCase {
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<500 {
             let scalars = (0..<Int.random(in: 0..<80, using: &generator)).map { _ -> Character in
-                Character(Unicode.Scalar([0, 9, 10, 13, 0x1F, 0x20, 0x22, 0x41, 0x5C, 0x7E, 0x7F, 0xE9, 0x4E2D].randomElement(using: &generator)!)!)
+                Character(
+                    Unicode.Scalar(
+                        [0, 9, 10, 13, 0x1F, 0x20, 0x22, 0x41, 0x5C, 0x7E, 0x7F, 0xE9, 0x4E2D].randomElement(using: &generator)!)!)
             }
             strings.append(String(scalars))
         }

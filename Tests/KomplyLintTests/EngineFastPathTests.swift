@@ -95,8 +95,11 @@ final class EngineFastPathTests: XCTestCase {
             ruleID: "run-as-root", severity: .error, message: "m", remediation: "r.", location: SourceLocation(file: "dir/é.yaml"),
             object: ObjectReference(apiVersion: "apps/v1", kind: "Deployment", name: "api", namespace: "shop"), container: "api",
             path: "spec.template.spec.containers[api].securityContext")
-        let joined = ["run-as-root", "dir/é.yaml", "apps/v1", "Deployment", "shop", "api", "api", "spec.template.spec.containers[api].securityContext"]
-            .joined(separator: "\u{1F}")
+        let joined = [
+            "run-as-root", "dir/é.yaml", "apps/v1", "Deployment", "shop", "api", "api",
+            "spec.template.spec.containers[api].securityContext",
+        ]
+        .joined(separator: "\u{1F}")
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in joined.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
         let digits = String(hash, radix: 16)
@@ -110,7 +113,8 @@ final class EngineFastPathTests: XCTestCase {
         for template in templates {
             for value in values {
                 XCTAssertEqual(
-                    template.replacingPlaceholders(with: value), template.replacingOccurrences(of: "%@", with: value), "\(template) \(value)")
+                    template.replacingPlaceholders(with: value), template.replacingOccurrences(of: "%@", with: value),
+                    "\(template) \(value)")
                 let pair = [value, values.randomElement()!]
                 XCTAssertEqual(CheckSupport.fill(template, pair), Self.foundationFill(template, pair), "\(template) \(pair)")
             }
@@ -128,7 +132,8 @@ final class EngineFastPathTests: XCTestCase {
 
     func testImageReferencesSplitAsCharactersDo() {
         let images = [
-            "nginx", "nginx:latest", "nginx:1.27", "registry:5000/team/app", "registry:5000/team/app:1.0", "app@sha256:" + String(repeating: "a", count: 64),
+            "nginx", "nginx:latest", "nginx:1.27", "registry:5000/team/app", "registry:5000/team/app:1.0",
+            "app@sha256:" + String(repeating: "a", count: 64),
             "app:1.0@sha256:" + String(repeating: "b", count: 64), "app@latest", "a/b/c:d:e", ":", "/", "@", "a/:b", "a:b/c", "",
             "ünï/app:1.0", "app:ü", "reg.io/é@sha256:" + String(repeating: "c", count: 64), "x\r\n:y",
         ]
@@ -147,7 +152,9 @@ final class EngineFastPathTests: XCTestCase {
             for token in text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }) where token.hasPrefix("-Xmx") {
                 let value = token.dropFirst(4)
                 guard let last = value.last else { continue }
-                let multipliers: [Character: Int] = ["k": 1 << 10, "K": 1 << 10, "m": 1 << 20, "M": 1 << 20, "g": 1 << 30, "G": 1 << 30, "t": 1 << 40, "T": 1 << 40]
+                let multipliers: [Character: Int] = [
+                    "k": 1 << 10, "K": 1 << 10, "m": 1 << 20, "M": 1 << 20, "g": 1 << 30, "G": 1 << 30, "t": 1 << 40, "T": 1 << 40,
+                ]
                 if let multiplier = multipliers[last], let n = Int(value.dropLast()) {
                     result = n * multiplier
                 } else if let n = Int(value) {
@@ -171,8 +178,10 @@ final class EngineFastPathTests: XCTestCase {
 
     func testSecretNamePrefilterNeverHidesAMatch() throws {
         let check = SecretValueCheck(parameters: .init(target: .env, namePattern: nil, allowNamePattern: nil))
-        let words = ["DB", "PASSWORD", "Passwd", "api", "KEY", "_key", "token", "LEVEL", "LOG", "secret", "client", "Credential",
-                     "access", "auth", "private", "user", "name", "-", "_", "k", "ey", "pass", "word", "TOKENS"]
+        let words = [
+            "DB", "PASSWORD", "Passwd", "api", "KEY", "_key", "token", "LEVEL", "LOG", "secret", "client", "Credential",
+            "access", "auth", "private", "user", "name", "-", "_", "k", "ey", "pass", "word", "TOKENS",
+        ]
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<3000 {
             let name = (0..<Int.random(in: 1...4, using: &generator)).map { _ in words.randomElement(using: &generator)! }.joined()
@@ -208,7 +217,8 @@ final class EngineFastPathTests: XCTestCase {
                 let expression = Bool.random(using: &generator) ? "\n    matchExpressions: [{key: tier, operator: In, values: [a, b]}]" : ""
                 switch i % 3 {
                 case 0:
-                    documents.append("""
+                    documents.append(
+                        """
                         apiVersion: networking.k8s.io/v1
                         kind: NetworkPolicy
                         metadata: {name: p\(i), namespace: \(namespace)}
@@ -218,7 +228,8 @@ final class EngineFastPathTests: XCTestCase {
                           policyTypes: \(["[Ingress]", "[Egress]", "[Ingress, Egress]"].randomElement(using: &generator)!)
                         """)
                 case 1:
-                    documents.append("""
+                    documents.append(
+                        """
                         apiVersion: policy/v1
                         kind: PodDisruptionBudget
                         metadata: {name: b\(i), namespace: \(namespace)}
@@ -227,7 +238,8 @@ final class EngineFastPathTests: XCTestCase {
                             matchLabels: \(yamlMap(labels()))\(expression)
                         """)
                 default:
-                    documents.append("""
+                    documents.append(
+                        """
                         apiVersion: v1
                         kind: Pod
                         metadata: {name: w\(i), namespace: \(namespace), labels: \(yamlMap(labels()))}
@@ -276,9 +288,10 @@ final class EngineFastPathTests: XCTestCase {
             data: {JAVA_OPTS: "-Xmx4g", password: hunter2}
             """
         var objects = ManifestLoader.objects(in: try YAMLLoader.parse(decoys, file: "decoys.yaml"))
-        let loaded = ManifestLoader.load(files: try ManifestLoader.expand([
-            LintTestSupport.path("fixtures/rules"), LintTestSupport.path("fixtures/lint/clean"),
-        ]))
+        let loaded = ManifestLoader.load(
+            files: try ManifestLoader.expand([
+                LintTestSupport.path("fixtures/rules"), LintTestSupport.path("fixtures/lint/clean"),
+            ]))
         objects += loaded.objects
         let withoutPods = objects.filter { $0.podSpec == nil }
         XCTAssertGreaterThan(withoutPods.count, 50)
@@ -320,9 +333,12 @@ final class EngineFastPathTests: XCTestCase {
             spec: {minAvailable: 1}
             """
         var objects = ManifestLoader.objects(in: try YAMLLoader.parse(decoys, file: "decoys.yaml"))
-        objects += ManifestLoader.load(files: try ManifestLoader.expand([
-            LintTestSupport.path("fixtures/rules"), LintTestSupport.path("fixtures/lint"),
-        ])).objects
+        objects +=
+            ManifestLoader.load(
+                files: try ManifestLoader.expand([
+                    LintTestSupport.path("fixtures/rules"), LintTestSupport.path("fixtures/lint"),
+                ])
+            ).objects
         var config = PolicyConfig()
         config.kubernetesVersion = "1.26"
         let linter = try Linter(config: config)
@@ -357,9 +373,10 @@ final class EngineFastPathTests: XCTestCase {
             spec: {selector: {app: nothing}}
             """
         var objects = ManifestLoader.objects(in: try YAMLLoader.parse(decoys, file: "decoys.yaml"))
-        let loaded = ManifestLoader.load(files: try ManifestLoader.expand([
-            LintTestSupport.path("fixtures/rules"), LintTestSupport.path("fixtures/lint"),
-        ]))
+        let loaded = ManifestLoader.load(
+            files: try ManifestLoader.expand([
+                LintTestSupport.path("fixtures/rules"), LintTestSupport.path("fixtures/lint"),
+            ]))
         objects += loaded.objects
         let others = objects.filter { !$0.isWorkload }
         XCTAssertGreaterThan(others.count, 50)
@@ -380,7 +397,8 @@ final class EngineFastPathTests: XCTestCase {
     /// Simple patterns (literal alternatives, `literal.*`) compared as bytes answer as the expression does.
     func testSimplePatternsMatchAsTheExpressionDoes() {
         let patterns = [
-            "system:.*|gce:.*|admin|edit|view|cluster-admin", "a|", "|a", ".*", "", "café", "x.*|y.*", "a.b", "a+", "(a|b)", "[ab]", "a\\.b",
+            "system:.*|gce:.*|admin|edit|view|cluster-admin", "a|", "|a", ".*", "", "café", "x.*|y.*", "a.b", "a+", "(a|b)", "[ab]",
+            "a\\.b",
         ]
         let texts = [
             "", "a", "admin", "admin\n", "system:", "system:kube-proxy", "system:x\ny", "gce:a\u{2028}", "Admin", "edit ", "view\r\n",
@@ -390,10 +408,12 @@ final class EngineFastPathTests: XCTestCase {
             let regex = CheckSupport.regex("^(?:" + pattern + ")$")
             let matcher = FullMatcher(pattern: pattern, regex: regex)
             for text in texts {
-                XCTAssertEqual(matcher.matches(text), CheckSupport.search(regex, text), "\(pattern.debugDescription) on \(text.debugDescription)")
+                XCTAssertEqual(
+                    matcher.matches(text), CheckSupport.search(regex, text), "\(pattern.debugDescription) on \(text.debugDescription)")
             }
         }
-        XCTAssertNotNil(FullMatcher.alternatives(of: "system:.*|gce:.*|admin|edit|view|cluster-admin"), "the built-in exemptNames take the fast path")
+        XCTAssertNotNil(
+            FullMatcher.alternatives(of: "system:.*|gce:.*|admin|edit|view|cluster-admin"), "the built-in exemptNames take the fast path")
         XCTAssertNil(FullMatcher.alternatives(of: "a+"))
     }
 }

@@ -180,7 +180,6 @@ extension AssertCheck {
 private extension AssertCheck {
     enum Outcome { case pass, fail }
 
-
     /// Appends the target's violations: the walks note each failing match as it is found.
     func evaluate(
         _ target: Node, basePath: String, field: Node.Pair? = nil, container: String?, context: CheckContext,
@@ -193,12 +192,14 @@ private extension AssertCheck {
             if let field {
                 return withUnsafePointer(to: field.key) { key in
                     Self.walk(target, fieldKey: key, conditions: conditions, assertions: assertions) { hit, index in
-                        violations.append(violation(hit, assertions[index], target: target, basePath: basePath, container: container, context: context))
+                        violations.append(
+                            violation(hit, assertions[index], target: target, basePath: basePath, container: container, context: context))
                     }
                 }
             }
             return Self.walk(target, fieldKey: nil, conditions: conditions, assertions: assertions) { hit, index in
-                violations.append(violation(hit, assertions[index], target: target, basePath: basePath, container: container, context: context))
+                violations.append(
+                    violation(hit, assertions[index], target: target, basePath: basePath, container: container, context: context))
             }
         }
         // Conditions are tested before any assertion, so nothing was added when one fails.

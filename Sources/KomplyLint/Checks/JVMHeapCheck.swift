@@ -29,7 +29,9 @@ public struct JVMHeapCheck: Check {
                 }
             }
             container.forEachEnvItem { item in
-                item.withPair(forKey: "value") { pair in if Self.mentionsXmx(pair.value) { sources.append((pair.value, CheckSupport.range(pair))) } }
+                item.withPair(forKey: "value") { pair in
+                    if Self.mentionsXmx(pair.value) { sources.append((pair.value, CheckSupport.range(pair))) }
+                }
             }
             guard !sources.isEmpty, let limitNode = container.node.value(at: ["resources", "limits", "memory"]),
                 let limit = CheckSupport.quantity(limitNode)
@@ -63,7 +65,8 @@ public struct JVMHeapCheck: Check {
             var start = 0
             while start < bytes.count {
                 var end = start
-                while end < bytes.count, bytes[end] != UInt8(ascii: " "), bytes[end] != UInt8(ascii: "\t"), bytes[end] != UInt8(ascii: "\n") {
+                while end < bytes.count, bytes[end] != UInt8(ascii: " "), bytes[end] != UInt8(ascii: "\t"), bytes[end] != UInt8(ascii: "\n")
+                {
                     end += 1
                 }
                 if end - start > 4, Self.containsXmx(UnsafeBufferPointer(rebasing: bytes[start..<(start + 4)])) {

@@ -19,12 +19,12 @@ public struct RequestsWithinLimitsCheck: Check {
     public func check(_ object: KubeObject, in context: CheckContext) -> [Violation] {
         context.containers(of: object).flatMap { container in
             resources.compactMap { resource -> Violation? in
-                // Read in place: most containers set no requests, or no limits.
+                // Only the nodes found are copied: most containers set no requests, or no limits.
                 guard
-                    let requestPair = container.node.withValue(forKey: "resources", { $0.withValue(forKey: "requests") { $0.pair(resource) } ?? nil })
-                        ?? nil,
+                    let requestPair = container.node.value(at: ["resources", "requests"])?.pair(resource),
                     let request = CheckSupport.quantity(requestPair.value),
-                    let limitNode = container.node.value(at: ["resources", "limits", resource]), let limit = CheckSupport.quantity(limitNode),
+                    let limitNode = container.node.value(at: ["resources", "limits", resource]),
+                    let limit = CheckSupport.quantity(limitNode),
                     request > limit
                 else { return nil }
                 let text = JVMHeapCheck.fill(

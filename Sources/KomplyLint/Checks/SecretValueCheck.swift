@@ -91,7 +91,8 @@ public struct SecretValueCheck: Check {
         // Every shape matches at least 15 ASCII characters, so shorter values skip the expressions.
         if trimmed.utf8.count >= Self.shortestShape, Self.shapes.contains(where: { CheckSupport.search($0, trimmed) }) { return true }
         // Literal values only: `$(OTHER_VAR)` references and file paths are not secrets.
-        guard mayBeSecretName(name), namesLookSecret.value(for: name, { CheckSupport.search(names, $0) && !CheckSupport.search(allowed, $0) })
+        guard mayBeSecretName(name),
+            namesLookSecret.value(for: name, { CheckSupport.search(names, $0) && !CheckSupport.search(allowed, $0) })
         else { return false }
         if trimmed.hasPrefix("$(") || trimmed.hasPrefix("/") || trimmed.contains("\n") && target == .configMap && trimmed.count > 200 {
             return false

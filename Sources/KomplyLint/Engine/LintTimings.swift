@@ -48,7 +48,8 @@ public struct LintTimings: Sendable {
     public func table() -> String {
         var out = Self.pad("phase", 40) + " wall ms   cpu ms\n"
         for phase in phases {
-            out += Self.pad(phase.name, 40) + " " + Self.number(phase.seconds * 1000, width: 8) + " "
+            out +=
+                Self.pad(phase.name, 40) + " " + Self.number(phase.seconds * 1000, width: 8) + " "
                 + Self.number(phase.cpuSeconds * 1000, width: 8) + "\n"
         }
         let checks = rules.reduce(0) { $0 + $1.nanoseconds }
@@ -56,7 +57,8 @@ public struct LintTimings: Sendable {
         let byCost = rules.sorted { ($0.nanoseconds, $1.id) > ($1.nanoseconds, $0.id) }
         for rule in byCost {
             let share = checks == 0 ? 0 : Double(rule.nanoseconds) / Double(checks) * 100
-            out += Self.pad(rule.id, 40) + " " + Self.pad(String(format: "%.2f", Double(rule.nanoseconds) / 1e6), 8, right: true) + " "
+            out +=
+                Self.pad(rule.id, 40) + " " + Self.pad(String(format: "%.2f", Double(rule.nanoseconds) / 1e6), 8, right: true) + " "
                 + Self.pad(String(rule.objects), 8, right: true) + " " + Self.pad(String(rule.findings), 9, right: true) + " "
                 + Self.number(share, width: 6) + "%\n"
         }

@@ -144,7 +144,8 @@ public struct Linter: Sendable {
     /// and the rules. The rules (`engine`) may still be loading on another thread while the first
     /// files are read; a config or rule error is thrown before any error in the paths, as when the
     /// engine is built first.
-    static func lint(paths: [String], stdin: (@Sendable () -> Data)?, engine: Engine) throws(LintError) -> (linter: Linter, result: Result) {
+    static func lint(paths: [String], stdin: (@Sendable () -> Data)?, engine: Engine) throws(LintError) -> (linter: Linter, result: Result)
+    {
         let start = LintTimings.Mark.now()
         let files: [String]
         do throws(LintError) {
