@@ -196,10 +196,11 @@ public struct Linter: Sendable {
         let built = Slots<ObjectIndex?>(count: 1, initial: nil)
         let ownParts = Slots<Findings>(count: pending.count, initial: Findings())
         DispatchQueue.concurrentPerform(iterations: pending.count + 1) { c in
-            guard c > 0 else { return built[0] = ObjectIndex(objects) }
+            // Only when some rule reads it (`--rule` runs often have none).
+            guard c > 0 else { return built[0] = plan.readsIndex ? ObjectIndex(objects) : nil }
             ownParts[c - 1] = evaluate(objects[pending[c - 1]], phase: \.own, plan: plan, index: nil)
         }
-        let index = built[0]!
+        let index = built[0]
         timings?.phase("index, rules on the rest", since: start)
         start = LintTimings.Mark.now()
         let chunk = max(1, objects.count / 16)
