@@ -22,7 +22,8 @@ let package = Package(
     ],
     targets: [
         .target(name: "KomplyCore", dependencies: [.product(name: "Yams", package: "Yams")]),
-        .target(name: "KomplySources", dependencies: ["KomplyCore"]),
+        // The schema's JSON is embedded as Swift (scripts/embed-resources.py); the file is its source.
+        .target(name: "KomplySources", dependencies: ["KomplyCore"], exclude: ["Schema/compose-spec.json"]),
         .target(
             name: "KomplyGenerate",
             dependencies: ["KomplyCore", "KomplySources", .product(name: "Mustache", package: "swift-mustache")]

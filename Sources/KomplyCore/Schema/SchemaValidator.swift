@@ -266,8 +266,9 @@ private extension SchemaRun {
                 report(node, path, SchemaMessage.constant(constant, found: actual))
             }
         }
+        let bounded = s.minimum != nil || s.maximum != nil || s.exclusiveMinimum != nil || s.exclusiveMaximum != nil
         switch value {
-        case .int, .double where s.minimum != nil || s.maximum != nil || s.exclusiveMinimum != nil || s.exclusiveMaximum != nil:
+        case .int where bounded, .double where bounded:
             let n = value.number
             let problems: [(Double?, (Double) -> Bool, (Double, String) -> String)] = [
                 (s.minimum, { n < $0 }, SchemaMessage.atLeast),
