@@ -69,14 +69,14 @@ public struct JVMHeapCheck: Check {
                 {
                     end += 1
                 }
-                if end - start > 4, Self.containsXmx(UnsafeBufferPointer(rebasing: bytes[start..<(start + 4)])) {
+                if end - start > 4, bytes[start..<(start + 4)].elementsEqual("-Xmx".utf8) {
                     let value = UnsafeBufferPointer(rebasing: bytes[(start + 4)..<end])
                     if let multiplier = Self.multiplier(value[value.count - 1]),
                         let n = Self.integer(UnsafeBufferPointer(rebasing: value[..<(value.count - 1)]))
                     {
                         // Beyond Int: as large as a heap can be said to be.
-                        let (bytes, overflow) = n.multipliedReportingOverflow(by: multiplier)
-                        result = overflow ? (n < 0 ? Int.min : Int.max) : bytes
+                        let (size, overflow) = n.multipliedReportingOverflow(by: multiplier)
+                        result = overflow ? (n < 0 ? Int.min : Int.max) : size
                     } else if let n = Self.integer(value) {
                         result = n
                     }

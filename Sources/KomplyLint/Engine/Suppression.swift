@@ -62,8 +62,8 @@ public struct Suppression: Sendable, Hashable {
 
     /// The annotation values on an object and on its pod template, with their nodes.
     static func annotationPairs(of object: KubeObject) -> [Node.Pair] {
-        // Read in place: most objects have no such annotation, and every object is asked.
-        let own = object.node.withValue(forKey: "metadata") { $0.withValue(forKey: "annotations") { $0.pair(annotation) } ?? nil } ?? nil
+        // Only the annotations mapping is copied (every object is asked; few have any).
+        let own = object.node.value(at: ["metadata", "annotations"])?.pair(annotation)
         // The pod template's entry counts unless the template metadata is the object's own (a Pod);
         // comparing the two trees is left for when the template has an entry at all.
         guard let podMetadata = object.podMetadata,

@@ -81,7 +81,9 @@ extension Komply {
             help: ArgumentHelp("Only read and parse the inputs, then print counts (for benchmarks).", visibility: .hidden))
         var parseOnly = false
 
-        @Flag(help: "Print where the time went to standard error: each phase, and each rule's time, objects and findings.")
+        @Flag(
+            help: "Print where the time went to standard error: each phase's wall and CPU time, and each rule's time, objects and findings."
+        )
         var timings = false
 
         @Option(name: .customLong("color"), help: "Colour the text report: auto, always or never.")
