@@ -21,7 +21,8 @@ public enum GenerateError: Error, LocalizedError, Sendable, Equatable {
         case .template(let name, let problem):
             return "template \(name): \(problem)"
         case .nameCollision(let location, let name, let services):
-            return "\(location.map { "\($0): " } ?? "")services \(services.joined(separator: " and ")) both become \"\(name)\"; expected names that stay distinct in lower case"
+            return
+                "\(location.map { "\($0): " } ?? "")services \(services.joined(separator: " and ")) both become \"\(name)\"; expected names that stay distinct in lower case"
         case .write(let path, let reason):
             return "\(path): cannot write: \(reason)"
         case .config(let location, let message):

@@ -39,7 +39,8 @@ public enum GitError: Error, LocalizedError, Equatable {
         case .unsafePath(let path):
             return "git: \"\(path)\" is not a safe repository path; expected a relative path without '..' or '.git'"
         case .foreignBranch(let branch, let tip):
-            return "git: branch \(branch) (tip \(tip.prefix(12))) was not created by komply (its tip has no Komply-Version trailer); refusing to rewrite it — delete it or choose another with --branch"
+            return
+                "git: branch \(branch) (tip \(tip.prefix(12))) was not created by komply (its tip has no Komply-Version trailer); refusing to rewrite it — delete it or choose another with --branch"
         case .checkedOutBranch(let branch):
             return "git: branch \(branch) is checked out; komply commits to a branch that is not checked out (choose another with --branch)"
         case .collision(let path):
@@ -47,7 +48,8 @@ public enum GitError: Error, LocalizedError, Equatable {
         case .unknownRemote(let name):
             return "git: no remote named \"\(name)\"; expected one of `git remote` or a URL"
         case .authentication(let remote, let detail):
-            return "git: \(remote) refused the credentials (\(detail)); expected a token in KOMPLY_GIT_TOKEN (or GITHUB_TOKEN, GITEA_TOKEN, GITLAB_TOKEN) for HTTPS, or a key in the SSH agent (SSH_AUTH_SOCK)"
+            return
+                "git: \(remote) refused the credentials (\(detail)); expected a token in KOMPLY_GIT_TOKEN (or GITHUB_TOKEN, GITEA_TOKEN, GITLAB_TOKEN) for HTTPS, or a key in the SSH agent (SSH_AUTH_SOCK)"
         case .pushRejected(let reference, let reason):
             return "git: the remote rejected \(reference): \(reason); expected a fast-forward of a branch komply owns"
         case .hostingAPI(let host, let status, let detail):

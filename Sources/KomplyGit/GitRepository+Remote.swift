@@ -195,6 +195,7 @@ final class CallbackSession {
             let detail = credentials.token == nil ? "no token was offered" : "the token was refused"
             throw GitError.authentication(remote: RepositoryInfo.publicURL(remote), detail: detail)
         }
-        throw GitError.libgit2(operation: operation.replacingOccurrences(of: remote, with: RepositoryInfo.publicURL(remote)), code: code, message: message)
+        throw GitError.libgit2(
+            operation: operation.replacingOccurrences(of: remote, with: RepositoryInfo.publicURL(remote)), code: code, message: message)
     }
 }

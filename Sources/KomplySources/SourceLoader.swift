@@ -19,8 +19,10 @@ public struct SourceRequest: Sendable {
     public var root: String?
 
     /// Creates a request.
-    public init(paths: [String] = [], files: [String] = [], envFiles: [String] = [], profiles: [String] = [],
-                stats: [String] = [], environment: [String: String] = ProcessInfo.processInfo.environment, root: String? = nil) {
+    public init(
+        paths: [String] = [], files: [String] = [], envFiles: [String] = [], profiles: [String] = [],
+        stats: [String] = [], environment: [String: String] = ProcessInfo.processInfo.environment, root: String? = nil
+    ) {
         self.paths = paths
         self.files = files
         self.envFiles = envFiles
@@ -45,7 +47,8 @@ public enum SourceLoader {
         for path in paths {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                throw .unrecognisedInput(path: path, reason: "no such file or directory; expected a compose file, an inspect snapshot or a folder")
+                throw .unrecognisedInput(
+                    path: path, reason: "no such file or directory; expected a compose file, an inspect snapshot or a folder")
             }
             if isDirectory.boolValue {
                 let files = try ComposeLoader.discover(in: path)
@@ -76,8 +79,9 @@ public enum SourceLoader {
 
 private extension SourceLoader {
     static func composeRequest(_ request: SourceRequest, files: [String]) -> ComposeRequest {
-        ComposeRequest(files: files, envFiles: request.envFiles, profiles: request.profiles,
-                       environment: request.environment, root: request.root)
+        ComposeRequest(
+            files: files, envFiles: request.envFiles, profiles: request.profiles,
+            environment: request.environment, root: request.root)
     }
 
     /// `x.stats.jsonl` next to `x.inspect.json` or `x.json`.

@@ -43,7 +43,8 @@ public enum SourcesError: Error, LocalizedError, Sendable, Equatable {
         case .noComposeFile(let directory):
             return "\(directory): no compose file found; expected compose.yaml, compose.yml, docker-compose.yaml or docker-compose.yml"
         case .undefined(let location, let kind, let name):
-            return "\(location): \(kind) \"\(name)\" is not defined; expected it under the top-level \(kind == "service" ? "services" : kind + "s") key"
+            return
+                "\(location): \(kind) \"\(name)\" is not defined; expected it under the top-level \(kind == "service" ? "services" : kind + "s") key"
         case .unrecognisedInput(let path, let reason):
             return "\(path): \(reason)"
         }

@@ -15,6 +15,9 @@ struct Komply: AsyncParsableCommand {
             Exit status: 0 success, 1 findings or drift, 2 bad input or usage (with file:line:column).
             """,
         version: KomplyVersion.current,
-        subcommands: [SourcesCommand.self, Generate.self, Bench.self, Predict.self, History.self, BacktestCommand.self, Lint.self, Rules.self, Sync.self, Serve.self]
+        subcommands: [
+            SourcesCommand.self, Generate.self, Bench.self, Predict.self, History.self, BacktestCommand.self, Lint.self, Rules.self,
+            Sync.self, Serve.self,
+        ]
     )
 }

@@ -9,7 +9,8 @@ final class ComposeParityTests: XCTestCase {
         if environment["KOMPLY_SKIP_PARITY"] == "1" {
             throw XCTSkip("KOMPLY_SKIP_PARITY=1: the docker compose parity check is skipped")
         }
-        let dockerCompose = environment["KOMPLY_DOCKER_COMPOSE"]
+        let dockerCompose =
+            environment["KOMPLY_DOCKER_COMPOSE"]
             ?? Self.repository.appendingPathComponent(".venv/bin/docker-compose").path
         guard FileManager.default.isExecutableFile(atPath: dockerCompose) else {
             return XCTFail(Self.missingDockerCompose(dockerCompose))

@@ -61,19 +61,21 @@ final class GenerateCommandTests: XCTestCase {
     func testSourcesAndEnvironmentsComeFromKomplyYAML() throws {
         let folder = try workspace()
         try """
-            apiVersion: komply.dev/v1
-            kind: Config
-            sources: ["app*"]
-            output: manifests
-            environments:
-              - name: staging
-                replicas: 1
-              - name: production
-            """.write(to: folder.appendingPathComponent("komply.yaml"), atomically: true, encoding: .utf8)
+        apiVersion: komply.dev/v1
+        kind: Config
+        sources: ["app*"]
+        output: manifests
+        environments:
+          - name: staging
+            replicas: 1
+          - name: production
+        """.write(to: folder.appendingPathComponent("komply.yaml"), atomically: true, encoding: .utf8)
         let result = try CLIHarness.run(["generate"], in: folder)
         XCTAssertEqual(result.status, 0, result.stderr)
         for overlay in ["staging", "production"] {
-            XCTAssertTrue(FileManager.default.fileExists(atPath: folder.appendingPathComponent("manifests/webshop/overlays/\(overlay)/kustomization.yaml").path), overlay)
+            XCTAssertTrue(
+                FileManager.default.fileExists(
+                    atPath: folder.appendingPathComponent("manifests/webshop/overlays/\(overlay)/kustomization.yaml").path), overlay)
         }
         let onlyStaging = try CLIHarness.run(["generate", "--env", "staging", "--dry-run"], in: folder)
         XCTAssertEqual(onlyStaging.status, 0, onlyStaging.stderr)
@@ -108,15 +110,16 @@ final class GenerateCommandTests: XCTestCase {
     func testInvalidXKomplyBlockExitsTwoWithPosition() throws {
         let folder = try workspace()
         try """
-            services:
-              web:
-                image: nginx:1.27
-                x-komply:
-                  kind: Deploymnet
-            """.write(to: folder.appendingPathComponent("bad.yaml"), atomically: true, encoding: .utf8)
+        services:
+          web:
+            image: nginx:1.27
+            x-komply:
+              kind: Deploymnet
+        """.write(to: folder.appendingPathComponent("bad.yaml"), atomically: true, encoding: .utf8)
         let result = try CLIHarness.run(["generate", "bad.yaml", "--dry-run"], in: folder)
         XCTAssertEqual(result.status, 2)
-        XCTAssertTrue(result.stderr.contains("bad.yaml:5:7: services.web.x-komply.kind must be one of Deployment, StatefulSet"), result.stderr)
+        XCTAssertTrue(
+            result.stderr.contains("bad.yaml:5:7: services.web.x-komply.kind must be one of Deployment, StatefulSet"), result.stderr)
     }
 
     func testUnknownEnvironmentIsAUsageError() throws {

@@ -10,7 +10,8 @@ final class GenerateCorpusTests: XCTestCase {
             throw XCTSkip("KOMPLY_SKIP_CORPUS_CHECK=1: the generated-corpus check is skipped")
         }
         let tools = CLIHarness.repository.appendingPathComponent(".venv/bin")
-        for tool in ["kubectl", "kubernetes-validate", "checkov"] where !FileManager.default.isExecutableFile(atPath: tools.appendingPathComponent(tool).path) {
+        for tool in ["kubectl", "kubernetes-validate", "checkov"]
+        where !FileManager.default.isExecutableFile(atPath: tools.appendingPathComponent(tool).path) {
             return XCTFail("\(tool) is not in .venv/bin; run scripts/setup (or set KOMPLY_SKIP_CORPUS_CHECK=1 to skip deliberately)")
         }
         let result = try CLIHarness.run(

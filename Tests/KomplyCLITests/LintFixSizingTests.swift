@@ -55,7 +55,8 @@ final class LintFixSizingTests: XCTestCase {
         XCTAssertTrue(block.contains("memory: 1Gi"), block)
         XCTAssertTrue(block.contains("memory: 2Gi"), block)
         XCTAssertTrue(fixed.contains("- name: api  # the payment API"), "comments elsewhere are kept")
-        let relint = try CLIHarness.run(["lint", "deploy.yaml", "--format", "json"] + rules + ["--rule", "requests-exceed-limits"], in: folder)
+        let relint = try CLIHarness.run(
+            ["lint", "deploy.yaml", "--format", "json"] + rules + ["--rule", "requests-exceed-limits"], in: folder)
         XCTAssertEqual(relint.status, 0, "fixed and consistent: \(relint.stdout)")
     }
 

@@ -64,7 +64,9 @@ final class SourcesCommandTests: XCTestCase {
             let position = String(expected.prefix { $0 != " " })
             let result = try CLIHarness.run(["sources", "fixtures/compose/bad/\(name)"])
             XCTAssertEqual(result.status, 2, "\(name): \(result.stderr)")
-            XCTAssertTrue(result.stderr.hasPrefix("komply: error: fixtures/compose/bad/\(name)/compose.yaml:\(position)"), "\(name): \(result.stderr)")
+            XCTAssertTrue(
+                result.stderr.hasPrefix("komply: error: fixtures/compose/bad/\(name)/compose.yaml:\(position)"), "\(name): \(result.stderr)"
+            )
             XCTAssertEqual(result.stdout, "", "\(name): nothing is printed on failure")
         }
     }
@@ -103,7 +105,9 @@ final class SourcesCommandTests: XCTestCase {
     }
 
     func testSeveralFilesMergeAndEnvFileAndWarningsGoToStandardError() throws {
-        let result = try CLIHarness.run(["sources", "-f", "fixtures/compose/merge/compose.yaml", "-f", "fixtures/compose/merge/compose.prod.yaml"])
+        let result = try CLIHarness.run([
+            "sources", "-f", "fixtures/compose/merge/compose.yaml", "-f", "fixtures/compose/merge/compose.prod.yaml",
+        ])
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertTrue(result.stdout.contains("\"dist/server.js\""), result.stdout)
         let warned = try CLIHarness.run(["sources", "fixtures/compose/extends"])

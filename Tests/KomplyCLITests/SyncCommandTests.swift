@@ -30,7 +30,9 @@ final class SyncCommandTests: XCTestCase {
         XCTAssertEqual(try snapshot(repo), before, "worktree files and .git/index are byte-identical")
         XCTAssertEqual(try SyncGit.run(repo, "rev-parse", "HEAD"), head)
         let message = try SyncGit.run(remote, "log", "-1", "--format=%B", "komply/webshop")
-        for trailer in ["Komply-Version: ", "Komply-Input-Digest: sha256:", "Komply-Rules-Digest: sha256:", "Komply-Sizing-Profile: defaults"] {
+        for trailer in [
+            "Komply-Version: ", "Komply-Input-Digest: sha256:", "Komply-Rules-Digest: sha256:", "Komply-Sizing-Profile: defaults",
+        ] {
             XCTAssertTrue(message.contains(trailer), message)
         }
 
@@ -46,11 +48,13 @@ final class SyncCommandTests: XCTestCase {
         XCTAssertEqual(generate.status, 0, generate.stderr)
         let expected = try FileManager.default.subpathsOfDirectory(atPath: repo + "/deploy")
             .filter { !isDirectory(repo + "/deploy/" + $0) }.map { "deploy/" + $0 }.sorted()
-        let committed = try SyncGit.run(remote, "ls-tree", "-r", "--name-only", "komply/webshop", "deploy").split(separator: "\n").map(String.init)
+        let committed = try SyncGit.run(remote, "ls-tree", "-r", "--name-only", "komply/webshop", "deploy").split(separator: "\n").map(
+            String.init)
         XCTAssertEqual(committed, expected)
         for path in expected {
-            XCTAssertEqual(try SyncGit.run(remote, "show", "komply/webshop:" + path),
-                           try String(contentsOfFile: repo + "/" + path, encoding: .utf8).trimmingCharacters(in: .newlines), path)
+            XCTAssertEqual(
+                try SyncGit.run(remote, "show", "komply/webshop:" + path),
+                try String(contentsOfFile: repo + "/" + path, encoding: .utf8).trimmingCharacters(in: .newlines), path)
         }
     }
 
@@ -72,7 +76,8 @@ final class SyncCommandTests: XCTestCase {
         XCTAssertFalse(first.stderr.contains(token) || first.stdout.contains(token))
         let tip = try SyncGit.run(served.folder, "rev-parse", "komply/webshop")
         XCTAssertEqual(try SyncGit.run(repo, "rev-parse", "komply/webshop"), tip)
-        XCTAssertTrue(try SyncGit.run(served.folder, "ls-tree", "-r", "--name-only", "komply/webshop").contains("deploy/webshop/base/api.yaml"))
+        XCTAssertTrue(
+            try SyncGit.run(served.folder, "ls-tree", "-r", "--name-only", "komply/webshop").contains("deploy/webshop/base/api.yaml"))
 
         let rerun = try komply(["sync", "app", "--push", "--no-predict"], in: repo, home: home, token: token)
         XCTAssertEqual(rerun.status, 0, rerun.stderr)
@@ -85,7 +90,8 @@ final class SyncCommandTests: XCTestCase {
         try SyncGit.run(other, "commit", "-q", "-am", "hand edit")
         try SyncGit.run(other, "push", "-q", "origin", "komply/webshop")
         let theirs = try SyncGit.run(served.folder, "rev-parse", "komply/webshop")
-        try "services:\n  web:\n    image: nginx:1.27\n".write(toFile: repo + "/app/compose.override.yaml", atomically: true, encoding: .utf8)
+        try "services:\n  web:\n    image: nginx:1.27\n".write(
+            toFile: repo + "/app/compose.override.yaml", atomically: true, encoding: .utf8)
         try SyncGit.run(repo, "add", "app/compose.override.yaml")
         try SyncGit.run(repo, "commit", "-q", "-m", "change the app")
 
@@ -107,17 +113,20 @@ final class SyncCommandTests: XCTestCase {
         let (repo, home) = try checkout()
         let before = try komply(["sync", "app", "--no-predict", "--branch", "komply/before"], in: repo, home: home)
         XCTAssertEqual(before.status, 0, before.stderr)
-        try "services:\n  proxy:\n    image: nginx:1.27.3-alpine\n".write(toFile: repo + "/app/compose.override.yaml", atomically: true, encoding: .utf8)
+        try "services:\n  proxy:\n    image: nginx:1.27.3-alpine\n".write(
+            toFile: repo + "/app/compose.override.yaml", atomically: true, encoding: .utf8)
         try SyncGit.run(repo, "add", "app/compose.override.yaml")
         try SyncGit.run(repo, "commit", "-q", "-m", "pin the proxy")
         // A worktree-only edit that a sync from the revision must not see.
-        try "services:\n  proxy:\n    image: nginx:0.0.1-worktree\n".write(toFile: repo + "/app/compose.override.yaml", atomically: true, encoding: .utf8)
+        try "services:\n  proxy:\n    image: nginx:0.0.1-worktree\n".write(
+            toFile: repo + "/app/compose.override.yaml", atomically: true, encoding: .utf8)
         let untouched = try snapshot(repo)
 
         let atRef = try komply(["sync", "app", "--no-predict", "--ref", "HEAD~1", "--branch", "komply/at-ref"], in: repo, home: home)
         XCTAssertEqual(atRef.status, 0, atRef.stderr)
-        XCTAssertEqual(try SyncGit.run(repo, "rev-parse", "komply/at-ref:deploy"), try SyncGit.run(repo, "rev-parse", "komply/before:deploy"),
-                       "the tree generated from HEAD~1 is the one generated from the worktree when it was HEAD~1")
+        XCTAssertEqual(
+            try SyncGit.run(repo, "rev-parse", "komply/at-ref:deploy"), try SyncGit.run(repo, "rev-parse", "komply/before:deploy"),
+            "the tree generated from HEAD~1 is the one generated from the worktree when it was HEAD~1")
         XCTAssertTrue(try SyncGit.run(repo, "log", "-1", "--format=%B", "komply/at-ref").contains("from HEAD~1 into deploy/"))
 
         let atHead = try komply(["sync", "app", "--no-predict", "--ref", "HEAD", "--branch", "komply/at-head"], in: repo, home: home)
@@ -160,7 +169,8 @@ final class SyncCommandTests: XCTestCase {
         XCTAssertEqual(first.status, 0, first.stderr)
         XCTAssertTrue(first.stderr.contains("opened https://github.example/acme/shop/pull/3"), first.stderr)
         XCTAssertFalse(first.stderr.contains(token) || first.stdout.contains(token), "tokens never reach the output")
-        try "services:\n  proxy:\n    image: nginx:1.27.3-alpine\n".write(toFile: repo + "/app/compose.override.yaml", atomically: true, encoding: .utf8)
+        try "services:\n  proxy:\n    image: nginx:1.27.3-alpine\n".write(
+            toFile: repo + "/app/compose.override.yaml", atomically: true, encoding: .utf8)
         try SyncGit.run(repo, "add", "app/compose.override.yaml")
         try SyncGit.run(repo, "commit", "-q", "-m", "pin the proxy")
         let second = try komply(arguments, in: repo, home: home, token: token)

@@ -17,12 +17,16 @@ final class SyncGitServer {
     /// Starts the server, or fails the test (never skips) when nginx, fcgiwrap or git are missing.
     static func start(token: String, test: XCTestCase) throws -> SyncGitServer {
         for tool in [nginx, fcgiwrap, httpBackend] where !FileManager.default.isExecutableFile(atPath: tool) {
-            XCTFail("\(tool) is missing; install it with `apt-get install -y nginx fcgiwrap git` (.ci/run does) — the sync tests need a real git server")
+            XCTFail(
+                "\(tool) is missing; install it with `apt-get install -y nginx fcgiwrap git` (.ci/run does) — the sync tests need a real git server"
+            )
             throw XCTSkip("missing \(tool)")
         }
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("komply-gitsrv-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: root + "/repos", withIntermediateDirectories: true)
-        for folder in ["logs", "tmp"] { try FileManager.default.createDirectory(atPath: root + "/" + folder, withIntermediateDirectories: true) }
+        for folder in ["logs", "tmp"] {
+            try FileManager.default.createDirectory(atPath: root + "/" + folder, withIntermediateDirectories: true)
+        }
         let server = SyncGitServer(root: root, port: try freePort())
         test.addTeardownBlock {
             server.stop()
@@ -111,7 +115,8 @@ final class SyncGitServer {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.standardOutput = FileHandle.nullDevice
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: touch(root + "/logs/\((executable as NSString).lastPathComponent).stderr")))
+        process.standardError = try FileHandle(
+            forWritingTo: URL(fileURLWithPath: touch(root + "/logs/\((executable as NSString).lastPathComponent).stderr")))
         try process.run()
         processes.append(process)
     }
@@ -127,11 +132,13 @@ final class SyncGitServer {
             if FileManager.default.fileExists(atPath: socket), Self.canConnect(port: port) { return }
             if let dead = processes.first(where: { !$0.isRunning }) {
                 let log = (try? String(contentsOfFile: root + "/logs/error.log", encoding: .utf8)) ?? ""
-                throw NSError(domain: "SyncGitServer", code: 1, userInfo: [NSLocalizedDescriptionKey: "\(dead.executableURL!.path) exited: \(log)"])
+                throw NSError(
+                    domain: "SyncGitServer", code: 1, userInfo: [NSLocalizedDescriptionKey: "\(dead.executableURL!.path) exited: \(log)"])
             }
             usleep(50_000)
         }
-        throw NSError(domain: "SyncGitServer", code: 2, userInfo: [NSLocalizedDescriptionKey: "nginx did not listen on \(port) within 10 s"])
+        throw NSError(
+            domain: "SyncGitServer", code: 2, userInfo: [NSLocalizedDescriptionKey: "nginx did not listen on \(port) within 10 s"])
     }
 
     /// A loopback port nobody listens on right now.
@@ -181,10 +188,12 @@ enum SyncGit {
     /// `git -C folder args…`; throws with git's message on failure.
     @discardableResult
     static func run(_ folder: String, _ arguments: String...) throws -> String {
-        let result = try CLIHarness.run(executable: URL(fileURLWithPath: "/usr/bin/git"), ["-C", folder] + arguments,
-                                        in: URL(fileURLWithPath: folder), environment: environment())
+        let result = try CLIHarness.run(
+            executable: URL(fileURLWithPath: "/usr/bin/git"), ["-C", folder] + arguments,
+            in: URL(fileURLWithPath: folder), environment: environment())
         guard result.status == 0 else {
-            throw NSError(domain: "git", code: Int(result.status), userInfo: [NSLocalizedDescriptionKey: "git \(arguments): \(result.stderr)"])
+            throw NSError(
+                domain: "git", code: Int(result.status), userInfo: [NSLocalizedDescriptionKey: "git \(arguments): \(result.stderr)"])
         }
         return result.stdout.trimmingCharacters(in: .newlines)
     }

@@ -14,9 +14,10 @@ final class EmitterTests: XCTestCase {
     ]
 
     func testTrickyStringsRoundTripAsStringsUnderBothSchemas() throws {
-        let tree = ValueTree.object(Self.trickyStrings.enumerated().map { .init(key: "k\($0.offset)", value: .string($0.element)) }
-            + [.init(key: "list", value: .array(Self.trickyStrings.map(ValueTree.string)))]
-            + Self.trickyStrings.map { .init(key: $0, value: .string("key")) })
+        let tree = ValueTree.object(
+            Self.trickyStrings.enumerated().map { .init(key: "k\($0.offset)", value: .string($0.element)) }
+                + [.init(key: "list", value: .array(Self.trickyStrings.map(ValueTree.string)))]
+                + Self.trickyStrings.map { .init(key: $0, value: .string("key")) })
         let yaml = YAMLEmitter.emit(tree)
         let node = try XCTUnwrap(YAMLLoader.parse(yaml, file: "out.yaml").first, yaml)
         XCTAssertEqual(node.valueTree(schema: .core), tree, yaml)
@@ -28,17 +29,25 @@ final class EmitterTests: XCTestCase {
             ("apiVersion", .string("apps/v1")),
             ("kind", .string("Deployment")),
             ("metadata", .members([("name", .string("web")), ("labels", .object([]))])),
-            ("spec", .members([
-                ("replicas", .int(2)),
-                ("containers", .array([
-                    .members([("name", .string("web")), ("args", .array([.string("--port=80"), .string("on")])),
-                              ("script", .string("echo a\necho b\n"))]),
-                ])),
-                ("matrix", .array([.array([.int(1), .int(2)]), .array([])])),
-                ("cpu", .double(0.5)),
-                ("flag", .bool(false)),
-                ("nothing", .null),
-            ])),
+            (
+                "spec",
+                .members([
+                    ("replicas", .int(2)),
+                    (
+                        "containers",
+                        .array([
+                            .members([
+                                ("name", .string("web")), ("args", .array([.string("--port=80"), .string("on")])),
+                                ("script", .string("echo a\necho b\n")),
+                            ])
+                        ])
+                    ),
+                    ("matrix", .array([.array([.int(1), .int(2)]), .array([])])),
+                    ("cpu", .double(0.5)),
+                    ("flag", .bool(false)),
+                    ("nothing", .null),
+                ])
+            ),
         ])
         let expected = """
             apiVersion: apps/v1
@@ -70,8 +79,12 @@ final class EmitterTests: XCTestCase {
     }
 
     func testJSONOutputEscapesAndOrders() throws {
-        let tree = ValueTree.members([("b", .string("q\"\\\n\u{01}")), ("a", .array([.int(1), .double(2.5), .null, .bool(true)])), ("e", .object([]))])
-        XCTAssertEqual(JSONEmitter.emit(tree), """
+        let tree = ValueTree.members([
+            ("b", .string("q\"\\\n\u{01}")), ("a", .array([.int(1), .double(2.5), .null, .bool(true)])), ("e", .object([])),
+        ])
+        XCTAssertEqual(
+            JSONEmitter.emit(tree),
+            """
             {
               "b": "q\\"\\\\\\n\\u0001",
               "a": [

@@ -19,7 +19,11 @@ final class EscapingTests: XCTestCase {
     func slow(_ text: String) -> String {
         var out = ""
         for scalar in text.unicodeScalars {
-            if scalar.isASCII, let replacement = percent(UInt8(scalar.value)) { out += replacement } else { out.unicodeScalars.append(scalar) }
+            if scalar.isASCII, let replacement = percent(UInt8(scalar.value)) {
+                out += replacement
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
         }
         return out
     }

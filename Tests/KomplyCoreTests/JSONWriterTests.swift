@@ -29,7 +29,8 @@ final class JSONWriterTests: XCTestCase {
             let json = JSONWriter(pretty: pretty)
             Self.write(tree, json)
             XCTAssertEqual(String(decoding: json.finish(), as: UTF8.self), JSONEmitter.emit(tree, pretty: pretty), file: file, line: line)
-            XCTAssertEqual(JSONEmitter.emitData(tree, pretty: pretty), Data(JSONEmitter.emit(tree, pretty: pretty).utf8), file: file, line: line)
+            XCTAssertEqual(
+                JSONEmitter.emitData(tree, pretty: pretty), Data(JSONEmitter.emit(tree, pretty: pretty).utf8), file: file, line: line)
             // The pieces, written one after another, are the same bytes (none empty).
             let chunked = JSONWriter(pretty: pretty)
             Self.write(tree, chunked)

@@ -60,8 +60,10 @@ final class SchemaValidatorTests: XCTestCase {
         XCTAssertEqual(try Self.messages(schema, "{a: x1y, b: abc}"), [])
         XCTAssertEqual(
             try Self.messages(schema, "{a: xyz, b: ab1}"),
-            [#"a must match the pattern "[0-9]+", found a string ("xyz")"#,
-             #"b must match the pattern "^[a-z]+$", found a string ("ab1")"#])
+            [
+                #"a must match the pattern "[0-9]+", found a string ("xyz")"#,
+                #"b must match the pattern "^[a-z]+$", found a string ("ab1")"#,
+            ])
         XCTAssertEqual(try Self.messages(schema, "{a: 5}"), [], "pattern applies to strings only")
     }
 
@@ -71,8 +73,10 @@ final class SchemaValidatorTests: XCTestCase {
         XCTAssertEqual(try Self.messages(schema, "{s: ab, l: [1], m: {a: 1}}"), [])
         XCTAssertEqual(
             try Self.messages(schema, "{s: abcd, l: [], m: {}}"),
-            ["s must be at most 3 characters long, found 4", "l must have at least 1 item, found 0",
-             "m must have at least 1 property, found 0"])
+            [
+                "s must be at most 3 characters long, found 4", "l must have at least 1 item, found 0",
+                "m must have at least 1 property, found 0",
+            ])
         XCTAssertEqual(try Self.messages(schema, "{s: é}"), ["s must be at least 2 characters long, found 1"])
     }
 
@@ -88,27 +92,32 @@ final class SchemaValidatorTests: XCTestCase {
         let schema = try Self.schema(#"{"uniqueItems": true}"#)
         XCTAssertEqual(try Self.messages(schema, "[1, '1', {a: 1}, {b: 1}]"), [])
         let violations = try Self.violations(schema, "[a, 1, b, 1.0, a]")
-        XCTAssertEqual(violations.map(\.message), [
-            "the document must not contain duplicates, found 1 at items 1 and 3",
-            #"the document must not contain duplicates, found "a" at items 0 and 4"#,
-        ])
+        XCTAssertEqual(
+            violations.map(\.message),
+            [
+                "the document must not contain duplicates, found 1 at items 1 and 3",
+                #"the document must not contain duplicates, found "a" at items 0 and 4"#,
+            ])
         XCTAssertEqual(violations.map(\.location.range?.start.column), [11, 16], "a duplicate points at the later item")
         XCTAssertEqual(violations.map(\.path), ["3", "4"])
         XCTAssertEqual(try Self.messages(schema, "[{a: 1, b: 2}, {b: 2, a: 1}]").count, 1, "key order does not matter")
     }
 
     func testPropertiesRequiredAndAdditionalProperties() throws {
-        let schema = try Self.schema(#"""
+        let schema = try Self.schema(
+            #"""
             {"type": "object", "required": ["name", "image"],
              "properties": {"name": {"type": "string"}, "image": {"type": "string"}},
              "patternProperties": {"^x-": {}}, "additionalProperties": false}
             """#)
         XCTAssertEqual(try Self.messages(schema, "name: a\nimage: b\nx-anything: [1]\n"), [])
         let violations = try Self.violations(schema, "name: a\nimagee: b\n")
-        XCTAssertEqual(violations.map(\.message), [
-            #"additional property "imagee" is not allowed at the top level; did you mean "image"?"#,
-            #"the document is missing required property "image""#,
-        ])
+        XCTAssertEqual(
+            violations.map(\.message),
+            [
+                #"additional property "imagee" is not allowed at the top level; did you mean "image"?"#,
+                #"the document is missing required property "image""#,
+            ])
         XCTAssertEqual(violations[0].path, "imagee")
         XCTAssertEqual(violations[0].location.description, "test.yaml:2:1", "an unknown key points at the key")
         XCTAssertEqual(violations[1].location.description, "test.yaml:1:1", "a missing key points at the mapping")
@@ -129,7 +138,8 @@ final class SchemaValidatorTests: XCTestCase {
     }
 
     func testUnevaluatedPropertiesSeesPropertiesOfAllOfBranches() throws {
-        let schema = try Self.schema(#"""
+        let schema = try Self.schema(
+            #"""
             {"$defs": {"base": {"type": "object", "properties": {"a": {"type": "string"}}, "patternProperties": {"^x-": {}}}},
              "allOf": [{"$ref": "#/$defs/base"}, {"properties": {"b": {}}}],
              "properties": {"c": {}},
@@ -142,7 +152,8 @@ final class SchemaValidatorTests: XCTestCase {
     }
 
     func testUnevaluatedPropertiesIgnoresFailedAlternatives() throws {
-        let schema = try Self.schema(#"""
+        let schema = try Self.schema(
+            #"""
             {"anyOf": [{"properties": {"a": {"type": "string"}}, "required": ["a"]}, {"required": ["b"]}],
              "properties": {"b": {}}, "unevaluatedProperties": false}
             """#)
@@ -154,7 +165,8 @@ final class SchemaValidatorTests: XCTestCase {
     }
 
     func testOneOfExplainsTheAlternativeOfTheValuesType() throws {
-        let schema = try Self.schema(#"""
+        let schema = try Self.schema(
+            #"""
             {"properties": {"p": {"oneOf": [
                 {"type": "number"}, {"type": "string"},
                 {"type": "object", "properties": {"target": {"type": "integer"}}, "additionalProperties": false}]}}}
@@ -177,14 +189,17 @@ final class SchemaValidatorTests: XCTestCase {
         let schema = try Self.schema(#"{"type": "object", "anyOf": [{"required": ["manual"]}, {"required": ["schedule"]}]}"#)
         XCTAssertEqual(try Self.messages(schema, "{manual: true}"), [])
         XCTAssertEqual(try Self.messages(schema, "{manual: true, schedule: []}"), [])
-        XCTAssertEqual(try Self.messages(schema, "{}"), [
-            #"the document matches none of the allowed forms: is missing required property "manual"; "#
-                + #"or is missing required property "schedule""#,
-        ])
+        XCTAssertEqual(
+            try Self.messages(schema, "{}"),
+            [
+                #"the document matches none of the allowed forms: is missing required property "manual"; "#
+                    + #"or is missing required property "schedule""#
+            ])
     }
 
     func testAnyOfWithSeveralCandidatesPrefersTheDeepestExplanation() throws {
-        let schema = try Self.schema(#"""
+        let schema = try Self.schema(
+            #"""
             {"anyOf": [{"type": "object", "required": ["a"]},
                        {"type": "object", "properties": {"b": {"properties": {"c": {"type": "string"}}}}}]}
             """#)
@@ -199,7 +214,8 @@ final class SchemaValidatorTests: XCTestCase {
     }
 
     func testRecursiveReferencesTerminateOnTheInstance() throws {
-        let schema = try Self.schema(#"""
+        let schema = try Self.schema(
+            #"""
             {"$ref": "#/definitions/tree",
              "definitions": {"tree": {"type": "object", "required": ["v"],
                 "properties": {"v": {"type": "integer"}, "kids": {"type": "array", "items": {"$ref": "#/definitions/tree"}}}}}}
@@ -232,7 +248,8 @@ final class SchemaValidatorTests: XCTestCase {
     }
 
     func testRefsResolveEscapedPointersAndTheDocumentID() throws {
-        let schema = try Self.schema(#"""
+        let schema = try Self.schema(
+            #"""
             {"$id": "s.json", "$defs": {"a/b": {"type": "string"}, "c~d": {"$ref": "s.json#/$defs/a~1b"}},
              "properties": {"x": {"$ref": "#/$defs/c~0d"}, "y": {"$ref": "#/properties/x"}}}
             """#)
@@ -262,7 +279,8 @@ final class SchemaValidatorTests: XCTestCase {
     }
 
     func testViolationsAreMostSpecificFirstThenInDocumentOrder() throws {
-        let schema = try Self.schema(#"""
+        let schema = try Self.schema(
+            #"""
             {"properties": {"a": {"type": "string"}, "b": {"properties": {"c": {"type": "string"}}}, "d": {"type": "string"}},
              "required": ["z"]}
             """#)
@@ -277,8 +295,10 @@ final class SchemaValidatorTests: XCTestCase {
             "^x-", "^[a-zA-Z0-9._-]+$", ".+", "^.+$", "^[a-z]+$", "[a-zA-Z0-9][a-zA-Z0-9_.-]+", "^a?b*c$", "\\d+\\.\\d",
             "^[^a-c]+$", "colou?r", "^$", "a.c", "^[\\w-]+$", "x$",
         ]
-        let texts = ["", "x-", "x-foo", "web", "Web_1.a", "a b", "a\nb", "abc", "bbbc", "c", "ac", "1.5", "v12.0", "dd",
-                     "color", "colour", "colouur", "é", "-", "a-b", "axc", "x", "yx", "xy", "\n", "x\n"]
+        let texts = [
+            "", "x-", "x-foo", "web", "Web_1.a", "a b", "a\nb", "abc", "bbbc", "c", "ac", "1.5", "v12.0", "dd",
+            "color", "colour", "colouur", "é", "-", "a-b", "axc", "x", "yx", "xy", "\n", "x\n",
+        ]
         for source in patterns {
             let pattern = try XCTUnwrap(SchemaPattern(source))
             XCTAssertTrue(pattern.isSimple, source)
@@ -328,9 +348,11 @@ final class SchemaValidatorTests: XCTestCase {
 
     func testComposeUnknownServiceKeyNamesTheKey() throws {
         let violations = try Self.composeViolations("services:\n  web:\n    imagee: nginx\n")
-        XCTAssertEqual(violations.map(\.description), [
-            #"compose.yaml:3:5: additional property "imagee" is not allowed in services.web; did you mean "image"?"#,
-        ])
+        XCTAssertEqual(
+            violations.map(\.description),
+            [
+                #"compose.yaml:3:5: additional property "imagee" is not allowed in services.web; did you mean "image"?"#
+            ])
         XCTAssertEqual(violations.first?.path, "services.web.imagee")
     }
 
@@ -358,9 +380,11 @@ final class SchemaValidatorTests: XCTestCase {
     func testComposeTopLevelKeys() throws {
         XCTAssertEqual(try Self.composeViolations("x-foo: {a: 1}\nservices: {web: {image: x, x-bar: 2}}\n"), [])
         let violations = try Self.composeViolations("servics:\n  web: {image: x}\n")
-        XCTAssertEqual(violations.map(\.description), [
-            #"compose.yaml:1:1: additional property "servics" is not allowed at the top level; did you mean "services"?"#,
-        ])
+        XCTAssertEqual(
+            violations.map(\.description),
+            [
+                #"compose.yaml:1:1: additional property "servics" is not allowed at the top level; did you mean "services"?"#
+            ])
     }
 
     func testComposeNamesMustMatchTheirPattern() throws {

@@ -41,10 +41,16 @@ final class YAMLLoaderTests: XCTestCase {
 
     func testDuplicateKeysAreErrorsNamingBothLines() {
         XCTAssertThrowsError(try YAMLLoader.parse("a: 1\nb: 2\na: 3\n", file: "d.yaml")) { error in
-            XCTAssertEqual(error as? CoreError, .duplicateKey(
-                SourceLocation(file: "d.yaml", range: SourceRange(start: .init(line: 3, column: 1, offset: 10), end: .init(line: 3, column: 2, offset: 11))),
-                key: "a", firstLine: 1))
-            XCTAssertEqual((error as? CoreError)?.errorDescription, "d.yaml:3:1: duplicate key \"a\" (first defined on line 1); expected each key once")
+            XCTAssertEqual(
+                error as? CoreError,
+                .duplicateKey(
+                    SourceLocation(
+                        file: "d.yaml",
+                        range: SourceRange(start: .init(line: 3, column: 1, offset: 10), end: .init(line: 3, column: 2, offset: 11))),
+                    key: "a", firstLine: 1))
+            XCTAssertEqual(
+                (error as? CoreError)?.errorDescription, "d.yaml:3:1: duplicate key \"a\" (first defined on line 1); expected each key once"
+            )
         }
     }
 
@@ -58,9 +64,11 @@ final class YAMLLoaderTests: XCTestCase {
             """
         let x = try XCTUnwrap(YAMLLoader.parse(text, file: "m.yaml").first?["x"])
         // Merged keys take the place of the `<<` key.
-        XCTAssertEqual(x.valueTree(), .object([
-            .init(key: "b", value: .int(2)), .init(key: "c", value: .int(30)), .init(key: "a", value: .int(10)),
-        ]))
+        XCTAssertEqual(
+            x.valueTree(),
+            .object([
+                .init(key: "b", value: .int(2)), .init(key: "c", value: .int(30)), .init(key: "a", value: .int(10)),
+            ]))
         // A merged value keeps the position of the text it came from.
         XCTAssertEqual(x["b"]?.range.start.line, 1)
     }

@@ -22,8 +22,11 @@ final class GeneratorGoldenTests: XCTestCase {
     func testApplicationSetAndImageRegistryRewrite() throws { try assertGolden("applicationset") }
     func testJVMHeapRaisesTheMemoryLimit() throws {
         let result = try assertGolden("jvm-heap")
-        XCTAssertTrue(result.notices.contains { $0.message.contains("JVM heap -Xmx 768Mi plus overhead needs 1216Mi; memory limit raised from 512Mi") },
-                      result.notices.map(\.message).joined(separator: "\n"))
+        XCTAssertTrue(
+            result.notices.contains {
+                $0.message.contains("JVM heap -Xmx 768Mi plus overhead needs 1216Mi; memory limit raised from 512Mi")
+            },
+            result.notices.map(\.message).joined(separator: "\n"))
         let deployment = try XCTUnwrap(result.files.first { $0.path == "payment-api/base/payment-api.yaml" })
         XCTAssertTrue(deployment.contents.contains("memory: 1216Mi"), deployment.contents)
     }
@@ -53,7 +56,8 @@ final class GeneratorGoldenTests: XCTestCase {
             try? FileManager.default.removeItem(atPath: expected)
             for generated in result.files {
                 let path = "\(expected)/\(generated.path)"
-                try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                try FileManager.default.createDirectory(
+                    atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
                 try generated.contents.write(toFile: path, atomically: true, encoding: .utf8)
             }
         }
@@ -64,7 +68,10 @@ final class GeneratorGoldenTests: XCTestCase {
         XCTAssertEqual(onDisk, result.files.map(\.path), "the set of generated files differs from \(expected)", file: file, line: line)
         for generated in result.files {
             let golden = try? String(contentsOfFile: "\(expected)/\(generated.path)", encoding: .utf8)
-            XCTAssertEqual(generated.contents, golden, "\(name)/\(generated.path) differs from its golden file; rerun with KOMPLY_UPDATE_GOLDEN=1 after review", file: file, line: line)
+            XCTAssertEqual(
+                generated.contents, golden,
+                "\(name)/\(generated.path) differs from its golden file; rerun with KOMPLY_UPDATE_GOLDEN=1 after review", file: file,
+                line: line)
         }
         return result
     }

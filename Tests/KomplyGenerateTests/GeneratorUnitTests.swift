@@ -20,15 +20,18 @@ final class GeneratorUnitTests: XCTestCase {
         XCTAssertTrue(postgres.kind.reason.contains("postgres"))
         let redisCache = Classifier.classify(service("cache", image: "redis:7"), options: ServiceOptions())
         XCTAssertEqual(redisCache.kind.value, .deployment, "redis without persistence is a stateless cache")
-        let persistent = Classifier.classify(service("cache", image: "redis:7") { $0.volumes = [VolumeMount(type: "volume", source: "data", target: "/data")] },
-                                             options: ServiceOptions())
+        let persistent = Classifier.classify(
+            service("cache", image: "redis:7") { $0.volumes = [VolumeMount(type: "volume", source: "data", target: "/data")] },
+            options: ServiceOptions())
         XCTAssertEqual(persistent.kind.value, .statefulSet)
-        let global = Classifier.classify(service("agent", image: "example/agent:1") { $0.deploy = Deploy(mode: "global") }, options: ServiceOptions())
+        let global = Classifier.classify(
+            service("agent", image: "example/agent:1") { $0.deploy = Deploy(mode: "global") }, options: ServiceOptions())
         XCTAssertEqual(global.kind.value, .daemonSet)
         var options = ServiceOptions()
         options.schedule = "0 3 * * *"
         XCTAssertEqual(Classifier.classify(service("report", image: "x/report:1"), options: options).kind.value, .cronJob)
-        let jvm = Classifier.classify(service("svc", image: "example/svc:1") { $0.environment = ["JAVA_OPTS": "-Xmx1g"] }, options: ServiceOptions())
+        let jvm = Classifier.classify(
+            service("svc", image: "example/svc:1") { $0.environment = ["JAVA_OPTS": "-Xmx1g"] }, options: ServiceOptions())
         XCTAssertEqual(jvm.runtime.value, .jvm)
         XCTAssertEqual(jvm.runtime.reason, "JAVA_OPTS in environment")
     }

@@ -24,8 +24,9 @@ final class PullRequestClientTests: XCTestCase {
             }
         }
         defer { server.stop() }
-        let client = PullRequestClient(kind: .github, apiURL: URL(string: "http://127.0.0.1:\(server.port)")!,
-                                       repository: HostedRepository(remoteURL: "https://x:tok@github.com/acme/shop.git")!, token: "ghp_secret")
+        let client = PullRequestClient(
+            kind: .github, apiURL: URL(string: "http://127.0.0.1:\(server.port)")!,
+            repository: HostedRepository(remoteURL: "https://x:tok@github.com/acme/shop.git")!, token: "ghp_secret")
         let first = try await client.publish(draft)
         XCTAssertEqual(first, PublishedPullRequest(number: 7, url: "https://github.com/acme/shop/pull/7", created: true))
         let second = try await client.publish(PullRequestDraft(head: draft.head, base: draft.base, title: draft.title, body: "new card"))
@@ -50,7 +51,9 @@ final class PullRequestClientTests: XCTestCase {
             case ("GET", let path) where path.hasPrefix("/api/v4/projects/group%2Fsub%2Fshop/merge_requests?"):
                 // The first listing misses the request another run is opening at the same time.
                 defer { state.open = true }
-                return (200, state.open ? #"[{"iid": 3, "web_url": "https://gitlab.example.com/group/sub/shop/-/merge_requests/3"}]"# : "[]")
+                return (
+                    200, state.open ? #"[{"iid": 3, "web_url": "https://gitlab.example.com/group/sub/shop/-/merge_requests/3"}]"# : "[]"
+                )
             case ("POST", "/api/v4/projects/group%2Fsub%2Fshop/merge_requests"):
                 return (409, #"{"message": ["Another open merge request already exists for this source branch: !3"]}"#)
             case ("PUT", "/api/v4/projects/group%2Fsub%2Fshop/merge_requests/3"):
@@ -60,13 +63,17 @@ final class PullRequestClientTests: XCTestCase {
             }
         }
         defer { server.stop() }
-        let client = PullRequestClient(kind: .gitlab, apiURL: URL(string: "http://127.0.0.1:\(server.port)")!,
-                                       repository: HostedRepository(remoteURL: "git@gitlab.example.com:group/sub/shop.git")!, token: "glpat")
+        let client = PullRequestClient(
+            kind: .gitlab, apiURL: URL(string: "http://127.0.0.1:\(server.port)")!,
+            repository: HostedRepository(remoteURL: "git@gitlab.example.com:group/sub/shop.git")!, token: "glpat")
         let result = try await client.publish(draft)
-        XCTAssertEqual(result, PublishedPullRequest(number: 3, url: "https://gitlab.example.com/group/sub/shop/-/merge_requests/3", created: false))
+        XCTAssertEqual(
+            result, PublishedPullRequest(number: 3, url: "https://gitlab.example.com/group/sub/shop/-/merge_requests/3", created: false))
         let requests = server.requests
         XCTAssertEqual(requests.map(\.method), ["GET", "POST", "GET", "PUT"])
-        XCTAssertEqual(requests[0].path, "/api/v4/projects/group%2Fsub%2Fshop/merge_requests?state=opened&source_branch=komply/shop&target_branch=main")
+        XCTAssertEqual(
+            requests[0].path, "/api/v4/projects/group%2Fsub%2Fshop/merge_requests?state=opened&source_branch=komply/shop&target_branch=main"
+        )
         XCTAssertTrue(requests.allSatisfy { $0.headers["private-token"] == "glpat" })
         XCTAssertEqual(requests[1].json?["source_branch"] as? String, "komply/shop")
         XCTAssertEqual(requests[1].json?["target_branch"] as? String, "main")
@@ -78,8 +85,11 @@ final class PullRequestClientTests: XCTestCase {
         let server = try RecordingHTTPServer { request in
             switch (request.method, request.path) {
             case ("GET", "/api/v1/repos/acme/shop/pulls?state=open&limit=50&page=1"):
-                return (200, #"[{"number": 1, "html_url": "u1", "head": {"ref": "feature"}, "base": {"ref": "main"}},"#
-                    + #" {"number": 12, "html_url": "https://gitea.example.com/acme/shop/pulls/12", "head": {"ref": "komply/shop"}, "base": {"ref": "main"}}]"#)
+                return (
+                    200,
+                    #"[{"number": 1, "html_url": "u1", "head": {"ref": "feature"}, "base": {"ref": "main"}},"#
+                        + #" {"number": 12, "html_url": "https://gitea.example.com/acme/shop/pulls/12", "head": {"ref": "komply/shop"}, "base": {"ref": "main"}}]"#
+                )
             case ("PATCH", "/api/v1/repos/acme/shop/pulls/12"):
                 return (201, #"{"number": 12}"#)
             default:
@@ -87,8 +97,9 @@ final class PullRequestClientTests: XCTestCase {
             }
         }
         defer { server.stop() }
-        let client = PullRequestClient(kind: .gitea, apiURL: URL(string: "http://127.0.0.1:\(server.port)/")!,
-                                       repository: HostedRepository(remoteURL: "https://gitea.example.com/acme/shop")!, token: "tea")
+        let client = PullRequestClient(
+            kind: .gitea, apiURL: URL(string: "http://127.0.0.1:\(server.port)/")!,
+            repository: HostedRepository(remoteURL: "https://gitea.example.com/acme/shop")!, token: "tea")
         let result = try await client.publish(draft)
         XCTAssertEqual(result, PublishedPullRequest(number: 12, url: "https://gitea.example.com/acme/shop/pulls/12", created: false))
         XCTAssertEqual(server.requests.map(\.method), ["GET", "PATCH"])
@@ -98,8 +109,9 @@ final class PullRequestClientTests: XCTestCase {
     func testAnErrorNamesTheStatusAndNeverTheToken() async throws {
         let server = try RecordingHTTPServer { _ in (401, #"{"message": "Bad credentials for token sekret"}"#) }
         defer { server.stop() }
-        let client = PullRequestClient(kind: .github, apiURL: URL(string: "http://127.0.0.1:\(server.port)")!,
-                                       repository: HostedRepository(host: "github.com", path: "acme/shop"), token: "sekret")
+        let client = PullRequestClient(
+            kind: .github, apiURL: URL(string: "http://127.0.0.1:\(server.port)")!,
+            repository: HostedRepository(host: "github.com", path: "acme/shop"), token: "sekret")
         do {
             _ = try await client.publish(draft)
             XCTFail("expected an error")
@@ -110,11 +122,21 @@ final class PullRequestClientTests: XCTestCase {
     }
 
     func testRemoteURLsNameTheHostedRepository() {
-        XCTAssertEqual(HostedRepository(remoteURL: "https://user:tok@github.com/acme/shop.git"), HostedRepository(host: "github.com", path: "acme/shop"))
-        XCTAssertEqual(HostedRepository(remoteURL: "ssh://git@gitea.example.com:2222/acme/shop.git"), HostedRepository(host: "gitea.example.com", path: "acme/shop"))
-        XCTAssertEqual(HostedRepository(remoteURL: "http://127.0.0.1:8080/acme/shop.git"), HostedRepository(host: "127.0.0.1:8080", path: "acme/shop", scheme: "http"))
-        XCTAssertEqual(PullRequestClient.defaultAPIURL(kind: .github, repository: HostedRepository(host: "github.com", path: "a/b"))?.absoluteString, "https://api.github.com")
-        XCTAssertEqual(PullRequestClient.defaultAPIURL(kind: .github, repository: HostedRepository(host: "ghe.corp", path: "a/b"))?.absoluteString, "https://ghe.corp/api/v3")
+        XCTAssertEqual(
+            HostedRepository(remoteURL: "https://user:tok@github.com/acme/shop.git"),
+            HostedRepository(host: "github.com", path: "acme/shop"))
+        XCTAssertEqual(
+            HostedRepository(remoteURL: "ssh://git@gitea.example.com:2222/acme/shop.git"),
+            HostedRepository(host: "gitea.example.com", path: "acme/shop"))
+        XCTAssertEqual(
+            HostedRepository(remoteURL: "http://127.0.0.1:8080/acme/shop.git"),
+            HostedRepository(host: "127.0.0.1:8080", path: "acme/shop", scheme: "http"))
+        XCTAssertEqual(
+            PullRequestClient.defaultAPIURL(kind: .github, repository: HostedRepository(host: "github.com", path: "a/b"))?.absoluteString,
+            "https://api.github.com")
+        XCTAssertEqual(
+            PullRequestClient.defaultAPIURL(kind: .github, repository: HostedRepository(host: "ghe.corp", path: "a/b"))?.absoluteString,
+            "https://ghe.corp/api/v3")
     }
 }
 

@@ -93,7 +93,8 @@ final class ComposeLoaderTests: XCTestCase {
     func testFolderDiscoveryFindsOverrideFile() throws {
         let directory = try temporaryDirectory()
         try "services:\n  web:\n    image: nginx\n".write(toFile: "\(directory)/compose.yaml", atomically: true, encoding: .utf8)
-        try "services:\n  web:\n    image: nginx:1.27\n".write(toFile: "\(directory)/compose.override.yaml", atomically: true, encoding: .utf8)
+        try "services:\n  web:\n    image: nginx:1.27\n".write(
+            toFile: "\(directory)/compose.override.yaml", atomically: true, encoding: .utf8)
         let files = try ComposeLoader.discover(in: directory)
         XCTAssertEqual(files.map { ($0 as NSString).lastPathComponent }, ["compose.yaml", "compose.override.yaml"])
         XCTAssertEqual(try load(files)[service: "web"]?.image, "nginx:1.27")
@@ -119,7 +120,8 @@ final class ComposeLoaderTests: XCTestCase {
         let cases = try FileManager.default.contentsOfDirectory(atPath: bad).sorted()
         XCTAssertGreaterThanOrEqual(cases.count, 12)
         for name in cases {
-            let expected = try String(contentsOfFile: "\(bad)/\(name)/expected", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+            let expected = try String(contentsOfFile: "\(bad)/\(name)/expected", encoding: .utf8).trimmingCharacters(
+                in: .whitespacesAndNewlines)
             let position = String(expected.prefix { $0 != " " })
             let words = String(expected.dropFirst(position.count + 1))
             XCTAssertThrowsError(try load(["fixtures/compose/bad/\(name)/compose.yaml"]), name) { error in
@@ -137,7 +139,8 @@ final class ComposeLoaderTests: XCTestCase {
         XCTAssertEqual(ShortSyntax.ports("3000-3002")?.map(\.target), [3000, 3001, 3002])
         XCTAssertNil(ShortSyntax.ports("80/icmp"))
         XCTAssertNil(ShortSyntax.ports("99999"))
-        XCTAssertEqual(ShortSyntax.volume("data:/var/lib/data:ro,nocopy")?.options["volume"], .object([.init(key: "nocopy", value: .bool(true))]))
+        XCTAssertEqual(
+            ShortSyntax.volume("data:/var/lib/data:ro,nocopy")?.options["volume"], .object([.init(key: "nocopy", value: .bool(true))]))
         XCTAssertEqual(ShortSyntax.volume("/var/run/docker.sock:/var/run/docker.sock")?.type, "bind")
         XCTAssertEqual(ShortSyntax.volume("/cache")?.source, nil)
         XCTAssertNil(ShortSyntax.volume("a:b:bogus"))
@@ -146,7 +149,10 @@ final class ComposeLoaderTests: XCTestCase {
     }
 
     func testDurationsPrintAsGoDoes() {
-        let cases = ["90s": "1m30s", "1m30s": "1m30s", "500ms": "500ms", "1h": "1h0m0s", "1.5s": "1.5s", "10us": "10µs", "0": "0s", "2h3m4s": "2h3m4s"]
+        let cases = [
+            "90s": "1m30s", "1m30s": "1m30s", "500ms": "500ms", "1h": "1h0m0s", "1.5s": "1.5s", "10us": "10µs", "0": "0s",
+            "2h3m4s": "2h3m4s",
+        ]
         for (input, output) in cases { XCTAssertEqual(ComposeDuration(parsing: input)?.description, output, input) }
         XCTAssertNil(ComposeDuration(parsing: "10 parsecs"))
         XCTAssertNil(ComposeDuration(parsing: "5"))

@@ -85,7 +85,8 @@ public final class RecordingHTTPServer: @unchecked Sendable {
         lock.withLock { recorded.append(request) }
         let (status, text) = respond(request)
         let payload = Data(text.utf8)
-        var response = Data("HTTP/1.1 \(status) X\r\nContent-Type: application/json\r\nContent-Length: \(payload.count)\r\nConnection: close\r\n\r\n".utf8)
+        var response = Data(
+            "HTTP/1.1 \(status) X\r\nContent-Type: application/json\r\nContent-Length: \(payload.count)\r\nConnection: close\r\n\r\n".utf8)
         response.append(payload)
         _ = response.withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
     }

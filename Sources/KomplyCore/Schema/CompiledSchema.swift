@@ -237,7 +237,8 @@ enum SchemaValue: Sendable, Hashable, CustomStringConvertible {
         case .string(let s): return ValueTree.string(s).compactJSON
         case .array(let items): return "[" + items.map(\.description).joined(separator: ",") + "]"
         case .object(let members):
-            return "{" + members.keys.sorted().map { ValueTree.string($0).compactJSON + ":" + members[$0]!.description }
+            return "{"
+                + members.keys.sorted().map { ValueTree.string($0).compactJSON + ":" + members[$0]!.description }
                 .joined(separator: ",") + "}"
         }
     }

@@ -77,7 +77,8 @@ private extension SchemaCompiler {
             var types: SchemaTypes = []
             for name in names {
                 guard let set = SchemaTypes(typeName: name) else {
-                    throw Self.invalid(value, here, "unknown type \"\(name)\"; expected object, array, string, integer, number, boolean or null")
+                    throw Self.invalid(
+                        value, here, "unknown type \"\(name)\"; expected object, array, string, integer, number, boolean or null")
                 }
                 types.formUnion(set)
             }
@@ -130,7 +131,9 @@ private extension SchemaCompiler {
         case "unevaluatedProperties": draft.unevaluatedProperties = try compile(value, pointer: here)
         case "not": draft.not = try compile(value, pointer: here)
         case "required":
-            guard let list = value.sequence else { throw Self.invalid(value, here, "expected a list of property names, found \(value.kindName)") }
+            guard let list = value.sequence else {
+                throw Self.invalid(value, here, "expected a list of property names, found \(value.kindName)")
+            }
             draft.required = try list.map { (item) throws(CoreError) in try Self.string(item, here) }
         case "allOf", "anyOf", "oneOf":
             guard let list = value.sequence, !list.isEmpty else {
@@ -153,7 +156,7 @@ private extension SchemaCompiler {
             if Self.unsupportedKeywords.contains(keyword) {
                 throw Self.invalid(value, here, "keyword \"\(keyword)\" is not supported by komply's validator")
             }
-            // Annotations and unknown keywords do not affect validation (JSON Schema ignores them).
+        // Annotations and unknown keywords do not affect validation (JSON Schema ignores them).
         }
     }
 
@@ -164,8 +167,10 @@ private extension SchemaCompiler {
         while i < drafts.count {
             if let target = drafts[i].refPointer, indexByPointer[target] == nil {
                 guard let node = Self.resolve(pointer: target, in: document) else {
-                    throw .syntax(drafts[i].location, problem: "invalid JSON Schema at \(Self.display(drafts[i].pointer)): "
-                        + "$ref \"#\(target)\" points to nothing in the schema")
+                    throw .syntax(
+                        drafts[i].location,
+                        problem: "invalid JSON Schema at \(Self.display(drafts[i].pointer)): "
+                            + "$ref \"#\(target)\" points to nothing in the schema")
                 }
                 _ = try compile(node, pointer: target)
             }
@@ -194,8 +199,10 @@ private extension SchemaCompiler {
             var stack: [Int] = []
             if let loop = visit(i, &stack) {
                 let path = loop.map { Self.display(drafts[$0].pointer) }.joined(separator: " → ")
-                throw .syntax(drafts[loop[0]].location, problem: "invalid JSON Schema: references loop without "
-                    + "reaching a value (\(path))")
+                throw .syntax(
+                    drafts[loop[0]].location,
+                    problem: "invalid JSON Schema: references loop without "
+                        + "reaching a value (\(path))")
             }
         }
 

@@ -117,10 +117,12 @@ public struct Node: Sendable, Hashable {
         case .sequence(let items):
             return .array(items.map { $0.valueTree(schema: schema) })
         case .mapping(let pairs):
-            return .object(pairs.map { pair in
-                ValueTree.Member(key: pair.key.scalar ?? pair.key.valueTree(schema: schema).compactJSON,
-                                 value: pair.value.valueTree(schema: schema))
-            })
+            return .object(
+                pairs.map { pair in
+                    ValueTree.Member(
+                        key: pair.key.scalar ?? pair.key.valueTree(schema: schema).compactJSON,
+                        value: pair.value.valueTree(schema: schema))
+                })
         case .scalar:
             switch resolved(schema: schema) {
             case .null, nil: return .null

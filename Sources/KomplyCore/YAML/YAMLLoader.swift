@@ -273,8 +273,9 @@ private final class Composer {
             case YAML_FOLDED_SCALAR_STYLE: style = .folded
             default: style = .plain
             }
-            return .scalar(value: value, anchor: string(scalar.anchor), tag: tag(string(scalar.tag)), style: style,
-                           range: SourceRange(start: start, end: end))
+            return .scalar(
+                value: value, anchor: string(scalar.anchor), tag: tag(string(scalar.tag)), style: style,
+                range: SourceRange(start: start, end: end))
         case YAML_SEQUENCE_START_EVENT:
             let data = event.data.sequence_start
             return .sequenceStart(anchor: string(data.anchor), tag: tag(string(data.tag)), start: start)
@@ -307,8 +308,9 @@ private final class Composer {
         var mark = position(parser.problem_mark)
         if parser.error == YAML_READER_ERROR {
             mark = positionOfByte(Int(parser.problem_offset))
-            return .syntax(SourceLocation(file: file, range: SourceRange(start: mark, end: mark)),
-                           problem: "\(problem) (the file must be UTF-8 text)")
+            return .syntax(
+                SourceLocation(file: file, range: SourceRange(start: mark, end: mark)),
+                problem: "\(problem) (the file must be UTF-8 text)")
         }
         var message = problem
         if let context = parser.context.map({ String(cString: $0) }) {

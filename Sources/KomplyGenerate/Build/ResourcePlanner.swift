@@ -27,8 +27,10 @@ public struct ResourcePlan: Sendable, Equatable {
 /// The sizing issue replaces the defaults with predictions from history; the order of precedence stays.
 public enum ResourcePlanner {
     /// The plan for a service.
-    public static func plan(_ service: ComposeService, classification: Classification, options: ServiceOptions,
-                            prediction: PredictedResources? = nil) -> ResourcePlan {
+    public static func plan(
+        _ service: ComposeService, classification: Classification, options: ServiceOptions,
+        prediction: PredictedResources? = nil
+    ) -> ResourcePlan {
         let role = classification.role.value
         let runtime = classification.runtime.value
         let base = defaults(role: role, runtime: runtime)
@@ -42,7 +44,9 @@ public enum ResourcePlanner {
             memoryLimit = prediction.memoryLimit
             cpuLimit = prediction.cpuLimit ?? max(cpuLimit, cpuRequest)
             reasons = [String(format: "komply predict (confidence %.2f): ", prediction.confidence) + prediction.reason]
-            if prediction.cpuLimit == nil { reasons.append("cpu limit \(cpuLimit) from \(role.rawValue)/\(runtime.rawValue) defaults (the sizing policy sets none)") }
+            if prediction.cpuLimit == nil {
+                reasons.append("cpu limit \(cpuLimit) from \(role.rawValue)/\(runtime.rawValue) defaults (the sizing policy sets none)")
+            }
             warnings = prediction.warnings
             return finish(cpuRequest, memoryRequest, cpuLimit, memoryLimit, options: options, reasons: reasons, warnings: warnings)
         }
@@ -93,8 +97,10 @@ public enum ResourcePlanner {
     }
 
     /// Applies `x-komply.resources` and keeps every limit at or above its request.
-    private static func finish(_ cpuRequest: Quantity, _ memoryRequest: Quantity, _ cpuLimit: Quantity, _ memoryLimit: Quantity,
-                               options: ServiceOptions, reasons: [String], warnings: [String]) -> ResourcePlan {
+    private static func finish(
+        _ cpuRequest: Quantity, _ memoryRequest: Quantity, _ cpuLimit: Quantity, _ memoryLimit: Quantity,
+        options: ServiceOptions, reasons: [String], warnings: [String]
+    ) -> ResourcePlan {
         var cpuRequest = cpuRequest, memoryRequest = memoryRequest, cpuLimit = cpuLimit, memoryLimit = memoryLimit
         var reasons = reasons
         if let cpu = options.requests["cpu"] { cpuRequest = cpu }
@@ -107,8 +113,9 @@ public enum ResourcePlanner {
         if memoryLimit < memoryRequest {
             if options.limits["memory"] != nil { memoryRequest = memoryLimit } else { memoryLimit = memoryRequest }
         }
-        return ResourcePlan(cpuRequest: cpuRequest, memoryRequest: memoryRequest, cpuLimit: cpuLimit, memoryLimit: memoryLimit,
-                            reason: reasons.joined(separator: "; "), warnings: warnings)
+        return ResourcePlan(
+            cpuRequest: cpuRequest, memoryRequest: memoryRequest, cpuLimit: cpuLimit, memoryLimit: memoryLimit,
+            reason: reasons.joined(separator: "; "), warnings: warnings)
     }
 
     /// The largest `-Xmx` in the JVM option variables or the command line, in bytes.
@@ -146,7 +153,8 @@ private extension ResourcePlanner {
         case .proxy: return ("50m", "64Mi", "500m", "128Mi")
         case .web: return ("100m", "128Mi", "500m", "256Mi")
         case .api, .worker, .batch:
-            return runtime == .node || runtime == .python || runtime == .ruby ? ("100m", "256Mi", "1", "512Mi") : ("100m", "128Mi", "1", "256Mi")
+            return runtime == .node || runtime == .python || runtime == .ruby
+                ? ("100m", "256Mi", "1", "512Mi") : ("100m", "128Mi", "1", "256Mi")
         }
     }
 

@@ -77,22 +77,28 @@ struct ServiceBuilder {
     mutating func build() -> ServiceOutput {
         let labels = Naming.labels(app: context.appName, service: name, component: classification.role.value.rawValue)
         let selector = Naming.selector(app: context.appName, service: name)
-        output.drafts.append(ObjectDraft(kind: "ServiceAccount", name: name, parts: [
-            "metadata": metadata(name, labels: labels), "automountServiceAccountToken": .bool(false),
-        ]))
+        output.drafts.append(
+            ObjectDraft(
+                kind: "ServiceAccount", name: name,
+                parts: [
+                    "metadata": metadata(name, labels: labels), "automountServiceAccountToken": .bool(false),
+                ]))
         var pod = podSpec()
         let replicas = replicaCount()
         if replicas >= 2, kind == .deployment || kind == .statefulSet {
-            pod = pod.adding("topologySpreadConstraints", .array([
-                .members([
-                    ("maxSkew", .int(1)), ("topologyKey", .string("kubernetes.io/hostname")),
-                    ("whenUnsatisfiable", .string("ScheduleAnyway")),
-                    ("labelSelector", .members([("matchLabels", tree(selector))])),
-                ]),
-            ]))
+            pod = pod.adding(
+                "topologySpreadConstraints",
+                .array([
+                    .members([
+                        ("maxSkew", .int(1)), ("topologyKey", .string("kubernetes.io/hostname")),
+                        ("whenUnsatisfiable", .string("ScheduleAnyway")),
+                        ("labelSelector", .members([("matchLabels", tree(selector))])),
+                    ])
+                ]))
         }
-        let resources = ResourcePlanner.plan(service, classification: classification, options: options,
-                                             prediction: context.settings.predictions["\(context.appName)/\(service.name)"])
+        let resources = ResourcePlanner.plan(
+            service, classification: classification, options: options,
+            prediction: context.settings.predictions["\(context.appName)/\(service.name)"])
         for warning in resources.warnings { notice(.warning, warning) }
         output.kind = kind
         output.resources = resources
@@ -128,9 +134,17 @@ private extension ServiceBuilder {
         container.append(("workingDir", service.workingDir.map(ValueTree.string)))
         let ports = context.ports[service.name] ?? []
         if !ports.isEmpty {
-            container.append(("ports", .array(ports.map { port in
-                .members([("name", .string(port.name)), ("containerPort", .int(port.port)), ("protocol", .string(port.proto.uppercased()))])
-            })))
+            container.append(
+                (
+                    "ports",
+                    .array(
+                        ports.map { port in
+                            .members([
+                                ("name", .string(port.name)), ("containerPort", .int(port.port)),
+                                ("protocol", .string(port.proto.uppercased())),
+                            ])
+                        })
+                ))
         }
         if !envFrom.isEmpty { container.append(("envFrom", .array(envFrom))) }
         if !env.isEmpty { container.append(("env", .array(env))) }
@@ -147,20 +161,35 @@ private extension ServiceBuilder {
         if let grace = service.stopGracePeriod { pod.append(("terminationGracePeriodSeconds", .int(max(1, grace.secondsRoundedUp)))) }
         if gpuCount != nil {
             pod.append(("nodeSelector", .members([("nvidia.com/gpu.present", .string("true"))])))
-            pod.append(("tolerations", .array([.members([
-                ("key", .string("nvidia.com/gpu")), ("operator", .string("Exists")), ("effect", .string("NoSchedule")),
-            ])])))
+            pod.append(
+                (
+                    "tolerations",
+                    .array([
+                        .members([
+                            ("key", .string("nvidia.com/gpu")), ("operator", .string("Exists")), ("effect", .string("NoSchedule")),
+                        ])
+                    ])
+                ))
         }
         if kind == .job || kind == .cronJob { pod.append(("restartPolicy", .string("OnFailure"))) }
         if let low = ports.first(where: { $0.port < 1024 }), !runsAsRoot {
             // Allowed by the restricted profile: lets the non-root image bind the port it was built for.
             appendSecuritySysctl(&pod)
-            ignores.append(("privileged-port", "port \(low.port) as the image is built; the pod sets net.ipv4.ip_unprivileged_port_start=0 so it binds without root"))
+            ignores.append(
+                (
+                    "privileged-port",
+                    "port \(low.port) as the image is built; the pod sets net.ipv4.ip_unprivileged_port_start=0 so it binds without root"
+                ))
         }
         if let image = context.images[service.name] ?? service.image, !image.contains("@sha256:") {
             let tag = ImageKnowledge.tag(image)
-            if tag == nil { ignores.append(("missing-image-tag", "compose names \(image) without a tag; komply generate warned, pin a version in compose")) }
-            if tag == "latest" { ignores.append(("latest-image-tag", "compose uses \(image); komply generate warned, pin a version in compose")) }
+            if tag == nil {
+                ignores.append(
+                    ("missing-image-tag", "compose names \(image) without a tag; komply generate warned, pin a version in compose"))
+            }
+            if tag == "latest" {
+                ignores.append(("latest-image-tag", "compose uses \(image); komply generate warned, pin a version in compose"))
+            }
         }
         if !volumes.isEmpty { pod.append(("volumes", .array(volumes))) }
         return .members(pod)
@@ -182,7 +211,11 @@ private extension ServiceBuilder {
             }
             return 2
         case .statefulSet:
-            ignores.append(("single-replica", "\(classification.profile?.family ?? "this stateful service") keeps its data in one volume; more replicas need the image's own replication"))
+            ignores.append(
+                (
+                    "single-replica",
+                    "\(classification.profile?.family ?? "this stateful service") keeps its data in one volume; more replicas need the image's own replication"
+                ))
             return 1
         default:
             return 1
@@ -196,9 +229,14 @@ private extension ServiceBuilder {
 
     func appendSecuritySysctl(_ pod: inout [(String, ValueTree?)]) {
         guard let index = pod.firstIndex(where: { $0.0 == "securityContext" }), case .object(var members)? = pod[index].1 else { return }
-        members.append(.init(key: "sysctls", value: .array([.members([
-            ("name", .string("net.ipv4.ip_unprivileged_port_start")), ("value", .string("0")),
-        ])])))
+        members.append(
+            .init(
+                key: "sysctls",
+                value: .array([
+                    .members([
+                        ("name", .string("net.ipv4.ip_unprivileged_port_start")), ("value", .string("0")),
+                    ])
+                ])))
         pod[index].1 = .object(members)
     }
 
@@ -227,7 +265,9 @@ private extension ServiceBuilder {
                 notice(.warning, "environment variable \(key) has no value in compose (it would come from the host); it is left out")
                 continue
             }
-            let reason = options.secretEnv.contains(key) ? "x-komply.secretEnv lists it"
+            let reason =
+                options.secretEnv.contains(key)
+                ? "x-komply.secretEnv lists it"
                 : options.plainEnv.contains(key) ? nil : SecretDetector.reason(name: key, value: value)
             if let reason {
                 secretKeys.append((key, reason))
@@ -237,21 +277,31 @@ private extension ServiceBuilder {
         }
         if !plain.isEmpty {
             let configName = "\(name)-env"
-            output.drafts.append(ObjectDraft(kind: "ConfigMap", name: configName, parts: [
-                "metadata": metadata(configName, labels: commonLabels), "data": .members(plain.map { ($0.0, $0.1) }),
-            ]))
+            output.drafts.append(
+                ObjectDraft(
+                    kind: "ConfigMap", name: configName,
+                    parts: [
+                        "metadata": metadata(configName, labels: commonLabels), "data": .members(plain.map { ($0.0, $0.1) }),
+                    ]))
             envFrom.append(.members([("configMapRef", .members([("name", .string(configName))]))]))
         }
         if !secretKeys.isEmpty {
             let secretName = "\(name)-secrets"
             for entry in secretKeys {
-                env.append(.members([
-                    ("name", .string(entry.key)),
-                    ("valueFrom", .members([("secretKeyRef", .members([("name", .string(secretName)), ("key", .string(entry.key))]))])),
-                ]))
+                env.append(
+                    .members([
+                        ("name", .string(entry.key)),
+                        (
+                            "valueFrom",
+                            .members([("secretKeyRef", .members([("name", .string(secretName)), ("key", .string(entry.key))]))])
+                        ),
+                    ]))
             }
             provideSecret(secretName, keys: secretKeys)
-            notice(.note, "\(secretKeys.count) secret environment value(s) (\(secretKeys.map(\.key).joined(separator: ", "))) become references to Secret \(secretName); their values are not written")
+            notice(
+                .note,
+                "\(secretKeys.count) secret environment value(s) (\(secretKeys.map(\.key).joined(separator: ", "))) become references to Secret \(secretName); their values are not written"
+            )
         }
     }
 
@@ -262,21 +312,27 @@ private extension ServiceBuilder {
         let data: [ValueTree] = keys.map { entry in
             .members([
                 ("secretKey", .string(entry.key)),
-                ("remoteRef", .members([
-                    ("key", .string("\(prefix.map { "\($0)/" } ?? "")\(context.appName)/\(secretName)")),
-                    ("property", .string(entry.key)),
-                ])),
+                (
+                    "remoteRef",
+                    .members([
+                        ("key", .string("\(prefix.map { "\($0)/" } ?? "")\(context.appName)/\(secretName)")),
+                        ("property", .string(entry.key)),
+                    ])
+                ),
             ])
         }
-        output.drafts.append(ObjectDraft(kind: "ExternalSecret", name: secretName, parts: [
-            "metadata": metadata(secretName, labels: commonLabels),
-            "spec": .members([
-                ("refreshInterval", .string("1h")),
-                ("secretStoreRef", .members([("kind", .string(storeKind)), ("name", .string(storeName))])),
-                ("target", .members([("name", .string(secretName)), ("creationPolicy", .string("Owner"))])),
-                ("data", .array(data)),
-            ]),
-        ]))
+        output.drafts.append(
+            ObjectDraft(
+                kind: "ExternalSecret", name: secretName,
+                parts: [
+                    "metadata": metadata(secretName, labels: commonLabels),
+                    "spec": .members([
+                        ("refreshInterval", .string("1h")),
+                        ("secretStoreRef", .members([("kind", .string(storeKind)), ("name", .string(storeName))])),
+                        ("target", .members([("name", .string(secretName)), ("creationPolicy", .string("Owner"))])),
+                        ("data", .array(data)),
+                    ]),
+                ]))
     }
 
     var commonLabels: [(String, String)] {
@@ -297,7 +353,8 @@ private extension ServiceBuilder {
                     claims.append(claimTemplate(volume))
                 } else {
                     persistentVolumeClaim(volume)
-                    volumes.append(.members([("name", .string(volume)), ("persistentVolumeClaim", .members([("claimName", .string(volume))]))]))
+                    volumes.append(
+                        .members([("name", .string(volume)), ("persistentVolumeClaim", .members([("claimName", .string(volume))]))]))
                 }
                 mounts.append(mountTree(volume, target, readOnly: mount.readOnly))
             case "volume", "tmpfs":
@@ -330,15 +387,19 @@ private extension ServiceBuilder {
         }
         if !fileData.isEmpty {
             let configName = "\(name)-files"
-            output.drafts.append(ObjectDraft(kind: "ConfigMap", name: configName, parts: [
-                "metadata": metadata(configName, labels: commonLabels), "data": .members(fileData.map { ($0.0, .string($0.1)) }),
-            ]))
+            output.drafts.append(
+                ObjectDraft(
+                    kind: "ConfigMap", name: configName,
+                    parts: [
+                        "metadata": metadata(configName, labels: commonLabels), "data": .members(fileData.map { ($0.0, .string($0.1)) }),
+                    ]))
             volumes.append(.members([("name", .string("files")), ("configMap", .members([("name", .string(configName))]))]))
             for item in fileItems {
-                mounts.append(.members([
-                    ("name", .string("files")), ("mountPath", .string(item.target)), ("subPath", .string(item.key)),
-                    ("readOnly", .bool(true)),
-                ]))
+                mounts.append(
+                    .members([
+                        ("name", .string("files")), ("mountPath", .string(item.target)), ("subPath", .string(item.key)),
+                        ("readOnly", .bool(true)),
+                    ]))
                 covered.insert(item.target)
             }
         }
@@ -346,14 +407,29 @@ private extension ServiceBuilder {
             let secretName = Naming.dnsLabel("\(context.appName)-\(secret.source)")
             let target = secret.target.map { $0.hasPrefix("/") ? $0 : "/run/secrets/\($0)" } ?? "/run/secrets/\(secret.source)"
             let volume = "secret-\(index)"
-            volumes.append(.members([("name", .string(volume)), ("secret", .members([
-                ("secretName", .string(secretName)),
-                ("items", .array([.members([("key", .string(Naming.dataKey(secret.source))), ("path", .string(Naming.dataKey(secret.source)))])])),
-            ]))]))
-            mounts.append(.members([
-                ("name", .string(volume)), ("mountPath", .string(target)), ("subPath", .string(Naming.dataKey(secret.source))),
-                ("readOnly", .bool(true)),
-            ]))
+            volumes.append(
+                .members([
+                    ("name", .string(volume)),
+                    (
+                        "secret",
+                        .members([
+                            ("secretName", .string(secretName)),
+                            (
+                                "items",
+                                .array([
+                                    .members([
+                                        ("key", .string(Naming.dataKey(secret.source))), ("path", .string(Naming.dataKey(secret.source))),
+                                    ])
+                                ])
+                            ),
+                        ])
+                    ),
+                ]))
+            mounts.append(
+                .members([
+                    ("name", .string(volume)), ("mountPath", .string(target)), ("subPath", .string(Naming.dataKey(secret.source))),
+                    ("readOnly", .bool(true)),
+                ]))
             covered.insert(target)
             provideSecret(secretName, keys: [(Naming.dataKey(secret.source), "compose secret \(secret.source)")])
         }
@@ -368,8 +444,10 @@ private extension ServiceBuilder {
     }
 
     /// A compose `configs:` entry: its file (or inline content) becomes a key of `<service>-files`.
-    mutating func mountComposeConfig(_ reference: FileReference, fileData: inout [(String, String)], mounts: inout [ValueTree],
-                                     covered: inout Set<String>) {
+    mutating func mountComposeConfig(
+        _ reference: FileReference, fileData: inout [(String, String)], mounts: inout [ValueTree],
+        covered: inout Set<String>
+    ) {
         let target = reference.target.map { $0.hasPrefix("/") ? $0 : "/\($0)" } ?? "/\(reference.source)"
         guard let definition = context.project.configs[reference.source] else { return }
         var text: String?
@@ -381,12 +459,16 @@ private extension ServiceBuilder {
             let path = (projectDirectory as NSString).appendingPathComponent(file)
             text = FileManager.default.contents(atPath: path).flatMap { String(data: $0, encoding: .utf8) }
             if text == nil {
-                notice(.warning, "config \(reference.source) names \(file), which is not readable UTF-8 text in the repository; not mounted")
+                notice(
+                    .warning, "config \(reference.source) names \(file), which is not readable UTF-8 text in the repository; not mounted")
                 return
             }
         }
         guard let text else {
-            notice(.warning, "config \(reference.source) is external or comes from the host environment; create ConfigMap \(name)-files key \(Naming.dataKey(reference.source)) yourself")
+            notice(
+                .warning,
+                "config \(reference.source) is external or comes from the host environment; create ConfigMap \(name)-files key \(Naming.dataKey(reference.source)) yourself"
+            )
             return
         }
         if let reason = SecretDetector.shapeReason(text) {
@@ -395,23 +477,31 @@ private extension ServiceBuilder {
         }
         let key = Naming.dataKey(reference.source)
         if !fileData.contains(where: { $0.0 == key }) { fileData.append((key, text)) }
-        mounts.append(.members([
-            ("name", .string("files")), ("mountPath", .string(target)), ("subPath", .string(key)), ("readOnly", .bool(true)),
-        ]))
+        mounts.append(
+            .members([
+                ("name", .string("files")), ("mountPath", .string(target)), ("subPath", .string(key)), ("readOnly", .bool(true)),
+            ]))
         covered.insert(target)
     }
 
-    mutating func bindMount(source: String, target: String, fileData: inout [(String, String)],
-                            fileItems: inout [(target: String, key: String)], mounts: inout [ValueTree]) {
+    mutating func bindMount(
+        source: String, target: String, fileData: inout [(String, String)],
+        fileItems: inout [(target: String, key: String)], mounts: inout [ValueTree]
+    ) {
         let shown = "\(source):\(target)"
         guard let projectDirectory = context.project.projectDirectory, !source.hasPrefix("/"), !source.hasPrefix("~") else {
-            notice(.warning, "bind mount \(shown) uses a host path; Kubernetes pods should not mount host paths (restricted profile), so it is left out")
+            notice(
+                .warning,
+                "bind mount \(shown) uses a host path; Kubernetes pods should not mount host paths (restricted profile), so it is left out")
             return
         }
         let absolute = (projectDirectory as NSString).appendingPathComponent(source)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: absolute, isDirectory: &isDirectory) else {
-            notice(.note, "bind mount \(shown) names \(source), which is not in the repository (usually application code mounted for development); the image must contain it")
+            notice(
+                .note,
+                "bind mount \(shown) names \(source), which is not in the repository (usually application code mounted for development); the image must contain it"
+            )
             return
         }
         let files: [(path: String, relative: String)]
@@ -420,7 +510,9 @@ private extension ServiceBuilder {
             files = names.compactMap { entry in
                 var childIsDirectory: ObjCBool = false
                 let path = (absolute as NSString).appendingPathComponent(entry)
-                guard FileManager.default.fileExists(atPath: path, isDirectory: &childIsDirectory), !childIsDirectory.boolValue else { return nil }
+                guard FileManager.default.fileExists(atPath: path, isDirectory: &childIsDirectory), !childIsDirectory.boolValue else {
+                    return nil
+                }
                 return (path, entry)
             }
         } else {
@@ -430,12 +522,16 @@ private extension ServiceBuilder {
         var loaded: [(String, String, String)] = []
         for file in files {
             guard let data = FileManager.default.contents(atPath: file.path), let text = String(data: data, encoding: .utf8) else {
-                notice(.warning, "bind mount \(shown): \(file.relative) is not UTF-8 text; a ConfigMap cannot hold it, so the mount is left out")
+                notice(
+                    .warning,
+                    "bind mount \(shown): \(file.relative) is not UTF-8 text; a ConfigMap cannot hold it, so the mount is left out")
                 return
             }
             total += data.count
             if let reason = SecretDetector.shapeReason(text) ?? (text.contains("PRIVATE KEY") ? "it holds a private key" : nil) {
-                notice(.warning, "bind mount \(shown): \(file.relative) is not copied into a ConfigMap because \(reason); provide it as a Secret")
+                notice(
+                    .warning,
+                    "bind mount \(shown): \(file.relative) is not copied into a ConfigMap because \(reason); provide it as a Secret")
                 return
             }
             loaded.append((file.relative, text, target))
@@ -480,9 +576,12 @@ private extension ServiceBuilder {
 
     mutating func persistentVolumeClaim(_ volume: String) {
         guard !output.drafts.contains(where: { $0.kind == "PersistentVolumeClaim" && $0.name == volume }) else { return }
-        output.drafts.append(ObjectDraft(kind: "PersistentVolumeClaim", name: volume, parts: [
-            "metadata": metadata(volume, labels: commonLabels), "spec": claimSpec(),
-        ]))
+        output.drafts.append(
+            ObjectDraft(
+                kind: "PersistentVolumeClaim", name: volume,
+                parts: [
+                    "metadata": metadata(volume, labels: commonLabels), "spec": claimSpec(),
+                ]))
     }
 
     /// Pod and container security contexts: Pod Security "restricted", with compose's opt-outs recorded.
@@ -508,7 +607,10 @@ private extension ServiceBuilder {
         if uid == nil, !runAsRoot {
             uid = context.settings.defaultUID
             reason = "unknown image; default uid"
-            notice(.note, "no known non-root user for image \(service.image ?? name); runs as uid \(context.settings.defaultUID) (set x-komply.uid if the image needs another)")
+            notice(
+                .note,
+                "no known non-root user for image \(service.image ?? name); runs as uid \(context.settings.defaultUID) (set x-komply.uid if the image needs another)"
+            )
         }
         if runAsRoot {
             ignores.append(("run-as-root", "compose runs this service as root (user: \(service.user ?? "root"))"))
@@ -576,8 +678,9 @@ private extension ServiceBuilder {
                 let period = max(1, (check.interval ?? ComposeDuration(nanoseconds: 30_000_000_000)).secondsRoundedUp)
                 let timeout = max(1, (check.timeout ?? ComposeDuration(nanoseconds: 30_000_000_000)).secondsRoundedUp)
                 let retries = max(1, check.retries ?? 3)
-                return timedProbes(handler, period: period, timeout: timeout, retries: retries, startPeriod: check.startPeriod,
-                                   startInterval: check.startInterval)
+                return timedProbes(
+                    handler, period: period, timeout: timeout, retries: retries, startPeriod: check.startPeriod,
+                    startInterval: check.startInterval)
             }
         }
         if let path = options.probePath {
@@ -590,15 +693,19 @@ private extension ServiceBuilder {
             return timedProbes(httpHandler(path, port), period: 10, timeout: 3, retries: 3, startPeriod: nil, startInterval: nil)
         }
         if let command = classification.profile?.probeCommand {
-            return timedProbes(.members([("exec", .members([("command", .array(command.map(ValueTree.string)))]))]),
-                               period: 10, timeout: 5, retries: 3, startPeriod: ComposeDuration(nanoseconds: 60_000_000_000), startInterval: nil)
+            return timedProbes(
+                .members([("exec", .members([("command", .array(command.map(ValueTree.string)))]))]),
+                period: 10, timeout: 5, retries: 3, startPeriod: ComposeDuration(nanoseconds: 60_000_000_000), startInterval: nil)
         }
         if let path = classification.profile?.healthPath, let port = ports.first?.port {
-            return timedProbes(httpHandler(path, port), period: 10, timeout: 3, retries: 3, startPeriod: ComposeDuration(nanoseconds: 60_000_000_000), startInterval: nil)
+            return timedProbes(
+                httpHandler(path, port), period: 10, timeout: 3, retries: 3, startPeriod: ComposeDuration(nanoseconds: 60_000_000_000),
+                startInterval: nil)
         }
         if let port = ports.first(where: { $0.proto.lowercased() == "tcp" }) {
-            return timedProbes(.members([("tcpSocket", .members([("port", .string(port.name))]))]), period: 10, timeout: 3, retries: 3,
-                               startPeriod: ComposeDuration(nanoseconds: 60_000_000_000), startInterval: nil)
+            return timedProbes(
+                .members([("tcpSocket", .members([("port", .string(port.name))]))]), period: 10, timeout: 3, retries: 3,
+                startPeriod: ComposeDuration(nanoseconds: 60_000_000_000), startInterval: nil)
         }
         ignoreProbes("no healthcheck and no TCP port to check; add a healthcheck to the compose service")
         notice(.warning, "no healthcheck and no TCP port: komply cannot infer a probe that works, so none is written")
@@ -627,8 +734,10 @@ private extension ServiceBuilder {
     }
 
     /// Readiness every period with compose's retries; liveness more tolerant; a startup probe covers the start period.
-    func timedProbes(_ handler: ValueTree, period: Int, timeout: Int, retries: Int, startPeriod: ComposeDuration?,
-                     startInterval: ComposeDuration?) -> [(String, ValueTree)] {
+    func timedProbes(
+        _ handler: ValueTree, period: Int, timeout: Int, retries: Int, startPeriod: ComposeDuration?,
+        startInterval: ComposeDuration?
+    ) -> [(String, ValueTree)] {
         func probe(_ extra: [(String, ValueTree?)]) -> ValueTree {
             guard case .object(let members) = handler else { return handler }
             return .object(members + ValueTree.members(extra).objectMembers!)
@@ -637,16 +746,28 @@ private extension ServiceBuilder {
         if let startPeriod, startPeriod.nanoseconds > 0 {
             let interval = max(1, startInterval?.secondsRoundedUp ?? min(period, 10))
             let threshold = max(1, (startPeriod.secondsRoundedUp + interval - 1) / interval) + retries
-            result.append(("startupProbe", probe([
-                ("periodSeconds", .int(interval)), ("timeoutSeconds", .int(timeout)), ("failureThreshold", .int(threshold)),
-            ])))
+            result.append(
+                (
+                    "startupProbe",
+                    probe([
+                        ("periodSeconds", .int(interval)), ("timeoutSeconds", .int(timeout)), ("failureThreshold", .int(threshold)),
+                    ])
+                ))
         }
-        result.append(("livenessProbe", probe([
-            ("periodSeconds", .int(period)), ("timeoutSeconds", .int(timeout)), ("failureThreshold", .int(retries + 2)),
-        ])))
-        result.append(("readinessProbe", probe([
-            ("periodSeconds", .int(period)), ("timeoutSeconds", .int(timeout)), ("failureThreshold", .int(retries)),
-        ])))
+        result.append(
+            (
+                "livenessProbe",
+                probe([
+                    ("periodSeconds", .int(period)), ("timeoutSeconds", .int(timeout)), ("failureThreshold", .int(retries + 2)),
+                ])
+            ))
+        result.append(
+            (
+                "readinessProbe",
+                probe([
+                    ("periodSeconds", .int(period)), ("timeoutSeconds", .int(timeout)), ("failureThreshold", .int(retries)),
+                ])
+            ))
         return result
     }
 }
@@ -654,14 +775,24 @@ private extension ServiceBuilder {
 // MARK: - Workload, services, scaling, ingress, network policy
 
 private extension ServiceBuilder {
-    mutating func workload(pod: ValueTree, labels: [(String, String)], selector: [(String, String)], replicas: Int,
-                           podAnnotations: [(String, String)]) {
-        var annotations = [("komply.dev/classification",
-                            "kind=\(kind.rawValue) (\(classification.kind.reason)); role=\(classification.role.value.rawValue) (\(classification.role.reason)); runtime=\(classification.runtime.value.rawValue) (\(classification.runtime.reason)); \(userDecision)")]
+    mutating func workload(
+        pod: ValueTree, labels: [(String, String)], selector: [(String, String)], replicas: Int,
+        podAnnotations: [(String, String)]
+    ) {
+        var annotations = [
+            (
+                "komply.dev/classification",
+                "kind=\(kind.rawValue) (\(classification.kind.reason)); role=\(classification.role.value.rawValue) (\(classification.role.reason)); runtime=\(classification.runtime.value.rawValue) (\(classification.runtime.reason)); \(userDecision)"
+            )
+        ]
         if !ignores.isEmpty {
             // `;` separates entries in the annotation, so reasons use commas.
-            annotations.append(("komply.dev/ignore", ignores.map { "\($0.rule)=\($0.reason.replacingOccurrences(of: ";", with: ","))" }
-                .joined(separator: "; ")))
+            annotations.append(
+                (
+                    "komply.dev/ignore",
+                    ignores.map { "\($0.rule)=\($0.reason.replacingOccurrences(of: ";", with: ","))" }
+                        .joined(separator: "; ")
+                ))
         }
         var (finalPod, gpus) = pod.extractingGPUs()
         if let gpus {
@@ -683,14 +814,20 @@ private extension ServiceBuilder {
             spec = .members([
                 ("replicas", .int(replicas)), ("revisionHistoryLimit", .int(5)),
                 ("selector", .members([("matchLabels", tree(selector))])),
-                ("strategy", hasClaims ? .members([("type", .string("Recreate"))]) : .members([
-                    ("type", .string("RollingUpdate")),
-                    ("rollingUpdate", .members([("maxUnavailable", .int(0)), ("maxSurge", .int(1))])),
-                ])),
+                (
+                    "strategy",
+                    hasClaims
+                        ? .members([("type", .string("Recreate"))])
+                        : .members([
+                            ("type", .string("RollingUpdate")),
+                            ("rollingUpdate", .members([("maxUnavailable", .int(0)), ("maxSurge", .int(1))])),
+                        ])
+                ),
                 ("template", template),
             ])
             if hasClaims && replicas > 1 {
-                notice(.warning, "\(replicas) replicas share ReadWriteOnce volume claims; they must run on one node (consider a StatefulSet)")
+                notice(
+                    .warning, "\(replicas) replicas share ReadWriteOnce volume claims; they must run on one node (consider a StatefulSet)")
             }
         case .statefulSet:
             spec = .members([
@@ -707,9 +844,17 @@ private extension ServiceBuilder {
             spec = .members([
                 ("schedule", .string(options.schedule ?? "0 0 * * *")), ("concurrencyPolicy", .string("Forbid")),
                 ("startingDeadlineSeconds", .int(300)),
-                ("jobTemplate", .members([("spec", .members([
-                    ("backoffLimit", .int(3)), ("ttlSecondsAfterFinished", .int(86400)), ("template", template),
-                ]))])),
+                (
+                    "jobTemplate",
+                    .members([
+                        (
+                            "spec",
+                            .members([
+                                ("backoffLimit", .int(3)), ("ttlSecondsAfterFinished", .int(86400)), ("template", template),
+                            ])
+                        )
+                    ])
+                ),
             ])
         }
         output.drafts.append(ObjectDraft(kind: kind.rawValue, name: name, parts: ["metadata": meta, "spec": spec]))
@@ -718,58 +863,87 @@ private extension ServiceBuilder {
     mutating func services(labels: [(String, String)], selector: [(String, String)]) {
         let ports = context.ports[service.name] ?? []
         guard !ports.isEmpty, kind != .job, kind != .cronJob else { return }
-        let servicePorts: ValueTree = .array(ports.map { port in
-            .members([
-                ("name", .string(port.name)), ("port", .int(port.port)), ("targetPort", .string(port.name)),
-                ("protocol", .string(port.proto.uppercased())),
-            ])
-        })
+        let servicePorts: ValueTree = .array(
+            ports.map { port in
+                .members([
+                    ("name", .string(port.name)), ("port", .int(port.port)), ("targetPort", .string(port.name)),
+                    ("protocol", .string(port.proto.uppercased())),
+                ])
+            })
         let published = ports.filter(\.published).map { "\($0.port)/\($0.proto)" }
         var annotations: [(String, String)] = []
         if !published.isEmpty {
-            annotations.append(("komply.dev/published-ports", published.joined(separator: ",") + " (published in compose; expose through an Ingress or Gateway)"))
+            annotations.append(
+                (
+                    "komply.dev/published-ports",
+                    published.joined(separator: ",") + " (published in compose; expose through an Ingress or Gateway)"
+                ))
         }
-        output.drafts.append(ObjectDraft(kind: "Service", name: name, parts: [
-            "metadata": metadata(name, labels: labels, annotations: annotations),
-            "spec": .members([("type", .string("ClusterIP")), ("selector", tree(selector)), ("ports", servicePorts)]),
-        ]))
+        output.drafts.append(
+            ObjectDraft(
+                kind: "Service", name: name,
+                parts: [
+                    "metadata": metadata(name, labels: labels, annotations: annotations),
+                    "spec": .members([("type", .string("ClusterIP")), ("selector", tree(selector)), ("ports", servicePorts)]),
+                ]))
         if kind == .statefulSet {
-            output.drafts.append(ObjectDraft(kind: "Service", name: "\(name)-headless", parts: [
-                "metadata": metadata("\(name)-headless", labels: labels),
-                "spec": .members([
-                    ("clusterIP", .string("None")), ("publishNotReadyAddresses", .bool(true)), ("selector", tree(selector)),
-                    ("ports", servicePorts),
-                ]),
-            ]))
+            output.drafts.append(
+                ObjectDraft(
+                    kind: "Service", name: "\(name)-headless",
+                    parts: [
+                        "metadata": metadata("\(name)-headless", labels: labels),
+                        "spec": .members([
+                            ("clusterIP", .string("None")), ("publishNotReadyAddresses", .bool(true)), ("selector", tree(selector)),
+                            ("ports", servicePorts),
+                        ]),
+                    ]))
         }
     }
 
     mutating func autoscaling(labels: [(String, String)], selector: [(String, String)], replicas: Int) {
         guard kind == .deployment, replicas >= 2 else { return }
-        output.drafts.append(ObjectDraft(kind: "HorizontalPodAutoscaler", name: name, parts: [
-            "metadata": metadata(name, labels: labels),
-            "spec": .members([
-                ("scaleTargetRef", .members([("apiVersion", .string("apps/v1")), ("kind", .string("Deployment")), ("name", .string(name))])),
-                ("minReplicas", .int(replicas)), ("maxReplicas", .int(replicas * 3)),
-                ("metrics", .array([.members([
-                    ("type", .string("Resource")),
-                    ("resource", .members([
-                        ("name", .string("cpu")),
-                        ("target", .members([("type", .string("Utilization")), ("averageUtilization", .int(70))])),
-                    ])),
-                ])])),
-            ]),
-        ]))
-        output.drafts.append(ObjectDraft(kind: "PodDisruptionBudget", name: name, parts: [
-            "metadata": metadata(name, labels: labels),
-            "spec": .members([("maxUnavailable", .int(1)), ("selector", .members([("matchLabels", tree(selector))]))]),
-        ]))
+        output.drafts.append(
+            ObjectDraft(
+                kind: "HorizontalPodAutoscaler", name: name,
+                parts: [
+                    "metadata": metadata(name, labels: labels),
+                    "spec": .members([
+                        (
+                            "scaleTargetRef",
+                            .members([("apiVersion", .string("apps/v1")), ("kind", .string("Deployment")), ("name", .string(name))])
+                        ),
+                        ("minReplicas", .int(replicas)), ("maxReplicas", .int(replicas * 3)),
+                        (
+                            "metrics",
+                            .array([
+                                .members([
+                                    ("type", .string("Resource")),
+                                    (
+                                        "resource",
+                                        .members([
+                                            ("name", .string("cpu")),
+                                            ("target", .members([("type", .string("Utilization")), ("averageUtilization", .int(70))])),
+                                        ])
+                                    ),
+                                ])
+                            ])
+                        ),
+                    ]),
+                ]))
+        output.drafts.append(
+            ObjectDraft(
+                kind: "PodDisruptionBudget", name: name,
+                parts: [
+                    "metadata": metadata(name, labels: labels),
+                    "spec": .members([("maxUnavailable", .int(1)), ("selector", .members([("matchLabels", tree(selector))]))]),
+                ]))
     }
 
     mutating func ingress(labels: [(String, String)]) {
         guard let ingress = options.ingress else { return }
         let ports = context.ports[service.name] ?? []
-        guard let port = ingress.port.flatMap({ p in ports.first { $0.port == p } }) ?? ports.first(where: \.published) ?? ports.first else {
+        guard let port = ingress.port.flatMap({ p in ports.first { $0.port == p } }) ?? ports.first(where: \.published) ?? ports.first
+        else {
             notice(.warning, "x-komply.ingress is set but the service has no port; no Ingress is written")
             return
         }
@@ -777,14 +951,41 @@ private extension ServiceBuilder {
         if let secret = ingress.tlsSecret {
             spec.append(("tls", .array([.members([("hosts", .array([.string(ingress.host)])), ("secretName", .string(secret))])])))
         }
-        spec.append(("rules", .array([.members([
-            ("host", .string(ingress.host)),
-            ("http", .members([("paths", .array([.members([
-                ("path", .string(ingress.path)), ("pathType", .string("Prefix")),
-                ("backend", .members([("service", .members([("name", .string(name)), ("port", .members([("name", .string(port.name))]))]))])),
-            ])]))])),
-        ])])))
-        output.drafts.append(ObjectDraft(kind: "Ingress", name: name, parts: ["metadata": metadata(name, labels: labels), "spec": .members(spec)]))
+        spec.append(
+            (
+                "rules",
+                .array([
+                    .members([
+                        ("host", .string(ingress.host)),
+                        (
+                            "http",
+                            .members([
+                                (
+                                    "paths",
+                                    .array([
+                                        .members([
+                                            ("path", .string(ingress.path)), ("pathType", .string("Prefix")),
+                                            (
+                                                "backend",
+                                                .members([
+                                                    (
+                                                        "service",
+                                                        .members([
+                                                            ("name", .string(name)), ("port", .members([("name", .string(port.name))])),
+                                                        ])
+                                                    )
+                                                ])
+                                            ),
+                                        ])
+                                    ])
+                                )
+                            ])
+                        ),
+                    ])
+                ])
+            ))
+        output.drafts.append(
+            ObjectDraft(kind: "Ingress", name: name, parts: ["metadata": metadata(name, labels: labels), "spec": .members(spec)]))
     }
 
     mutating func networkPolicy(labels: [(String, String)], selector: [(String, String)]) {
@@ -792,60 +993,124 @@ private extension ServiceBuilder {
         var ingressRules: [ValueTree] = []
         let clients = context.connections.filter { $0.value.contains(service.name) }.keys.sorted()
         if !clients.isEmpty, !ports.isEmpty {
-            ingressRules.append(.members([
-                ("from", .array(clients.map { client in
-                    .members([("podSelector", .members([("matchLabels", tree(Naming.selector(app: context.appName, service: context.names[client] ?? client)))]))])
-                })),
-                ("ports", .array(ports.map { .members([("port", .int($0.port)), ("protocol", .string($0.proto.uppercased()))]) })),
-            ]))
+            ingressRules.append(
+                .members([
+                    (
+                        "from",
+                        .array(
+                            clients.map { client in
+                                .members([
+                                    (
+                                        "podSelector",
+                                        .members([
+                                            (
+                                                "matchLabels",
+                                                tree(Naming.selector(app: context.appName, service: context.names[client] ?? client))
+                                            )
+                                        ])
+                                    )
+                                ])
+                            })
+                    ),
+                    ("ports", .array(ports.map { .members([("port", .int($0.port)), ("protocol", .string($0.proto.uppercased()))]) })),
+                ]))
         }
         let published = ports.filter(\.published)
         if !published.isEmpty || options.ingress != nil {
             // Published ports were reachable from outside the compose network: allow any source on them.
             let open = published.isEmpty ? Array(ports.prefix(1)) : published
-            ingressRules.append(.members([
-                ("ports", .array(open.map { .members([("port", .int($0.port)), ("protocol", .string($0.proto.uppercased()))]) })),
-            ]))
+            ingressRules.append(
+                .members([
+                    ("ports", .array(open.map { .members([("port", .int($0.port)), ("protocol", .string($0.proto.uppercased()))]) }))
+                ]))
         }
         var egressRules: [ValueTree] = [
             .members([
-                ("to", .array([.members([
-                    ("namespaceSelector", .members([("matchLabels", .members([("kubernetes.io/metadata.name", .string("kube-system"))]))])),
-                    ("podSelector", .members([("matchLabels", .members([("k8s-app", .string("kube-dns"))]))])),
-                ])])),
-                ("ports", .array([
-                    .members([("port", .int(53)), ("protocol", .string("UDP"))]), .members([("port", .int(53)), ("protocol", .string("TCP"))]),
-                ])),
-            ]),
+                (
+                    "to",
+                    .array([
+                        .members([
+                            (
+                                "namespaceSelector",
+                                .members([("matchLabels", .members([("kubernetes.io/metadata.name", .string("kube-system"))]))])
+                            ),
+                            ("podSelector", .members([("matchLabels", .members([("k8s-app", .string("kube-dns"))]))])),
+                        ])
+                    ])
+                ),
+                (
+                    "ports",
+                    .array([
+                        .members([("port", .int(53)), ("protocol", .string("UDP"))]),
+                        .members([("port", .int(53)), ("protocol", .string("TCP"))]),
+                    ])
+                ),
+            ])
         ]
         for dependency in (context.connections[service.name] ?? []).sorted() {
             let dependencyPorts = context.ports[dependency] ?? []
             guard !dependencyPorts.isEmpty else { continue }
-            egressRules.append(.members([
-                ("to", .array([.members([("podSelector", .members([("matchLabels", tree(Naming.selector(app: context.appName, service: context.names[dependency] ?? dependency)))]))])])),
-                ("ports", .array(dependencyPorts.map { .members([("port", .int($0.port)), ("protocol", .string($0.proto.uppercased()))]) })),
-            ]))
+            egressRules.append(
+                .members([
+                    (
+                        "to",
+                        .array([
+                            .members([
+                                (
+                                    "podSelector",
+                                    .members([
+                                        (
+                                            "matchLabels",
+                                            tree(Naming.selector(app: context.appName, service: context.names[dependency] ?? dependency))
+                                        )
+                                    ])
+                                )
+                            ])
+                        ])
+                    ),
+                    (
+                        "ports",
+                        .array(dependencyPorts.map { .members([("port", .int($0.port)), ("protocol", .string($0.proto.uppercased()))]) })
+                    ),
+                ]))
         }
         let external = externalHosts()
         if !external.hosts.isEmpty {
-            egressRules.append(.members([
-                ("to", .array([.members([("ipBlock", .members([
-                    ("cidr", .string("0.0.0.0/0")),
-                    ("except", .array(["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].map(ValueTree.string))),
-                ]))])])),
-                ("ports", .array(external.ports.sorted().map { .members([("port", .int($0)), ("protocol", .string("TCP"))]) })),
-            ]))
-            notice(.note, "egress to external hosts \(external.hosts.sorted().joined(separator: ", ")) is allowed on ports \(external.ports.sorted().map(String.init).joined(separator: ", "))")
+            egressRules.append(
+                .members([
+                    (
+                        "to",
+                        .array([
+                            .members([
+                                (
+                                    "ipBlock",
+                                    .members([
+                                        ("cidr", .string("0.0.0.0/0")),
+                                        ("except", .array(["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].map(ValueTree.string))),
+                                    ])
+                                )
+                            ])
+                        ])
+                    ),
+                    ("ports", .array(external.ports.sorted().map { .members([("port", .int($0)), ("protocol", .string("TCP"))]) })),
+                ]))
+            notice(
+                .note,
+                "egress to external hosts \(external.hosts.sorted().joined(separator: ", ")) is allowed on ports \(external.ports.sorted().map(String.init).joined(separator: ", "))"
+            )
         }
-        output.drafts.append(ObjectDraft(kind: "NetworkPolicy", name: name, parts: [
-            "metadata": metadata(name, labels: labels),
-            "spec": .members([
-                ("podSelector", .members([("matchLabels", tree(selector))])),
-                ("policyTypes", .array([.string("Ingress"), .string("Egress")])),
-                ("ingress", .array(ingressRules)),
-                ("egress", .array(egressRules)),
-            ]),
-        ]))
+        output.drafts.append(
+            ObjectDraft(
+                kind: "NetworkPolicy", name: name,
+                parts: [
+                    "metadata": metadata(name, labels: labels),
+                    "spec": .members([
+                        ("podSelector", .members([("matchLabels", tree(selector))])),
+                        ("policyTypes", .array([.string("Ingress"), .string("Egress")])),
+                        ("ingress", .array(ingressRules)),
+                        ("egress", .array(egressRules)),
+                    ]),
+                ]))
     }
 
     /// Hosts outside the app named in environment URLs, and the ports they use.
@@ -914,7 +1179,9 @@ extension ValueTree {
     func extractingGPUs() -> (ValueTree, Int?) {
         var gpus: Int?
         let pod = updatingContainer { container in
-            guard case .object(var members) = container, let index = members.firstIndex(where: { $0.key == "x-gpus" }) else { return container }
+            guard case .object(var members) = container, let index = members.firstIndex(where: { $0.key == "x-gpus" }) else {
+                return container
+            }
             if case .int(let count) = members[index].value { gpus = count }
             members.remove(at: index)
             return .object(members)

@@ -61,7 +61,9 @@ private extension Classifier {
             if !namedVolumes.isEmpty {
                 return Decision(value: .statefulSet, reason: "image \(profile.family) keeps state in a named volume")
             }
-            return Decision(value: .statefulSet, reason: "image \(profile.family) is stateful; its data path \(profile.dataPath ?? "") gets a volume claim")
+            return Decision(
+                value: .statefulSet,
+                reason: "image \(profile.family) is stateful; its data path \(profile.dataPath ?? "") gets a volume claim")
         }
         if profile?.role == .cache, !namedVolumes.isEmpty || persistenceFlags(service) {
             return Decision(value: .statefulSet, reason: "cache \(profile?.family ?? "") with persistence")
@@ -130,13 +132,17 @@ private extension Classifier {
             return Decision(value: runtime, reason: "command starts with \(command)")
         }
         let keys = Set(service.environment.keys)
-        if !keys.isDisjoint(with: ["JAVA_OPTS", "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS"]) { return Decision(value: .jvm, reason: "JAVA_OPTS in environment") }
+        if !keys.isDisjoint(with: ["JAVA_OPTS", "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS"]) {
+            return Decision(value: .jvm, reason: "JAVA_OPTS in environment")
+        }
         if keys.contains("NODE_ENV") || keys.contains("NODE_OPTIONS") { return Decision(value: .node, reason: "NODE_ENV in environment") }
         if keys.contains(where: { $0.hasPrefix("PYTHON") || $0 == "FLASK_APP" || $0.hasPrefix("DJANGO") }) {
             return Decision(value: .python, reason: "Python settings in environment")
         }
         if keys.contains("GOMAXPROCS") { return Decision(value: .go, reason: "GOMAXPROCS in environment") }
-        if keys.contains("ASPNETCORE_URLS") || keys.contains("ASPNETCORE_ENVIRONMENT") { return Decision(value: .dotnet, reason: "ASP.NET settings in environment") }
+        if keys.contains("ASPNETCORE_URLS") || keys.contains("ASPNETCORE_ENVIRONMENT") {
+            return Decision(value: .dotnet, reason: "ASP.NET settings in environment")
+        }
         if case .string(let context)? = service.build?["context"], let projectDirectory,
             let runtime = buildContextRuntime(projectDirectory + "/" + context)
         {
@@ -145,4 +151,3 @@ private extension Classifier {
         return Decision(value: .unknown, reason: "nothing identifies the runtime")
     }
 }
-

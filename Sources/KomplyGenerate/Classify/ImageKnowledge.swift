@@ -49,7 +49,9 @@ public enum ImageKnowledge {
     public static func repository(_ image: String) -> String {
         var reference = Substring(image)
         if let at = reference.firstIndex(of: "@") { reference = reference[..<at] }
-        if let slash = reference.lastIndex(of: "/"), let colon = reference[slash...].lastIndex(of: ":") { return String(reference[..<colon]) }
+        if let slash = reference.lastIndex(of: "/"), let colon = reference[slash...].lastIndex(of: ":") {
+            return String(reference[..<colon])
+        }
         if !reference.contains("/"), let colon = reference.lastIndex(of: ":") { return String(reference[..<colon]) }
         return String(reference)
     }
@@ -69,38 +71,48 @@ private extension ImageKnowledge {
         _ family: String, _ role: Role, _ runtime: Runtime, stateful: Bool = false, uid: Int? = nil, data: String? = nil,
         writable: [String] = ["/tmp"], port: Int? = nil, probe: [String]? = nil, health: String? = nil, storage: String = "1Gi"
     ) -> ImageProfile {
-        ImageProfile(family: family, role: role, runtime: runtime, stateful: stateful, uid: uid, dataPath: data,
-                     writablePaths: writable, defaultPort: port, probeCommand: probe, healthPath: health, storageSize: storage)
+        ImageProfile(
+            family: family, role: role, runtime: runtime, stateful: stateful, uid: uid, dataPath: data,
+            writablePaths: writable, defaultPort: port, probeCommand: probe, healthPath: health, storageSize: storage)
     }
 
     static let profiles: [ImageProfile] = [
-        p("postgres", .database, .native, stateful: true, uid: 999, data: "/var/lib/postgresql/data",
-          writable: ["/tmp", "/var/run/postgresql"], port: 5432, probe: ["pg_isready", "-h", "127.0.0.1"], storage: "10Gi"),
-        p("postgresql", .database, .native, stateful: true, uid: 1001, data: "/bitnami/postgresql",
-          writable: ["/tmp", "/opt/bitnami/postgresql/tmp"], port: 5432, probe: ["pg_isready", "-h", "127.0.0.1"], storage: "10Gi"),
-        p("mysql", .database, .native, stateful: true, uid: 999, data: "/var/lib/mysql",
-          writable: ["/tmp", "/var/run/mysqld"], port: 3306, probe: ["mysqladmin", "ping", "-h", "127.0.0.1"], storage: "10Gi"),
-        p("mariadb", .database, .native, stateful: true, uid: 999, data: "/var/lib/mysql",
-          writable: ["/tmp", "/run/mysqld"], port: 3306, probe: ["healthcheck.sh", "--connect"], storage: "10Gi"),
-        p("mongo", .database, .native, stateful: true, uid: 999, data: "/data/db", writable: ["/tmp", "/data/configdb"], port: 27017,
-          storage: "10Gi"),
+        p(
+            "postgres", .database, .native, stateful: true, uid: 999, data: "/var/lib/postgresql/data",
+            writable: ["/tmp", "/var/run/postgresql"], port: 5432, probe: ["pg_isready", "-h", "127.0.0.1"], storage: "10Gi"),
+        p(
+            "postgresql", .database, .native, stateful: true, uid: 1001, data: "/bitnami/postgresql",
+            writable: ["/tmp", "/opt/bitnami/postgresql/tmp"], port: 5432, probe: ["pg_isready", "-h", "127.0.0.1"], storage: "10Gi"),
+        p(
+            "mysql", .database, .native, stateful: true, uid: 999, data: "/var/lib/mysql",
+            writable: ["/tmp", "/var/run/mysqld"], port: 3306, probe: ["mysqladmin", "ping", "-h", "127.0.0.1"], storage: "10Gi"),
+        p(
+            "mariadb", .database, .native, stateful: true, uid: 999, data: "/var/lib/mysql",
+            writable: ["/tmp", "/run/mysqld"], port: 3306, probe: ["healthcheck.sh", "--connect"], storage: "10Gi"),
+        p(
+            "mongo", .database, .native, stateful: true, uid: 999, data: "/data/db", writable: ["/tmp", "/data/configdb"], port: 27017,
+            storage: "10Gi"),
         p("mssql", .database, .native, stateful: true, uid: 10001, data: "/var/opt/mssql", writable: ["/tmp"], port: 1433, storage: "10Gi"),
         p("redis", .cache, .native, uid: 999, data: "/data", port: 6379, probe: ["redis-cli", "ping"]),
         p("redismod", .cache, .native, uid: 999, data: "/data", port: 6379, probe: ["redis-cli", "ping"]),
         p("valkey", .cache, .native, uid: 999, data: "/data", port: 6379, probe: ["valkey-cli", "ping"]),
         p("memcached", .cache, .native, uid: 11211, port: 11211),
-        p("elasticsearch", .database, .jvm, stateful: true, uid: 1000, data: "/usr/share/elasticsearch/data",
-          writable: ["/tmp", "/usr/share/elasticsearch/logs", "/usr/share/elasticsearch/config"], port: 9200,
-          health: "/_cluster/health?local=true", storage: "10Gi"),
-        p("opensearch", .database, .jvm, stateful: true, uid: 1000, data: "/usr/share/opensearch/data",
-          writable: ["/tmp", "/usr/share/opensearch/logs"], port: 9200, storage: "10Gi"),
+        p(
+            "elasticsearch", .database, .jvm, stateful: true, uid: 1000, data: "/usr/share/elasticsearch/data",
+            writable: ["/tmp", "/usr/share/elasticsearch/logs", "/usr/share/elasticsearch/config"], port: 9200,
+            health: "/_cluster/health?local=true", storage: "10Gi"),
+        p(
+            "opensearch", .database, .jvm, stateful: true, uid: 1000, data: "/usr/share/opensearch/data",
+            writable: ["/tmp", "/usr/share/opensearch/logs"], port: 9200, storage: "10Gi"),
         p("logstash", .worker, .jvm, uid: 1000, writable: ["/tmp", "/usr/share/logstash/data"], port: 9600, health: "/"),
         p("kibana", .web, .node, uid: 1000, writable: ["/tmp", "/usr/share/kibana/data"], port: 5601, health: "/api/status"),
-        p("kafka", .queue, .jvm, stateful: true, uid: 1000, data: "/var/lib/kafka/data", writable: ["/tmp", "/opt/kafka/logs"],
-          port: 9092, storage: "10Gi"),
+        p(
+            "kafka", .queue, .jvm, stateful: true, uid: 1000, data: "/var/lib/kafka/data", writable: ["/tmp", "/opt/kafka/logs"],
+            port: 9092, storage: "10Gi"),
         p("zookeeper", .queue, .jvm, stateful: true, uid: 1000, data: "/data", writable: ["/tmp", "/datalog", "/logs"], port: 2181),
-        p("rabbitmq", .queue, .native, stateful: true, uid: 999, data: "/var/lib/rabbitmq", writable: ["/tmp"], port: 5672,
-          probe: ["rabbitmq-diagnostics", "-q", "ping"], storage: "5Gi"),
+        p(
+            "rabbitmq", .queue, .native, stateful: true, uid: 999, data: "/var/lib/rabbitmq", writable: ["/tmp"], port: 5672,
+            probe: ["rabbitmq-diagnostics", "-q", "ping"], storage: "5Gi"),
         p("nats", .queue, .go, uid: 1000, port: 4222),
         p("nginx", .proxy, .static, uid: 101, writable: ["/tmp", "/var/cache/nginx", "/var/run"], port: 80),
         p("nginx-unprivileged", .proxy, .static, uid: 101, writable: ["/tmp"], port: 8080),
@@ -113,8 +125,9 @@ private extension ImageKnowledge {
         p("nextcloud", .web, .php, uid: 33, data: "/var/www/html", writable: ["/tmp", "/var/run/apache2"], port: 80, storage: "10Gi"),
         p("gitea", .web, .go, stateful: true, uid: 1000, data: "/data", port: 3000, health: "/api/healthz", storage: "10Gi"),
         p("grafana", .web, .go, stateful: true, uid: 472, data: "/var/lib/grafana", port: 3000, health: "/api/health"),
-        p("prometheus", .database, .go, stateful: true, uid: 65534, data: "/prometheus", port: 9090, health: "/-/ready",
-          storage: "10Gi"),
+        p(
+            "prometheus", .database, .go, stateful: true, uid: 65534, data: "/prometheus", port: 9090, health: "/-/ready",
+            storage: "10Gi"),
         p("pgadmin4", .web, .python, uid: 5050, data: "/var/lib/pgadmin", port: 80, health: "/misc/ping"),
         p("portainer-ce", .web, .go, uid: 1000, data: "/data", port: 9000),
         p("node", .api, .node, uid: 1000),

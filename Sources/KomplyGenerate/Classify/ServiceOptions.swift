@@ -84,7 +84,9 @@ public struct ServiceOptions: Sendable, Equatable {
             case .double(let d): text = JSONEmitter.number(d)
             default: throw fail(key, "a Kubernetes quantity such as 250m or 512Mi")
             }
-            do { return try Quantity(parsing: text) } catch { throw fail(key, "a Kubernetes quantity such as 250m or 512Mi, not \"\(text)\"") }
+            do { return try Quantity(parsing: text) } catch {
+                throw fail(key, "a Kubernetes quantity such as 250m or 512Mi, not \"\(text)\"")
+            }
         }
         func strings(_ value: ValueTree, _ key: String) throws(GenerateError) -> [String] {
             guard case .array(let items) = value else { throw fail(key, "a list of strings") }

@@ -5,134 +5,134 @@ enum BuiltInTemplates {
     /// File name without the suffix → the file's text.
     static let files: [String: String] = [
         "Application": ##"""
-{{% CONTENT_TYPE: TEXT}}
-apiVersion: argoproj.io/v1alpha1
-kind: Application
-metadata: {{{metadata}}}
-spec: {{{spec}}}
-"""##,
+        {{% CONTENT_TYPE: TEXT}}
+        apiVersion: argoproj.io/v1alpha1
+        kind: Application
+        metadata: {{{metadata}}}
+        spec: {{{spec}}}
+        """##,
         "ApplicationSet": ##"""
-{{% CONTENT_TYPE: TEXT}}
-apiVersion: argoproj.io/v1alpha1
-kind: ApplicationSet
-metadata: {{{metadata}}}
-spec: {{{spec}}}
-"""##,
+        {{% CONTENT_TYPE: TEXT}}
+        apiVersion: argoproj.io/v1alpha1
+        kind: ApplicationSet
+        metadata: {{{metadata}}}
+        spec: {{{spec}}}
+        """##,
         "ConfigMap": ##"""
-{{% CONTENT_TYPE: TEXT}}
-apiVersion: v1
-kind: ConfigMap
-metadata: {{{metadata}}}
-data: {{{data}}}
-"""##,
+        {{% CONTENT_TYPE: TEXT}}
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {{{metadata}}}
+        data: {{{data}}}
+        """##,
         "CronJob": ##"""
-{{% CONTENT_TYPE: TEXT}}
-apiVersion: batch/v1
-kind: CronJob
-metadata: {{{metadata}}}
-spec: {{{spec}}}
-"""##,
+        {{% CONTENT_TYPE: TEXT}}
+        apiVersion: batch/v1
+        kind: CronJob
+        metadata: {{{metadata}}}
+        spec: {{{spec}}}
+        """##,
         "DaemonSet": ##"""
-{{% CONTENT_TYPE: TEXT}}
-apiVersion: apps/v1
-kind: DaemonSet
-metadata: {{{metadata}}}
-spec: {{{spec}}}
-"""##,
+        {{% CONTENT_TYPE: TEXT}}
+        apiVersion: apps/v1
+        kind: DaemonSet
+        metadata: {{{metadata}}}
+        spec: {{{spec}}}
+        """##,
         "Deployment": ##"""
-{{% CONTENT_TYPE: TEXT}}
-apiVersion: apps/v1
-kind: Deployment
-metadata: {{{metadata}}}
-spec: {{{spec}}}
-"""##,
+        {{% CONTENT_TYPE: TEXT}}
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {{{metadata}}}
+        spec: {{{spec}}}
+        """##,
         "ExternalSecret": ##"""
-{{% CONTENT_TYPE: TEXT}}
-apiVersion: external-secrets.io/v1beta1
-kind: ExternalSecret
-metadata: {{{metadata}}}
-spec: {{{spec}}}
-"""##,
+        {{% CONTENT_TYPE: TEXT}}
+        apiVersion: external-secrets.io/v1beta1
+        kind: ExternalSecret
+        metadata: {{{metadata}}}
+        spec: {{{spec}}}
+        """##,
         "HorizontalPodAutoscaler": ##"""
-{{% CONTENT_TYPE: TEXT}}
-apiVersion: autoscaling/v2
-kind: HorizontalPodAutoscaler
-metadata: {{{metadata}}}
-spec: {{{spec}}}
-"""##,
+        {{% CONTENT_TYPE: TEXT}}
+        apiVersion: autoscaling/v2
+        kind: HorizontalPodAutoscaler
+        metadata: {{{metadata}}}
+        spec: {{{spec}}}
+        """##,
         "Ingress": ##"""
-{{% CONTENT_TYPE: TEXT}}
-apiVersion: networking.k8s.io/v1
-kind: Ingress
-metadata: {{{metadata}}}
-spec: {{{spec}}}
-"""##,
+        {{% CONTENT_TYPE: TEXT}}
+        apiVersion: networking.k8s.io/v1
+        kind: Ingress
+        metadata: {{{metadata}}}
+        spec: {{{spec}}}
+        """##,
         "Job": ##"""
-{{% CONTENT_TYPE: TEXT}}
-apiVersion: batch/v1
-kind: Job
-metadata: {{{metadata}}}
-spec: {{{spec}}}
-"""##,
+        {{% CONTENT_TYPE: TEXT}}
+        apiVersion: batch/v1
+        kind: Job
+        metadata: {{{metadata}}}
+        spec: {{{spec}}}
+        """##,
         "Kustomization": ##"""
-{{% CONTENT_TYPE: TEXT}}
-apiVersion: kustomize.config.k8s.io/v1beta1
-kind: Kustomization
-{{#namespace}}namespace: {{{namespace}}}
-{{/namespace}}resources: {{{resources}}}
-{{#labels}}labels: {{{labels}}}
-{{/labels}}{{#images}}images: {{{images}}}
-{{/images}}{{#replicas}}replicas: {{{replicas}}}
-{{/replicas}}{{#patches}}patches: {{{patches}}}
-{{/patches}}
-"""##,
+        {{% CONTENT_TYPE: TEXT}}
+        apiVersion: kustomize.config.k8s.io/v1beta1
+        kind: Kustomization
+        {{#namespace}}namespace: {{{namespace}}}
+        {{/namespace}}resources: {{{resources}}}
+        {{#labels}}labels: {{{labels}}}
+        {{/labels}}{{#images}}images: {{{images}}}
+        {{/images}}{{#replicas}}replicas: {{{replicas}}}
+        {{/replicas}}{{#patches}}patches: {{{patches}}}
+        {{/patches}}
+        """##,
         "Namespace": ##"""
-{{% CONTENT_TYPE: TEXT}}
-apiVersion: v1
-kind: Namespace
-metadata: {{{metadata}}}
-"""##,
+        {{% CONTENT_TYPE: TEXT}}
+        apiVersion: v1
+        kind: Namespace
+        metadata: {{{metadata}}}
+        """##,
         "NetworkPolicy": ##"""
-{{% CONTENT_TYPE: TEXT}}
-apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata: {{{metadata}}}
-spec: {{{spec}}}
-"""##,
+        {{% CONTENT_TYPE: TEXT}}
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {{{metadata}}}
+        spec: {{{spec}}}
+        """##,
         "PersistentVolumeClaim": ##"""
-{{% CONTENT_TYPE: TEXT}}
-apiVersion: v1
-kind: PersistentVolumeClaim
-metadata: {{{metadata}}}
-spec: {{{spec}}}
-"""##,
+        {{% CONTENT_TYPE: TEXT}}
+        apiVersion: v1
+        kind: PersistentVolumeClaim
+        metadata: {{{metadata}}}
+        spec: {{{spec}}}
+        """##,
         "PodDisruptionBudget": ##"""
-{{% CONTENT_TYPE: TEXT}}
-apiVersion: policy/v1
-kind: PodDisruptionBudget
-metadata: {{{metadata}}}
-spec: {{{spec}}}
-"""##,
+        {{% CONTENT_TYPE: TEXT}}
+        apiVersion: policy/v1
+        kind: PodDisruptionBudget
+        metadata: {{{metadata}}}
+        spec: {{{spec}}}
+        """##,
         "Service": ##"""
-{{% CONTENT_TYPE: TEXT}}
-apiVersion: v1
-kind: Service
-metadata: {{{metadata}}}
-spec: {{{spec}}}
-"""##,
+        {{% CONTENT_TYPE: TEXT}}
+        apiVersion: v1
+        kind: Service
+        metadata: {{{metadata}}}
+        spec: {{{spec}}}
+        """##,
         "ServiceAccount": ##"""
-{{% CONTENT_TYPE: TEXT}}
-apiVersion: v1
-kind: ServiceAccount
-metadata: {{{metadata}}}
-automountServiceAccountToken: {{{automountServiceAccountToken}}}
-"""##,
+        {{% CONTENT_TYPE: TEXT}}
+        apiVersion: v1
+        kind: ServiceAccount
+        metadata: {{{metadata}}}
+        automountServiceAccountToken: {{{automountServiceAccountToken}}}
+        """##,
         "StatefulSet": ##"""
-{{% CONTENT_TYPE: TEXT}}
-apiVersion: apps/v1
-kind: StatefulSet
-metadata: {{{metadata}}}
-spec: {{{spec}}}
-"""##,
+        {{% CONTENT_TYPE: TEXT}}
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata: {{{metadata}}}
+        spec: {{{spec}}}
+        """##,
     ]
 }

@@ -39,7 +39,8 @@ public struct TemplateSet: Sendable {
                 throw .template(name: path, problem: "not readable UTF-8 text")
             }
             // Without this pragma swift-mustache HTML-escapes values, which would corrupt YAML.
-            texts[String(name.dropLast(".yaml.mustache".count))] = text.hasPrefix("{{% CONTENT_TYPE: TEXT}}") ? text : "{{% CONTENT_TYPE: TEXT}}\n" + text
+            texts[String(name.dropLast(".yaml.mustache".count))] =
+                text.hasPrefix("{{% CONTENT_TYPE: TEXT}}") ? text : "{{% CONTENT_TYPE: TEXT}}\n" + text
         }
         return try TemplateSet(texts: texts, origin: folder)
     }

@@ -124,7 +124,9 @@ public struct PullRequestClient: Sendable {
     var token: String
     var transport: HTTPTransport
 
-    public init(kind: HostingKind, apiURL: URL, repository: HostedRepository, token: String, transport: HTTPTransport = URLSessionTransport()) {
+    public init(
+        kind: HostingKind, apiURL: URL, repository: HostedRepository, token: String, transport: HTTPTransport = URLSessionTransport()
+    ) {
         self.kind = kind
         self.apiURL = apiURL
         self.repository = repository
@@ -136,7 +138,8 @@ public struct PullRequestClient: Sendable {
     public static func defaultAPIURL(kind: HostingKind, repository: HostedRepository) -> URL? {
         switch kind {
         case .github:
-            return URL(string: repository.host == "github.com" ? "https://api.github.com" : "\(repository.scheme)://\(repository.host)/api/v3")
+            return URL(
+                string: repository.host == "github.com" ? "https://api.github.com" : "\(repository.scheme)://\(repository.host)/api/v3")
         case .gitea, .gitlab:
             return URL(string: "\(repository.scheme)://\(repository.host)")
         }
@@ -175,7 +178,9 @@ private extension PullRequestClient {
         case .github: return "/repos/\(repository.path)"
         case .gitea: return "/api/v1/repos/\(repository.path)"
         case .gitlab:
-            let encoded = repository.path.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? repository.path
+            let encoded =
+                repository.path.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~")))
+                ?? repository.path
             return "/api/v4/projects/\(encoded)"
         }
     }
@@ -189,8 +194,10 @@ private extension PullRequestClient {
         case .github, .gitea:
             return ["title": draft.title, "head": draft.head, "base": draft.base, "body": draft.body]
         case .gitlab:
-            return ["source_branch": draft.head, "target_branch": draft.base, "title": draft.title, "description": draft.body,
-                    "remove_source_branch": true]
+            return [
+                "source_branch": draft.head, "target_branch": draft.base, "title": draft.title, "description": draft.body,
+                "remove_source_branch": true,
+            ]
         }
     }
 
@@ -222,7 +229,8 @@ private extension PullRequestClient {
     }
 
     func update(_ open: (Int, String), _ draft: PullRequestDraft) async throws -> PublishedPullRequest {
-        let body: [String: Any] = kind == .gitlab ? ["title": draft.title, "description": draft.body] : ["title": draft.title, "body": draft.body]
+        let body: [String: Any] =
+            kind == .gitlab ? ["title": draft.title, "description": draft.body] : ["title": draft.title, "body": draft.body]
         let (data, status) = try await call(kind == .gitlab ? "PUT" : "PATCH", collectionPath + "/\(open.0)", body: body)
         guard status == 200 || status == 201 else { throw apiError(status, data) }
         return PublishedPullRequest(number: open.0, url: open.1, created: false)
@@ -262,7 +270,8 @@ private extension PullRequestClient {
         do {
             return try await transport.send(request)
         } catch {
-            throw GitError.hostingAPI(host: apiURL.host ?? apiURL.absoluteString, status: 0, detail: "\(method) \(path): \(error.localizedDescription)")
+            throw GitError.hostingAPI(
+                host: apiURL.host ?? apiURL.absoluteString, status: 0, detail: "\(method) \(path): \(error.localizedDescription)")
         }
     }
 
@@ -275,14 +284,16 @@ private extension PullRequestClient {
 
     func number(_ object: [String: Any], status: Int) throws -> Int {
         guard let number = object[kind == .gitlab ? "iid" : "number"] as? Int else {
-            throw GitError.hostingAPI(host: apiURL.host ?? "", status: status, detail: "expected \(kind == .gitlab ? "iid" : "number") in the answer")
+            throw GitError.hostingAPI(
+                host: apiURL.host ?? "", status: status, detail: "expected \(kind == .gitlab ? "iid" : "number") in the answer")
         }
         return number
     }
 
     func webURL(_ object: [String: Any], status: Int) throws -> String {
         guard let url = object[kind == .gitlab ? "web_url" : "html_url"] as? String else {
-            throw GitError.hostingAPI(host: apiURL.host ?? "", status: status, detail: "expected \(kind == .gitlab ? "web_url" : "html_url") in the answer")
+            throw GitError.hostingAPI(
+                host: apiURL.host ?? "", status: status, detail: "expected \(kind == .gitlab ? "web_url" : "html_url") in the answer")
         }
         return url
     }

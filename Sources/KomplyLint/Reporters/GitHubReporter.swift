@@ -20,7 +20,8 @@ public struct GitHubReporter: Reporter {
             case .warning: command = "warning"
             case .info: command = "notice"
             }
-            return "::\(command) file=\(Self.property(f.location.file)),line=\(f.line),col=\(f.column),endLine=\(f.endLine),endColumn=\(f.endColumn)"
+            return
+                "::\(command) file=\(Self.property(f.location.file)),line=\(f.line),col=\(f.column),endLine=\(f.endLine),endColumn=\(f.endColumn)"
                 + ",title=\(Self.property("komply " + f.ruleID))::\(Self.data(f.message + "\n" + f.remediation))\n"
         }.joined()
         return out

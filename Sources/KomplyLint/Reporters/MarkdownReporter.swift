@@ -32,7 +32,8 @@ public struct MarkdownReporter: Reporter {
         }.prefix(maximumRows).map(\.element)
         for finding in shown {
             out += "| \(Self.badge[finding.severity]!) \(finding.severity.rawValue) | `\(finding.ruleID)` "
-            out += "| \(Markdown.code("\(finding.location.file):\(finding.line):\(finding.column)")) | \(Markdown.cell(finding.message)) |\n"
+            out +=
+                "| \(Markdown.code("\(finding.location.file):\(finding.line):\(finding.column)")) | \(Markdown.cell(finding.message)) |\n"
         }
         if result.findings.count > maximumRows {
             out += "\n… and \(result.findings.count - maximumRows) more; run `komply lint` locally for all of them.\n"

@@ -11,7 +11,8 @@ public enum SizingCard {
         out += "| container | cpu request | cpu limit | memory request | memory limit | confidence |\n"
         out += "|---|---|---|---|---|---|\n"
         for r in recommendations {
-            out += "| \(Markdown.code(name(r))) | \(r.cpuRequest) | \(r.cpuLimit?.description ?? "none") | \(r.memoryRequest) | \(r.memoryLimit) "
+            out +=
+                "| \(Markdown.code(name(r))) | \(r.cpuRequest) | \(r.cpuLimit?.description ?? "none") | \(r.memoryRequest) | \(r.memoryLimit) "
             out += "| \(JSONEmitter.number(r.confidence)) |\n"
         }
         let warnings = recommendations.flatMap { r in r.warnings.map { (r, $0) } }

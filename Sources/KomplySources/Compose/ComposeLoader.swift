@@ -18,9 +18,11 @@ public struct ComposeRequest: Sendable {
     public var root: String?
 
     /// Creates a request.
-    public init(files: [String], envFiles: [String] = [], profiles: [String] = [],
-                environment: [String: String] = ProcessInfo.processInfo.environment,
-                projectName: String? = nil, root: String? = nil) {
+    public init(
+        files: [String], envFiles: [String] = [], profiles: [String] = [],
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        projectName: String? = nil, root: String? = nil
+    ) {
         self.files = files
         self.envFiles = envFiles
         self.profiles = profiles
@@ -101,7 +103,9 @@ private struct Loader {
                 case "version":
                     diagnostics.append(Diagnostic(.warning, "the attribute `version` is obsolete and ignored", at: pair.key.location))
                 case "include":
-                    diagnostics.append(Diagnostic(.warning, "`include` is not supported by komply yet; the included files were not read", at: pair.key.location))
+                    diagnostics.append(
+                        Diagnostic(
+                            .warning, "`include` is not supported by komply yet; the included files were not read", at: pair.key.location))
                 case "services":
                     guard !pair.value.isNull else { continue }
                     for servicePair in try pair.value.pairs("services") {
@@ -109,8 +113,11 @@ private struct Loader {
                         var resolved = try resolveService(name: name, node: servicePair.value, file: path, chain: [])
                         resolved.service.komply.source = SourceLocation(file: display(path), range: servicePair.key.range)
                         if let existing = services[name] {
-                            let merged = ServiceMerger.merge(base: existing.decoded.service, override: resolved.service, keys: resolved.keys)
-                            services[name] = (DecodedService(service: merged, keys: existing.decoded.keys.union(resolved.keys)), existing.order)
+                            let merged = ServiceMerger.merge(
+                                base: existing.decoded.service, override: resolved.service, keys: resolved.keys)
+                            services[name] = (
+                                DecodedService(service: merged, keys: existing.decoded.keys.union(resolved.keys)), existing.order
+                            )
                         } else {
                             services[name] = (resolved, services.count)
                         }
@@ -125,7 +132,8 @@ private struct Loader {
                     if key.hasPrefix("x-") {
                         extensions[key] = pair.value.valueTree()
                     } else {
-                        diagnostics.append(Diagnostic(.warning, "top-level `\(key)` is not supported by komply; ignored", at: pair.key.location))
+                        diagnostics.append(
+                            Diagnostic(.warning, "top-level `\(key)` is not supported by komply; ignored", at: pair.key.location))
                     }
                 }
             }
@@ -138,7 +146,8 @@ private struct Loader {
         }
         try validateReferences(enabled, all: services.mapValues(\.decoded.service), tables: tables)
 
-        let name = request.projectName ?? variables["COMPOSE_PROJECT_NAME"].flatMap { $0.isEmpty ? nil : $0 } ?? declaredName
+        let name =
+            request.projectName ?? variables["COMPOSE_PROJECT_NAME"].flatMap { $0.isEmpty ? nil : $0 } ?? declaredName
             ?? normalizedProjectName((projectDirectory as NSString).lastPathComponent)
         var project = ComposeProject(
             name: name, services: enabled, networks: tables["networks"]!, volumes: tables["volumes"]!,
@@ -170,8 +179,9 @@ private struct Loader {
                 }
             } catch {
                 let position = SourcePosition(line: error.line, column: error.column)
-                throw .malformed(SourceLocation(file: display(file), range: SourceRange(start: position, end: position)),
-                                 message: error.message)
+                throw .malformed(
+                    SourceLocation(file: display(file), range: SourceRange(start: position, end: position)),
+                    message: error.message)
             }
         }
     }
@@ -187,14 +197,17 @@ private struct Loader {
             throw .malformed(SourceLocation(file: shown), message: "the file is empty; expected a compose file with a `services` mapping")
         }
         if documents.count > 1 {
-            diagnostics.append(Diagnostic(.warning, "only the first of \(documents.count) YAML documents is read", at: documents[1].location))
+            diagnostics.append(
+                Diagnostic(.warning, "only the first of \(documents.count) YAML documents is read", at: documents[1].location))
         }
         guard document.mapping != nil else {
             throw .invalid(document.location, key: "the top level", expected: "a mapping", found: document.kindName)
         }
         var unset: [String: SourceLocation] = [:]
         document = try interpolate(document, unset: &unset)
-        for (name, location) in unset.sorted(by: { $0.value.range?.start ?? .init(line: 0, column: 0) < $1.value.range?.start ?? .init(line: 0, column: 0) }) {
+        for (name, location) in unset.sorted(by: {
+            $0.value.range?.start ?? .init(line: 0, column: 0) < $1.value.range?.start ?? .init(line: 0, column: 0)
+        }) {
             diagnostics.append(Diagnostic(.warning, "the \"\(name)\" variable is not set; defaulting to a blank string", at: location))
         }
         if let violation = ComposeSchema.validate(document).first {
@@ -238,7 +251,8 @@ private struct Loader {
         var decoded = try decoder.decode(name: name, node: node)
         diagnostics += decoder.diagnostics
         guard let reference = decoded.extends else { return decoded }
-        let baseFile = reference.file.map { PathUtilities.normalize(PathUtilities.join((file as NSString).deletingLastPathComponent, $0)) } ?? file
+        let baseFile =
+            reference.file.map { PathUtilities.normalize(PathUtilities.join((file as NSString).deletingLastPathComponent, $0)) } ?? file
         let baseLink = "\(display(baseFile)):\(reference.service)"
         if chain.contains(baseLink) || baseLink == link {
             throw .extendsCycle(reference.location, chain: chain + [link, baseLink])
@@ -264,8 +278,9 @@ private struct Loader {
     }
 
     func context(for file: String) -> FileContext {
-        FileContext(projectDirectory: projectDirectory, fileDirectory: (file as NSString).deletingLastPathComponent,
-                    root: root, variables: variables)
+        FileContext(
+            projectDirectory: projectDirectory, fileDirectory: (file as NSString).deletingLastPathComponent,
+            root: root, variables: variables)
     }
 
     /// A top-level network, volume, secret or config, with file paths made project-relative.
@@ -287,12 +302,17 @@ private struct Loader {
     }
 
     /// Rejects references to services, volumes, networks, secrets and configs that are not defined.
-    func validateReferences(_ services: [ComposeService], all: [String: ComposeService], tables: [String: [String: ValueTree]]) throws(SourcesError) {
+    func validateReferences(_ services: [ComposeService], all: [String: ComposeService], tables: [String: [String: ValueTree]])
+        throws(SourcesError)
+    {
         let enabledNames = Set(services.map(\.name))
         for service in services {
             let location = service.komply.source ?? SourceLocation(file: display(projectDirectory))
             if service.image == nil && service.build == nil {
-                throw .malformed(location, message: "service \"\(service.name)\" has neither an image nor a build context specified; expected `image:` or `build:`")
+                throw .malformed(
+                    location,
+                    message: "service \"\(service.name)\" has neither an image nor a build context specified; expected `image:` or `build:`"
+                )
             }
             func at(_ path: String) -> SourceLocation { service.komply.positions[path] ?? location }
             for (dependency, spec) in service.dependsOn.sorted(by: { $0.key < $1.key }) where !enabledNames.contains(dependency) {
@@ -325,8 +345,9 @@ private struct Loader {
     /// Docker compose's project name rule: lower case, only `a-z0-9_-`.
     func normalizedProjectName(_ raw: String) -> String {
         let lowered = raw.lowercased()
-        return String(lowered.unicodeScalars.filter { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" || $0 == "-" }
-            .map(Character.init))
+        return String(
+            lowered.unicodeScalars.filter { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" || $0 == "-" }
+                .map(Character.init))
     }
 
     /// How a file is named in messages: relative to the current directory when inside it.

@@ -113,9 +113,11 @@ struct ServiceDecoder {
                 } else {
                     service.other[key] = try other(key, value, keyPath)
                     if !Self.quietKeys.contains(key) {
-                        diagnostics.append(Diagnostic(.warning,
-                            "\(keyPath) is not translated by komply; it is kept in the model but has no effect on generated manifests",
-                            at: pair.key.location))
+                        diagnostics.append(
+                            Diagnostic(
+                                .warning,
+                                "\(keyPath) is not translated by komply; it is kept in the model but has no effect on generated manifests",
+                                at: pair.key.location))
                     }
                 }
             }
@@ -184,7 +186,8 @@ private extension ServiceDecoder {
         if node.sequence != nil { return try node.textList(path) }
         let text = try node.text(path)
         guard let words = ShortSyntax.shellWords(text) else {
-            throw .malformed(node.location, message: "\(path) has an unterminated quote or trailing backslash; expected a shell-style command")
+            throw .malformed(
+                node.location, message: "\(path) has an unterminated quote or trailing backslash; expected a shell-style command")
         }
         return words
     }
@@ -222,9 +225,11 @@ private extension ServiceDecoder {
                 for (key, value) in parsed { result.append((key, value ?? variables[key])) }
             } catch {
                 let position = SourcePosition(line: error.line, column: error.column)
-                throw .malformed(SourceLocation(file: PathUtilities.relative(absolute, to: context.projectDirectory),
-                                                range: SourceRange(start: position, end: position)),
-                                 message: error.message)
+                throw .malformed(
+                    SourceLocation(
+                        file: PathUtilities.relative(absolute, to: context.projectDirectory),
+                        range: SourceRange(start: position, end: position)),
+                    message: error.message)
             }
         }
         return result
@@ -254,7 +259,11 @@ private extension ServiceDecoder {
                     case "app_protocol": port.appProtocol = try value.optionalText("\(itemPath).app_protocol")
                     default:
                         if !key.hasPrefix("x-") {
-                            throw .malformed(pair.key.location, message: "\(itemPath) has unknown key \"\(key)\"; expected target, published, protocol, host_ip, mode, name or app_protocol")
+                            throw .malformed(
+                                pair.key.location,
+                                message:
+                                    "\(itemPath) has unknown key \"\(key)\"; expected target, published, protocol, host_ip, mode, name or app_protocol"
+                            )
                         }
                     }
                 }
@@ -263,7 +272,11 @@ private extension ServiceDecoder {
             } else {
                 let text = try item.text(itemPath)
                 guard let parsed = ShortSyntax.ports(text) else {
-                    throw .malformed(item.location, message: "\(itemPath) \"\(text)\" is not a port; expected [HOST_IP:][HOST_PORT:]CONTAINER_PORT[/PROTOCOL], e.g. \"8080:80\"")
+                    throw .malformed(
+                        item.location,
+                        message:
+                            "\(itemPath) \"\(text)\" is not a port; expected [HOST_IP:][HOST_PORT:]CONTAINER_PORT[/PROTOCOL], e.g. \"8080:80\""
+                    )
                 }
                 result += parsed
             }
@@ -296,12 +309,16 @@ private extension ServiceDecoder {
                         if !key.hasPrefix("x-") { mount.options[key] = value.valueTree() }
                     }
                 }
-                guard hasType else { throw .malformed(item.location, message: "\(itemPath) needs a \"type\" (bind, volume, tmpfs, npipe, cluster or image)") }
+                guard hasType else {
+                    throw .malformed(item.location, message: "\(itemPath) needs a \"type\" (bind, volume, tmpfs, npipe, cluster or image)")
+                }
                 guard !mount.target.isEmpty else { throw .malformed(item.location, message: "\(itemPath) needs a \"target\" path") }
             } else {
                 let text = try item.text(itemPath)
                 guard let parsed = ShortSyntax.volume(text) else {
-                    throw .malformed(item.location, message: "\(itemPath) \"\(text)\" is not a volume; expected [SOURCE:]TARGET[:MODE], e.g. \"./conf:/etc/app:ro\"")
+                    throw .malformed(
+                        item.location,
+                        message: "\(itemPath) \"\(text)\" is not a volume; expected [SOURCE:]TARGET[:MODE], e.g. \"./conf:/etc/app:ro\"")
                 }
                 mount = parsed
             }
@@ -416,7 +433,8 @@ private extension ServiceDecoder {
                 deploy.restartPolicy = .members(members)
             case "labels":
                 let labels = try value.listOrDict(keyPath)
-                deploy.other[key] = .sortedObject(Dictionary(labels.map { ($0.key, ValueTree.string($0.value ?? "")) }, uniquingKeysWith: { $1 }))
+                deploy.other[key] = .sortedObject(
+                    Dictionary(labels.map { ($0.key, ValueTree.string($0.value ?? "")) }, uniquingKeysWith: { $1 }))
             default:
                 deploy.other[key] = value.valueTree()
             }
@@ -449,12 +467,16 @@ private extension ServiceDecoder {
                         case "capabilities": device.capabilities = try option.value.textList("\(itemPath).capabilities")
                         case "driver": device.driver = try option.value.text("\(itemPath).driver")
                         case "count":
-                            if option.value.scalar == "all" { device.count = -1 } else {
+                            if option.value.scalar == "all" {
+                                device.count = -1
+                            } else {
                                 device.count = try option.value.integer("\(itemPath).count")
                             }
                         case "device_ids": device.deviceIDs = try option.value.textList("\(itemPath).device_ids")
                         case "options":
-                            for entry in try option.value.listOrDict("\(itemPath).options") { device.options[entry.key] = entry.value ?? "" }
+                            for entry in try option.value.listOrDict("\(itemPath).options") {
+                                device.options[entry.key] = entry.value ?? ""
+                            }
                         default: break
                         }
                     }
@@ -469,7 +491,8 @@ private extension ServiceDecoder {
     func bytes(_ node: Node, _ path: String) throws(SourcesError) -> Int64 {
         let text = try node.text(path)
         do { return try Quantity.parseComposeByteSize(text) } catch {
-            throw .malformed(node.location, message: "\(path) \"\(text)\" is not a byte size; expected e.g. \"512m\", \"1g\" or a number of bytes")
+            throw .malformed(
+                node.location, message: "\(path) \"\(text)\" is not a byte size; expected e.g. \"512m\", \"1g\" or a number of bytes")
         }
     }
 
@@ -518,7 +541,8 @@ private extension ServiceDecoder {
                     let text = try mode.text("\(itemPath).mode")
                     let digits = text.hasPrefix("0o") ? String(text.dropFirst(2)) : text
                     guard let value = Int(digits, radix: 8) else {
-                        throw .malformed(mode.location, message: "\(itemPath).mode \"\(text)\" is not an octal file mode; expected e.g. 0440")
+                        throw .malformed(
+                            mode.location, message: "\(itemPath).mode \"\(text)\" is not an octal file mode; expected e.g. 0440")
                     }
                     let octal = String(value, radix: 8)
                     reference.mode = String(repeating: "0", count: max(1, 4 - octal.count)) + octal
@@ -536,8 +560,9 @@ private extension ServiceDecoder {
     func extendsReference(_ node: Node, _ path: String) throws(SourcesError) -> ExtendsReference {
         if node.mapping == nil { return ExtendsReference(service: try node.text(path), file: nil, location: node.location) }
         guard let service = node["service"] else { throw .malformed(node.location, message: "\(path) needs a \"service\"") }
-        return ExtendsReference(service: try service.text("\(path).service"), file: try node["file"]?.optionalText("\(path).file"),
-                                location: node.location)
+        return ExtendsReference(
+            service: try service.text("\(path).service"), file: try node["file"]?.optionalText("\(path).file"),
+            location: node.location)
     }
 
     /// Keys kept as written, normalised where docker compose normalises them.
@@ -546,7 +571,8 @@ private extension ServiceDecoder {
         case "mem_limit", "mem_reservation", "memswap_limit", "shm_size":
             return node.isNull ? .null : .string(String(try bytes(node, path)))
         case "extra_hosts":
-            let entries = try node.listOrDict(path, separator: node.sequence != nil && (node.sequence?.first?.scalar?.contains("=") ?? false) ? "=" : ":")
+            let entries = try node.listOrDict(
+                path, separator: node.sequence != nil && (node.sequence?.first?.scalar?.contains("=") ?? false) ? "=" : ":")
             return .array(entries.map { .string("\($0.key)=\($0.value ?? "")") })
         case "sysctls":
             let entries = try node.listOrDict(path)

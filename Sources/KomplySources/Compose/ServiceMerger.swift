@@ -86,8 +86,9 @@ private extension ServiceMerger {
 
     static func mergeResources(_ base: ResourceSpec?, _ override: ResourceSpec?) -> ResourceSpec? {
         guard let base, let override else { return override ?? base }
-        return ResourceSpec(cpus: override.cpus ?? base.cpus, memoryBytes: override.memoryBytes ?? base.memoryBytes,
-                            pids: override.pids ?? base.pids, devices: override.devices.isEmpty ? base.devices : override.devices)
+        return ResourceSpec(
+            cpus: override.cpus ?? base.cpus, memoryBytes: override.memoryBytes ?? base.memoryBytes,
+            pids: override.pids ?? base.pids, devices: override.devices.isEmpty ? base.devices : override.devices)
     }
 
     /// Objects merge member by member; anything else is replaced.

@@ -23,9 +23,14 @@ extension ComposeService {
         m.append(("command", command.map(strings) ?? .null))
         m.append(("entrypoint", entrypoint.map(strings) ?? .null))
         if !environment.isEmpty {
-            m.append(("environment", .object(environment.keys.sorted().map { key in
-                .init(key: key, value: environment[key]!.map(ValueTree.string) ?? .null)
-            })))
+            m.append(
+                (
+                    "environment",
+                    .object(
+                        environment.keys.sorted().map { key in
+                            .init(key: key, value: environment[key]!.map(ValueTree.string) ?? .null)
+                        })
+                ))
         }
         if !ports.isEmpty { m.append(("ports", .array(ports.map(\.canonical)))) }
         if !expose.isEmpty { m.append(("expose", strings(expose))) }
@@ -71,25 +76,37 @@ extension KomplyServiceInfo {
     public var canonical: ValueTree {
         var m: [(String, ValueTree?)] = [("origin", .string(origin))]
         if let source, let range = source.range {
-            m.append(("source", .members([
-                ("file", .string(source.file)), ("line", .int(range.start.line)), ("column", .int(range.start.column)),
-            ])))
+            m.append(
+                (
+                    "source",
+                    .members([
+                        ("file", .string(source.file)), ("line", .int(range.start.line)), ("column", .int(range.start.column)),
+                    ])
+                ))
         } else if let source {
             m.append(("source", .members([("file", .string(source.file))])))
         }
         if !containers.isEmpty { m.append(("containers", .array(containers.map(ValueTree.string)))) }
         if let runtime {
-            m.append(("runtime", .members([
-                ("status", runtime.status.map(ValueTree.string)), ("restart_count", .int(runtime.restartCount)),
-                ("oom_killed", .bool(runtime.oomKilled)), ("exit_code", runtime.exitCode.map(ValueTree.int)),
-            ])))
+            m.append(
+                (
+                    "runtime",
+                    .members([
+                        ("status", runtime.status.map(ValueTree.string)), ("restart_count", .int(runtime.restartCount)),
+                        ("oom_killed", .bool(runtime.oomKilled)), ("exit_code", runtime.exitCode.map(ValueTree.int)),
+                    ])
+                ))
         }
         if let observed {
-            m.append(("observed", .members([
-                ("cpu_cores", .double(observed.cpuCores)), ("memory_bytes", .int(Int(observed.memoryBytes))),
-                ("memory_limit_bytes", observed.memoryLimitBytes.map { .int(Int($0)) }),
-                ("samples", .int(observed.samples)), ("source", .string(observed.source)),
-            ])))
+            m.append(
+                (
+                    "observed",
+                    .members([
+                        ("cpu_cores", .double(observed.cpuCores)), ("memory_bytes", .int(Int(observed.memoryBytes))),
+                        ("memory_limit_bytes", observed.memoryLimitBytes.map { .int(Int($0)) }),
+                        ("samples", .int(observed.samples)), ("source", .string(observed.source)),
+                    ])
+                ))
         }
         return .members(m)
     }

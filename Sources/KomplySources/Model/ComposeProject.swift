@@ -184,8 +184,10 @@ public struct KomplyServiceInfo: Sendable, Equatable {
     public var positions: [String: SourceLocation] = [:]
 
     /// Creates empty info.
-    public init(source: SourceLocation? = nil, origin: String = "compose", containers: [String] = [],
-                observed: ObservedUsage? = nil, runtime: RuntimeState? = nil) {
+    public init(
+        source: SourceLocation? = nil, origin: String = "compose", containers: [String] = [],
+        observed: ObservedUsage? = nil, runtime: RuntimeState? = nil
+    ) {
         self.source = source
         self.origin = origin
         self.containers = containers
@@ -255,8 +257,10 @@ public struct PortMapping: Sendable, Hashable {
     public var appProtocol: String?
 
     /// Creates a port.
-    public init(target: Int, published: String? = nil, protocol: String = "tcp", hostIP: String? = nil,
-                mode: String = "ingress", name: String? = nil, appProtocol: String? = nil) {
+    public init(
+        target: Int, published: String? = nil, protocol: String = "tcp", hostIP: String? = nil,
+        mode: String = "ingress", name: String? = nil, appProtocol: String? = nil
+    ) {
         self.target = target
         self.published = published
         self.protocol = `protocol`
@@ -325,9 +329,11 @@ public struct Healthcheck: Sendable, Hashable {
     public var disable: Bool
 
     /// Creates a healthcheck.
-    public init(test: [String]? = nil, interval: ComposeDuration? = nil, timeout: ComposeDuration? = nil,
-                startPeriod: ComposeDuration? = nil, startInterval: ComposeDuration? = nil, retries: Int? = nil,
-                disable: Bool = false) {
+    public init(
+        test: [String]? = nil, interval: ComposeDuration? = nil, timeout: ComposeDuration? = nil,
+        startPeriod: ComposeDuration? = nil, startInterval: ComposeDuration? = nil, retries: Int? = nil,
+        disable: Bool = false
+    ) {
         self.test = test
         self.interval = interval
         self.timeout = timeout
@@ -354,8 +360,10 @@ public struct Deploy: Sendable, Hashable {
     public var other: [String: ValueTree]
 
     /// Creates a deploy section.
-    public init(mode: String? = nil, replicas: Int? = nil, limits: ResourceSpec? = nil, reservations: ResourceSpec? = nil,
-                restartPolicy: ValueTree? = nil, other: [String: ValueTree] = [:]) {
+    public init(
+        mode: String? = nil, replicas: Int? = nil, limits: ResourceSpec? = nil, reservations: ResourceSpec? = nil,
+        restartPolicy: ValueTree? = nil, other: [String: ValueTree] = [:]
+    ) {
         self.mode = mode
         self.replicas = replicas
         self.limits = limits
@@ -399,8 +407,10 @@ public struct DeviceRequest: Sendable, Hashable {
     public var options: [String: String]
 
     /// Creates a device request.
-    public init(capabilities: [String], driver: String? = nil, count: Int? = nil, deviceIDs: [String] = [],
-                options: [String: String] = [:]) {
+    public init(
+        capabilities: [String], driver: String? = nil, count: Int? = nil, deviceIDs: [String] = [],
+        options: [String: String] = [:]
+    ) {
         self.capabilities = capabilities
         self.driver = driver
         self.count = count

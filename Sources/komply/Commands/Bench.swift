@@ -52,11 +52,15 @@ extension Komply {
                 }
                 total += best!
                 let name = (path as NSString).lastPathComponent
-                print(name.padding(toLength: max(name.count, 48), withPad: " ", startingAt: 0) + String(format: " %8.2f ms", milliseconds(best!)))
+                print(
+                    name.padding(toLength: max(name.count, 48), withPad: " ", startingAt: 0)
+                        + String(format: " %8.2f ms", milliseconds(best!)))
             }
             let wall = clock.now - start
-            print(String(format: "total (fastest run per app) %d apps, %d files: %.1f ms; wall time of all %d runs: %.1f ms",
-                         paths.count, files, milliseconds(total), paths.count * repetitions, milliseconds(wall)))
+            print(
+                String(
+                    format: "total (fastest run per app) %d apps, %d files: %.1f ms; wall time of all %d runs: %.1f ms",
+                    paths.count, files, milliseconds(total), paths.count * repetitions, milliseconds(wall)))
         }
 
         func milliseconds(_ duration: Duration) -> Double {

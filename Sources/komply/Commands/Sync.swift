@@ -49,7 +49,9 @@ extension Komply {
         @Option(help: "Open or update a pull request: github, gitea or gitlab (implies --push).")
         var pr: PullRequestHost?
 
-        @Option(name: .customLong("api-url"), help: "The hosting API's base URL (default from the remote URL; for example https://api.github.com).")
+        @Option(
+            name: .customLong("api-url"),
+            help: "The hosting API's base URL (default from the remote URL; for example https://api.github.com).")
         var apiURL: String?
 
         func validate() throws {
@@ -113,7 +115,10 @@ extension Komply {
                 case .committed(let commit, _):
                     Self.say("committed \(commit.prefix(12)) on \(group.branch) (\(names))")
                 case .unchanged:
-                    Self.say(exists ? "\(group.branch) is up to date; no commit" : "\(names): nothing differs from \(ref ?? startPoint); no branch created")
+                    Self.say(
+                        exists
+                            ? "\(group.branch) is up to date; no commit"
+                            : "\(names): nothing differs from \(ref ?? startPoint); no branch created")
                 }
                 guard publishes, exists, let tip = try repository.commitIDIfPresent("refs/heads/" + group.branch) else { continue }
                 if tip != remoteTip {
@@ -124,7 +129,8 @@ extension Komply {
                 }
                 if let request = try await pullRequests.publish(
                     branch: group.branch, base: startPoint, title: "komply: regenerate \(names)",
-                    body: SyncPullRequestBody.make(generation: generation, apps: group.apps.map(\.app), folder: folder)) {
+                    body: SyncPullRequestBody.make(generation: generation, apps: group.apps.map(\.app), folder: folder))
+                {
                     Self.say("\(request.created ? "opened" : "updated") \(request.url)")
                 }
             }

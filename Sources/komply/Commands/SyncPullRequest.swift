@@ -23,7 +23,10 @@ struct PullRequestPublisher {
         guard let host else { return nil }
         let remoteURL = try repository.remoteURL(remote)
         guard let hosted = HostedRepository(remoteURL: remoteURL) else {
-            throw CLIError(message: "remote \(RepositoryInfo.publicURL(remoteURL)): cannot tell the owner and repository; expected a URL like https://host/owner/repo.git")
+            throw CLIError(
+                message:
+                    "remote \(RepositoryInfo.publicURL(remoteURL)): cannot tell the owner and repository; expected a URL like https://host/owner/repo.git"
+            )
         }
         let environment = ProcessInfo.processInfo.environment
         let variables = PullRequestClient.tokenVariables(for: host)
@@ -82,7 +85,9 @@ enum SyncPullRequestBody {
         if body.count > maximumCharacters {
             // GitHub refuses descriptions over 65,536 characters; cut at a line and say so.
             let cut = body.prefix(maximumCharacters).lastIndex(of: "\n") ?? body.startIndex
-            body = String(body[..<cut]) + "\n\n… cut to fit the host's size limit; run `komply lint` and `komply predict --format markdown` locally for the rest.\n"
+            body =
+                String(body[..<cut])
+                + "\n\n… cut to fit the host's size limit; run `komply lint` and `komply predict --format markdown` locally for the rest.\n"
         }
         return body + "\n" + marker + "\n"
     }

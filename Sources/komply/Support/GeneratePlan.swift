@@ -10,7 +10,9 @@ struct GeneratePlan {
     var settings: GeneratorSettings
     var outputDirectory: String
 
-    static func make(input: InputOptions, output: String?, environments: [String], config: String?, registry: String?) throws -> GeneratePlan {
+    static func make(input: InputOptions, output: String?, environments: [String], config: String?, registry: String?) throws
+        -> GeneratePlan
+    {
         var settings = GeneratorSettings()
         let repository = RepositoryInfo.discover(from: FileManager.default.currentDirectoryPath)
         var loaded: GenerateConfig?
@@ -28,7 +30,10 @@ struct GeneratePlan {
             if paths.isEmpty && input.files.isEmpty && !loaded.sources.isEmpty {
                 paths = try Glob.expand(loaded.sources, in: base.isEmpty ? "." : base).map { join(base, $0) }
                 if paths.isEmpty {
-                    throw CLIError(message: "\(loaded.location?.description ?? "komply.yaml"): sources match no files; expected globs such as apps/*/compose.yaml")
+                    throw CLIError(
+                        message:
+                            "\(loaded.location?.description ?? "komply.yaml"): sources match no files; expected globs such as apps/*/compose.yaml"
+                    )
                 }
             }
         }
@@ -40,13 +45,17 @@ struct GeneratePlan {
         if !environments.isEmpty {
             let known = Set(settings.environments.map(\.name))
             for name in environments where !known.contains(name) && !(known.isEmpty && name == "default") {
-                throw CLIError(message: "--env \(name): no such environment in komply.yaml; expected one of \(known.isEmpty ? "default" : known.sorted().joined(separator: ", "))")
+                throw CLIError(
+                    message:
+                        "--env \(name): no such environment in komply.yaml; expected one of \(known.isEmpty ? "default" : known.sorted().joined(separator: ", "))"
+                )
             }
             settings.environments = settings.environments.filter { environments.contains($0.name) }
         }
         settings.outputPath = relativeToRepository(outputDirectory, repository: repository)
-        var request = SourceRequest(paths: paths, files: input.files, envFiles: input.envFiles, profiles: input.profiles,
-                                    stats: input.stats, root: input.root)
+        var request = SourceRequest(
+            paths: paths, files: input.files, envFiles: input.envFiles, profiles: input.profiles,
+            stats: input.stats, root: input.root)
         if request.paths.isEmpty && request.files.isEmpty { request.paths = ["."] }
         settings.buildTags = [:]
         return GeneratePlan(sourceRequest: request, settings: settings, outputDirectory: outputDirectory)

@@ -30,12 +30,14 @@ struct PredictedFixes {
 
     /// Recommends for every container of `result`'s files that a resource rule flagged.
     init(result: Linter.Result, recommender: Recommender) {
-        let flagged = Set(result.findings.compactMap { finding -> Key? in
-            guard Self.resources[finding.ruleID] != nil, let container = finding.container else { return nil }
-            return Key(file: finding.location.file, object: finding.object, container: container)
-        })
+        let flagged = Set(
+            result.findings.compactMap { finding -> Key? in
+                guard Self.resources[finding.ruleID] != nil, let container = finding.container else { return nil }
+                return Key(file: finding.location.file, object: finding.object, container: container)
+            })
         guard !flagged.isEmpty else { return }
-        let sources = Set(flagged.map(\.file)).sorted().compactMap { file in result.texts[file].map { ManifestSource(file: file, text: $0) } }
+        let sources = Set(flagged.map(\.file)).sorted().compactMap { file in result.texts[file].map { ManifestSource(file: file, text: $0) }
+        }
         for object in ManifestLoader.load(sources: sources).objects {
             for container in object.containers() {
                 let key = Key(file: object.file, object: object.reference, container: container.name)
@@ -62,7 +64,8 @@ struct PredictedFixes {
             changed.value = .string(quantity.description)
             return changed
         }
-        copy.fix?.summary = "set \(path.joined(separator: ".")): \(quantity) (komply predict, confidence \(JSONEmitter.number(recommendation.confidence)))"
+        copy.fix?.summary =
+            "set \(path.joined(separator: ".")): \(quantity) (komply predict, confidence \(JSONEmitter.number(recommendation.confidence)))"
         return copy
     }
 }
