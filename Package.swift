@@ -43,10 +43,16 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // The one place features meet: read → classify → size → generate → lint → write, and the sync,
+        // staged and --ref flows, as library calls.
+        .target(
+            name: "KomplyPipeline",
+            dependencies: ["KomplyCore", "KomplySources", "KomplyGenerate", "KomplyPredict", "KomplyLint", "KomplyGit"]
+        ),
         .executableTarget(
             name: "komply",
             dependencies: [
-                "KomplyCore", "KomplySources", "KomplyGenerate", "KomplyPredict", "KomplyRefine",
+                "KomplyCore", "KomplyPipeline", "KomplySources", "KomplyGenerate", "KomplyPredict", "KomplyRefine",
                 "KomplyLint", "KomplyGit", "KomplyServe",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

@@ -38,6 +38,15 @@ enum Main {
     }
 }
 
+extension Komply {
+    /// Prints what the readers noticed (warnings and notes, with positions) to standard error.
+    static func report(_ diagnostics: [Diagnostic]) {
+        for diagnostic in diagnostics {
+            FileHandle.standardError.write(Data("komply: \(diagnostic)\n".utf8))
+        }
+    }
+}
+
 /// A bad-input error raised by the CLI layer itself.
 struct CLIError: Error {
     /// What went wrong and what was expected.

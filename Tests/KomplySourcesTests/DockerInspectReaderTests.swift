@@ -99,7 +99,7 @@ final class DockerInspectReaderTests: XCTestCase {
             ["redis-server", "--appendonly", "yes", "--maxmemory", "256mb"])
 
         // The secret bind mount is reported as a note; nothing else in the shop stack goes unmapped.
-        XCTAssertEqual(shop.diagnostics.map(\.severity), [.note])
+        XCTAssertEqual(shop.diagnostics.map(\.severity), [.info])
         XCTAssertEqual(shop.diagnostics.first?.location?.description, "shop-stack.inspect.json:76:13")
     }
 

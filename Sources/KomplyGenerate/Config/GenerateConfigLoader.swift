@@ -6,7 +6,7 @@ import KomplyCore
 /// is reported at once, each as `file:line:column: what was expected`.
 public enum GenerateConfigLoader {
     /// The config file's name.
-    public static let fileName = "komply.yaml"
+    public static let fileName = ConfigFile.fileName
 
     /// Loads the config file at `path`; errors name the file as `path` is written.
     public static func load(path: String) throws(ConfigError) -> GenerateConfig {
@@ -14,40 +14,31 @@ public enum GenerateConfigLoader {
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue else {
             throw .notFound(path: path)
         }
-        let documents: [Node]
-        do {
-            documents = try YAMLLoader.load(path: path, displayName: path)
-        } catch {
-            throw .core(error)
-        }
-        return try decode(documents, file: path)
+        let file: ConfigFile
+        do { file = try ConfigFile.load(path: path) } catch { throw .core(error) }
+        return try read(file)
     }
 
     /// Parses config text; `file` is the name errors use.
     public static func parse(_ text: String, file: String = fileName) throws(ConfigError) -> GenerateConfig {
-        let documents: [Node]
-        do {
-            documents = try YAMLLoader.parse(text, file: file)
-        } catch {
-            throw .core(error)
-        }
-        return try decode(documents, file: file)
+        let config: ConfigFile
+        do { config = try ConfigFile.parse(text, file: file) } catch { throw .core(error) }
+        return try read(config)
+    }
+
+    /// The generator's settings from a config file read by `ConfigFile`, the whole file checked
+    /// against komply.yaml's schema.
+    public static func read(_ file: ConfigFile) throws(ConfigError) -> GenerateConfig {
+        try decode(file.documents, file: file.path)
     }
 
     /// The `komply.yaml` in `directory` or the nearest folder above it, looking no higher than the
     /// repository root (the first folder holding `.git`); nil when there is none.
     public static func discover(from directory: String) throws(ConfigError) -> GenerateConfig? {
-        let current = FileManager.default.currentDirectoryPath
-        var folder = ((directory.hasPrefix("/") ? directory : current + "/" + directory) as NSString).standardizingPath
-        while true {
-            let candidate = (folder == "/" ? "" : folder) + "/" + fileName
-            if FileManager.default.fileExists(atPath: candidate) {
-                return try load(path: displayPath(candidate, from: current))
-            }
-            let parent = (folder as NSString).deletingLastPathComponent
-            if FileManager.default.fileExists(atPath: folder + "/.git") || parent == folder || parent.isEmpty { return nil }
-            folder = parent
-        }
+        let found: ConfigFile?
+        do { found = try ConfigFile.discover(from: directory) } catch { throw .core(error) }
+        guard let found else { return nil }
+        return try read(found)
     }
 }
 
@@ -165,11 +156,6 @@ private extension GenerateConfigLoader {
             let key = path.split(separator: ".").last, let meaning = patternMeanings[String(key)]
         else { return message }
         return message[..<match.lowerBound] + " must be " + meaning + message[found.lowerBound...]
-    }
-
-    static func displayPath(_ absolute: String, from current: String) -> String {
-        let prefix = current.hasSuffix("/") ? current : current + "/"
-        return absolute.hasPrefix(prefix) ? String(absolute.dropFirst(prefix.count)) : absolute
     }
 
     /// Decodes the (schema-checked) document, adding the problems only code can see. A value the

@@ -81,24 +81,36 @@ enum CheckSupport {
     }
 }
 
-extension String {
-    /// The parts concatenated (as `+` does), written once into a string of the right size.
-    static func joining(_ parts: String...) -> String {
-        var count = 0
-        for part in parts { count += part.utf8.count }
-        guard count > 0 else { return "" }
-        return String(unsafeUninitializedCapacity: count) { buffer in
-            var at = 0
-            for var part in parts {
-                part.withUTF8 { bytes in
-                    if let source = bytes.baseAddress { (buffer.baseAddress! + at).initialize(from: source, count: bytes.count) }
-                    at += bytes.count
-                }
+extension CheckSupport {
+    /// Replaces the first `%@` of `template` with the first value, then the first `%@` of the result
+    /// with the next value, and so on (a value that itself holds `%@` is filled in turn).
+    static func fill(_ template: String, _ values: [String]) -> String {
+        // ASCII text searches the same byte by byte as Foundation does; anything else takes Foundation's path.
+        guard template.utf8.allSatisfy({ $0 < 0x80 }), values.allSatisfy({ $0.utf8.allSatisfy { $0 < 0x80 } }) else {
+            var out = template
+            for value in values {
+                guard let range = out.range(of: "%@") else { break }
+                out.replaceSubrange(range, with: value)
             }
-            return at
+            return out
         }
+        var out = Array(template.utf8)
+        for value in values {
+            guard let at = placeholder(in: out) else { break }
+            out.replaceSubrange(at..<(at + 2), with: value.utf8)
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
+    /// The offset of the first `%@`.
+    private static func placeholder(in bytes: [UInt8]) -> Int? {
+        guard bytes.count >= 2 else { return nil }
+        for i in 0..<(bytes.count - 1) where bytes[i] == UInt8(ascii: "%") && bytes[i + 1] == UInt8(ascii: "@") { return i }
+        return nil
+    }
+}
+
+extension String {
     /// The message template with every `%@` replaced by `value`: what
     /// `replacingOccurrences(of: "%@", with: value)` returns, without Foundation's search when the
     /// template is ASCII (it always is for built-in messages).
@@ -126,34 +138,5 @@ extension String {
             }
         }
         return String(decoding: out, as: UTF8.self)
-    }
-}
-
-extension CheckSupport {
-    /// Replaces the first `%@` of `template` with the first value, then the first `%@` of the result
-    /// with the next value, and so on (a value that itself holds `%@` is filled in turn).
-    static func fill(_ template: String, _ values: [String]) -> String {
-        // ASCII text searches the same byte by byte as Foundation does; anything else takes Foundation's path.
-        guard template.utf8.allSatisfy({ $0 < 0x80 }), values.allSatisfy({ $0.utf8.allSatisfy { $0 < 0x80 } }) else {
-            var out = template
-            for value in values {
-                guard let range = out.range(of: "%@") else { break }
-                out.replaceSubrange(range, with: value)
-            }
-            return out
-        }
-        var out = Array(template.utf8)
-        for value in values {
-            guard let at = placeholder(in: out) else { break }
-            out.replaceSubrange(at..<(at + 2), with: value.utf8)
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    /// The offset of the first `%@`.
-    private static func placeholder(in bytes: [UInt8]) -> Int? {
-        guard bytes.count >= 2 else { return nil }
-        for i in 0..<(bytes.count - 1) where bytes[i] == UInt8(ascii: "%") && bytes[i + 1] == UInt8(ascii: "@") { return i }
-        return nil
     }
 }

@@ -68,12 +68,18 @@ public struct PolicyConfig: Sendable {
     /// An empty config: every rule at its defaults.
     public init() {}
 
-    /// Reads the policy section of a `komply.yaml`.
+    /// Reads the policy section of the `komply.yaml` at `path`.
     public static func load(path: String) throws(LintError) -> PolicyConfig {
-        let nodes: [Node]
-        do { nodes = try YAMLLoader.load(path: path) } catch { throw .core(error) }
-        guard let root = nodes.first, root.mapping != nil else {
-            throw .invalidConfig(SourceLocation(file: path), problem: "expected a mapping with apiVersion: komply.dev/v1 and kind: Config")
+        let file: ConfigFile
+        do { file = try ConfigFile.load(path: path) } catch { throw .core(error) }
+        return try read(file)
+    }
+
+    /// Reads the policy section of a config file read by `ConfigFile`.
+    public static func read(_ file: ConfigFile) throws(LintError) -> PolicyConfig {
+        guard let root = file.root, root.mapping != nil else {
+            throw .invalidConfig(
+                SourceLocation(file: file.path), problem: "expected a mapping with apiVersion: komply.dev/v1 and kind: Config")
         }
         return try parse(root)
     }

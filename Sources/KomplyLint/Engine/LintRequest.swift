@@ -5,8 +5,10 @@ import KomplyCore
 public struct LintRequest: Sendable {
     /// Files and folders to lint (`-` for standard input).
     public var paths: [String]
-    /// An explicit config file; nil looks for `komply.yaml` in the current folder.
+    /// An explicit config file; nil uses `config`, else finds `komply.yaml` from the current folder up.
     public var configPath: String?
+    /// The `komply.yaml` already found and read (by the pipeline), used when `configPath` is nil.
+    public var config: ConfigFile?
     /// Extra rule folders (user rules, replacing built-ins with the same id).
     public var rulesDirectories: [String]
     /// Run only these rules (disabled ones included); nil runs the configured set.
@@ -29,11 +31,14 @@ public struct LintRequest: Sendable {
         self.today = today
     }
 
-    /// The policy config: the explicit file, else `./komply.yaml` when present, else defaults.
+    /// The policy config: the explicit file, else the config already read, else the `komply.yaml`
+    /// found from the current folder up to the repository root, else defaults.
     public func loadConfig() throws(LintError) -> PolicyConfig {
         if let configPath { return try PolicyConfig.load(path: configPath) }
-        if FileManager.default.fileExists(atPath: "komply.yaml") { return try PolicyConfig.load(path: "komply.yaml") }
-        return PolicyConfig()
+        if let config { return try PolicyConfig.read(config) }
+        let found: ConfigFile?
+        do { found = try ConfigFile.discover(from: ".") } catch { throw .core(error) }
+        return try found.map { file throws(LintError) in try PolicyConfig.read(file) } ?? PolicyConfig()
     }
 
     /// The engine for this request.

@@ -125,10 +125,7 @@ public enum RuleLoader {
     }
 
     /// True when `id` is kebab-case.
-    public static func isValidID(_ id: String) -> Bool {
-        guard !id.isEmpty, !id.hasPrefix("-"), !id.hasSuffix("-"), !id.contains("--") else { return false }
-        return id.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
-    }
+    public static func isValidID(_ id: String) -> Bool { Suppression.isValidRuleID(id) }
 }
 
 private extension RuleLoader {

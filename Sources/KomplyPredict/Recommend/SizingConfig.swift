@@ -28,12 +28,19 @@ public struct SizingConfig: Sendable, Hashable {
     /// Reads the `predict:` section of the config file at `path`; nil when the file does not exist.
     public static func load(path: String) throws(PredictError) -> SizingConfig? {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
-        let documents: [Node]
+        let file: ConfigFile
         do {
-            documents = try YAMLLoader.load(path: path)
+            file = try ConfigFile.load(path: path)
         } catch {
             throw .invalidInput(error.location ?? SourceLocation(file: path), expected: "valid YAML (\(error.localizedDescription))")
         }
+        return try read(file)
+    }
+
+    /// Reads the `predict:` and `history:` sections of a config file read by `ConfigFile` (the history
+    /// path as written: relative to the file's folder, see `ConfigFile.resolve`).
+    public static func read(_ file: ConfigFile) throws(PredictError) -> SizingConfig {
+        let documents = file.documents
         var config = SizingConfig()
         // The top-level `history:` section may name the file too; `predict.history` wins.
         if let history = documents.first?["history"], let path = history["path"] {

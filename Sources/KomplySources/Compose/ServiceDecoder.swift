@@ -212,7 +212,7 @@ private extension ServiceDecoder {
             let absolute = PathUtilities.normalize(PathUtilities.join(context.fileDirectory, file))
             guard FileManager.default.fileExists(atPath: absolute) else {
                 if required { throw .missingFile(fileNode.location, path: file, purpose: "env_file") }
-                diagnostics.append(Diagnostic(.note, "optional env_file \"\(file)\" does not exist; skipped", at: fileNode.location))
+                diagnostics.append(Diagnostic(.info, "optional env_file \"\(file)\" does not exist; skipped", at: fileNode.location))
                 continue
             }
             try PathUtilities.checkInside(absolute, root: context.root, location: fileNode.location, shown: file)

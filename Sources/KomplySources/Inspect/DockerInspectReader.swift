@@ -684,7 +684,7 @@ private extension ContainerSnapshot {
         service.secrets.append(FileReference(source: secretName))
         diagnostics.append(
             Diagnostic(
-                .note,
+                .info,
                 "bind mount \(source) at \(target) of container \"\(name)\" is read as "
                     + "secret \"\(secretName)\" and kept as a bind mount too", at: item.location))
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KomplyCore
+import KomplyPipeline
 import KomplyPredict
 
 extension Komply {
@@ -43,7 +44,7 @@ extension Komply {
         }
 
         func run() async throws {
-            let report = try withPredictErrors { () throws -> BacktestReport in
+            let report = try { () throws -> BacktestReport in
                 var batch = HistoryBatch()
                 var label = ""
                 if paths.isEmpty {
@@ -59,7 +60,7 @@ extension Komply {
                     label = paths.joined(separator: ", ")
                 }
                 return try Backtest(fitFraction: fit, cpuLimit: try CPULimitPolicy(parsing: cpuLimit)).run(batch, file: label)
-            }
+            }()
             switch format {
             case .text: print(report.text(details: details), terminator: "")
             case .json: print(JSONEmitter.emit(report.valueTree), terminator: "")

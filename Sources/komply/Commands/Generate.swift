@@ -3,6 +3,7 @@ import Foundation
 import KomplyCore
 import KomplyGenerate
 import KomplyGit
+import KomplyPipeline
 import KomplySources
 
 extension Komply {
@@ -48,23 +49,23 @@ extension Komply {
         }
 
         func run() async throws {
-            guard staged else { return try generate(options.run) }
+            guard staged else { return try generate(options.request) }
             let repository = try StagedIndex.repository()
             let locations = try RepositoryPaths(repository: repository)
-            var runOptions = options.run
+            var request = options.request
             // History is evidence about the running system, not a source: keep reading the worktree's file.
             let history = try HistoryLocation.resolve(options.history)
             if FileManager.default.fileExists(atPath: history) {
-                runOptions.history = URL(fileURLWithPath: history).standardizedFileURL.path
+                request.history = URL(fileURLWithPath: history).standardizedFileURL.path
             }
             try SourceSnapshot.run(.staged, repository: repository) { root in
-                try generate(Self.inside(root, runOptions, locations: locations))
+                try generate(Self.inside(root, request, locations: locations))
             }
         }
 
         /// Generates, then prints (--dry-run), compares (--check) or writes.
-        func generate(_ runOptions: GenerateRunOptions) throws {
-            let pipeline = try GeneratePipeline.run(runOptions)
+        func generate(_ request: GenerateRequest) throws {
+            let pipeline = try GeneratePipeline.run(request)
             let plan = pipeline.plan
             let result = pipeline.result
             for notice in result.notices {
@@ -98,17 +99,17 @@ extension Komply {
 
         /// `options` with absolute paths into the worktree moved into the snapshot at `root`
         /// (except the history file, which stays in the worktree).
-        static func inside(_ root: String, _ options: GenerateRunOptions, locations: RepositoryPaths) -> GenerateRunOptions {
+        static func inside(_ root: String, _ options: GenerateRequest, locations: RepositoryPaths) -> GenerateRequest {
             func move(_ path: String) -> String {
                 guard path.hasPrefix("/"), let inside = locations.repositoryPath(of: path) else { return path }
                 return inside.isEmpty ? root : root + "/" + inside
             }
             var moved = options
-            moved.input.paths = options.input.paths.map(move)
-            moved.input.files = options.input.files.map(move)
-            moved.input.envFiles = options.input.envFiles.map(move)
-            moved.input.stats = options.input.stats.map(move)
-            moved.input.root = options.input.root.map(move)
+            moved.sources.paths = options.sources.paths.map(move)
+            moved.sources.files = options.sources.files.map(move)
+            moved.sources.envFiles = options.sources.envFiles.map(move)
+            moved.sources.stats = options.sources.stats.map(move)
+            moved.sources.root = options.sources.root.map(move)
             moved.output = options.output.map(move)
             moved.config = options.config.map(move)
             moved.templates = options.templates.map(move)

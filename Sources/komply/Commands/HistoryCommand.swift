@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KomplyCore
+import KomplyPipeline
 import KomplyPredict
 
 extension Komply {
@@ -24,7 +25,7 @@ struct HistoryOptions: ParsableArguments {
 
     func open() throws -> HistoryStore {
         let path = try HistoryLocation.resolve(history)
-        return try withPredictErrors { try HistoryStore.open(path: path) }
+        return try HistoryStore.open(path: path)
     }
 }
 
@@ -74,7 +75,7 @@ struct ImportOptions: ParsableArguments {
 
     static func write(_ batch: HistoryBatch, to store: HistoryStore, now: Double) throws {
         for note in batch.notes { FileHandle.standardError.write(Data("komply: note: \(note)\n".utf8)) }
-        let summary = try withPredictErrors { try store.write(batch, now: now) }
+        let summary = try store.write(batch, now: now)
         print(
             "\(store.path): +\(summary.deployments) deployment(s), +\(summary.samples) sample(s), +\(summary.events) event(s); "
                 + "\(summary.profiles) profile(s) rebuilt")
@@ -102,10 +103,11 @@ extension Komply.History {
         var recommended = false
 
         func run() async throws {
-            let features = try PredictInput.load(input)
+            let (features, diagnostics) = try PredictInput.load(input.sourceRequest)
+            Komply.report(diagnostics)
             let now = try HistoryLocation.now(options.now)
             let store = try options.open()
-            let histories = recommended ? try withPredictErrors { try store.serviceHistories() } : []
+            let histories = recommended ? try store.serviceHistories() : []
             let recommender = Recommender(history: histories)
             let records = features.map { feature -> DeploymentRecord in
                 let traits = WorkloadTraits.of(feature)
@@ -158,7 +160,7 @@ extension Komply.History {
             let now = try HistoryLocation.now(options.now)
             let importer = try importOptions.importer()
             var batch = HistoryBatch()
-            for file in files { batch.append(try withPredictErrors { try importer.read(path: file) }) }
+            for file in files { batch.append(try importer.read(path: file)) }
             if let prometheusURL, let query, let start {
                 guard let url = URL(string: prometheusURL), url.scheme?.hasPrefix("http") == true else {
                     throw CLIError(message: "invalid --prometheus-url \"\(prometheusURL)\": expected http://host:port")
@@ -166,10 +168,8 @@ extension Komply.History {
                 guard let from = Timestamp.parse(start), let to = end.map(Timestamp.parse) ?? now else {
                     throw CLIError(message: "invalid --start or --end: expected RFC 3339 times")
                 }
-                let fetched = try await withPredictErrors {
-                    try await PrometheusClient(baseURL: url).fetch(
-                        query: query, start: from, end: to, step: step, options: importer.options)
-                }
+                let fetched = try await PrometheusClient(baseURL: url).fetch(
+                    query: query, start: from, end: to, step: step, options: importer.options)
                 batch.append(fetched)
             }
             try ImportOptions.write(batch, to: try options.open(), now: now)
@@ -190,7 +190,7 @@ extension Komply.History {
             let now = try HistoryLocation.now(options.now)
             let importer = try importOptions.importer()
             var batch = HistoryBatch()
-            for file in files { batch.append(try withPredictErrors { try importer.read(path: file) }) }
+            for file in files { batch.append(try importer.read(path: file)) }
             try ImportOptions.write(batch, to: try options.open(), now: now)
         }
     }
@@ -206,7 +206,7 @@ extension Komply.History {
         func run() async throws {
             let path = try HistoryLocation.resolve(options.history)
             guard FileManager.default.fileExists(atPath: path) else { throw CLIError(message: "\(path): no such history file") }
-            let text = try withPredictErrors { try HistoryStore.open(path: path).exportJSONLines() }
+            let text = try HistoryStore.open(path: path).exportJSONLines()
             if let output {
                 do {
                     try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)

@@ -3,6 +3,7 @@ import Foundation
 import KomplyCore
 import KomplyGit
 import KomplyLint
+import KomplyPipeline
 import KomplyPredict
 
 extension Komply {
@@ -132,7 +133,10 @@ extension Komply {
                 let (linter, first) = try request.lint(timed: timings)
                 var result = first
                 if fix {
-                    let sizing = try noPredict ? nil : PredictedFixes(result: result, history: history, tier: tier)
+                    let config = try request.configPath.map { try ConfigFile.load(path: $0) } ?? ConfigFile.discover(from: ".")
+                    let sizing =
+                        try noPredict
+                        ? nil : PredictedFixes(result: result, config: config, history: history, tier: tier.flatMap(Tier.init))
                     let changes = Fixer.fix(result, with: linter) { sizing?.adjust($0) ?? $0 }
                     if dryRun {
                         for change in changes {

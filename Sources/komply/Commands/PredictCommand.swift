@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KomplyCore
+import KomplyPipeline
 import KomplyPredict
 
 extension Komply {
@@ -53,10 +54,11 @@ extension Komply {
         }
 
         func run() async throws {
-            let features = try PredictInput.load(input)
+            let (features, diagnostics) = try PredictInput.load(input.sourceRequest)
+            Komply.report(diagnostics)
             let recommender = try PredictInput.recommender(
-                history: history, tier: tier.flatMap(Tier.init), environment: environment,
-                cpuLimit: try withPredictErrors { try cpuLimit.map { try CPULimitPolicy(parsing: $0) } })
+                config: try ConfigFile.discover(from: "."), history: history, tier: tier.flatMap(Tier.init), environment: environment,
+                cpuLimit: try cpuLimit.map { try CPULimitPolicy(parsing: $0) })
             let recommendations = features.map(recommender.recommend)
             switch format {
             case .json:

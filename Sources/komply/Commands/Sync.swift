@@ -3,6 +3,7 @@ import Foundation
 import KomplyCore
 import KomplyGenerate
 import KomplyGit
+import KomplyPipeline
 import KomplyPredict
 
 extension Komply {
@@ -65,17 +66,17 @@ extension Komply {
             guard repository.workdir != nil else {
                 throw CLIError(message: "\(repository.gitDirectory): a bare repository; expected a checkout to read the apps from")
             }
-            var runOptions = options.run
+            var request = options.request
             if let ref {
                 _ = try repository.commitID(ref)
                 // History is evidence about the running system, not a source: keep reading the worktree's file.
                 let history = try HistoryLocation.resolve(options.history)
                 if FileManager.default.fileExists(atPath: history) {
-                    runOptions.history = URL(fileURLWithPath: history).standardizedFileURL.path
+                    request.history = URL(fileURLWithPath: history).standardizedFileURL.path
                 }
             }
             let (generation, folder) = try SourceSnapshot.run(ref.map { .revision($0) } ?? .worktree, repository: repository) { root in
-                var generation = try SyncGeneration.run(runOptions)
+                var generation = try SyncGeneration.run(request)
                 let folder = try Self.repositoryPath(of: generation.outputDirectory, in: root)
                 try generation.lint(folder: folder)
                 return (generation, folder)

@@ -3,6 +3,7 @@ import KomplyCore
 import KomplyGenerate
 import KomplyGit
 import KomplyLint
+import KomplyPipeline
 import KomplyPredict
 import KomplySources
 
@@ -26,8 +27,8 @@ struct SyncGeneration {
     var findings: [String: Linter.Result] = [:]
 
     /// Runs the same pipeline as `komply generate` without writing anything.
-    static func run(_ options: GenerateRunOptions) throws -> SyncGeneration {
-        let pipeline = try GeneratePipeline.run(options)
+    static func run(_ request: GenerateRequest) throws -> SyncGeneration {
+        let pipeline = try GeneratePipeline.run(request)
         let projects = pipeline.projects
         let result = pipeline.result
         let plan = pipeline.plan

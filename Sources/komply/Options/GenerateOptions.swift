@@ -1,4 +1,5 @@
 import ArgumentParser
+import KomplyPipeline
 import KomplyPredict
 
 /// The flags `komply generate` and `komply sync` share: what to read, where to write, how to size.
@@ -35,10 +36,10 @@ struct GenerateOptions: ParsableArguments {
         }
     }
 
-    /// The pipeline's options.
-    var run: GenerateRunOptions {
-        GenerateRunOptions(
-            input: input, output: output, environments: environments, config: config, templates: templates, registry: registry,
-            history: history, tier: tier, noPredict: noPredict)
+    /// The pipeline's request.
+    var request: GenerateRequest {
+        GenerateRequest(
+            sources: input.sourceRequest, output: output, environments: environments, config: config, templates: templates,
+            registry: registry, history: history, tier: tier.flatMap(Tier.init), noPredict: noPredict)
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import KomplySources
 
 /// The inputs shared by commands that read apps: paths, `-f` files, env files and profiles.
 struct InputOptions: ParsableArguments {
@@ -19,4 +20,9 @@ struct InputOptions: ParsableArguments {
 
     @Option(name: .customLong("root"), help: "Files komply reads must stay inside this folder (default: the git repository).")
     var root: String?
+
+    /// What the source readers are asked to read.
+    var sourceRequest: SourceRequest {
+        SourceRequest(paths: paths, files: files, envFiles: envFiles, profiles: profiles, stats: stats, root: root)
+    }
 }

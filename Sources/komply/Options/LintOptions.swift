@@ -1,4 +1,5 @@
 import ArgumentParser
+import KomplyCore
 import KomplyLint
 
 /// Options shared by `komply lint` and `komply rules`: config, extra rules, target version.

@@ -7,9 +7,9 @@ import KomplyPredict
 /// family) instead of the resource rules' fixed defaults. A container's features come from its
 /// manifest: image, command and args, literal environment values, ports, the resources it already
 /// declares. History matches by workload name and container name, as `komply history import` records them.
-struct PredictedFixes {
+public struct PredictedFixes: Sendable {
     /// The resource each rule's fix sets, and which number of a recommendation it takes.
-    static let resources: [String: (path: [String], pick: @Sendable (Recommendation) -> Quantity?)] = [
+    public static let resources: [String: (path: [String], pick: @Sendable (Recommendation) -> Quantity?)] = [
         "missing-cpu-request": (["resources", "requests", "cpu"], { $0.cpuRequest }),
         "missing-memory-request": (["resources", "requests", "memory"], { $0.memoryRequest }),
         "missing-cpu-limit": (["resources", "limits", "cpu"], { $0.cpuLimit }),
@@ -21,15 +21,15 @@ struct PredictedFixes {
 
     /// Sizes with the history and tier given (or komply.yaml's), and CPU limits at twice the request
     /// unless komply.yaml's `predict.cpuLimit` says otherwise — the pack asks for CPU limits.
-    init(result: Linter.Result, history: String?, tier: String?) throws {
-        let configured = try withPredictErrors { try SizingConfig.load(path: "komply.yaml") }
+    public init(result: Linter.Result, config: ConfigFile?, history: String?, tier: Tier?) throws {
+        let configured = try config.map(SizingConfig.read)
         let recommender = try PredictInput.recommender(
-            history: history, tier: tier.flatMap(Tier.init), cpuLimit: configured?.cpuLimit ?? .ratio(2))
+            config: config, history: history, tier: tier, cpuLimit: configured?.cpuLimit ?? .ratio(2))
         self.init(result: result, recommender: recommender)
     }
 
     /// Recommends for every container of `result`'s files that a resource rule flagged.
-    init(result: Linter.Result, recommender: Recommender) {
+    public init(result: Linter.Result, recommender: Recommender) {
         let flagged = Set(
             result.findings.compactMap { finding -> Key? in
                 guard Self.resources[finding.ruleID] != nil, let container = finding.container else { return nil }
@@ -49,7 +49,7 @@ struct PredictedFixes {
 
     /// `finding` with its resource fix set to the recommendation, kept within the limits and
     /// requests the container already has; other findings unchanged.
-    func adjust(_ finding: Finding) -> Finding {
+    public func adjust(_ finding: Finding) -> Finding {
         guard let (path, pick) = Self.resources[finding.ruleID], let container = finding.container, let fix = finding.fix,
             let recommendation = recommendations[Key(file: finding.location.file, object: finding.object, container: container)],
             var quantity = pick(recommendation)

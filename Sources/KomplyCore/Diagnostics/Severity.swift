@@ -1,9 +1,12 @@
-/// How serious a finding is; `--fail-on` compares against it.
+/// How serious a finding or diagnostic is; `--fail-on` compares against it.
 public enum Severity: String, Sendable, Hashable, Comparable, CaseIterable, Codable {
     case info, warning, error
 
     /// Orders info < warning < error.
     public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank < rhs.rank }
+
+    /// The word a compiler-style diagnostic line uses: `note` for info, else the raw value.
+    public var diagnosticLabel: String { self == .info ? "note" : rawValue }
 
     private var rank: Int {
         switch self {
@@ -12,4 +15,9 @@ public enum Severity: String, Sendable, Hashable, Comparable, CaseIterable, Coda
         case .error: return 2
         }
     }
+}
+
+extension Severity {
+    /// A note about an input: `info` under its compiler-style name.
+    public static let note = Severity.info
 }

@@ -1,7 +1,7 @@
 import Foundation
-import KomplyCore
 
-/// One entry of a `komply.dev/ignore` annotation: `rule-id[/container]=reason[ until YYYY-MM-DD]`.
+/// One entry of a `komply.dev/ignore` annotation, `rule-id[/container]=reason[ until YYYY-MM-DD]`: the
+/// codec the generator writes with (`annotationValue`) and the linter reads with (`parse`).
 public struct Suppression: Sendable, Hashable {
     /// The annotation key.
     public static let annotation = "komply.dev/ignore"
@@ -14,6 +14,14 @@ public struct Suppression: Sendable, Hashable {
     public var reason: String
     /// Last day the suppression works (`YYYY-MM-DD`), or nil.
     public var expires: String?
+
+    /// Creates an entry.
+    public init(ruleID: String, container: String? = nil, reason: String, expires: String? = nil) {
+        self.ruleID = ruleID
+        self.container = container
+        self.reason = reason
+        self.expires = expires
+    }
 
     /// True when the suppression still works on `today` (`YYYY-MM-DD`).
     public func isActive(today: String) -> Bool { expires.map { today <= $0 } ?? true }
@@ -47,7 +55,7 @@ public struct Suppression: Sendable, Hashable {
                 }
             }
             let parts = target.split(separator: "/", maxSplits: 1).map(String.init)
-            guard let rule = parts.first, RuleLoader.isValidID(rule) else {
+            guard let rule = parts.first, isValidRuleID(rule) else {
                 problems.append(Problem(entry: entry, problem: "\"\(target)\" is not a rule id; expected rule-id or rule-id/container"))
                 continue
             }
@@ -60,21 +68,20 @@ public struct Suppression: Sendable, Hashable {
         return (suppressions, problems)
     }
 
-    /// The annotation values on an object and on its pod template, with their nodes.
-    static func annotationPairs(of object: KubeObject) -> [Node.Pair] {
-        // Only the annotations mapping is copied (every object is asked; few have any).
-        let own = object.node.value(at: ["metadata", "annotations"])?.pair(annotation)
-        // The pod template's entry counts unless the template metadata is the object's own (a Pod);
-        // comparing the two trees is left for when the template has an entry at all.
-        guard let podMetadata = object.podMetadata,
-            let template = podMetadata.withValue(forKey: "annotations", { $0.pair(annotation) }) ?? nil, podMetadata != object.metadata
-        else { return own.map { [$0] } ?? [] }
-        return (own.map { [$0] } ?? []) + [template]
+    /// The annotation value holding `entries` in the form `parse` reads back: `rule[/container]=reason[ until
+    /// YYYY-MM-DD]`, separated by `; ` (a `;` inside a reason becomes `,`, since it separates entries).
+    public static func annotationValue(_ entries: [Suppression]) -> String {
+        entries.map { entry in
+            let target = entry.container.map { "\(entry.ruleID)/\($0)" } ?? entry.ruleID
+            let reason = entry.reason.replacingOccurrences(of: ";", with: ",")
+            return "\(target)=\(reason)" + (entry.expires.map { " until \($0)" } ?? "")
+        }.joined(separator: "; ")
     }
 
-    /// Every suppression on an object (the object's and its pod template's annotations).
-    static func suppressions(of object: KubeObject) -> [Suppression] {
-        annotationPairs(of: object).flatMap { parse($0.value.scalar ?? "").suppressions }
+    /// True when `id` can name a rule: kebab-case (`^[a-z0-9]+(-[a-z0-9]+)*$`).
+    public static func isValidRuleID(_ id: String) -> Bool {
+        guard !id.isEmpty, !id.hasPrefix("-"), !id.hasSuffix("-"), !id.contains("--") else { return false }
+        return id.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
     }
 }
 

@@ -1,5 +1,3 @@
-import KomplyCore
-
 /// One application as komply understood it, from compose files or `docker inspect` snapshots.
 ///
 /// Its `canonical()` form has the shape `docker compose config --format json` prints, plus an
@@ -47,31 +45,6 @@ public struct ComposeProject: Sendable, Equatable {
     /// The service with this name.
     public subscript(service name: String) -> ComposeService? {
         services.first { $0.name == name }
-    }
-}
-
-/// A warning or note about an input, with the position it concerns.
-public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
-    /// How serious the diagnostic is.
-    public enum Severity: String, Sendable, Hashable { case warning, note }
-
-    /// How serious it is.
-    public var severity: Severity
-    /// What was noticed, as a sentence.
-    public var message: String
-    /// Where, when known.
-    public var location: SourceLocation?
-
-    /// Creates a diagnostic.
-    public init(_ severity: Severity, _ message: String, at location: SourceLocation?) {
-        self.severity = severity
-        self.message = message
-        self.location = location
-    }
-
-    /// `file:line:column: warning: message`.
-    public var description: String {
-        (location.map { "\($0): " } ?? "") + "\(severity.rawValue): \(message)"
     }
 }
 

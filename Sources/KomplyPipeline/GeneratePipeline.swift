@@ -4,37 +4,24 @@ import KomplyGenerate
 import KomplyPredict
 import KomplySources
 
-/// The options `komply generate` and `komply sync` share.
-struct GenerateRunOptions {
-    var input: InputOptions
-    var output: String?
-    var environments: [String]
-    var config: String?
-    var templates: String?
-    var registry: String?
-    var history: String?
-    var tier: String?
-    var noPredict: Bool
-}
-
-/// Reads the apps, sizes them with `komply predict` and generates, without writing anything.
-struct GeneratePipeline {
+/// read → classify → size → generate, without writing anything: what `komply generate` and
+/// `komply sync` run.
+public struct GeneratePipeline: Sendable {
     /// Sources, settings and output folder.
-    var plan: GeneratePlan
+    public var plan: GeneratePlan
     /// The apps read.
-    var projects: [ComposeProject]
+    public var projects: [ComposeProject]
     /// The generated files and notices.
-    var result: GenerationResult
+    public var result: GenerationResult
     /// The sizing tier used (`balanced`…), or `defaults` with --no-predict.
-    var sizingProfile: String
+    public var sizingProfile: String
     /// What komply predict recommended per container, by app then service (empty with --no-predict).
-    var recommendations: [Recommendation]
+    public var recommendations: [Recommendation]
 
-    static func run(_ options: GenerateRunOptions) throws -> GeneratePipeline {
-        let plan = try GeneratePlan.make(
-            input: options.input, output: options.output, environments: options.environments, config: options.config,
-            registry: options.registry)
-        let templateSet = try options.templates.map { try TemplateSet.overriding(with: $0) } ?? .builtIn
+    /// Reads the apps, sizes them with komply predict and generates.
+    public static func run(_ request: GenerateRequest) throws -> GeneratePipeline {
+        let plan = try GeneratePlan.make(request)
+        let templateSet = try request.templates.map { try TemplateSet.overriding(with: $0) } ?? .builtIn
         let projects = try SourceLoader.load(plan.sourceRequest)
         var settings = plan.settings
         for (key, tag) in BuildContextDigest.tags(for: projects) {
@@ -43,13 +30,13 @@ struct GeneratePipeline {
         }
         var profile = "defaults"
         var recommended: [Recommendation] = []
-        if !options.noPredict {
+        if !request.noPredict {
             // komply's policy pack asks for CPU limits, so generated manifests get request × 2 unless komply.yaml says otherwise.
-            let configured = (try? SizingConfig.load(path: "komply.yaml")) ?? nil
-            let tier = options.tier.flatMap(Tier.init) ?? configured?.tier ?? .balanced
+            let configured = try? plan.config.map(SizingConfig.read)
+            let tier = request.tier ?? configured?.tier ?? .balanced
             profile = tier.rawValue
             let recommender = try PredictInput.recommender(
-                history: options.history, tier: options.tier.flatMap(Tier.init), cpuLimit: configured?.cpuLimit ?? .ratio(2))
+                config: plan.config, history: request.history, tier: request.tier, cpuLimit: configured?.cpuLimit ?? .ratio(2))
             for (app, services) in PredictInput.recommendations(for: projects, recommender: recommender).sorted(by: { $0.key < $1.key }) {
                 for (service, recommendation) in services.sorted(by: { $0.key < $1.key }) {
                     recommended.append(recommendation)

@@ -1,5 +1,3 @@
-import KomplyCore
-
 extension ComposeProject {
     /// The canonical Compose model: `docker compose config --format json`'s shape plus `x-komply`.
     public func canonical() -> ValueTree {

@@ -1,0 +1,77 @@
+import Foundation
+import KomplyCore
+import KomplyGenerate
+import KomplyGit
+import KomplySources
+
+/// A generate request and komply.yaml turned into the sources to read and the generator's settings.
+public struct GeneratePlan: Sendable {
+    /// The apps to read.
+    public var sourceRequest: SourceRequest
+    /// The generator's settings.
+    public var settings: GeneratorSettings
+    /// The output folder as given or configured (relative to the current folder).
+    public var outputDirectory: String
+    /// komply.yaml, found once (or named by `--config`); nil when there is none.
+    public var config: ConfigFile?
+
+    /// The plan for `request`, with komply.yaml read once: `request.config`, else found from the
+    /// current folder up to the repository root.
+    public static func make(_ request: GenerateRequest) throws -> GeneratePlan {
+        var settings = GeneratorSettings()
+        let repository = RepositoryInfo.discover(from: FileManager.default.currentDirectoryPath)
+        var file: ConfigFile?
+        var loaded: GenerateConfig?
+        if let path = request.config {
+            loaded = try GenerateConfigLoader.load(path: path)
+            file = try ConfigFile.load(path: path)
+        } else if let found = try ConfigFile.discover(from: FileManager.default.currentDirectoryPath) {
+            file = found
+            loaded = try GenerateConfigLoader.read(found)
+        }
+        var paths = request.sources.paths
+        var outputDirectory = request.output ?? "deploy"
+        if let loaded {
+            settings = GeneratorSettings(config: loaded)
+            let base = loaded.location.map { ($0.file as NSString).deletingLastPathComponent } ?? "."
+            if request.output == nil { outputDirectory = join(base, loaded.output) }
+            if paths.isEmpty && request.sources.files.isEmpty && !loaded.sources.isEmpty {
+                paths = try Glob.expand(loaded.sources, in: base.isEmpty ? "." : base).map { join(base, $0) }
+                if paths.isEmpty { throw PipelineError.sourcesMatchNothing(config: loaded.location?.description ?? "komply.yaml") }
+            }
+        }
+        if let registry = request.registry { settings.registry = registry }
+        if settings.argocd.repoURL == nil, let remote = repository?.remoteURL(named: "origin") {
+            // Never copy a token from an https remote into a committed Application.
+            settings.argocd.repoURL = RepositoryInfo.publicURL(remote)
+        }
+        if !request.environments.isEmpty {
+            let known = Set(settings.environments.map(\.name))
+            for name in request.environments where !known.contains(name) && !(known.isEmpty && name == "default") {
+                throw PipelineError.unknownEnvironment(name: name, known: known.sorted())
+            }
+            settings.environments = settings.environments.filter { request.environments.contains($0.name) }
+        }
+        settings.outputPath = relativeToRepository(outputDirectory, repository: repository)
+        var sources = request.sources
+        sources.paths = paths
+        if sources.paths.isEmpty && sources.files.isEmpty { sources.paths = ["."] }
+        settings.buildTags = [:]
+        return GeneratePlan(sourceRequest: sources, settings: settings, outputDirectory: outputDirectory, config: file)
+    }
+}
+
+private extension GeneratePlan {
+    /// `path` under `base` unless it is absolute or `base` is the current folder.
+    static func join(_ base: String, _ path: String) -> String {
+        if path.hasPrefix("/") || base.isEmpty || base == "." { return path }
+        return (base as NSString).appendingPathComponent(path)
+    }
+
+    /// The output folder as a path inside the repository (what Argo CD's `path` needs).
+    static func relativeToRepository(_ folder: String, repository: RepositoryInfo?) -> String {
+        let absolute = URL(fileURLWithPath: folder).standardizedFileURL.path
+        guard let root = repository?.root, absolute.hasPrefix(root + "/") else { return folder }
+        return String(absolute.dropFirst(root.count + 1))
+    }
+}
