@@ -66,6 +66,7 @@ let package = Package(
         .testTarget(name: "KomplyGitTests", dependencies: ["KomplyGit", "KomplyTestSupport"]),
         .testTarget(name: "KomplyLintTests", dependencies: ["KomplyLint", "KomplyCore"]),
         .testTarget(name: "KomplyPredictTests", dependencies: ["KomplyPredict", "KomplyCore"]),
+        .testTarget(name: "KomplyPipelineTests", dependencies: ["KomplyPipeline", "KomplyCore", "KomplySources", "KomplyPredict"]),
         .testTarget(name: "KomplyServeTests", dependencies: ["KomplyServe", "KomplyCore"]),
     ]
 )
