@@ -52,8 +52,8 @@ let package = Package(
         .executableTarget(
             name: "komply",
             dependencies: [
-                "KomplyCore", "KomplyPipeline", "KomplySources", "KomplyGenerate", "KomplyPredict", "KomplyRefine",
-                "KomplyLint", "KomplyGit", "KomplyServe",
+                "KomplyCore", "KomplyPipeline", "KomplySources", "KomplyGenerate", "KomplyPredict", "KomplyLint", "KomplyGit",
+                "KomplyServe",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

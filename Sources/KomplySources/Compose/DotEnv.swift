@@ -1,21 +1,21 @@
 /// Errors from `.env` parsing; `line` and `column` are 1-based, the column counted in Unicode scalars.
-public struct DotEnvError: Error, Equatable, Sendable, CustomStringConvertible {
+struct DotEnvError: Error, Equatable, Sendable, CustomStringConvertible {
     /// 1-based line of the problem.
-    public var line: Int
+    var line: Int
     /// 1-based column of the problem, in Unicode scalars.
-    public var column: Int
+    var column: Int
     /// What went wrong, worded as Docker Compose words it where it has words for it.
-    public var message: String
+    var message: String
 
     /// Creates an error at `line`:`column` with `message`.
-    public init(line: Int, column: Int, message: String) {
+    init(line: Int, column: Int, message: String) {
         self.line = line
         self.column = column
         self.message = message
     }
 
     /// `line L, column C: message`; callers add the file.
-    public var description: String { "line \(line), column \(column): \(message)" }
+    var description: String { "line \(line), column \(column): \(message)" }
 }
 
 /// `.env` and `env_file` parsing, as compose-go's `dotenv` package performs it.
@@ -25,13 +25,13 @@ public struct DotEnvError: Error, Equatable, Sendable, CustomStringConvertible {
 /// ` #`, trimmed, interpolated), single-quoted (literal, `\'` for a quote) or double-quoted
 /// (escapes such as `\n`, `\t`, `\"`, `\\`, `\$` expanded, then interpolated). Quoted values may
 /// span lines.
-public enum DotEnv {
+enum DotEnv {
     /// Parses a .env / env_file file into ordered (key, value) pairs; a later duplicate wins in the first one's place.
     ///
     /// A lone `KEY` gives a nil value: take it from the environment. As in compose-go, `${VAR}`
     /// references inside unquoted and double-quoted values resolve through `lookup` first and
     /// then through the values defined earlier in the same file.
-    public static func parse(
+    static func parse(
         _ contents: String,
         lookup: (String) -> String?
     ) throws(DotEnvError) -> [(key: String, value: String?)] {
@@ -40,7 +40,7 @@ public enum DotEnv {
     }
 
     /// Parses like `parse(_:lookup:)`; adds to `unset` what interpolation found neither in `lookup` nor in the file.
-    public static func parse(
+    static func parse(
         _ contents: String,
         lookup: (String) -> String?,
         unset: inout Set<String>

@@ -1,18 +1,18 @@
 /// Errors from interpolation; `offset` is the UTF-8 byte offset inside the input string where the problem starts.
-public struct InterpolationError: Error, Equatable, Sendable, CustomStringConvertible {
+struct InterpolationError: Error, Equatable, Sendable, CustomStringConvertible {
     /// UTF-8 byte offset of the `$` that starts the failing expression.
-    public var offset: Int
+    var offset: Int
     /// What went wrong, worded as Docker Compose words it.
-    public var message: String
+    var message: String
 
     /// Creates an error at `offset` with `message`.
-    public init(offset: Int, message: String) {
+    init(offset: Int, message: String) {
         self.offset = offset
         self.message = message
     }
 
     /// The message alone; callers add the file, key and position.
-    public var description: String { message }
+    var description: String { message }
 }
 
 /// Compose variable interpolation, as compose-go's `template` package performs it.
@@ -20,9 +20,9 @@ public struct InterpolationError: Error, Equatable, Sendable, CustomStringConver
 /// Supported: `$$` (a literal `$`), `$VAR`, `${VAR}`, and `${VAR<op>word}` with `op` one of
 /// `:-` `-` `:?` `?` `:+` `+`. Words may hold further interpolations (`${A:-${B:-x}}`).
 /// A `$` followed by anything else is kept as it is.
-public enum Interpolation {
+enum Interpolation {
     /// Substitutes $VAR, ${VAR}, ${VAR:-default}, ${VAR-default}, ${VAR:?err}, ${VAR?err}, ${VAR:+alt}, ${VAR+alt}, $$.
-    public static func interpolate(
+    static func interpolate(
         _ text: String,
         lookup: (String) -> String?
     ) throws(InterpolationError) -> String {
@@ -35,7 +35,7 @@ public enum Interpolation {
     /// Compose warns `The "VAR" variable is not set. Defaulting to a blank string.` for exactly
     /// these names, including ones inside a default that ends up unused (compose-go evaluates
     /// the word of every operator before it looks at the variable).
-    public static func interpolate(
+    static func interpolate(
         _ text: String,
         lookup: (String) -> String?,
         unset: inout Set<String>

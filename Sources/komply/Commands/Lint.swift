@@ -63,7 +63,7 @@ extension Komply {
         var history: String?
 
         @Option(help: "With --fix: sizing tier cost, balanced or performance (default from komply.yaml, else balanced).")
-        var tier: String?
+        var tier: Tier?
 
         @Flag(name: .customLong("no-predict"), help: "With --fix: write the rules' fixed resource values instead of komply predict's.")
         var noPredict = false
@@ -96,9 +96,6 @@ extension Komply {
             if dryRun && !fix { throw ValidationError("--dry-run only applies with --fix") }
             if !fix && (history != nil || tier != nil || noPredict) {
                 throw ValidationError("--history, --tier and --no-predict size the resources --fix writes; they only apply with --fix")
-            }
-            if let tier, Tier(rawValue: tier) == nil {
-                throw ValidationError("--tier must be cost, balanced or performance, not \"\(tier)\"")
             }
             if newOnly != (base != nil) { throw ValidationError("--new-only and --base REF go together") }
             if staged && fix { throw ValidationError("--fix edits the worktree; it cannot be combined with --staged (fix, then git add)") }
@@ -136,7 +133,7 @@ extension Komply {
                     let config = try request.configPath.map { try ConfigFile.load(path: $0) } ?? ConfigFile.discover(from: ".")
                     let sizing =
                         try noPredict
-                        ? nil : PredictedFixes(result: result, config: config, history: history, tier: tier.flatMap(Tier.init))
+                        ? nil : PredictedFixes(result: result, config: config, history: history, tier: tier)
                     let changes = Fixer.fix(result, with: linter) { sizing?.adjust($0) ?? $0 }
                     if dryRun {
                         for change in changes {

@@ -30,13 +30,13 @@ extension Komply {
         var history: String?
 
         @Option(help: "Sizing tier: cost, balanced or performance (default: the tier komply.yaml gives --env, else balanced).")
-        var tier: String?
+        var tier: Tier?
 
         @Option(name: .customLong("env"), help: "Environment whose tier komply.yaml's predict.tiers sets.")
         var environment: String?
 
-        @Option(name: .customLong("cpu-limit"), help: "CPU limits: none, or a ratio to the request such as 2.")
-        var cpuLimit: String?
+        @Option(name: .customLong("cpu-limit"), help: "CPU limits: none, or a ratio of at least 1 to the request such as 2.")
+        var cpuLimit: CPULimitPolicy?
 
         @Option(help: "Output format: text, json, or markdown (the recommendation card for pull requests).")
         var format: Format = .text
@@ -44,21 +44,12 @@ extension Komply {
         @Option(help: "The time to treat as now (RFC 3339), for reproducible runs; default KOMPLY_NOW or the clock.")
         var now: String?
 
-        func validate() throws {
-            if let tier, Tier(rawValue: tier) == nil {
-                throw ValidationError("--tier must be cost, balanced or performance, not \"\(tier)\"")
-            }
-            if let cpuLimit, (try? CPULimitPolicy(parsing: cpuLimit)) == nil {
-                throw ValidationError("--cpu-limit must be none or a ratio of at least 1 such as 2, not \"\(cpuLimit)\"")
-            }
-        }
-
         func run() async throws {
             let (features, diagnostics) = try PredictInput.load(input.sourceRequest)
             Komply.report(diagnostics)
             let recommender = try PredictInput.recommender(
-                config: try ConfigFile.discover(from: "."), history: history, tier: tier.flatMap(Tier.init), environment: environment,
-                cpuLimit: try cpuLimit.map { try CPULimitPolicy(parsing: $0) })
+                config: try ConfigFile.discover(from: "."), history: history, tier: tier, environment: environment,
+                cpuLimit: cpuLimit)
             let recommendations = features.map(recommender.recommend)
             switch format {
             case .json:

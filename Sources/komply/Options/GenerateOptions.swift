@@ -25,21 +25,22 @@ struct GenerateOptions: ParsableArguments {
     var history: String?
 
     @Option(help: "Sizing tier: cost, balanced or performance (default from komply.yaml, else balanced).")
-    var tier: String?
+    var tier: Tier?
 
     @Flag(name: .customLong("no-predict"), help: "Size containers from role and runtime defaults instead of komply predict.")
     var noPredict = false
-
-    func validate() throws {
-        if let tier, Tier(rawValue: tier) == nil {
-            throw ValidationError("--tier must be cost, balanced or performance, not \"\(tier)\"")
-        }
-    }
 
     /// The pipeline's request.
     var request: GenerateRequest {
         GenerateRequest(
             sources: input.sourceRequest, output: output, environments: environments, config: config, templates: templates,
-            registry: registry, history: history, tier: tier.flatMap(Tier.init), noPredict: noPredict)
+            registry: registry, history: history, tier: tier, noPredict: noPredict)
     }
+}
+
+extension Tier: ExpressibleByArgument {}
+
+extension CPULimitPolicy: ExpressibleByArgument {
+    /// `none`, `2`, `2x` or `ratio:2`; anything else is a usage error.
+    public init?(argument: String) { try? self.init(parsing: argument) }
 }
