@@ -107,16 +107,10 @@ extension Komply.History {
             Komply.report(diagnostics)
             let now = try HistoryLocation.now(options.now)
             let store = try options.open()
-            let histories = recommended ? try store.serviceHistories() : []
-            let recommender = Recommender(history: histories)
-            let records = features.map { feature -> DeploymentRecord in
-                let traits = WorkloadTraits.of(feature)
-                let resources = recommended ? recommender.recommend(feature).amounts : feature.declared
-                return DeploymentRecord(
-                    service: feature.service, container: feature.container, image: feature.image, runtime: traits.runtime,
-                    role: traits.role, features: traits.featureMap, resources: resources, replicas: feature.replicas,
-                    environment: environment, cluster: cluster, commit: commit, time: now, outcome: outcome)
-            }
+            let records = DeploymentRecording.records(
+                for: features,
+                context: .init(environment: environment, cluster: cluster, commit: commit, outcome: outcome, time: now),
+                recommended: recommended, histories: recommended ? try store.serviceHistories() : [])
             try ImportOptions.write(HistoryBatch(deployments: records), to: store, now: now)
         }
     }
