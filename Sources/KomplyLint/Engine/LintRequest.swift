@@ -59,6 +59,24 @@ public struct LintRequest: Sendable {
 }
 
 extension Linter.Result {
+    /// Only what concerns `files`: their findings, suppressions, problems, texts and objects. Used when
+    /// other files were linted as context for cross-object rules (pre-commit's whole index) but only
+    /// the named ones are reported.
+    public func scoped(to files: Set<String>) -> Linter.Result {
+        var result = self
+        result.findings = findings.filter { files.contains($0.location.file) }
+        result.suppressed = suppressed.filter { files.contains($0.finding.location.file) }
+        result.problems = problems.filter { problem in
+            guard case .core(let error) = problem, let file = error.location?.file else { return true }
+            return files.contains(file)
+        }
+        result.files = self.files.filter(files.contains)
+        result.texts = texts.filter { files.contains($0.key) }
+        result.objects = objects.filter { files.contains($0.file) }
+        result.objectCount = result.objects.count
+        return result
+    }
+
     /// Only the findings that `base` (the same files at another revision) does not have, matched by
     /// fingerprint (rule, file, object, container, field path), so moved lines are not "new".
     public func onlyNew(comparedWith base: Linter.Result) -> Linter.Result {

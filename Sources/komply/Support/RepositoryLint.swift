@@ -81,19 +81,7 @@ private extension RepositoryLint {
             guard let key = RepositoryPaths.relative(file, to: root), seen.insert(key).inserted, mayHoldObjects(file) else { continue }
             context.append(file)
         }
-        let loaded = ManifestLoader.load(files: reported + context)
-        var result = linter.lint(loaded)
-        let names = Set(reported)
-        result.findings = result.findings.filter { names.contains($0.location.file) }
-        result.suppressed = result.suppressed.filter { names.contains($0.finding.location.file) }
-        result.problems = result.problems.filter { problem in
-            guard case .core(let error) = problem, let file = error.location?.file else { return true }
-            return names.contains(file)
-        }
-        result.files = result.files.filter(names.contains)
-        result.texts = result.texts.filter { names.contains($0.key) }
-        result.objectCount = loaded.objects.filter { names.contains($0.file) }.count
-        return result
+        return linter.lint(ManifestLoader.load(files: reported + context)).scoped(to: Set(reported))
     }
 
     /// Whether the file's text names both `apiVersion` and `kind`, without which no document in it
