@@ -29,7 +29,6 @@ let package = Package(
             dependencies: ["KomplyCore", "KomplySources", .product(name: "Mustache", package: "swift-mustache")]
         ),
         .target(name: "KomplyPredict", dependencies: ["KomplyCore", .product(name: "GRDB", package: "GRDB.swift")]),
-        .target(name: "KomplyRefine", dependencies: ["KomplyCore", "KomplyPredict"]),
         .target(name: "KomplyLint", dependencies: ["KomplyCore"]),
         // libgit2 from the system (Debian: libgit2-dev); the shim wraps what Swift cannot call (variadic opts).
         .systemLibrary(name: "CGit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"]), .brew(["libgit2"])]),

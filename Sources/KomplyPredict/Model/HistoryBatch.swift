@@ -1,0 +1,27 @@
+/// Everything an import produced, before it is written to the store.
+public struct HistoryBatch: Sendable, Hashable {
+    /// Deployments.
+    public var deployments: [DeploymentRecord] = []
+    /// Usage samples.
+    public var samples: [UsageSample] = []
+    /// Events.
+    public var events: [UsageEvent] = []
+    /// What was dropped or assumed, one sentence each (NaN values, counter resets, gaps…).
+    public var notes: [String] = []
+
+    /// Creates an empty batch.
+    public init(deployments: [DeploymentRecord] = [], samples: [UsageSample] = [], events: [UsageEvent] = [], notes: [String] = []) {
+        self.deployments = deployments
+        self.samples = samples
+        self.events = events
+        self.notes = notes
+    }
+
+    /// Appends another batch.
+    public mutating func append(_ other: HistoryBatch) {
+        deployments += other.deployments
+        samples += other.samples
+        events += other.events
+        notes += other.notes
+    }
+}

@@ -1,0 +1,17 @@
+import ArgumentParser
+import KomplyPipeline
+import KomplyPredict
+
+/// Flags every history subcommand shares.
+struct HistoryOptions: ParsableArguments {
+    @Option(help: "The history file (default: predict.history in komply.yaml, else .komply/history.sqlite).")
+    var history: String?
+
+    @Option(help: "The time to treat as now (RFC 3339); default KOMPLY_NOW or the clock.")
+    var now: String?
+
+    func open() throws -> HistoryStore {
+        let path = try HistoryLocation.resolve(history)
+        return try HistoryStore.open(path: path)
+    }
+}
