@@ -52,18 +52,4 @@ final class RuleFixtureTests: XCTestCase {
             XCTAssertTrue(ids.contains(folder), "fixtures/rules/\(folder) has no rule")
         }
     }
-
-    /// The embedded pack must match `rules/`; run `python3 scripts/embed-rules.py` after editing a rule.
-    func testEmbeddedRulesAreUpToDate() throws {
-        let root = LintTestSupport.path("rules")
-        let onDisk = try RuleLoader.ruleFiles(in: root).map { path -> (String, String) in
-            let relative = "rules/" + path.dropFirst(root.count + 1)
-            return (relative, try String(contentsOfFile: path, encoding: .utf8))
-        }
-        let embedded = BuiltinRules.files.map { ($0.path, $0.text) }
-        XCTAssertEqual(embedded.map(\.0), onDisk.map(\.0), "rule files differ from the embedded pack; run python3 scripts/embed-rules.py")
-        for ((_, a), (path, b)) in zip(embedded, onDisk) {
-            XCTAssertEqual(a + "\n", b, "\(path) is stale in BuiltinRules.generated.swift; run python3 scripts/embed-rules.py")
-        }
-    }
 }
