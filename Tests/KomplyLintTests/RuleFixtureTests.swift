@@ -86,6 +86,9 @@ final class RuleFixtureTests: XCTestCase {
                 rule.remediation.first?.isUppercase == true && rule.remediation.hasSuffix("."), "\(rule.id): remediation must be a sentence"
             )
             XCTAssertTrue(rule.description.hasSuffix("."), "\(rule.id): description must be a sentence")
+            XCTAssertFalse(
+                (rule.description + rule.remediation).contains("TODO"),
+                "\(rule.id): write the description and remediation `rules new` left as TODO")
             XCTAssertEqual(rule.source.file, "rules/\(rule.category)/\(rule.id).yaml", "file name matches id and category")
             let directory = LintTestSupport.path("fixtures/rules/\(rule.id)")
             let (compliant, violating) = RuleTester.fixtures(in: directory)
