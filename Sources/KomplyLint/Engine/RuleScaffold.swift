@@ -148,7 +148,9 @@ private extension RuleScaffold {
         head.append(("description", .string(description ?? todoDescription)))
         head.append(("remediation", .string(remediation ?? todoRemediation)))
         var text = YAMLEmitter.emit(.members(head))
-        guard let example, let exampleText else { return text + "check: \(check)\n" }
+        guard let example, let exampleText else {
+            return text + "check: \(check)\n# params: see docs/checks.md#\(check.lowercased()) for what \(check) takes.\n"
+        }
         text += "# Message, scope and params start as \(example.id)'s; the check's parameters are in docs/checks.md.\n"
         return text + Self.blocks(of: exampleText).filter { Self.copiedKeys.contains($0.key) }.map(\.text).joined()
     }
