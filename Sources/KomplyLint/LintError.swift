@@ -27,6 +27,8 @@ public enum LintError: Error, LocalizedError, Sendable, Equatable {
     case unwritable(file: String, reason: String)
     /// The base ref for `--new-only` could not be read.
     case baseUnavailable(ref: String, reason: String)
+    /// `komply rules new` was asked for a rule it cannot create.
+    case invalidScaffold(String)
 
     public var errorDescription: String? {
         switch self {
@@ -55,6 +57,8 @@ public enum LintError: Error, LocalizedError, Sendable, Equatable {
             return "\(file): cannot write: \(reason)"
         case .baseUnavailable(let ref, let reason):
             return "cannot read base ref \"\(ref)\": \(reason)"
+        case .invalidScaffold(let problem):
+            return "cannot create the rule: \(problem)"
         }
     }
 }

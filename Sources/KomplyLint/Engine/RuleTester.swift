@@ -97,6 +97,21 @@ public enum RuleTester {
         }
         return outcomes
     }
+
+    /// What `komply lint --fix` makes of a fixture with only `rule` running: the fixed text, with any
+    /// file the fix creates (a default-deny NetworkPolicy) appended as further `---` documents; nil
+    /// when the rule fixes nothing in it.
+    public static func fixed(rule: Rule, allRules: [Rule], fixture path: String, today: Date = Date()) throws(LintError) -> String? {
+        let linter = try Linter(rules: allRules, only: [rule.id], today: today)
+        let result = try linter.lint(paths: [path])
+        let changes = Fixer.fix(result, with: linter)
+        guard !changes.isEmpty else { return nil }
+        var text = changes.first { $0.file == path }?.after ?? result.texts[path] ?? ""
+        for created in changes where created.file != path {
+            text += (text.hasSuffix("\n") ? "" : "\n") + "---\n" + created.after
+        }
+        return text
+    }
 }
 
 private extension RuleTester {

@@ -8,15 +8,16 @@ extension Komply {
     struct Rules: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "rules",
-            abstract: "List, show and test policy rules.",
+            abstract: "List, show, test and create policy rules.",
             discussion: """
                 Examples:
                   komply rules list                         # every rule with its severity and category
                   komply rules list --format markdown       # the rule reference (docs/rules.md)
                   komply rules show run-as-root
                   komply rules test policy/rules            # run your rules' own fixtures
+                  komply rules new service-missing-owner --category metadata --check Assert
                 """,
-            subcommands: [List.self, Show.self, Test.self]
+            subcommands: [List.self, Show.self, Test.self, New.self]
         )
     }
 }
@@ -115,6 +116,50 @@ extension Komply.Rules {
                 print("\(passed) passed, \(failed) failed")
                 if failed > 0 { throw ExitCode(1) }
             } catch let error as LintError {
+                throw CLIError(message: error.localizedDescription)
+            }
+        }
+    }
+}
+
+extension Komply.Rules {
+    /// `komply rules new ID --category C --check NAME`.
+    struct New: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create a built-in rule: its file in rules/<category>/ and fixtures in fixtures/rules/<id>/.",
+            discussion: """
+                Run in komply's repository (or pass --root). The rule starts from the first rule that uses the same \
+                check (message, scope, params and fixtures), so it loads and its fixtures pass; edit them, replace \
+                the TODO description and remediation, then run scripts/generate.
+                """)
+
+        @Argument(help: "The rule id: kebab-case, naming the flagged condition (missing-owner-label).")
+        var id: String
+
+        @Option(help: "The category: a folder of rules/.")
+        var category: String
+
+        @Option(help: "The check template the rule runs (docs/checks.md lists them).")
+        var check: String
+
+        @Option(help: "Default severity: error, warning or info (default: the example rule's, else warning).")
+        var severity: Severity?
+
+        @Option(help: "What the rule flags, as a sentence.")
+        var description: String?
+
+        @Option(help: "What to do about a finding, as a sentence.")
+        var remediation: String?
+
+        @Option(help: "The repository root to write into.")
+        var root: String = "."
+
+        func run() async throws {
+            let scaffold = RuleScaffold(
+                id: id, category: category, check: check, severity: severity, description: description, remediation: remediation)
+            do {
+                for path in try scaffold.write(into: root) { print("created \(path)") }
+            } catch {
                 throw CLIError(message: error.localizedDescription)
             }
         }

@@ -1,3 +1,6 @@
+// GENERATED FILE. DO NOT EDIT.
+// scripts/generate writes it from Sources/KomplyLint/Checks/*Check.swift (one check template per file).
+
 /// The check templates komply ships.
 extension CheckRegistry {
     /// Every built-in check template.
@@ -14,8 +17,8 @@ extension CheckRegistry {
         registry.register(JVMHeapCheck.self)
         registry.register(NetworkPolicyCoverageCheck.self)
         registry.register(PodDisruptionBudgetCheck.self)
-        registry.register(ProbePortCheck.self)
         registry.register(ProbeCheck.self)
+        registry.register(ProbePortCheck.self)
         registry.register(RBACRuleCheck.self)
         registry.register(RequestsWithinLimitsCheck.self)
         registry.register(RunAsRootCheck.self)
