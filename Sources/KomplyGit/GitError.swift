@@ -27,6 +27,16 @@ public enum GitError: Error, LocalizedError, Equatable {
     case hostingAPI(host: String, status: Int, detail: String)
     /// A hosting API needs a token and none was found.
     case missingToken(variables: [String])
+    /// The repository has no worktree, and the operation reads or mirrors one.
+    case bareRepository(gitDirectory: String)
+    /// `GIT_INDEX_FILE` names a file that does not exist (`value` as it was set).
+    case missingIndexFile(value: String)
+    /// The index file git is committing could not be read.
+    case unreadableIndex(path: String, reason: String)
+    /// A remote's URL names no `owner/repository` a hosting API could address (`remote` without credentials).
+    case unhostedRemote(remote: String)
+    /// The hosting API's base URL is not a URL.
+    case invalidAPIURL(String)
 
     public var errorDescription: String? {
         switch self {
@@ -56,6 +66,16 @@ public enum GitError: Error, LocalizedError, Equatable {
             return "\(host): unexpected answer \(status): \(detail)"
         case .missingToken(let variables):
             return "no API token; expected one of \(variables.joined(separator: ", ")) in the environment"
+        case .bareRepository(let gitDirectory):
+            return "\(gitDirectory): a bare repository; expected a checkout"
+        case .missingIndexFile(let value):
+            return "GIT_INDEX_FILE=\(value): no such file; expected the index git is committing (or unset GIT_INDEX_FILE)"
+        case .unreadableIndex(let path, let reason):
+            return "\(path): cannot read the index git is committing: \(reason)"
+        case .unhostedRemote(let remote):
+            return "remote \(remote): cannot tell the owner and repository; expected a URL like https://host/owner/repo.git"
+        case .invalidAPIURL(let url):
+            return "--api-url \(url): expected a URL such as https://api.github.com"
         }
     }
 }

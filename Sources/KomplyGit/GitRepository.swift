@@ -1,5 +1,6 @@
 import CGit2
 import Foundation
+import KomplyCore
 
 /// A git repository opened through libgit2: reads trees at any revision, the index and diffs
 /// without touching the worktree, and commits trees onto branches (see `GitRepository+Commit`).
@@ -177,11 +178,19 @@ public final class GitRepository: @unchecked Sendable {
     }
 
     /// Writes `files` (repository-relative paths) into `folder`, creating subfolders — the way to
-    /// hand a revision's or the index's content to readers that expect a file system.
+    /// hand a revision's or the index's content to readers that expect a file system. Refuses a path
+    /// that climbs out (`..`, absolute, `.git`) or would be written through a symbolic link.
     public static func materialize(_ files: [String: Data], into folder: String) throws {
+        let top = Paths.canonical(folder)
         for (path, data) in files.sorted(by: { $0.key < $1.key }) {
             let safe = try normalized(path, allowEmpty: false)
-            let target = URL(fileURLWithPath: folder).appendingPathComponent(safe)
+            // A symbolic link already in `folder` must not carry a write outside it.
+            var prefix = top
+            for component in safe.split(separator: "/") {
+                prefix += "/" + component
+                if (try? FileManager.default.destinationOfSymbolicLink(atPath: prefix)) != nil { throw GitError.unsafePath(path) }
+            }
+            let target = URL(fileURLWithPath: prefix)
             try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
             try data.write(to: target)
         }

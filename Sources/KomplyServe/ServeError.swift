@@ -1,6 +1,7 @@
 import Foundation
 
-/// Everything that can go wrong in `komply serve`: bad configuration and bad webhook deliveries.
+/// Everything that can go wrong in `komply serve`: bad configuration, bad webhook deliveries and
+/// failed regenerations.
 public enum ServeError: LocalizedError, Equatable, Sendable {
     /// The webhook secret's environment variable is unset or empty.
     case missingSecret(variable: String)
@@ -18,6 +19,16 @@ public enum ServeError: LocalizedError, Equatable, Sendable {
     case invalidField(field: String, value: String, expected: String)
     /// The body is larger than the configured limit.
     case bodyTooLarge(limit: Int)
+    /// The remote (as shown, without credentials) no longer has the pushed branch.
+    case branchGone(remote: String, branch: String)
+    /// The pushed commit is not in the clone after fetching its branch (a force push replaced it).
+    case commitMissing(commit: String, branch: String)
+    /// `komply sync` ended with a non-zero status; `tail` is the end of what it printed.
+    case syncFailed(status: Int32, tail: String)
+    /// A program could not be started.
+    case cannotRun(executable: String, reason: String)
+    /// A program ran longer than its time limit and was stopped.
+    case timedOut(command: String, limit: Duration)
 
     public var errorDescription: String? {
         switch self {
@@ -38,6 +49,16 @@ public enum ServeError: LocalizedError, Equatable, Sendable {
             return "payload field \(field) is \(value); expected \(expected)"
         case .bodyTooLarge(let limit):
             return "the request body is larger than \(limit) bytes; expected a webhook payload (GitHub caps them at 25 MiB)"
+        case .branchGone(let remote, let branch):
+            return "\(remote) has no branch \(branch) any more; nothing to regenerate"
+        case .commitMissing(let commit, let branch):
+            return "commit \(commit) is not on \(branch) after fetching; expected the pushed commit"
+        case .syncFailed(let status, let tail):
+            return "komply sync exited with status \(status)" + (tail.isEmpty ? "" : ": \(tail)")
+        case .cannotRun(let executable, let reason):
+            return "cannot run \(executable): \(reason)"
+        case .timedOut(let command, let limit):
+            return "\(command) took longer than \(limit) and was stopped"
         }
     }
 }

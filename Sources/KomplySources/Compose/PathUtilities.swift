@@ -5,26 +5,12 @@ import KomplyCore
 enum PathUtilities {
     /// `base/relative`, or `relative` when it is absolute.
     static func join(_ base: String, _ relative: String) -> String {
-        if relative.hasPrefix("/") { return relative }
-        return base.hasSuffix("/") ? base + relative : base + "/" + relative
+        Paths.join(base, relative)
     }
 
     /// Removes `.`, `..` and duplicate slashes without touching the file system.
     static func normalize(_ path: String) -> String {
-        let absolute = path.hasPrefix("/")
-        var parts: [Substring] = []
-        for part in path.split(separator: "/") {
-            if part == "." { continue }
-            if part == "..", let last = parts.last, last != ".." {
-                parts.removeLast()
-            } else if part == "..", absolute {
-                continue
-            } else {
-                parts.append(part)
-            }
-        }
-        let joined = parts.joined(separator: "/")
-        return absolute ? "/" + joined : (joined.isEmpty ? "." : joined)
+        Paths.normalized(path)
     }
 
     /// `path` relative to `base` as `./x`, `.` or `../x` (both absolute and normalised).

@@ -50,7 +50,7 @@ extension Komply {
 
         func run() async throws {
             guard staged else { return try generate(options.request) }
-            let repository = try StagedIndex.repository()
+            let repository = try SourceSnapshot.stagedRepository()
             let locations = try RepositoryPaths(repository: repository)
             var request = options.request
             // History is evidence about the running system, not a source: keep reading the worktree's file.

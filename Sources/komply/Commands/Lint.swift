@@ -187,7 +187,7 @@ extension Komply {
         /// `--staged`: lints the index (config from the index too) and, with `--new-only`, drops the
         /// findings the same paths have at `--base`, read the same way.
         func lintStaged(_ request: LintRequest) throws -> (result: Linter.Result, linter: Linter) {
-            let repository = try StagedIndex.repository()
+            let repository = try SourceSnapshot.stagedRepository()
             if let base { _ = try BaseRevision.open(ref: base) }
             let scope = RepositoryLint(repository: repository, paths: paths)
             var (result, linter) = try scope.staged { try request.makeLinter() }
@@ -222,7 +222,7 @@ extension Komply {
 }
 
 /// Lints the linted files as they are at a git revision, for `--new-only`: read through libgit2
-/// (`GitRepository.file(at:path:)`), nothing checked out. A file absent at the base has no old findings.
+/// (`GitRepository.contents(of:at:locations:)`), nothing checked out. A file absent at the base has no old findings.
 enum BaseRevision {
     /// The findings `linter` reports for `current`'s files at `ref`.
     static func lint(_ current: Linter.Result, ref: String, linter: Linter) throws(LintError) -> Linter.Result {
@@ -231,17 +231,11 @@ enum BaseRevision {
         do { locations = try RepositoryPaths(repository: repository) } catch {
             throw .baseUnavailable(ref: ref, reason: "\(repository.gitDirectory) is a bare repository; expected a checkout")
         }
-        var sources: [ManifestSource] = []
-        for file in current.files where file != "<stdin>" {
-            // A file outside the repository has no base version.
-            guard let path = locations.repositoryPath(of: file), !path.isEmpty else { continue }
-            let data: Data?
-            do { data = try repository.file(at: ref, path: path) } catch GitError.unsafePath { continue } catch {
-                throw .baseUnavailable(ref: ref, reason: error.localizedDescription)
-            }
-            if let data { sources.append(ManifestSource(file: file, text: String(decoding: data, as: UTF8.self))) }
+        let contents: [(path: String, data: Data)]
+        do { contents = try repository.contents(of: current.files.filter { $0 != "<stdin>" }, at: ref, locations: locations) } catch {
+            throw .baseUnavailable(ref: ref, reason: error.localizedDescription)
         }
-        return linter.lint(sources: sources)
+        return linter.lint(sources: contents.map { ManifestSource(file: $0.path, text: String(decoding: $0.data, as: UTF8.self)) })
     }
 
     /// The repository around the current folder, after checking that `ref` names a commit in it.

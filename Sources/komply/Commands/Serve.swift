@@ -79,8 +79,17 @@ extension Komply {
             let configuration = ServeConfiguration(
                 host: host, port: port, secret: secret, queueCapacity: queueCapacity, maxBodyBytes: maxBodyBytes,
                 repositories: served.map { [$0] })
+            let remote = self.remote
             let runner = SyncRunner(
-                executable: try Self.executable(), workdir: workdir, remote: remote, arguments: syncArguments, timeout: .seconds(timeout))
+                executable: try Self.executable(), workdir: workdir, remote: RepositoryInfo.publicURL(remote), arguments: syncArguments,
+                timeout: .seconds(timeout)
+            ) { job in
+                let clone = try GitRepository(path: workdir)
+                guard try clone.fetch(branch: job.branch, from: remote, credentials: .fromEnvironment()) != nil else {
+                    return .branchMissing
+                }
+                return try clone.commitIDIfPresent(job.commit) != nil ? .fetched : .commitMissing
+            }
             let server = WebhookServer(configuration: configuration, regenerate: { job in try await runner.run(job) })
             try await server.run { port in
                 WebhookServer.standardError(
@@ -101,131 +110,6 @@ extension Komply {
             }
             return URL(fileURLWithPath: first, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
                 .resolvingSymlinksInPath()
-        }
-    }
-}
-
-/// Regenerates one push: fetches the branch from the remote, then runs
-/// `komply sync --ref <commit> --base <branch> <arguments>` in the clone.
-struct SyncRunner: Sendable {
-    /// The komply binary.
-    var executable: URL
-    /// The clone's worktree.
-    var workdir: String
-    /// The remote to fetch from.
-    var remote: String
-    /// What follows `--` on the serve command line.
-    var arguments: [String]
-    /// How long one `komply sync` may run.
-    var timeout: Duration
-
-    /// Fetches and regenerates; throws with the end of komply sync's output when it fails.
-    func run(_ job: PushJob) async throws {
-        try await fetch(job)
-        let arguments = ["sync", "--ref", job.commit, "--base", job.branch] + arguments
-        let (status, output) = try await Subprocess.run(
-            executable, arguments, in: workdir, timeout: timeout, environment: Self.childEnvironment())
-        guard status == 0 else {
-            let tail = output.split(whereSeparator: \.isNewline).suffix(3).joined(separator: " | ")
-            throw CLIError(message: "komply sync exited with status \(status)" + (tail.isEmpty ? "" : ": \(tail)"))
-        }
-    }
-}
-
-private extension SyncRunner {
-    /// Brings the pushed commit into the clone (libgit2 blocks, so off the cooperative pool).
-    func fetch(_ job: PushJob) async throws {
-        let (workdir, remote) = (workdir, remote)
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            DispatchQueue.global().async {
-                continuation.resume(
-                    with: Result {
-                        let repository = try GitRepository(path: workdir)
-                        guard try repository.fetch(branch: job.branch, from: remote, credentials: .fromEnvironment()) != nil else {
-                            throw CLIError(
-                                message: "\(RepositoryInfo.publicURL(remote)) has no branch \(job.branch) any more; nothing to regenerate")
-                        }
-                        guard try repository.commitIDIfPresent(job.commit) != nil else {
-                            throw CLIError(
-                                message: "commit \(job.commit) is not on \(job.branch) after fetching; expected the pushed commit")
-                        }
-                    })
-            }
-        }
-    }
-
-    /// The environment komply sync runs with: this one without the webhook secret.
-    static func childEnvironment() -> [String: String] {
-        var environment = ProcessInfo.processInfo.environment
-        environment[ServeConfiguration.secretVariable] = nil
-        return environment
-    }
-}
-
-/// Runs a program to its end without blocking a thread, collecting standard output and error together.
-enum Subprocess {
-    /// The exit status (or 128 + signal) and the combined output; the program is terminated on cancellation
-    /// or after `timeout`.
-    static func run(
-        _ executable: URL, _ arguments: [String], in directory: String, timeout: Duration, environment: [String: String]
-    ) async throws -> (status: Int32, output: String) {
-        let outputURL = FileManager.default.temporaryDirectory.appendingPathComponent("komply-serve-\(UUID().uuidString).log")
-        _ = FileManager.default.createFile(atPath: outputURL.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: outputURL) }
-        let output = try FileHandle(forWritingTo: outputURL)
-        defer { try? output.close() }
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        process.environment = environment
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = output
-        process.standardError = output
-        let box = ProcessBox(process)
-        let status: Int32 = try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { continuation in
-                process.terminationHandler = { finished in
-                    let signaled = finished.terminationReason == .uncaughtSignal
-                    continuation.resume(returning: signaled ? 128 + finished.terminationStatus : finished.terminationStatus)
-                }
-                do {
-                    try process.run()
-                } catch {
-                    process.terminationHandler = nil
-                    continuation.resume(throwing: CLIError(message: "cannot run \(executable.path): \(error.localizedDescription)"))
-                    return
-                }
-                let deadline = DispatchTime.now() + .milliseconds(Int(timeout.components.seconds * 1000))
-                DispatchQueue.global().asyncAfter(deadline: deadline) { box.terminate(timedOut: true) }
-            }
-        } onCancel: {
-            box.terminate()
-        }
-        let text = (try? String(contentsOf: outputURL, encoding: .utf8)) ?? ""
-        if box.timedOut {
-            throw CLIError(message: "\(executable.lastPathComponent) \(arguments.first ?? "") took longer than \(timeout) and was stopped")
-        }
-        return (status, text)
-    }
-
-    /// Lets the cancellation handler and the timer reach the process.
-    private final class ProcessBox: @unchecked Sendable {
-        private let process: Process
-        private let lock = NSLock()
-        private var stoppedForTime = false
-
-        init(_ process: Process) { self.process = process }
-
-        /// Whether the timer stopped the process.
-        var timedOut: Bool { lock.withLock { stoppedForTime } }
-
-        func terminate(timedOut: Bool = false) {
-            lock.withLock {
-                guard process.isRunning else { return }
-                stoppedForTime = stoppedForTime || timedOut
-                process.terminate()
-            }
         }
     }
 }

@@ -96,7 +96,7 @@ extension Komply {
             let groups: [(branch: String, apps: [(app: String, files: [String: Data])])] =
                 branch.map { [($0, apps)] } ?? apps.map { ("komply/" + $0.app, [$0]) }
 
-            let pullRequests = PullRequestPublisher(host: pr, apiURL: apiURL, repository: repository, remote: remoteName)
+            let pullRequests = pr.map { PullRequestPublisher(host: $0, apiURL: apiURL) }
             for group in groups {
                 let folders = group.apps.map { app in
                     GeneratedFolder(folder: folder.isEmpty ? app.app : folder + "/" + app.app, files: app.files) { data in
@@ -128,10 +128,11 @@ extension Komply {
                 } else {
                     Self.say("\(RepositoryInfo.publicURL(remoteName)) already has \(group.branch) at \(tip.prefix(12))")
                 }
-                if let request = try await pullRequests.publish(
-                    branch: group.branch, base: startPoint, title: "komply: regenerate \(names)",
-                    body: SyncPullRequestBody.make(generation: generation, apps: group.apps.map(\.app), folder: folder))
-                {
+                if let pullRequests {
+                    let request = try await pullRequests.publish(
+                        remoteURL: try repository.remoteURL(remoteName), branch: group.branch, base: startPoint,
+                        title: "komply: regenerate \(names)",
+                        body: generation.pullRequestBody(apps: group.apps.map(\.app), folder: folder))
                     Self.say("\(request.created ? "opened" : "updated") \(request.url)")
                 }
             }
@@ -143,13 +144,11 @@ extension Komply {
 
         /// `folder` as a path inside the repository at `workdir`; refuses folders outside it.
         static func repositoryPath(of folder: String, in workdir: String) throws -> String {
-            let absolute = URL(fileURLWithPath: folder).standardizedFileURL.resolvingSymlinksInPath().path
-            let root = URL(fileURLWithPath: workdir).resolvingSymlinksInPath().path
-            if absolute == root { return "" }
-            guard absolute.hasPrefix(root + "/") else {
+            let root = Paths.canonical(workdir)
+            guard let inside = Paths.relative(Paths.canonical(folder), to: root) else {
                 throw CLIError(message: "\(folder): the output folder is outside the repository \(root); expected a folder inside it")
             }
-            return String(absolute.dropFirst(root.count + 1))
+            return inside
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import KomplyCore
 import KomplyGit
 import KomplyLint
 
@@ -71,14 +72,14 @@ private extension RepositoryLint {
         var seen = Set<String>()
         for target in targets.paths where FileManager.default.fileExists(atPath: target) {
             for file in (try? ManifestLoader.expand([target])) ?? [] {
-                let key = RepositoryPaths.normalized(here.isEmpty ? file : here + "/" + file)
+                let key = Paths.normalized(here.isEmpty ? file : here + "/" + file)
                 // Files found for "everything" are named relative to the current folder (`a.yaml`, not `../sub/a.yaml`).
                 if seen.insert(key).inserted, mayHoldObjects(file) { reported.append(targets.named ? file : locations.display(key)) }
             }
         }
         var context: [String] = []
         for file in (try? ManifestLoader.expand([root])) ?? [] {
-            guard let key = RepositoryPaths.relative(file, to: root), seen.insert(key).inserted, mayHoldObjects(file) else { continue }
+            guard let key = Paths.relative(file, to: root), seen.insert(key).inserted, mayHoldObjects(file) else { continue }
             context.append(file)
         }
         return linter.lint(ManifestLoader.load(files: reported + context)).scoped(to: Set(reported))

@@ -1,0 +1,31 @@
+import ArgumentParser
+import Foundation
+import KomplyGenerate
+import KomplyGit
+import KomplyLint
+import KomplyPredict
+
+/// `--pr github|gitea|gitlab`.
+typealias PullRequestHost = HostingKind
+
+extension HostingKind: ExpressibleByArgument {}
+
+extension SyncGeneration {
+    /// The pull request's description for the branch holding `apps` (generated under the repository
+    /// folder `folder`): the policy findings and sizing card rendered here, assembled by `PullRequestBody`.
+    func pullRequestBody(apps: [String], folder: String) -> String {
+        let grouped = Dictionary(uniqueKeysWithValues: self.apps.map { ($0.app, $0.files) })
+        let sections = apps.map { app in
+            PullRequestBody.App(
+                folder: folder.isEmpty ? app : folder + "/" + app, files: grouped[app]?.count ?? 0,
+                policy: findings[app].map { MarkdownReporter().render($0, context: ReportContext(rules: $0.rules)) })
+        }
+        let warnings = notices.filter { notice in apps.contains { notice.contains($0) } || apps.count == self.apps.count }
+        let sizing =
+            sizingProfile == "defaults"
+            ? "Sized from role and runtime defaults (`--no-predict`).\n"
+            : SizingCard.markdown(recommendations.filter { apps.contains(Naming.dnsLabel($0.app)) })
+        return PullRequestBody(version: trailers[0].value, apps: sections, warnings: warnings, sizing: sizing, trailers: trailers)
+            .markdown
+    }
+}
