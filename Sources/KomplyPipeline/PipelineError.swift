@@ -10,6 +10,18 @@ public enum PipelineError: Error, LocalizedError, Sendable, Equatable {
     case unknownEnvironment(name: String, known: [String])
     /// A time flag or `KOMPLY_NOW` is not a time.
     case invalidTime(String)
+    /// A folder or path lies outside the repository a snapshot reads; `expected` says what to do.
+    case outsideRepository(path: String, workdir: String, expected: String)
+    /// The snapshot's copy of the current folder cannot be entered.
+    case cannotEnterSnapshot(path: String)
+    /// `--staged` outside a git repository.
+    case notInRepository(folder: String)
+    /// The repository has no worktree to read the apps from.
+    case bareRepository(gitDirectory: String)
+    /// The output folder lies outside the repository `komply sync` commits to.
+    case outputOutsideRepository(folder: String, root: String)
+    /// Generation produced no app to commit.
+    case nothingGenerated
 
     public var errorDescription: String? {
         switch self {
@@ -20,6 +32,18 @@ public enum PipelineError: Error, LocalizedError, Sendable, Equatable {
                 "--env \(name): no such environment in komply.yaml; expected one of \(known.isEmpty ? "default" : known.joined(separator: ", "))"
         case .invalidTime(let text):
             return "invalid time \"\(text)\": expected RFC 3339 such as 2026-01-31T12:00:00Z or seconds since 1970"
+        case .outsideRepository(let path, let workdir, let expected):
+            return "\(path): outside the repository \(workdir); \(expected)"
+        case .cannotEnterSnapshot(let path):
+            return "\(path): cannot enter the snapshot folder"
+        case .notInRepository(let folder):
+            return "--staged reads the git index, but \(folder) is not inside a git repository; expected a folder with .git at or above it"
+        case .bareRepository(let gitDirectory):
+            return "\(gitDirectory): a bare repository; expected a checkout to read the apps from"
+        case .outputOutsideRepository(let folder, let root):
+            return "\(folder): the output folder is outside the repository \(root); expected a folder inside it"
+        case .nothingGenerated:
+            return "nothing was generated; expected at least one app"
         }
     }
 }

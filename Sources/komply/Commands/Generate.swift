@@ -49,23 +49,16 @@ extension Komply {
         }
 
         func run() async throws {
-            guard staged else { return try generate(options.request) }
-            let repository = try SourceSnapshot.stagedRepository()
-            let locations = try RepositoryPaths(repository: repository)
-            var request = options.request
-            // History is evidence about the running system, not a source: keep reading the worktree's file.
-            let history = try HistoryLocation.resolve(options.history)
-            if FileManager.default.fileExists(atPath: history) {
-                request.history = URL(fileURLWithPath: history).standardizedFileURL.path
-            }
-            try SourceSnapshot.run(.staged, repository: repository) { root in
-                try generate(Self.inside(root, request, locations: locations))
+            if staged {
+                try GeneratePipeline.staged(options.request) { try render($0) }
+            } else {
+                try render(try GeneratePipeline.run(options.request))
             }
         }
 
-        /// Generates, then prints (--dry-run), compares (--check) or writes.
-        func generate(_ request: GenerateRequest) throws {
-            let pipeline = try GeneratePipeline.run(request)
+        /// Prints the generated files (--dry-run), compares them with the output folder (--check) or
+        /// writes them.
+        func render(_ pipeline: GeneratePipeline) throws {
             let plan = pipeline.plan
             let result = pipeline.result
             for notice in result.notices {
@@ -95,25 +88,6 @@ extension Komply {
             let touched = try OutputTree.write(result.files, to: plan.outputDirectory)
             FileHandle.standardError.write(
                 Data("komply: wrote \(touched.count) of \(result.files.count) file(s) under \(plan.outputDirectory)\n".utf8))
-        }
-
-        /// `options` with absolute paths into the worktree moved into the snapshot at `root`
-        /// (except the history file, which stays in the worktree).
-        static func inside(_ root: String, _ options: GenerateRequest, locations: RepositoryPaths) -> GenerateRequest {
-            func move(_ path: String) -> String {
-                guard path.hasPrefix("/"), let inside = locations.repositoryPath(of: path) else { return path }
-                return inside.isEmpty ? root : root + "/" + inside
-            }
-            var moved = options
-            moved.sources.paths = options.sources.paths.map(move)
-            moved.sources.files = options.sources.files.map(move)
-            moved.sources.envFiles = options.sources.envFiles.map(move)
-            moved.sources.stats = options.sources.stats.map(move)
-            moved.sources.root = options.sources.root.map(move)
-            moved.output = options.output.map(move)
-            moved.config = options.config.map(move)
-            moved.templates = options.templates.map(move)
-            return moved
         }
     }
 }

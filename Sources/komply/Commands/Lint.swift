@@ -125,7 +125,7 @@ extension Komply {
                     Komply.Lint.exitWith(0)
                 }
                 if staged {
-                    try finish(try lintStaged(request))
+                    try finish(try RepositoryLint.staged(request, paths: paths, newOnlyAgainst: base))
                 }
                 let (linter, first) = try request.lint(timed: timings)
                 var result = first
@@ -184,17 +184,6 @@ extension Komply {
             Komply.Lint.exitWith(0)
         }
 
-        /// `--staged`: lints the index (config from the index too) and, with `--new-only`, drops the
-        /// findings the same paths have at `--base`, read the same way.
-        func lintStaged(_ request: LintRequest) throws -> (result: Linter.Result, linter: Linter) {
-            let repository = try SourceSnapshot.stagedRepository()
-            if let base { _ = try BaseRevision.open(ref: base) }
-            let scope = RepositoryLint(repository: repository, paths: paths)
-            var (result, linter) = try scope.staged { try request.makeLinter() }
-            if let base { result = result.onlyNew(comparedWith: try scope.at(base, linter: linter)) }
-            return (result, linter)
-        }
-
         func report(_ result: Linter.Result, linter: Linter) throws(LintError) {
             let specs = formats.isEmpty ? [FormatSpec(argument: "text")!] : formats
             let tty = isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
@@ -218,37 +207,5 @@ extension Komply {
         static func exitWith(_ code: Int32) -> Never {
             Foundation.exit(code)
         }
-    }
-}
-
-/// Lints the linted files as they are at a git revision, for `--new-only`: read through libgit2
-/// (`GitRepository.contents(of:at:locations:)`), nothing checked out. A file absent at the base has no old findings.
-enum BaseRevision {
-    /// The findings `linter` reports for `current`'s files at `ref`.
-    static func lint(_ current: Linter.Result, ref: String, linter: Linter) throws(LintError) -> Linter.Result {
-        let repository = try open(ref: ref)
-        let locations: RepositoryPaths
-        do { locations = try RepositoryPaths(repository: repository) } catch {
-            throw .baseUnavailable(ref: ref, reason: "\(repository.gitDirectory) is a bare repository; expected a checkout")
-        }
-        let contents: [(path: String, data: Data)]
-        do { contents = try repository.contents(of: current.files.filter { $0 != "<stdin>" }, at: ref, locations: locations) } catch {
-            throw .baseUnavailable(ref: ref, reason: error.localizedDescription)
-        }
-        return linter.lint(sources: contents.map { ManifestSource(file: $0.path, text: String(decoding: $0.data, as: UTF8.self)) })
-    }
-
-    /// The repository around the current folder, after checking that `ref` names a commit in it.
-    static func open(ref: String) throws(LintError) -> GitRepository {
-        let repository: GitRepository
-        do { repository = try GitRepository.discover(from: FileManager.default.currentDirectoryPath) } catch {
-            throw .baseUnavailable(ref: ref, reason: "not inside a git repository")
-        }
-        do { _ = try repository.commitID(ref) } catch GitError.unknownRevision {
-            throw .baseUnavailable(ref: ref, reason: "no such commit; expected a branch, tag, commit id or HEAD~N")
-        } catch {
-            throw .baseUnavailable(ref: ref, reason: error.localizedDescription)
-        }
-        return repository
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import KomplyGit
 import KomplyPipeline
 import KomplyPredict
 
@@ -44,3 +45,6 @@ extension CPULimitPolicy: ExpressibleByArgument {
     /// `none`, `2`, `2x` or `ratio:2`; anything else is a usage error.
     public init?(argument: String) { try? self.init(parsing: argument) }
 }
+
+/// `--pr github|gitea|gitlab`.
+extension HostingKind: ExpressibleByArgument {}

@@ -2,13 +2,17 @@ import Foundation
 import KomplyCore
 import KomplyGit
 
-// TODO(pipeline): remove the chdir once config loading takes explicit roots; callers then use
-// `GitRepository.withSnapshot` and `GitSnapshot.folder(for:)` directly.
 /// Runs a command's work over the repository's content at a revision or in the index (a
 /// `GitSnapshot`), with the current folder moved to the same place inside the copy for the duration.
-enum SourceSnapshot {
+///
+/// The one place komply changes the process's current folder: the readers resolve relative paths
+/// (sources, env files, extends, komply.yaml's) against it and name files as the user typed them,
+/// and generated files and messages must read the same from a snapshot as from the worktree.
+/// Removing it needs every reader to resolve against an explicit root (the repository-confined
+/// path resolution DESIGN.md puts in Core); KomplyGit's `GitSnapshot` itself never changes it.
+public enum SourceSnapshot {
     /// Where the content comes from.
-    enum Origin: Equatable {
+    public enum Origin: Equatable, Sendable {
         /// The files on disk: no snapshot.
         case worktree
         /// The index (what a commit made now would contain), for pre-commit hooks.
@@ -19,7 +23,7 @@ enum SourceSnapshot {
 
     /// Calls `body` with the current folder inside a copy of `repository`'s content at `origin`
     /// (for `.worktree`, in place). `body` gets the copy's root, or the worktree's root.
-    static func run<T>(_ origin: Origin, repository: GitRepository, _ body: (_ root: String) throws -> T) throws -> T {
+    public static func run<T>(_ origin: Origin, repository: GitRepository, _ body: (_ root: String) throws -> T) throws -> T {
         guard let workdir = repository.workdir.map(Paths.canonical) else {
             throw GitError.bareRepository(gitDirectory: repository.gitDirectory)
         }
@@ -31,14 +35,14 @@ enum SourceSnapshot {
         }
         let current = Paths.canonical(FileManager.default.currentDirectoryPath)
         guard Paths.relative(current, to: workdir) != nil else {
-            throw CLIError(message: "\(current): outside the repository \(workdir); run komply inside it")
+            throw PipelineError.outsideRepository(path: current, workdir: workdir, expected: "run komply inside it")
         }
         return try repository.withSnapshot(content) { snapshot in
             let inside = snapshot.folder(for: current) ?? snapshot.root
             try FileManager.default.createDirectory(atPath: inside, withIntermediateDirectories: true)
             // Running the body in the worktree instead would silently read the wrong content.
             guard FileManager.default.changeCurrentDirectoryPath(inside) else {
-                throw CLIError(message: "\(inside): cannot enter the snapshot folder")
+                throw PipelineError.cannotEnterSnapshot(path: inside)
             }
             defer { _ = FileManager.default.changeCurrentDirectoryPath(current) }
             return try body(snapshot.root)
@@ -46,13 +50,10 @@ enum SourceSnapshot {
     }
 
     /// The repository around the current folder, whose index `--staged` reads; outside one, a usage error.
-    static func stagedRepository() throws -> GitRepository {
+    public static func stagedRepository() throws -> GitRepository {
         let folder = FileManager.default.currentDirectoryPath
         do { return try GitRepository.discover(from: folder) } catch GitError.notARepository {
-            throw CLIError(
-                message:
-                    "--staged reads the git index, but \(folder) is not inside a git repository; expected a folder with .git at or above it"
-            )
+            throw PipelineError.notInRepository(folder: folder)
         }
     }
 }

@@ -12,16 +12,36 @@ import KomplyLint
 /// with a dot skipped). A named path the snapshot does not hold (deleted, untracked) is skipped, and
 /// so is any file whose text cannot hold a Kubernetes object (no `apiVersion` and `kind`), so
 /// pre-commit may pass compose files, CI configs or `tsconfig.json` without errors.
-struct RepositoryLint {
+public struct RepositoryLint: Sendable {
     /// The repository.
-    var repository: GitRepository
+    public var repository: GitRepository
+    /// Creates a scope: `paths` as typed, or empty for every manifest.
+    public init(repository: GitRepository, paths: [String]) {
+        self.repository = repository
+        self.paths = paths
+    }
+
     /// Files or folders to report on as typed (relative to the current folder, or absolute inside the
     /// worktree); empty reports every manifest.
-    var paths: [String]
+    public var paths: [String]
+
+    /// `komply lint --staged`: lints the index of the repository around the current folder (config
+    /// and rules from the index too) and reports only `paths`; with `newOnlyAgainst`, drops the
+    /// findings the same paths have at that revision, read the same way.
+    public static func staged(_ request: LintRequest, paths: [String], newOnlyAgainst base: String?) throws -> (
+        result: Linter.Result, linter: Linter
+    ) {
+        let repository = try SourceSnapshot.stagedRepository()
+        if let base { _ = try BaseRevision.open(ref: base) }
+        let scope = RepositoryLint(repository: repository, paths: paths)
+        var (result, linter) = try scope.staged { try request.makeLinter() }
+        if let base { result = result.onlyNew(comparedWith: try scope.at(base, linter: linter)) }
+        return (result, linter)
+    }
 
     /// Lints the index with the linter `makeLinter` builds inside the snapshot (so `komply.yaml` and
     /// relative `--rules` folders are read from the index too); returns the result and the linter.
-    func staged(makeLinter: () throws -> Linter) throws -> (result: Linter.Result, linter: Linter) {
+    public func staged(makeLinter: () throws -> Linter) throws -> (result: Linter.Result, linter: Linter) {
         let locations = try RepositoryPaths(repository: repository)
         let targets = try self.targets(locations)
         return try SourceSnapshot.run(.staged, repository: repository) { root in
@@ -31,7 +51,7 @@ struct RepositoryLint {
     }
 
     /// Lints the same paths at `revision` with `linter` (the base of `--new-only`).
-    func at(_ revision: String, linter: Linter) throws -> Linter.Result {
+    public func at(_ revision: String, linter: Linter) throws -> Linter.Result {
         let locations = try RepositoryPaths(repository: repository)
         let targets = try self.targets(locations)
         return try SourceSnapshot.run(.revision(revision), repository: repository) { root in
@@ -45,13 +65,14 @@ private extension RepositoryLint {
     /// current folder mirrors the worktree's), absolute ones rewritten relative to the current folder.
     func targets(_ locations: RepositoryPaths) throws -> Targets {
         guard locations.currentFolder != nil else {
-            throw CLIError(message: "\(locations.current): outside the repository \(locations.workdir); run komply inside it")
+            throw PipelineError.outsideRepository(path: locations.current, workdir: locations.workdir, expected: "run komply inside it")
         }
         if paths.isEmpty { return Targets(paths: [locations.display("")], named: false) }
         var resolved: [String] = []
         for path in paths {
             guard let inside = locations.repositoryPath(of: path) else {
-                throw CLIError(message: "\(path): outside the repository \(locations.workdir); --staged reads the repository's index")
+                throw PipelineError.outsideRepository(
+                    path: path, workdir: locations.workdir, expected: "--staged reads the repository's index")
             }
             resolved.append(path.hasPrefix("/") ? locations.display(inside) : path)
         }
@@ -60,7 +81,7 @@ private extension RepositoryLint {
 
     /// What to report on: paths as they resolve in a snapshot, and whether the user named them.
     struct Targets {
-        var paths: [String]
+        public var paths: [String]
         var named: Bool
     }
 

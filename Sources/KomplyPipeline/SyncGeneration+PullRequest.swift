@@ -1,19 +1,13 @@
-import ArgumentParser
 import Foundation
 import KomplyGenerate
 import KomplyGit
 import KomplyLint
 import KomplyPredict
 
-/// `--pr github|gitea|gitlab`.
-typealias PullRequestHost = HostingKind
-
-extension HostingKind: ExpressibleByArgument {}
-
 extension SyncGeneration {
     /// The pull request's description for the branch holding `apps` (generated under the repository
     /// folder `folder`): the policy findings and sizing card rendered here, assembled by `PullRequestBody`.
-    func pullRequestBody(apps: [String], folder: String) -> String {
+    public func pullRequestBody(apps: [String], folder: String) -> String {
         let grouped = Dictionary(uniqueKeysWithValues: self.apps.map { ($0.app, $0.files) })
         let sections = apps.map { app in
             PullRequestBody.App(

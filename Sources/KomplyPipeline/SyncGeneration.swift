@@ -8,26 +8,28 @@ import KomplyPredict
 import KomplySources
 
 /// What `komply sync` commits: the generated files, where they go, and their provenance.
-struct SyncGeneration {
+public struct SyncGeneration: Sendable {
     /// Generated files, paths relative to `outputDirectory`.
-    var files: [GeneratedFile]
+    public var files: [GeneratedFile]
     /// Warnings from the generator.
-    var notices: [String]
+    public var notices: [String]
     /// The output folder as given or configured (relative to the current folder).
-    var outputDirectory: String
+    public var outputDirectory: String
     /// SHA-256 of the canonical model of every app read (what komply understood, not file bytes).
-    var inputDigest: String
+    public var inputDigest: String
     /// SHA-256 of the rule pack (ids, categories, severities, descriptions).
-    var rulesDigest: String
+    public var rulesDigest: String
     /// The sizing tier (`balanced`…) or `defaults` with --no-predict.
-    var sizingProfile: String
+    public var sizingProfile: String
     /// komply predict's recommendation per container (empty with --no-predict).
-    var recommendations: [Recommendation]
+    public var recommendations: [Recommendation]
     /// The policy pack run over each app's generated files, by app (set by `lint(folder:)`).
-    var findings: [String: Linter.Result] = [:]
+    public var findings: [String: Linter.Result] = [:]
+    /// komply.yaml as generation read it (its policy section lints the output).
+    public var config: ConfigFile?
 
     /// Runs the same pipeline as `komply generate` without writing anything.
-    static func run(_ request: GenerateRequest) throws -> SyncGeneration {
+    public static func run(_ request: GenerateRequest) throws -> SyncGeneration {
         let pipeline = try GeneratePipeline.run(request)
         let projects = pipeline.projects
         let result = pipeline.result
@@ -39,15 +41,17 @@ struct SyncGeneration {
         return SyncGeneration(
             files: result.files, notices: result.notices.map { "\($0)" }, outputDirectory: plan.outputDirectory,
             inputDigest: "sha256:" + SHA256.hex(model), rulesDigest: "sha256:" + SHA256.hex(rulesText), sizingProfile: profile,
-            recommendations: pipeline.recommendations)
+            recommendations: pipeline.recommendations, config: plan.config)
     }
 
     /// Lints the generated files as they will be committed under `folder` (repository-relative), with
-    /// the policy of the komply.yaml in the current folder, so the pull request shows what reviewers
-    /// would see from `komply lint`.
-    mutating func lint(folder: String) throws {
+    /// the policy of the komply.yaml generation read, so the pull request shows what reviewers would
+    /// see from `komply lint`.
+    public mutating func lint(folder: String) throws {
         let linter: Linter
-        do { linter = try LintRequest(paths: []).makeLinter() } catch { throw CLIError(message: error.localizedDescription) }
+        var request = LintRequest(paths: [])
+        request.config = config
+        linter = try request.makeLinter()
         for (app, appFiles) in apps {
             let base = folder.isEmpty ? app : folder + "/" + app
             // The manifests only: SECRETS.md and other notes are not Kubernetes objects.
@@ -60,7 +64,7 @@ struct SyncGeneration {
     }
 
     /// The provenance trailers of a sync commit; `Komply-Version` marks the branch as komply's.
-    var trailers: [(key: String, value: String)] {
+    public var trailers: [(key: String, value: String)] {
         [
             (GitRepository.ownershipTrailer, KomplyVersion.current), ("Komply-Input-Digest", inputDigest),
             ("Komply-Rules-Digest", rulesDigest), ("Komply-Sizing-Profile", sizingProfile),
@@ -68,7 +72,7 @@ struct SyncGeneration {
     }
 
     /// The files grouped by app (the first path component), apps sorted.
-    var apps: [(app: String, files: [String: Data])] {
+    public var apps: [(app: String, files: [String: Data])] {
         var grouped: [String: [String: Data]] = [:]
         for file in files {
             let parts = file.path.split(separator: "/", maxSplits: 1)

@@ -1,0 +1,133 @@
+import Foundation
+import KomplyCore
+import KomplyGenerate
+import KomplyGit
+
+/// What `komply sync` asks: generate (from the worktree or a revision), then commit each app's
+/// tree onto its branch, optionally push and open or update a pull request.
+public struct SyncRequest: Sendable {
+    /// What to generate.
+    public var generate: GenerateRequest
+    /// One branch for every app; nil commits each app to `komply/<app>`.
+    public var branch: String?
+    /// What a pull request targets, and where a new branch starts without `ref`.
+    public var base: String?
+    /// Generate from this revision instead of the worktree.
+    public var ref: String?
+    /// The remote to push to (default `origin`).
+    public var remote: String?
+    /// Push the branches.
+    public var push: Bool
+    /// Open or update a pull request on this host (implies pushing).
+    public var pullRequestHost: HostingKind?
+    /// The hosting API's base URL (default from the remote URL).
+    public var apiURL: String?
+    /// Where tokens and credentials are looked up.
+    public var environment: [String: String]
+
+    /// Creates a request.
+    public init(
+        generate: GenerateRequest, branch: String? = nil, base: String? = nil, ref: String? = nil, remote: String? = nil,
+        push: Bool = false, pullRequestHost: HostingKind? = nil, apiURL: String? = nil,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) {
+        self.generate = generate
+        self.branch = branch
+        self.base = base
+        self.ref = ref
+        self.remote = remote
+        self.push = push
+        self.pullRequestHost = pullRequestHost
+        self.apiURL = apiURL
+        self.environment = environment
+    }
+}
+
+/// generate → lint the output → commit onto branches (never touching the worktree or index) →
+/// push → open or update pull requests. `say` receives each line of progress as it happens.
+public enum SyncFlow {
+    /// Runs `request` in the repository around `directory`.
+    public static func run(_ request: SyncRequest, from directory: String, say: (String) -> Void) async throws {
+        let repository = try GitRepository.discover(from: directory)
+        guard repository.workdir != nil else { throw PipelineError.bareRepository(gitDirectory: repository.gitDirectory) }
+        var generate = request.generate
+        if let ref = request.ref {
+            _ = try repository.commitID(ref)
+            // History is evidence about the running system, not a source: keep reading the worktree's file.
+            let history = try HistoryLocation.resolve(generate.history)
+            if FileManager.default.fileExists(atPath: history) {
+                generate.history = URL(fileURLWithPath: history).standardizedFileURL.path
+            }
+        }
+        let (generation, folder) = try SourceSnapshot.run(request.ref.map { .revision($0) } ?? .worktree, repository: repository) {
+            root in
+            var generation = try SyncGeneration.run(generate)
+            let folder = try repositoryPath(of: generation.outputDirectory, in: root)
+            try generation.lint(folder: folder)
+            return (generation, folder)
+        }
+        for notice in generation.notices { say(notice) }
+        let startPoint = request.base ?? repository.headBranch ?? "HEAD"
+        // From a revision, a new branch starts at that commit: its diff then shows only what generation changed,
+        // even when the local base branch is behind (komply serve fetches into remote-tracking refs only).
+        let branchStart = try request.ref.map { try repository.commitID($0) } ?? startPoint
+        let remoteName = request.remote ?? "origin"
+        let publishes = request.push || request.pullRequestHost != nil
+        let credentials = GitCredentials.fromEnvironment(request.environment)
+        let apps = generation.apps
+        guard !apps.isEmpty else { throw PipelineError.nothingGenerated }
+        let groups: [(branch: String, apps: [(app: String, files: [String: Data])])] =
+            request.branch.map { [($0, apps)] } ?? apps.map { ("komply/" + $0.app, [$0]) }
+        let pullRequests = request.pullRequestHost.map {
+            PullRequestPublisher(host: $0, apiURL: request.apiURL, environment: request.environment)
+        }
+        for group in groups {
+            let folders = group.apps.map { app in
+                GeneratedFolder(folder: folder.isEmpty ? app.app : folder + "/" + app.app, files: app.files) { data in
+                    OutputTree.ownedByKomply(String(decoding: data.prefix(512), as: UTF8.self))
+                }
+            }
+            let names = group.apps.map(\.app).joined(separator: ", ")
+            let remoteTip = publishes ? try repository.fetch(branch: group.branch, from: remoteName, credentials: credentials) : nil
+            let message = CommitMessage.make(
+                subject: "komply: regenerate \(names)",
+                body: "Generated by komply sync from \(request.ref ?? startPoint) into \(folder.isEmpty ? "." : folder)/.",
+                trailers: generation.trailers)
+            let outcome = try repository.commit(
+                folders, onto: group.branch, startPoint: branchStart, remoteTip: remoteTip, message: message)
+            let exists = try repository.commitIDIfPresent("refs/heads/" + group.branch) != nil
+            switch outcome {
+            case .committed(let commit, _):
+                say("committed \(commit.prefix(12)) on \(group.branch) (\(names))")
+            case .unchanged:
+                say(
+                    exists
+                        ? "\(group.branch) is up to date; no commit"
+                        : "\(names): nothing differs from \(request.ref ?? startPoint); no branch created")
+            }
+            guard publishes, exists, let tip = try repository.commitIDIfPresent("refs/heads/" + group.branch) else { continue }
+            if tip != remoteTip {
+                try repository.push(branch: group.branch, to: remoteName, credentials: credentials)
+                say("pushed \(group.branch) to \(RepositoryInfo.publicURL(remoteName))")
+            } else {
+                say("\(RepositoryInfo.publicURL(remoteName)) already has \(group.branch) at \(tip.prefix(12))")
+            }
+            if let pullRequests {
+                let published = try await pullRequests.publish(
+                    remoteURL: try repository.remoteURL(remoteName), branch: group.branch, base: startPoint,
+                    title: "komply: regenerate \(names)",
+                    body: generation.pullRequestBody(apps: group.apps.map(\.app), folder: folder))
+                say("\(published.created ? "opened" : "updated") \(published.url)")
+            }
+        }
+    }
+
+    /// `folder` as a path inside the repository at `workdir`; refuses folders outside it.
+    static func repositoryPath(of folder: String, in workdir: String) throws -> String {
+        let root = Paths.canonical(workdir)
+        guard let inside = Paths.relative(Paths.canonical(folder), to: root) else {
+            throw PipelineError.outputOutsideRepository(folder: folder, root: root)
+        }
+        return inside
+    }
+}
