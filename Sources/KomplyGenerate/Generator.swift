@@ -353,10 +353,7 @@ private extension Generator {
         }
         var patches: [ValueTree] = []
         if let replicas = environment.replicas {
-            let scalable = project.services.filter { service in
-                let kind = built[service.name]?.kind
-                return kind == .deployment || kind == .statefulSet
-            }
+            let scalable = project.services.filter { built[$0.name]?.kind.isScalable == true }
             parts["replicas"] = .array(scalable.map { .members([("name", .string(context.names[$0.name]!)), ("count", .int(replicas))]) })
             // An autoscaler's minimum would undo the overlay's replica count: move it too.
             for service in project.services where autoscaled.contains(context.names[service.name]!) {
@@ -389,9 +386,7 @@ private extension Generator {
                             )
                         })
                 let kind = output.kind
-                let path =
-                    kind == .cronJob
-                    ? "/spec/jobTemplate/spec/template/spec/containers/0/resources" : "/spec/template/spec/containers/0/resources"
+                let path = "/" + (kind.podTemplatePath + ["containers", "0", "resources"]).joined(separator: "/")
                 let patch = JSONEmitter.emit(
                     .array([.members([("op", .string("replace")), ("path", .string(path)), ("value", scaled)])]), pretty: false)
                 patches.append(

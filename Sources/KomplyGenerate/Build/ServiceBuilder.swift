@@ -85,7 +85,7 @@ struct ServiceBuilder {
                 ]))
         var pod = podSpec()
         let replicas = replicaCount()
-        if replicas >= 2, kind == .deployment || kind == .statefulSet {
+        if replicas >= 2, kind.isScalable {
             pod = pod.adding(
                 "topologySpreadConstraints",
                 .array([
@@ -171,7 +171,7 @@ private extension ServiceBuilder {
                     ])
                 ))
         }
-        if kind == .job || kind == .cronJob { pod.append(("restartPolicy", .string("OnFailure"))) }
+        if let restartPolicy = kind.restartPolicy { pod.append(("restartPolicy", .string(restartPolicy))) }
         if let low = ports.first(where: { $0.port < 1024 }), !runsAsRoot {
             // Allowed by the restricted profile: lets the non-root image bind the port it was built for.
             appendSecuritySysctl(&pod)
@@ -198,7 +198,7 @@ private extension ServiceBuilder {
     /// Replicas: `x-komply.replicas`, compose `deploy.replicas`, else two for stateless Deployments (one container is an outage on every restart).
     mutating func replicaCount() -> Int {
         if let explicit = options.replicas ?? service.deploy?.replicas {
-            if explicit == 1, kind == .deployment || kind == .statefulSet {
+            if explicit == 1, kind.isScalable {
                 ignores.append(("single-replica", "compose asks for one replica (deploy.replicas: 1)"))
             }
             return explicit
@@ -349,7 +349,7 @@ private extension ServiceBuilder {
             switch mount.type {
             case "volume" where mount.source != nil:
                 let volume = Naming.dnsLabel(mount.source!)
-                if kind == .statefulSet {
+                if kind.hasVolumeClaimTemplates {
                     claims.append(claimTemplate(volume))
                 } else {
                     persistentVolumeClaim(volume)
@@ -376,7 +376,7 @@ private extension ServiceBuilder {
             mounts.append(mountTree(volume, path, readOnly: false))
             covered.insert(path)
         }
-        if kind == .statefulSet, claims.isEmpty, let dataPath = classification.profile?.dataPath, !covered.contains(dataPath) {
+        if kind.hasVolumeClaimTemplates, claims.isEmpty, let dataPath = classification.profile?.dataPath, !covered.contains(dataPath) {
             claims.append(claimTemplate("data"))
             mounts.append(mountTree("data", dataPath, readOnly: false))
             covered.insert(dataPath)
@@ -662,7 +662,7 @@ private extension ServiceBuilder {
 private extension ServiceBuilder {
     /// Startup, liveness and readiness probes, from the healthcheck first, then what the image is known to serve.
     mutating func probes() -> [(String, ValueTree)] {
-        guard kind != .job && kind != .cronJob else { return [] }
+        guard kind.hasProbes else { return [] }
         if let reason = options.probesDisabledReason {
             ignoreProbes("x-komply.probes.disable: \(reason)")
             return []
@@ -862,7 +862,7 @@ private extension ServiceBuilder {
 
     mutating func services(labels: [(String, String)], selector: [(String, String)]) {
         let ports = context.ports[service.name] ?? []
-        guard !ports.isEmpty, kind != .job, kind != .cronJob else { return }
+        guard !ports.isEmpty, kind.exposesService else { return }
         let servicePorts: ValueTree = .array(
             ports.map { port in
                 .members([
@@ -886,7 +886,7 @@ private extension ServiceBuilder {
                     "metadata": metadata(name, labels: labels, annotations: annotations),
                     "spec": .members([("type", .string("ClusterIP")), ("selector", tree(selector)), ("ports", servicePorts)]),
                 ]))
-        if kind == .statefulSet {
+        if kind.needsHeadlessService {
             output.drafts.append(
                 ObjectDraft(
                     kind: "Service", name: "\(name)-headless",
@@ -901,7 +901,7 @@ private extension ServiceBuilder {
     }
 
     mutating func autoscaling(labels: [(String, String)], selector: [(String, String)], replicas: Int) {
-        guard kind == .deployment, replicas >= 2 else { return }
+        guard kind.isAutoscaled, replicas >= 2 else { return }
         output.drafts.append(
             ObjectDraft(
                 kind: "HorizontalPodAutoscaler", name: name,
@@ -910,7 +910,7 @@ private extension ServiceBuilder {
                     "spec": .members([
                         (
                             "scaleTargetRef",
-                            .members([("apiVersion", .string("apps/v1")), ("kind", .string("Deployment")), ("name", .string(name))])
+                            .members([("apiVersion", .string(kind.apiVersion)), ("kind", .string(kind.rawValue)), ("name", .string(name))])
                         ),
                         ("minReplicas", .int(replicas)), ("maxReplicas", .int(replicas * 3)),
                         (
