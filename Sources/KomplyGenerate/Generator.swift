@@ -148,11 +148,8 @@ private extension Generator {
                 list.append(ContainerPort(port: port, proto: proto, name: portName, published: published))
             }
             for port in service.ports { add(port.target, port.protocol, published: port.published != nil) }
-            for expose in service.expose {
-                let parts = expose.split(separator: "/")
-                if let range = ShortSyntax.range(String(parts.first ?? "")) {
-                    for port in range { add(port, parts.count > 1 ? String(parts[1]) : "tcp", published: false) }
-                }
+            for range in service.expose {
+                for port in range.ports { add(port, range.protocol, published: false) }
             }
             if list.isEmpty, let port = options[service.name]?.probePort ?? ImageKnowledge.profile(for: service.image)?.defaultPort {
                 add(port, "tcp", published: false)
