@@ -15,11 +15,27 @@ final class GeneratorGoldenTests: XCTestCase {
         FileManager.default.changeCurrentDirectoryPath(Self.repository)
     }
 
-    func testWebAppWithDatabaseCacheAndProxy() throws { try assertGolden("web-db") }
-    func testReplicatedGPUServiceWithIngress() throws { try assertGolden("replicated-gpu") }
-    func testJobsCronJobsAndDaemonSets() throws { try assertGolden("jobs") }
-    func testEnvironmentsArgoCDAndExternalSecrets() throws { try assertGolden("environments") }
-    func testApplicationSetAndImageRegistryRewrite() throws { try assertGolden("applicationset") }
+    /// Every folder under `fixtures/generate` is a case; one without `input` or `expected` fails.
+    func testEveryCaseMatchesItsGolden() throws {
+        let root = "\(Self.repository)/fixtures/generate"
+        let cases = try FileManager.default.contentsOfDirectory(atPath: root).filter { name in
+            var isDirectory: ObjCBool = false
+            return !name.hasPrefix(".") && FileManager.default.fileExists(atPath: "\(root)/\(name)", isDirectory: &isDirectory)
+                && isDirectory.boolValue
+        }.sorted()
+        XCTAssertFalse(cases.isEmpty, "no golden cases under \(root)")
+        let updating = ProcessInfo.processInfo.environment["KOMPLY_UPDATE_GOLDEN"] == "1"
+        for name in cases {
+            let hasInput = FileManager.default.fileExists(atPath: "\(root)/\(name)/input")
+            let hasExpected = FileManager.default.fileExists(atPath: "\(root)/\(name)/expected")
+            guard hasInput, hasExpected || updating else {
+                XCTFail("fixtures/generate/\(name) needs both input/ and expected/ (record expected/ with KOMPLY_UPDATE_GOLDEN=1)")
+                continue
+            }
+            do { try assertGolden(name) } catch { XCTFail("fixtures/generate/\(name): \(error)") }
+        }
+    }
+
     func testJVMHeapRaisesTheMemoryLimit() throws {
         let result = try assertGolden("jvm-heap")
         XCTAssertTrue(
