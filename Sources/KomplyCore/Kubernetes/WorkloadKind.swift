@@ -12,8 +12,10 @@ public enum WorkloadKind: String, Sendable, CaseIterable {
 
     /// The path from the object's root to its pod spec.
     public var podTemplatePath: [String] {
-        // Every case is in the table, so the lookup cannot fail.
-        Self.podSpecPaths[rawValue]!
+        switch self {
+        case .deployment, .statefulSet, .daemonSet, .job: ["spec", "template", "spec"]
+        case .cronJob: ["spec", "jobTemplate", "spec", "template", "spec"]
+        }
     }
 
     /// Whether the object has a `replicas` count that overlays may set (StatefulSets keep theirs per environment).
@@ -40,22 +42,14 @@ public enum WorkloadKind: String, Sendable, CaseIterable {
     /// Whether it needs a headless Service (`spec.serviceName`) for stable pod names.
     public var needsHeadlessService: Bool { self == .statefulSet }
 
-    /// The path from an object's root to its pod spec for every kind that runs pods, or nil for other kinds.
+    /// The path from an object's root to its pod spec for every kind that runs pods (the generated kinds,
+    /// Pod, ReplicaSet, ReplicationController), or nil for other kinds.
     public static func podSpecPath(forKind kind: String) -> [String]? {
-        podSpecPaths[kind]
+        if let generated = WorkloadKind(rawValue: kind) { return generated.podTemplatePath }
+        switch kind {
+        case "Pod": return ["spec"]
+        case "ReplicaSet", "ReplicationController": return ["spec", "template", "spec"]
+        default: return nil
+        }
     }
-}
-
-private extension WorkloadKind {
-    /// Kind → path to the pod spec, covering the kinds komply generates and the other pod-running kinds it reads.
-    static let podSpecPaths: [String: [String]] = [
-        "Pod": ["spec"],
-        "Deployment": ["spec", "template", "spec"],
-        "StatefulSet": ["spec", "template", "spec"],
-        "DaemonSet": ["spec", "template", "spec"],
-        "ReplicaSet": ["spec", "template", "spec"],
-        "ReplicationController": ["spec", "template", "spec"],
-        "Job": ["spec", "template", "spec"],
-        "CronJob": ["spec", "jobTemplate", "spec", "template", "spec"],
-    ]
 }
