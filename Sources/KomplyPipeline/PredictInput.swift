@@ -14,7 +14,7 @@ public enum PredictInput {
     public static func features(of service: ComposeService, app: String) -> WorkloadFeatures {
         var environment: [String: String] = [:]
         for (key, value) in service.environment { if let value { environment[key] = value } }
-        let ports = Set(service.ports.map(\.target) + service.expose.compactMap { Int($0.split(separator: "/").first ?? "") }).sorted()
+        let ports = Set(service.ports.map(\.target) + service.expose.flatMap(\.ports)).sorted()
         let limits = service.deploy?.limits
         let reservations = service.deploy?.reservations
         let declared = ResourceAmounts(

@@ -15,11 +15,43 @@ final class GeneratorGoldenTests: XCTestCase {
         FileManager.default.changeCurrentDirectoryPath(Self.repository)
     }
 
-    func testWebAppWithDatabaseCacheAndProxy() throws { try assertGolden("web-db") }
-    func testReplicatedGPUServiceWithIngress() throws { try assertGolden("replicated-gpu") }
-    func testJobsCronJobsAndDaemonSets() throws { try assertGolden("jobs") }
-    func testEnvironmentsArgoCDAndExternalSecrets() throws { try assertGolden("environments") }
-    func testApplicationSetAndImageRegistryRewrite() throws { try assertGolden("applicationset") }
+    /// Every folder under `fixtures/generate` is a case; one without `input` or `expected` fails.
+    func testEveryCaseMatchesItsGolden() throws {
+        let root = "\(Self.repository)/fixtures/generate"
+        let cases = try FileManager.default.contentsOfDirectory(atPath: root).filter { name in
+            var isDirectory: ObjCBool = false
+            return !name.hasPrefix(".") && FileManager.default.fileExists(atPath: "\(root)/\(name)", isDirectory: &isDirectory)
+                && isDirectory.boolValue
+        }.sorted()
+        XCTAssertFalse(cases.isEmpty, "no golden cases under \(root)")
+        let updating = ProcessInfo.processInfo.environment["KOMPLY_UPDATE_GOLDEN"] == "1"
+        for name in cases {
+            let hasInput = FileManager.default.fileExists(atPath: "\(root)/\(name)/input")
+            let hasExpected = FileManager.default.fileExists(atPath: "\(root)/\(name)/expected")
+            guard hasInput, hasExpected || updating else {
+                XCTFail("fixtures/generate/\(name) needs both input/ and expected/ (record expected/ with KOMPLY_UPDATE_GOLDEN=1)")
+                continue
+            }
+            do { try assertGolden(name) } catch { XCTFail("fixtures/generate/\(name): \(error)") }
+        }
+    }
+
+    func testTemplateOverrideAddsPullSecretsAndTolerations() throws {
+        let result = try generate("template-override")
+        let deployment = try XCTUnwrap(result.files.first { $0.path == "billing/base/api.yaml" }).contents
+        XCTAssertTrue(deployment.contains("imagePullSecrets:\n        - name: registry-credentials\n"), deployment)
+        XCTAssertTrue(deployment.contains("key: example.com/dedicated"), deployment)
+        // The override adds to komply's object; what komply decided is still there.
+        XCTAssertTrue(deployment.contains("readOnlyRootFilesystem: true"), deployment)
+        XCTAssertTrue(deployment.contains("example.com/team: billing"), deployment)
+        let builtIn = try generate("template-override", templates: .builtIn)
+        let plain = try XCTUnwrap(builtIn.files.first { $0.path == "billing/base/api.yaml" }).contents
+        XCTAssertFalse(plain.contains("imagePullSecrets"), plain)
+        XCTAssertEqual(
+            result.files.filter { $0.path != "billing/base/api.yaml" }, builtIn.files.filter { $0.path != "billing/base/api.yaml" },
+            "only the Deployment template is overridden")
+    }
+
     func testJVMHeapRaisesTheMemoryLimit() throws {
         let result = try assertGolden("jvm-heap")
         XCTAssertTrue(
@@ -76,8 +108,10 @@ final class GeneratorGoldenTests: XCTestCase {
         return result
     }
 
-    func generate(_ name: String) throws -> GenerationResult {
+    /// Generates a case: its `templates/` folder (when there is one) over the built-in templates.
+    func generate(_ name: String, templates: TemplateSet? = nil) throws -> GenerationResult {
         let input = "fixtures/generate/\(name)/input"
+        let folder = "fixtures/generate/\(name)/templates"
         let configPath = "\(input)/komply.yaml"
         var settings = GeneratorSettings()
         if FileManager.default.fileExists(atPath: configPath) {
@@ -89,6 +123,8 @@ final class GeneratorGoldenTests: XCTestCase {
         for (key, tag) in BuildContextDigest.tags(for: projects) {
             settings.buildTags["\(Naming.dnsLabel(String(key.split(separator: "/")[0])))/\(key.split(separator: "/")[1])"] = tag
         }
-        return try Generator(settings: settings).generate(projects)
+        let templateSet =
+            try templates ?? (FileManager.default.fileExists(atPath: folder) ? TemplateSet.overriding(with: folder) : .builtIn)
+        return try Generator(settings: settings, templates: templateSet).generate(projects)
     }
 }

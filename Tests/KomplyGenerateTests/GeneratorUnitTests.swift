@@ -1,3 +1,4 @@
+import Foundation
 import KomplyCore
 import KomplySources
 import XCTest
@@ -67,6 +68,43 @@ final class GeneratorUnitTests: XCTestCase {
         options.limits["memory"] = try Quantity(parsing: "2Gi")
         let overridden = ResourcePlanner.plan(jvm, classification: classification, options: options, prediction: predicted)
         XCTAssertEqual(overridden.memoryLimit.description, "2Gi", "x-komply.resources wins over predictions")
+    }
+
+    func testTemplateOverrideMergesOverTheComputedObject() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("komply-templates-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try """
+        metadata: {labels: {team: pay, tier: null}, annotations: null}
+        data: {{{data}}}
+        extra: [1]
+        """.write(toFile: "\(folder)/ConfigMap.yaml.mustache", atomically: true, encoding: .utf8)
+        let draft = ObjectDraft(
+            kind: "ConfigMap", name: "env",
+            parts: [
+                "metadata": .members([
+                    ("name", .string("env")), ("labels", .members([("tier", .string("api")), ("app", .string("shop"))])),
+                    ("annotations", .members([("a", .string("b"))])),
+                ]),
+                "data": .members([("LOG_LEVEL", .string("info"))]),
+            ])
+        let builtIn = try TemplateSet.builtIn.render(draft)
+        let merged = try TemplateSet.overriding(with: folder).render(draft)
+        XCTAssertEqual(builtIn["metadata"]?["annotations"], .members([("a", .string("b"))]))
+        // Keys keep their place, new ones are appended, null removes, a repeated part changes nothing.
+        XCTAssertEqual(
+            merged,
+            .members([
+                ("apiVersion", .string("v1")), ("kind", .string("ConfigMap")),
+                (
+                    "metadata",
+                    .members([("name", .string("env")), ("labels", .members([("app", .string("shop")), ("team", .string("pay"))]))])
+                ),
+                ("data", .members([("LOG_LEVEL", .string("info"))])), ("extra", .array([.int(1)])),
+            ]))
+        // Other kinds keep the built-in template.
+        let account = ObjectDraft(kind: "ServiceAccount", name: "a", parts: ["metadata": .members([("name", .string("a"))])])
+        XCTAssertEqual(try TemplateSet.overriding(with: folder).render(account), try TemplateSet.builtIn.render(account))
     }
 
     func testImageReferences() {

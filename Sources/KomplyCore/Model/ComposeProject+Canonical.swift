@@ -31,7 +31,7 @@ extension ComposeService {
                 ))
         }
         if !ports.isEmpty { m.append(("ports", .array(ports.map(\.canonical)))) }
-        if !expose.isEmpty { m.append(("expose", strings(expose))) }
+        if !expose.isEmpty { m.append(("expose", strings(expose.map(\.description)))) }
         if !volumes.isEmpty { m.append(("volumes", .array(volumes.map(\.canonical)))) }
         if !tmpfs.isEmpty { m.append(("tmpfs", strings(tmpfs))) }
         if !dependsOn.isEmpty {

@@ -64,8 +64,8 @@ public struct ComposeService: Sendable, Equatable {
     public var environment: [String: String?]
     /// Published and unpublished ports in long form.
     public var ports: [PortMapping]
-    /// `expose` ports (container-only).
-    public var expose: [String]
+    /// `expose` ports (container-only), each a port or range with its protocol.
+    public var expose: [PortRange]
     /// Mounts in long form.
     public var volumes: [VolumeMount]
     /// `tmpfs` mount targets.

@@ -2,11 +2,6 @@ import Foundation
 import KomplyCore
 import KomplySources
 
-/// The Kubernetes workload kind a service becomes.
-public enum WorkloadKind: String, Sendable, CaseIterable {
-    case deployment = "Deployment", statefulSet = "StatefulSet", daemonSet = "DaemonSet", job = "Job", cronJob = "CronJob"
-}
-
 /// What a service does.
 public enum Role: String, Sendable, CaseIterable {
     case web, api, worker, database, cache, queue, proxy, batch

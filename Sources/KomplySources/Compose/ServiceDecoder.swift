@@ -82,7 +82,7 @@ struct ServiceDecoder {
                 environmentEntries = try value.listOrDict(keyPath).map { ($0.key, $0.value ?? context.variables[$0.key]) }
             case "env_file": envFileEntries = try envFiles(value, keyPath)
             case "ports": service.ports = try ports(value, keyPath)
-            case "expose": service.expose = try value.textList(keyPath)
+            case "expose": service.expose = try expose(value, keyPath)
             case "volumes": service.volumes = try volumes(value, keyPath)
             case "tmpfs": service.tmpfs = try value.textOrList(keyPath)
             case "depends_on": service.dependsOn = try dependsOn(value, keyPath)
@@ -231,6 +231,25 @@ private extension ServiceDecoder {
                         range: SourceRange(start: position, end: position)),
                     message: error.message)
             }
+        }
+        return result
+    }
+
+    /// `expose`: ports and ranges with an optional protocol (`"3000"`, `8000-8010`, `"53/udp"`).
+    func expose(_ node: Node, _ path: String) throws(SourcesError) -> [PortRange] {
+        guard let items = node.sequence else { throw node.mismatch(path, expected: "a list of ports") }
+        var result: [PortRange] = []
+        for (index, item) in items.enumerated() {
+            let itemPath = "\(path)[\(index)]"
+            let text = try item.text(itemPath)
+            guard let range = PortRange(parsing: text) else {
+                throw .malformed(
+                    item.location,
+                    message:
+                        "\(itemPath) \"\(text)\" is not a port; expected PORT, START-END or either with /PROTOCOL (tcp, udp, sctp), e.g. \"8000-8010/udp\""
+                )
+            }
+            result.append(range)
         }
         return result
     }

@@ -52,12 +52,8 @@ public enum ShortSyntax {
     }
 
     /// A port or `a-b` range.
-    public static func range(_ text: String) -> ClosedRange<Int>? {
-        let bounds = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard bounds.count <= 2, let low = Int(bounds[0]), (0...65535).contains(low) else { return nil }
-        guard bounds.count == 2 else { return low...low }
-        guard let high = Int(bounds[1]), high >= low, high <= 65535 else { return nil }
-        return low...high
+    static func range(_ text: String) -> ClosedRange<Int>? {
+        PortRange.bounds(Substring(text))
     }
 
     /// Parses `[SOURCE:]TARGET[:MODE]`. Sources starting with `.`, `/` or `~` are bind mounts.

@@ -600,7 +600,7 @@ private extension ContainerSnapshot {
             }
         }
         exposed.sort { $0 < $1 }
-        service.expose = exposed.map { $1 == "tcp" ? String($0) : "\($0)/\($1)" }
+        service.expose = exposed.compactMap { PortRange(start: $0, protocol: $1) }
     }
 
     /// Splits `"8080/tcp"` into its port and protocol.

@@ -1,0 +1,46 @@
+import Foundation
+import KomplyCore
+import KomplySources
+
+// HorizontalPodAutoscaler and PodDisruptionBudget for replicated workloads.
+extension ServiceBuilder {
+    /// A HorizontalPodAutoscaler (CPU 70%, up to 3× the replicas) and a PodDisruptionBudget for replicated workloads.
+    mutating func autoscaling(labels: [(String, String)], selector: [(String, String)], replicas: Int) {
+        guard kind.isAutoscaled, replicas >= 2 else { return }
+        output.drafts.append(
+            ObjectDraft(
+                kind: "HorizontalPodAutoscaler", name: name,
+                parts: [
+                    "metadata": metadata(name, labels: labels),
+                    "spec": .members([
+                        (
+                            "scaleTargetRef",
+                            .members([("apiVersion", .string(kind.apiVersion)), ("kind", .string(kind.rawValue)), ("name", .string(name))])
+                        ),
+                        ("minReplicas", .int(replicas)), ("maxReplicas", .int(replicas * 3)),
+                        (
+                            "metrics",
+                            .array([
+                                .members([
+                                    ("type", .string("Resource")),
+                                    (
+                                        "resource",
+                                        .members([
+                                            ("name", .string("cpu")),
+                                            ("target", .members([("type", .string("Utilization")), ("averageUtilization", .int(70))])),
+                                        ])
+                                    ),
+                                ])
+                            ])
+                        ),
+                    ]),
+                ]))
+        output.drafts.append(
+            ObjectDraft(
+                kind: "PodDisruptionBudget", name: name,
+                parts: [
+                    "metadata": metadata(name, labels: labels),
+                    "spec": .members([("maxUnavailable", .int(1)), ("selector", .members([("matchLabels", tree(selector))]))]),
+                ]))
+    }
+}

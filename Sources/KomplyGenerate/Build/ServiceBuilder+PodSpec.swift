@@ -1,0 +1,106 @@
+import Foundation
+import KomplyCore
+import KomplySources
+
+// The pod template's spec and its one container.
+extension ServiceBuilder {
+    /// The pod spec: one container with image, command, ports, environment, security, probes and mounts.
+    mutating func podSpec() -> ValueTree {
+        var volumes: [ValueTree] = []
+        var mounts: [ValueTree] = []
+        var env: [ValueTree] = []
+        var envFrom: [ValueTree] = []
+        splitEnvironment(env: &env, envFrom: &envFrom)
+        mountVolumes(volumes: &volumes, mounts: &mounts)
+        let security = securityContexts()
+        var container: [(String, ValueTree?)] = [
+            ("name", .string(name)),
+            ("image", .string(context.images[service.name] ?? service.image ?? name)),
+            ("imagePullPolicy", .string(imageIsMutable ? "Always" : "IfNotPresent")),
+        ]
+        if let entrypoint = service.entrypoint { container.append(("command", .array(entrypoint.map(ValueTree.string)))) }
+        if let command = service.command { container.append(("args", .array(command.map(ValueTree.string)))) }
+        container.append(("workingDir", service.workingDir.map(ValueTree.string)))
+        let ports = context.ports[service.name] ?? []
+        if !ports.isEmpty {
+            container.append(
+                (
+                    "ports",
+                    .array(
+                        ports.map { port in
+                            .members([
+                                ("name", .string(port.name)), ("containerPort", .int(port.port)),
+                                ("protocol", .string(port.proto.uppercased())),
+                            ])
+                        })
+                ))
+        }
+        if !envFrom.isEmpty { container.append(("envFrom", .array(envFrom))) }
+        if !env.isEmpty { container.append(("env", .array(env))) }
+        container.append(("securityContext", security.container))
+        for (key, probe) in probes() { container.append((key, probe)) }
+        if !mounts.isEmpty { container.append(("volumeMounts", .array(mounts))) }
+        if let gpus = gpuCount {
+            container.append(("x-gpus", .int(gpus)))
+        }
+        var pod: [(String, ValueTree?)] = [
+            ("serviceAccountName", .string(name)), ("automountServiceAccountToken", .bool(false)),
+            ("securityContext", security.pod), ("containers", .array([.members(container)])),
+        ]
+        if let grace = service.stopGracePeriod { pod.append(("terminationGracePeriodSeconds", .int(max(1, grace.secondsRoundedUp)))) }
+        if gpuCount != nil {
+            pod.append(("nodeSelector", .members([("nvidia.com/gpu.present", .string("true"))])))
+            pod.append(
+                (
+                    "tolerations",
+                    .array([
+                        .members([
+                            ("key", .string("nvidia.com/gpu")), ("operator", .string("Exists")), ("effect", .string("NoSchedule")),
+                        ])
+                    ])
+                ))
+        }
+        if let restartPolicy = kind.restartPolicy { pod.append(("restartPolicy", .string(restartPolicy))) }
+        if let low = ports.first(where: { $0.port < 1024 }), !runsAsRoot {
+            // Allowed by the restricted profile: lets the non-root image bind the port it was built for.
+            appendSecuritySysctl(&pod)
+            ignores.append(
+                (
+                    "privileged-port",
+                    "port \(low.port) as the image is built; the pod sets net.ipv4.ip_unprivileged_port_start=0 so it binds without root"
+                ))
+        }
+        if let image = context.images[service.name] ?? service.image, !image.contains("@sha256:") {
+            let tag = ImageKnowledge.tag(image)
+            if tag == nil {
+                ignores.append(
+                    ("missing-image-tag", "compose names \(image) without a tag; komply generate warned, pin a version in compose"))
+            }
+            if tag == "latest" {
+                ignores.append(("latest-image-tag", "compose uses \(image); komply generate warned, pin a version in compose"))
+            }
+        }
+        if !volumes.isEmpty { pod.append(("volumes", .array(volumes))) }
+        return .members(pod)
+    }
+
+}
+
+private extension ServiceBuilder {
+    /// Whether the image reference can change under the same name (no tag, `latest`), so pods always pull.
+    var imageIsMutable: Bool {
+        guard let image = context.images[service.name] ?? service.image else { return false }
+        if image.contains("@sha256:") { return false }
+        let tag = ImageKnowledge.tag(image)
+        return tag == nil || tag == "latest"
+    }
+
+    /// GPUs reserved in compose (`count: all` becomes 1: Kubernetes needs a number).
+    var gpuCount: Int? {
+        let devices = (service.deploy?.reservations?.devices ?? []) + (service.deploy?.limits?.devices ?? [])
+        guard let gpu = devices.first(where: { $0.capabilities.contains("gpu") }) else { return nil }
+        if let count = gpu.count, count > 0 { return count }
+        if !gpu.deviceIDs.isEmpty { return gpu.deviceIDs.count }
+        return 1
+    }
+}

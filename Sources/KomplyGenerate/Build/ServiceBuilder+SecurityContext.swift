@@ -1,0 +1,101 @@
+import Foundation
+import KomplyCore
+import KomplySources
+
+// Pod and container security contexts (Pod Security "restricted", compose's opt-outs recorded).
+extension ServiceBuilder {
+    /// Pod and container security contexts: Pod Security "restricted", with compose's opt-outs recorded.
+    mutating func securityContexts() -> (pod: ValueTree, container: ValueTree) {
+        var uid = options.uid
+        var reason = uid != nil ? "x-komply.uid" : ""
+        var runAsRoot = false
+        if uid == nil, let user = service.user {
+            let userPart = String(user.split(separator: ":").first ?? "")
+            if let numeric = Int(userPart) {
+                if numeric == 0 { runAsRoot = true } else { uid = numeric; reason = "compose user \(user)" }
+            } else if userPart == "root" {
+                runAsRoot = true
+            } else if let known = Self.knownUsers[userPart] ?? classification.profile?.uid {
+                uid = known
+                reason = "compose user \(userPart) is uid \(known) in this image"
+            }
+        }
+        if uid == nil, !runAsRoot, let profileUID = classification.profile?.uid {
+            uid = profileUID
+            reason = "image \(classification.profile!.family) runs as uid \(profileUID)"
+        }
+        if uid == nil, !runAsRoot {
+            uid = context.settings.defaultUID
+            reason = "unknown image; default uid"
+            notice(
+                .note,
+                "no known non-root user for image \(service.image ?? name); runs as uid \(context.settings.defaultUID) (set x-komply.uid if the image needs another)"
+            )
+        }
+        if runAsRoot {
+            ignores.append(("run-as-root", "compose runs this service as root (user: \(service.user ?? "root"))"))
+            notice(.warning, "compose runs this service as root; kept as user 0 and recorded as an explicit exception")
+        }
+        let privileged = service.privileged == true
+        if privileged {
+            ignores.append(("privileged-container", "compose sets privileged: true"))
+            ignores.append(("privilege-escalation-allowed", "compose sets privileged: true"))
+            notice(.warning, "compose sets privileged: true; kept and recorded as an explicit exception")
+        }
+        if !service.capAdd.isEmpty {
+            let added = "compose adds \(service.capAdd.joined(separator: " "))"
+            for rule in ["capability-added-beyond-restricted", "capability-added-beyond-baseline", "dangerous-capability-added"] {
+                ignores.append((rule, added))
+            }
+            notice(.warning, "compose adds capabilities \(service.capAdd.joined(separator: ", ")); kept on top of drop ALL and recorded")
+        }
+        var pod: [(String, ValueTree?)] = [("runAsNonRoot", .bool(!runAsRoot))]
+        if runAsRoot {
+            pod.append(("runAsUser", .int(0)))
+        } else if let uid {
+            pod.append(("runAsUser", .int(uid)))
+            pod.append(("runAsGroup", .int(uid)))
+            pod.append(("fsGroup", .int(uid)))
+        }
+        pod.append(("seccompProfile", .members([("type", .string("RuntimeDefault"))])))
+        var capabilities: [(String, ValueTree?)] = [("drop", .array([.string("ALL")]))]
+        if !service.capAdd.isEmpty { capabilities.insert(("add", .array(service.capAdd.map(ValueTree.string))), at: 0) }
+        let container: ValueTree = .members([
+            ("allowPrivilegeEscalation", .bool(privileged)),
+            ("privileged", privileged ? .bool(true) : nil),
+            ("readOnlyRootFilesystem", .bool(true)),
+            ("runAsNonRoot", .bool(!runAsRoot)),
+            ("capabilities", .members(capabilities)),
+        ])
+        userDecision = runAsRoot ? "user=0 (compose runs it as root)" : "uid=\(uid ?? 0) (\(reason))"
+        return (.members(pod), container)
+    }
+
+    /// Whether compose runs the service as root and `x-komply.uid` does not override it.
+    var runsAsRoot: Bool {
+        guard options.uid == nil, let user = service.user?.split(separator: ":").first else { return false }
+        return user == "0" || user == "root"
+    }
+
+    /// Adds the sysctl that lets a non-root process bind ports below 1024 to the pod security context.
+    func appendSecuritySysctl(_ pod: inout [(String, ValueTree?)]) {
+        guard let index = pod.firstIndex(where: { $0.0 == "securityContext" }), case .object(var members)? = pod[index].1 else { return }
+        members.append(
+            .init(
+                key: "sysctls",
+                value: .array([
+                    .members([
+                        ("name", .string("net.ipv4.ip_unprivileged_port_start")), ("value", .string("0")),
+                    ])
+                ])))
+        pod[index].1 = .object(members)
+    }
+}
+
+private extension ServiceBuilder {
+    /// Uids of user names common images run as.
+    static let knownUsers: [String: Int] = [
+        "node": 1000, "nginx": 101, "postgres": 999, "redis": 999, "mysql": 999, "www-data": 33, "nobody": 65534,
+        "daemon": 1, "app": 1000, "nonroot": 65532,
+    ]
+}

@@ -1,0 +1,257 @@
+import Foundation
+import KomplyCore
+import KomplySources
+
+// Volumes and mounts: PersistentVolumeClaims, claim templates, emptyDirs, file ConfigMaps and Secret files.
+extension ServiceBuilder {
+    /// Volumes and mounts: claims for named volumes, emptyDirs for tmpfs and writable paths, ConfigMaps for files, Secrets.
+    mutating func mountVolumes(volumes: inout [ValueTree], mounts: inout [ValueTree]) {
+        var covered = Set<String>()
+        var fileData: [(String, String)] = []
+        var fileItems: [(target: String, key: String)] = []
+        var claims: [ValueTree] = []
+        for mount in service.volumes {
+            let target = mount.target
+            switch mount.type {
+            case "volume" where mount.source != nil:
+                let volume = Naming.dnsLabel(mount.source!)
+                if kind.hasVolumeClaimTemplates {
+                    claims.append(claimTemplate(volume))
+                } else {
+                    persistentVolumeClaim(volume)
+                    volumes.append(
+                        .members([("name", .string(volume)), ("persistentVolumeClaim", .members([("claimName", .string(volume))]))]))
+                }
+                mounts.append(mountTree(volume, target, readOnly: mount.readOnly))
+            case "volume", "tmpfs":
+                let volume = "tmp-" + Naming.dnsLabel(target, maxLength: 50)
+                volumes.append(emptyDir(volume, memory: mount.type == "tmpfs"))
+                mounts.append(mountTree(volume, target, readOnly: false))
+            case "bind":
+                guard let source = mount.source else { continue }
+                bindMount(source: source, target: target, fileData: &fileData, fileItems: &fileItems, mounts: &mounts)
+            default:
+                notice(.warning, "volume type \(mount.type) at \(target) has no Kubernetes equivalent; left out")
+                continue
+            }
+            covered.insert(target)
+        }
+        for path in service.tmpfs where !covered.contains(path) {
+            let volume = "tmp-" + Naming.dnsLabel(path, maxLength: 50)
+            volumes.append(emptyDir(volume, memory: true))
+            mounts.append(mountTree(volume, path, readOnly: false))
+            covered.insert(path)
+        }
+        if kind.hasVolumeClaimTemplates, claims.isEmpty, let dataPath = classification.profile?.dataPath, !covered.contains(dataPath) {
+            claims.append(claimTemplate("data"))
+            mounts.append(mountTree("data", dataPath, readOnly: false))
+            covered.insert(dataPath)
+        }
+        if !claims.isEmpty { volumeClaimTemplates = claims }
+        for reference in service.configs {
+            mountComposeConfig(reference, fileData: &fileData, mounts: &mounts, covered: &covered)
+        }
+        if !fileData.isEmpty {
+            let configName = "\(name)-files"
+            configMap(configName, data: fileData.map { ($0.0, .string($0.1)) })
+            volumes.append(.members([("name", .string("files")), ("configMap", .members([("name", .string(configName))]))]))
+            for item in fileItems {
+                mounts.append(
+                    .members([
+                        ("name", .string("files")), ("mountPath", .string(item.target)), ("subPath", .string(item.key)),
+                        ("readOnly", .bool(true)),
+                    ]))
+                covered.insert(item.target)
+            }
+        }
+        for (index, secret) in service.secrets.enumerated() {
+            let secretName = Naming.dnsLabel("\(context.appName)-\(secret.source)")
+            let target = secret.target.map { $0.hasPrefix("/") ? $0 : "/run/secrets/\($0)" } ?? "/run/secrets/\(secret.source)"
+            let volume = "secret-\(index)"
+            volumes.append(
+                .members([
+                    ("name", .string(volume)),
+                    (
+                        "secret",
+                        .members([
+                            ("secretName", .string(secretName)),
+                            (
+                                "items",
+                                .array([
+                                    .members([
+                                        ("key", .string(Naming.dataKey(secret.source))), ("path", .string(Naming.dataKey(secret.source))),
+                                    ])
+                                ])
+                            ),
+                        ])
+                    ),
+                ]))
+            mounts.append(
+                .members([
+                    ("name", .string(volume)), ("mountPath", .string(target)), ("subPath", .string(Naming.dataKey(secret.source))),
+                    ("readOnly", .bool(true)),
+                ]))
+            covered.insert(target)
+            provideSecret(secretName, keys: [(Naming.dataKey(secret.source), "compose secret \(secret.source)")])
+        }
+        // A read-only root filesystem needs writable scratch space where the image writes.
+        let writable = (classification.profile?.writablePaths ?? ["/tmp"]) + options.writablePaths
+        for path in writable where !covered.contains(path) && !covered.contains(where: { path.hasPrefix($0 + "/") }) {
+            let volume = "tmp-" + Naming.dnsLabel(path, maxLength: 50)
+            volumes.append(emptyDir(volume, memory: false))
+            mounts.append(mountTree(volume, path, readOnly: false))
+            covered.insert(path)
+        }
+    }
+
+}
+
+private extension ServiceBuilder {
+    /// A compose `configs:` entry: its file (or inline content) becomes a key of `<service>-files`.
+    mutating func mountComposeConfig(
+        _ reference: FileReference, fileData: inout [(String, String)], mounts: inout [ValueTree],
+        covered: inout Set<String>
+    ) {
+        let target = reference.target.map { $0.hasPrefix("/") ? $0 : "/\($0)" } ?? "/\(reference.source)"
+        guard let definition = context.project.configs[reference.source] else { return }
+        var text: String?
+        if case .string(let content)? = definition["content"] {
+            text = content
+        } else if case .string(let file)? = definition["file"], let projectDirectory = context.project.projectDirectory,
+            !file.hasPrefix("/")
+        {
+            let path = (projectDirectory as NSString).appendingPathComponent(file)
+            text = FileManager.default.contents(atPath: path).flatMap { String(data: $0, encoding: .utf8) }
+            if text == nil {
+                notice(
+                    .warning, "config \(reference.source) names \(file), which is not readable UTF-8 text in the repository; not mounted")
+                return
+            }
+        }
+        guard let text else {
+            notice(
+                .warning,
+                "config \(reference.source) is external or comes from the host environment; create ConfigMap \(name)-files key \(Naming.dataKey(reference.source)) yourself"
+            )
+            return
+        }
+        if let reason = SecretDetector.shapeReason(text) {
+            notice(.warning, "config \(reference.source) is not copied into a ConfigMap because \(reason); provide it as a Secret")
+            return
+        }
+        let key = Naming.dataKey(reference.source)
+        if !fileData.contains(where: { $0.0 == key }) { fileData.append((key, text)) }
+        mounts.append(
+            .members([
+                ("name", .string("files")), ("mountPath", .string(target)), ("subPath", .string(key)), ("readOnly", .bool(true)),
+            ]))
+        covered.insert(target)
+    }
+
+    /// A bind mount of repository files: their text becomes keys of `<service>-files`, mounted read-only.
+    mutating func bindMount(
+        source: String, target: String, fileData: inout [(String, String)],
+        fileItems: inout [(target: String, key: String)], mounts: inout [ValueTree]
+    ) {
+        let shown = "\(source):\(target)"
+        guard let projectDirectory = context.project.projectDirectory, !source.hasPrefix("/"), !source.hasPrefix("~") else {
+            notice(
+                .warning,
+                "bind mount \(shown) uses a host path; Kubernetes pods should not mount host paths (restricted profile), so it is left out")
+            return
+        }
+        let absolute = (projectDirectory as NSString).appendingPathComponent(source)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: absolute, isDirectory: &isDirectory) else {
+            notice(
+                .note,
+                "bind mount \(shown) names \(source), which is not in the repository (usually application code mounted for development); the image must contain it"
+            )
+            return
+        }
+        let files: [(path: String, relative: String)]
+        if isDirectory.boolValue {
+            let names = ((try? FileManager.default.contentsOfDirectory(atPath: absolute)) ?? []).sorted().filter { !$0.hasPrefix(".") }
+            files = names.compactMap { entry in
+                var childIsDirectory: ObjCBool = false
+                let path = (absolute as NSString).appendingPathComponent(entry)
+                guard FileManager.default.fileExists(atPath: path, isDirectory: &childIsDirectory), !childIsDirectory.boolValue else {
+                    return nil
+                }
+                return (path, entry)
+            }
+        } else {
+            files = [(absolute, (source as NSString).lastPathComponent)]
+        }
+        var total = 0
+        var loaded: [(String, String, String)] = []
+        for file in files {
+            guard let data = FileManager.default.contents(atPath: file.path), let text = String(data: data, encoding: .utf8) else {
+                notice(
+                    .warning,
+                    "bind mount \(shown): \(file.relative) is not UTF-8 text; a ConfigMap cannot hold it, so the mount is left out")
+                return
+            }
+            total += data.count
+            if let reason = SecretDetector.shapeReason(text) ?? (text.contains("PRIVATE KEY") ? "it holds a private key" : nil) {
+                notice(
+                    .warning,
+                    "bind mount \(shown): \(file.relative) is not copied into a ConfigMap because \(reason); provide it as a Secret")
+                return
+            }
+            loaded.append((file.relative, text, target))
+        }
+        guard total <= 512 * 1024 else {
+            notice(.warning, "bind mount \(shown) holds \(total) bytes, more than a ConfigMap should carry (512 KiB); left out")
+            return
+        }
+        for (relative, text, _) in loaded {
+            let key = Naming.dataKey((isDirectory.boolValue ? (source as NSString).lastPathComponent + "-" : "") + relative)
+            guard !fileData.contains(where: { $0.0 == key }) else { continue }
+            fileData.append((key, text))
+            let mountTarget = isDirectory.boolValue ? (target as NSString).appendingPathComponent(relative) : target
+            fileItems.append((mountTarget, key))
+        }
+        notice(.note, "bind mount \(shown) becomes ConfigMap \(name)-files (\(loaded.count) file(s)), mounted read-only")
+    }
+
+    /// A `volumeMounts` entry.
+    func mountTree(_ volume: String, _ path: String, readOnly: Bool) -> ValueTree {
+        .members([("name", .string(volume)), ("mountPath", .string(path)), ("readOnly", readOnly ? .bool(true) : nil)])
+    }
+
+    /// An emptyDir volume, in memory for tmpfs.
+    func emptyDir(_ volume: String, memory: Bool) -> ValueTree {
+        .members([("name", .string(volume)), ("emptyDir", memory ? .members([("medium", .string("Memory"))]) : .object([]))])
+    }
+
+    /// The claim size: `x-komply.storage`, the image's default, else the configured default.
+    var storageSize: String {
+        options.storageSize?.description ?? classification.profile?.storageSize ?? context.settings.storageSize
+    }
+
+    /// The spec of a ReadWriteOnce claim of `storageSize`.
+    func claimSpec() -> ValueTree {
+        .members([
+            ("accessModes", .array([.string("ReadWriteOnce")])),
+            ("storageClassName", (options.storageClass ?? context.settings.storageClass).map(ValueTree.string)),
+            ("resources", .members([("requests", .members([("storage", .string(storageSize))]))])),
+        ])
+    }
+
+    /// A StatefulSet `volumeClaimTemplates` entry.
+    func claimTemplate(_ volume: String) -> ValueTree {
+        .members([("metadata", .members([("name", .string(volume))])), ("spec", claimSpec())])
+    }
+
+    /// A PersistentVolumeClaim object for a named volume (once per volume).
+    mutating func persistentVolumeClaim(_ volume: String) {
+        guard !output.drafts.contains(where: { $0.kind == "PersistentVolumeClaim" && $0.name == volume }) else { return }
+        output.drafts.append(
+            ObjectDraft(
+                kind: "PersistentVolumeClaim", name: volume,
+                parts: [
+                    "metadata": metadata(volume, labels: commonLabels), "spec": claimSpec(),
+                ]))
+    }
+}

@@ -1,0 +1,142 @@
+import Foundation
+import KomplyCore
+import KomplySources
+
+// The workload object (Deployment, StatefulSet, DaemonSet, Job, CronJob), its replicas and its ServiceAccount.
+extension ServiceBuilder {
+    /// The ServiceAccount the pods run as; its token is not mounted.
+    mutating func serviceAccount(labels: [(String, String)]) {
+        output.drafts.append(
+            ObjectDraft(
+                kind: "ServiceAccount", name: name,
+                parts: [
+                    "metadata": metadata(name, labels: labels), "automountServiceAccountToken": .bool(false),
+                ]))
+    }
+
+    /// Replicas: `x-komply.replicas`, compose `deploy.replicas`, else two for stateless Deployments (one container is an outage on every restart).
+    mutating func replicaCount() -> Int {
+        if let explicit = options.replicas ?? service.deploy?.replicas {
+            if explicit == 1, kind.isScalable {
+                ignores.append(("single-replica", "compose asks for one replica (deploy.replicas: 1)"))
+            }
+            return explicit
+        }
+        switch kind {
+        case .deployment:
+            if service.volumes.contains(where: { $0.type == "volume" && $0.source != nil }) {
+                ignores.append(("single-replica", "its ReadWriteOnce volume claim can be mounted by one pod only"))
+                return 1
+            }
+            return 2
+        case .statefulSet:
+            ignores.append(
+                (
+                    "single-replica",
+                    "\(classification.profile?.family ?? "this stateful service") keeps its data in one volume; more replicas need the image's own replication"
+                ))
+            return 1
+        default:
+            return 1
+        }
+    }
+
+    /// The pod spec with a topology spread that prefers one replica per node.
+    func spreadingAcrossNodes(_ pod: ValueTree, selector: [(String, String)]) -> ValueTree {
+        pod.adding(
+            "topologySpreadConstraints",
+            .array([
+                .members([
+                    ("maxSkew", .int(1)), ("topologyKey", .string("kubernetes.io/hostname")),
+                    ("whenUnsatisfiable", .string("ScheduleAnyway")),
+                    ("labelSelector", .members([("matchLabels", tree(selector))])),
+                ])
+            ]))
+    }
+
+    /// The workload object of the service's kind around its pod template, with the classification and ignore annotations.
+    mutating func workload(
+        pod: ValueTree, labels: [(String, String)], selector: [(String, String)], replicas: Int,
+        podAnnotations: [(String, String)]
+    ) {
+        var annotations = [
+            (
+                "komply.dev/classification",
+                "kind=\(kind.rawValue) (\(classification.kind.reason)); role=\(classification.role.value.rawValue) (\(classification.role.reason)); runtime=\(classification.runtime.value.rawValue) (\(classification.runtime.reason)); \(userDecision)"
+            )
+        ]
+        if !ignores.isEmpty {
+            // `;` separates entries in the annotation, so reasons use commas.
+            annotations.append(
+                (
+                    "komply.dev/ignore",
+                    ignores.map { "\($0.rule)=\($0.reason.replacingOccurrences(of: ";", with: ","))" }
+                        .joined(separator: "; ")
+                ))
+        }
+        var (finalPod, gpus) = pod.extractingGPUs()
+        if let gpus {
+            finalPod = finalPod.updatingContainer { container in
+                container.updating("resources") { resources in
+                    resources.updating("limits") { $0.adding("nvidia.com/gpu", .int(gpus)) }
+                }
+            }
+        }
+        let template: ValueTree = .members([
+            ("metadata", .members([("labels", tree(labels)), ("annotations", tree(podAnnotations))])),
+            ("spec", finalPod),
+        ])
+        let meta = metadata(name, labels: labels, annotations: annotations)
+        let spec: ValueTree
+        switch kind {
+        case .deployment:
+            let hasClaims = output.drafts.contains { $0.kind == "PersistentVolumeClaim" }
+            spec = .members([
+                ("replicas", .int(replicas)), ("revisionHistoryLimit", .int(5)),
+                ("selector", .members([("matchLabels", tree(selector))])),
+                (
+                    "strategy",
+                    hasClaims
+                        ? .members([("type", .string("Recreate"))])
+                        : .members([
+                            ("type", .string("RollingUpdate")),
+                            ("rollingUpdate", .members([("maxUnavailable", .int(0)), ("maxSurge", .int(1))])),
+                        ])
+                ),
+                ("template", template),
+            ])
+            if hasClaims && replicas > 1 {
+                notice(
+                    .warning, "\(replicas) replicas share ReadWriteOnce volume claims; they must run on one node (consider a StatefulSet)")
+            }
+        case .statefulSet:
+            spec = .members([
+                ("replicas", .int(replicas)), ("serviceName", .string("\(name)-headless")),
+                ("selector", .members([("matchLabels", tree(selector))])),
+                ("template", template),
+                ("volumeClaimTemplates", volumeClaimTemplates.isEmpty ? nil : .array(volumeClaimTemplates)),
+            ])
+        case .daemonSet:
+            spec = .members([("selector", .members([("matchLabels", tree(selector))])), ("template", template)])
+        case .job:
+            spec = .members([("backoffLimit", .int(3)), ("ttlSecondsAfterFinished", .int(86400)), ("template", template)])
+        case .cronJob:
+            spec = .members([
+                ("schedule", .string(options.schedule ?? "0 0 * * *")), ("concurrencyPolicy", .string("Forbid")),
+                ("startingDeadlineSeconds", .int(300)),
+                (
+                    "jobTemplate",
+                    .members([
+                        (
+                            "spec",
+                            .members([
+                                ("backoffLimit", .int(3)), ("ttlSecondsAfterFinished", .int(86400)), ("template", template),
+                            ])
+                        )
+                    ])
+                ),
+            ])
+        }
+        output.drafts.append(ObjectDraft(kind: kind.rawValue, name: name, parts: ["metadata": meta, "spec": spec]))
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+import KomplyCore
+import KomplySources
+
+// The per-environment kustomize overlays: namespace, replicas, image rewrites and resource scaling.
+extension Generator {
+    /// One environment's overlay; `built` is what the base pass decided per service (kind, resources),
+    /// so patches target exactly the objects the base holds.
+    func overlay(
+        _ environment: EnvironmentConfig, appName: String, project: ComposeProject, context: AppContext,
+        built: [String: ServiceOutput], autoscaled: Set<String>, header: String
+    ) throws(GenerateError) -> [GeneratedFile] {
+        let namespace = self.namespace(of: environment, appName: appName)
+        let folder = "\(appName)/overlays/\(Naming.dnsLabel(environment.name))"
+        var parts: [String: ValueTree] = [
+            "namespace": .string(namespace),
+            "resources": .array([.string("../../base"), .string("namespace.yaml")]),
+        ]
+        if environment.imageRegistry != nil || environment.imageTag != nil {
+            let images = Set(context.images.values).sorted()
+            parts["images"] = .array(
+                images.map { image in
+                    let name = ImageKnowledge.repository(image)
+                    let last = name.split(separator: "/").last.map(String.init) ?? name
+                    return .members([
+                        ("name", .string(name)),
+                        ("newName", environment.imageRegistry.map { .string("\($0)/\(last)") }),
+                        ("newTag", environment.imageTag.map(ValueTree.string)),
+                    ])
+                })
+        }
+        var patches: [ValueTree] = []
+        if let replicas = environment.replicas {
+            let scalable = project.services.filter { built[$0.name]?.kind.isScalable == true }
+            parts["replicas"] = .array(scalable.map { .members([("name", .string(context.names[$0.name]!)), ("count", .int(replicas))]) })
+            // An autoscaler's minimum would undo the overlay's replica count: move it too.
+            for service in project.services where autoscaled.contains(context.names[service.name]!) {
+                let bounds: ValueTree = .array([
+                    .members([("op", .string("replace")), ("path", .string("/spec/minReplicas")), ("value", .int(max(1, replicas)))]),
+                    .members([("op", .string("replace")), ("path", .string("/spec/maxReplicas")), ("value", .int(max(1, replicas) * 3))]),
+                ])
+                patches.append(
+                    .members([
+                        (
+                            "target",
+                            .members([("kind", .string("HorizontalPodAutoscaler")), ("name", .string(context.names[service.name]!))])
+                        ),
+                        ("patch", .string(JSONEmitter.emit(bounds, pretty: false))),
+                    ]))
+            }
+        }
+        if let scale = environment.resourceScale, scale != 1 {
+            for service in project.services {
+                guard let output = built[service.name], let plan = output.resources else { continue }
+                let scaled: ValueTree = .members(
+                    ["requests": (plan.cpuRequest, plan.memoryRequest), "limits": (plan.cpuLimit, plan.memoryLimit)]
+                        .sorted { $0.key > $1.key }.map { key, pair in
+                            (
+                                key,
+                                ValueTree.members([
+                                    ("cpu", .string(scaledQuantity(pair.0, scale, cpu: true))),
+                                    ("memory", .string(scaledQuantity(pair.1, scale, cpu: false))),
+                                ])
+                            )
+                        })
+                let kind = output.kind
+                let path = "/" + (kind.podTemplatePath + ["containers", "0", "resources"]).joined(separator: "/")
+                let patch = JSONEmitter.emit(
+                    .array([.members([("op", .string("replace")), ("path", .string(path)), ("value", scaled)])]), pretty: false)
+                patches.append(
+                    .members([
+                        ("target", .members([("kind", .string(kind.rawValue)), ("name", .string(context.names[service.name]!))])),
+                        ("patch", .string(patch)),
+                    ]))
+            }
+        }
+        if !patches.isEmpty { parts["patches"] = .array(patches) }
+        let kustomization = try templates.render(ObjectDraft(kind: "Kustomization", name: environment.name, parts: parts))
+        let namespaceObject = try templates.render(
+            ObjectDraft(
+                kind: "Namespace", name: namespace,
+                parts: [
+                    "metadata": .members([
+                        ("name", .string(namespace)),
+                        (
+                            "labels",
+                            .members([
+                                ("app.kubernetes.io/part-of", .string(appName)), ("app.kubernetes.io/managed-by", .string("komply")),
+                                ("pod-security.kubernetes.io/enforce", .string("restricted")),
+                                ("pod-security.kubernetes.io/enforce-version", .string("latest")),
+                            ])
+                        ),
+                    ])
+                ]))
+        return [
+            GeneratedFile(path: "\(folder)/kustomization.yaml", contents: header + YAMLEmitter.emit(kustomization)),
+            GeneratedFile(path: "\(folder)/namespace.yaml", contents: header + YAMLEmitter.emit(namespaceObject)),
+        ]
+    }
+
+    /// The namespace of an environment: its own setting, the app name for `default`, else `<app>-<env>`.
+    func namespace(of environment: EnvironmentConfig, appName: String) -> String {
+        environment.namespace ?? (environment.name == "default" ? appName : "\(appName)-\(environment.name)")
+    }
+}
+
+private extension Generator {
+    /// `quantity × scale`, rounded up to whole millicores or mebibytes.
+    func scaledQuantity(_ quantity: Quantity, _ scale: Double, cpu: Bool) -> String {
+        guard let scaled = try? quantity.scaled(by: scale) else { return quantity.description }
+        if cpu {
+            return Quantity(milliCPU: max(1, scaled.milliValue)).description
+        }
+        let mebibytes = (scaled.value + (1 << 20) - 1) >> 20
+        return Quantity(bytes: max(1, mebibytes) << 20).description
+    }
+}
