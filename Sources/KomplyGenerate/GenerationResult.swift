@@ -1,5 +1,4 @@
 import KomplyCore
-import KomplySources
 
 /// One file of generated output, relative to the output folder.
 public struct GeneratedFile: Sendable, Equatable {

@@ -1,6 +1,5 @@
 import Foundation
 import KomplyCore
-import KomplySources
 
 // Argo CD: an Application per environment, or one ApplicationSet.
 extension Generator {

@@ -1,6 +1,5 @@
 import Foundation
 import KomplyCore
-import KomplySources
 
 // The per-environment kustomize overlays: namespace, replicas, image rewrites and resource scaling.
 extension Generator {

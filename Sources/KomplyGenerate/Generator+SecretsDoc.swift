@@ -1,6 +1,5 @@
 import Foundation
 import KomplyCore
-import KomplySources
 
 // SECRETS.md: the Secrets (names and keys, never values) the user must provide per environment.
 extension Generator {

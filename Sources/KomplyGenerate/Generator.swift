@@ -1,6 +1,5 @@
 import Foundation
 import KomplyCore
-import KomplySources
 
 /// Turns apps into a kustomize tree (base + overlays) and Argo CD Applications.
 public struct Generator: Sendable {
@@ -106,7 +105,7 @@ private extension Generator {
         } else {
             notices.append(
                 Diagnostic(
-                    .note, "app \(appName): no Argo CD Application written: set argocd.repoURL in komply.yaml or add a git remote", at: nil)
+                    .info, "app \(appName): no Argo CD Application written: set argocd.repoURL in komply.yaml or add a git remote", at: nil)
             )
         }
         if !secrets.isEmpty {
@@ -213,7 +212,7 @@ private extension Generator {
         let tag = settings.buildTags["\(appName)/\(service.name)"] ?? settings.buildTags["\(service.name)"] ?? "src-unknown"
         notices.append(
             Diagnostic(
-                .note,
+                .info,
                 "service \(service.name) has only build:; its image is named \(repository):\(tag) (\(settings.registry == nil ? "no registry in komply.yaml" : "registry from komply.yaml"), tag from its build context)",
                 at: service.komply.positions["build"] ?? service.komply.source))
         return "\(repository):\(tag)"

@@ -42,7 +42,7 @@ public struct GeneratorSettings: Sendable, Equatable {
     /// The output folder as the repository sees it (Argo CD paths start here).
     public var outputPath: String = "deploy"
     /// Sized requests and limits from `komply predict`, keyed `app/service`; they replace the role defaults.
-    public var predictions: [String: PredictedResources] = [:]
+    public var predictions: [String: Recommendation] = [:]
     /// Tags for `build:`-only images, keyed `app/service` (a content digest of the build context).
     public var buildTags: [String: String] = [:]
 

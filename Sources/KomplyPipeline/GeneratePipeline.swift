@@ -40,11 +40,7 @@ public struct GeneratePipeline: Sendable {
             for (app, services) in PredictInput.recommendations(for: projects, recommender: recommender).sorted(by: { $0.key < $1.key }) {
                 for (service, recommendation) in services.sorted(by: { $0.key < $1.key }) {
                     recommended.append(recommendation)
-                    settings.predictions["\(Naming.dnsLabel(app))/\(service)"] = PredictedResources(
-                        cpuRequest: recommendation.cpuRequest, cpuLimit: recommendation.cpuLimit,
-                        memoryRequest: recommendation.memoryRequest, memoryLimit: recommendation.memoryLimit,
-                        confidence: recommendation.confidence, reason: recommendation.reasons.joined(separator: " "),
-                        warnings: recommendation.warnings.map { $0.message })
+                    settings.predictions["\(Naming.dnsLabel(app))/\(service)"] = recommendation
                 }
             }
         }

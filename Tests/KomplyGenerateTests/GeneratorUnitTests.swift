@@ -57,9 +57,10 @@ final class GeneratorUnitTests: XCTestCase {
         let plan = ResourcePlanner.plan(jvm, classification: classification, options: ServiceOptions())
         XCTAssertEqual(plan.memoryLimit.description, "1216Mi")
         XCTAssertEqual(plan.warnings.count, 1)
-        let predicted = PredictedResources(
-            cpuRequest: try Quantity(parsing: "300m"), cpuLimit: nil, memoryRequest: try Quantity(parsing: "1Gi"),
-            memoryLimit: try Quantity(parsing: "1280Mi"), confidence: 0.5, reason: "because", warnings: [])
+        let predicted = Recommendation(
+            app: "shop", service: "api", container: "api", tier: .balanced, cpuRequest: try Quantity(parsing: "300m"), cpuLimit: nil,
+            memoryRequest: try Quantity(parsing: "1Gi"), memoryLimit: try Quantity(parsing: "1280Mi"), confidence: 0.5,
+            reasons: ["because"], warnings: [])
         let withPrediction = ResourcePlanner.plan(jvm, classification: classification, options: ServiceOptions(), prediction: predicted)
         XCTAssertEqual(withPrediction.cpuRequest.description, "300m")
         XCTAssertEqual(withPrediction.cpuLimit.description, "1", "no CPU limit from the policy: the role default keeps the pack's rule")

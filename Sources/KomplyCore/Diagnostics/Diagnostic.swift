@@ -20,8 +20,3 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
         (location.map { "\($0): " } ?? "") + "\(severity.diagnosticLabel): \(message)"
     }
 }
-
-extension Diagnostic {
-    /// The shared severity, under the name the generator's builder still uses.
-    public typealias Severity = KomplyCore.Severity
-}

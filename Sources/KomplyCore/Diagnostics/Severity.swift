@@ -16,8 +16,3 @@ public enum Severity: String, Sendable, Hashable, Comparable, CaseIterable, Coda
         }
     }
 }
-
-extension Severity {
-    /// A note about an input: `info` under its compiler-style name.
-    public static let note = Severity.info
-}

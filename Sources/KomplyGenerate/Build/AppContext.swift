@@ -1,5 +1,4 @@
 import KomplyCore
-import KomplySources
 
 /// What the builder needs to know about the whole app.
 struct AppContext {

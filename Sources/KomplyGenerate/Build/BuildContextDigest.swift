@@ -1,6 +1,5 @@
 import Foundation
 import KomplyCore
-import KomplySources
 
 /// Tags for images komply names itself (`build:`-only services): a digest of the build context's files.
 ///

@@ -1,6 +1,5 @@
 import Foundation
 import KomplyCore
-import KomplySources
 
 /// Requests and limits for one container, with the reason for each number.
 public struct ResourcePlan: Sendable, Equatable {
@@ -29,7 +28,7 @@ public enum ResourcePlanner {
     /// The plan for a service.
     public static func plan(
         _ service: ComposeService, classification: Classification, options: ServiceOptions,
-        prediction: PredictedResources? = nil
+        prediction: Recommendation? = nil
     ) -> ResourcePlan {
         let role = classification.role.value
         let runtime = classification.runtime.value
@@ -43,11 +42,11 @@ public enum ResourcePlanner {
             memoryRequest = prediction.memoryRequest
             memoryLimit = prediction.memoryLimit
             cpuLimit = prediction.cpuLimit ?? max(cpuLimit, cpuRequest)
-            reasons = [String(format: "komply predict (confidence %.2f): ", prediction.confidence) + prediction.reason]
+            reasons = [String(format: "komply predict (confidence %.2f): ", prediction.confidence) + prediction.annotation]
             if prediction.cpuLimit == nil {
                 reasons.append("cpu limit \(cpuLimit) from \(role.rawValue)/\(runtime.rawValue) defaults (the sizing policy sets none)")
             }
-            warnings = prediction.warnings
+            warnings = prediction.warnings.map(\.message)
             return finish(cpuRequest, memoryRequest, cpuLimit, memoryLimit, options: options, reasons: reasons, warnings: warnings)
         }
 

@@ -1,6 +1,5 @@
 import Foundation
 import KomplyCore
-import KomplySources
 
 // HorizontalPodAutoscaler and PodDisruptionBudget for replicated workloads.
 extension ServiceBuilder {

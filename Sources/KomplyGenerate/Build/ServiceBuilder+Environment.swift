@@ -1,6 +1,5 @@
 import Foundation
 import KomplyCore
-import KomplySources
 
 // Compose `environment`: a ConfigMap for plain values, Secret references for secret ones.
 extension ServiceBuilder {
@@ -43,7 +42,7 @@ extension ServiceBuilder {
             }
             provideSecret(secretName, keys: secretKeys)
             notice(
-                .note,
+                .info,
                 "\(secretKeys.count) secret environment value(s) (\(secretKeys.map(\.key).joined(separator: ", "))) become references to Secret \(secretName); their values are not written"
             )
         }

@@ -1,6 +1,5 @@
 import Foundation
 import KomplyCore
-import KomplySources
 
 // The Ingress from `x-komply.ingress`.
 extension ServiceBuilder {

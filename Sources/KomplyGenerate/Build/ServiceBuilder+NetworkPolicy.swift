@@ -1,6 +1,5 @@
 import Foundation
 import KomplyCore
-import KomplySources
 
 // The per-workload NetworkPolicy allows (the namespace's default deny is written by the Generator).
 extension ServiceBuilder {
@@ -112,7 +111,7 @@ extension ServiceBuilder {
                     ("ports", .array(external.ports.sorted().map { .members([("port", .int($0)), ("protocol", .string("TCP"))]) })),
                 ]))
             notice(
-                .note,
+                .info,
                 "egress to external hosts \(external.hosts.sorted().joined(separator: ", ")) is allowed on ports \(external.ports.sorted().map(String.init).joined(separator: ", "))"
             )
         }

@@ -1,6 +1,5 @@
 import Foundation
 import KomplyCore
-import KomplySources
 
 // The pod template's spec and its one container.
 extension ServiceBuilder {
@@ -65,19 +64,24 @@ extension ServiceBuilder {
             // Allowed by the restricted profile: lets the non-root image bind the port it was built for.
             appendSecuritySysctl(&pod)
             ignores.append(
-                (
-                    "privileged-port",
-                    "port \(low.port) as the image is built; the pod sets net.ipv4.ip_unprivileged_port_start=0 so it binds without root"
+                Suppression(
+                    ruleID: "privileged-port",
+                    reason:
+                        "port \(low.port) as the image is built; the pod sets net.ipv4.ip_unprivileged_port_start=0 so it binds without root"
                 ))
         }
         if let image = context.images[service.name] ?? service.image, !image.contains("@sha256:") {
             let tag = ImageKnowledge.tag(image)
             if tag == nil {
                 ignores.append(
-                    ("missing-image-tag", "compose names \(image) without a tag; komply generate warned, pin a version in compose"))
+                    Suppression(
+                        ruleID: "missing-image-tag",
+                        reason: "compose names \(image) without a tag; komply generate warned, pin a version in compose"))
             }
             if tag == "latest" {
-                ignores.append(("latest-image-tag", "compose uses \(image); komply generate warned, pin a version in compose"))
+                ignores.append(
+                    Suppression(
+                        ruleID: "latest-image-tag", reason: "compose uses \(image); komply generate warned, pin a version in compose"))
             }
         }
         if !volumes.isEmpty { pod.append(("volumes", .array(volumes))) }

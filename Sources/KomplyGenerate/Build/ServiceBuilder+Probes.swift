@@ -1,6 +1,5 @@
 import Foundation
 import KomplyCore
-import KomplySources
 
 // Startup, liveness and readiness probes.
 extension ServiceBuilder {
@@ -60,8 +59,8 @@ extension ServiceBuilder {
 private extension ServiceBuilder {
     /// Records that the probe rules do not apply, with the reason.
     mutating func ignoreProbes(_ reason: String) {
-        ignores.append(("missing-liveness-probe", reason))
-        ignores.append(("missing-readiness-probe", reason))
+        ignores.append(Suppression(ruleID: "missing-liveness-probe", reason: reason))
+        ignores.append(Suppression(ruleID: "missing-readiness-probe", reason: reason))
     }
 
     /// An exec handler for a healthcheck `test` (`CMD` argv, `CMD-SHELL` through `sh -c`), nil for other forms.

@@ -1,6 +1,5 @@
 import Foundation
 import KomplyCore
-import KomplySources
 
 // Secrets the cluster provides: SECRETS.md entries and, with External Secrets, the ExternalSecret objects.
 extension ServiceBuilder {

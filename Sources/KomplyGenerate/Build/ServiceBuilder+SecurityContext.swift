@@ -1,6 +1,5 @@
 import Foundation
 import KomplyCore
-import KomplySources
 
 // Pod and container security contexts (Pod Security "restricted", compose's opt-outs recorded).
 extension ServiceBuilder {
@@ -28,24 +27,25 @@ extension ServiceBuilder {
             uid = context.settings.defaultUID
             reason = "unknown image; default uid"
             notice(
-                .note,
+                .info,
                 "no known non-root user for image \(service.image ?? name); runs as uid \(context.settings.defaultUID) (set x-komply.uid if the image needs another)"
             )
         }
         if runAsRoot {
-            ignores.append(("run-as-root", "compose runs this service as root (user: \(service.user ?? "root"))"))
+            ignores.append(
+                Suppression(ruleID: "run-as-root", reason: "compose runs this service as root (user: \(service.user ?? "root"))"))
             notice(.warning, "compose runs this service as root; kept as user 0 and recorded as an explicit exception")
         }
         let privileged = service.privileged == true
         if privileged {
-            ignores.append(("privileged-container", "compose sets privileged: true"))
-            ignores.append(("privilege-escalation-allowed", "compose sets privileged: true"))
+            ignores.append(Suppression(ruleID: "privileged-container", reason: "compose sets privileged: true"))
+            ignores.append(Suppression(ruleID: "privilege-escalation-allowed", reason: "compose sets privileged: true"))
             notice(.warning, "compose sets privileged: true; kept and recorded as an explicit exception")
         }
         if !service.capAdd.isEmpty {
             let added = "compose adds \(service.capAdd.joined(separator: " "))"
             for rule in ["capability-added-beyond-restricted", "capability-added-beyond-baseline", "dangerous-capability-added"] {
-                ignores.append((rule, added))
+                ignores.append(Suppression(ruleID: rule, reason: added))
             }
             notice(.warning, "compose adds capabilities \(service.capAdd.joined(separator: ", ")); kept on top of drop ALL and recorded")
         }

@@ -1,6 +1,5 @@
 import Foundation
 import KomplyCore
-import KomplySources
 
 // The ClusterIP and headless Services in front of the workload.
 extension ServiceBuilder {

@@ -1,6 +1,5 @@
 import Foundation
 import KomplyCore
-import KomplySources
 
 // Volumes and mounts: PersistentVolumeClaims, claim templates, emptyDirs, file ConfigMaps and Secret files.
 extension ServiceBuilder {
@@ -164,7 +163,7 @@ private extension ServiceBuilder {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: absolute, isDirectory: &isDirectory) else {
             notice(
-                .note,
+                .info,
                 "bind mount \(shown) names \(source), which is not in the repository (usually application code mounted for development); the image must contain it"
             )
             return
@@ -212,7 +211,7 @@ private extension ServiceBuilder {
             let mountTarget = isDirectory.boolValue ? (target as NSString).appendingPathComponent(relative) : target
             fileItems.append((mountTarget, key))
         }
-        notice(.note, "bind mount \(shown) becomes ConfigMap \(name)-files (\(loaded.count) file(s)), mounted read-only")
+        notice(.info, "bind mount \(shown) becomes ConfigMap \(name)-files (\(loaded.count) file(s)), mounted read-only")
     }
 
     /// A `volumeMounts` entry.

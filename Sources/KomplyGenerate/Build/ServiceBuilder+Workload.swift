@@ -1,6 +1,5 @@
 import Foundation
 import KomplyCore
-import KomplySources
 
 // The workload object (Deployment, StatefulSet, DaemonSet, Job, CronJob), its replicas and its ServiceAccount.
 extension ServiceBuilder {
@@ -18,22 +17,24 @@ extension ServiceBuilder {
     mutating func replicaCount() -> Int {
         if let explicit = options.replicas ?? service.deploy?.replicas {
             if explicit == 1, kind.isScalable {
-                ignores.append(("single-replica", "compose asks for one replica (deploy.replicas: 1)"))
+                ignores.append(Suppression(ruleID: "single-replica", reason: "compose asks for one replica (deploy.replicas: 1)"))
             }
             return explicit
         }
         switch kind {
         case .deployment:
             if service.volumes.contains(where: { $0.type == "volume" && $0.source != nil }) {
-                ignores.append(("single-replica", "its ReadWriteOnce volume claim can be mounted by one pod only"))
+                ignores.append(
+                    Suppression(ruleID: "single-replica", reason: "its ReadWriteOnce volume claim can be mounted by one pod only"))
                 return 1
             }
             return 2
         case .statefulSet:
             ignores.append(
-                (
-                    "single-replica",
-                    "\(classification.profile?.family ?? "this stateful service") keeps its data in one volume; more replicas need the image's own replication"
+                Suppression(
+                    ruleID: "single-replica",
+                    reason:
+                        "\(classification.profile?.family ?? "this stateful service") keeps its data in one volume; more replicas need the image's own replication"
                 ))
             return 1
         default:
@@ -66,13 +67,7 @@ extension ServiceBuilder {
             )
         ]
         if !ignores.isEmpty {
-            // `;` separates entries in the annotation, so reasons use commas.
-            annotations.append(
-                (
-                    "komply.dev/ignore",
-                    ignores.map { "\($0.rule)=\($0.reason.replacingOccurrences(of: ";", with: ","))" }
-                        .joined(separator: "; ")
-                ))
+            annotations.append((Suppression.annotation, Suppression.annotationValue(ignores)))
         }
         var (finalPod, gpus) = pod.extractingGPUs()
         if let gpus {

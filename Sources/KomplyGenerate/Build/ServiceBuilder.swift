@@ -1,6 +1,5 @@
 import Foundation
 import KomplyCore
-import KomplySources
 
 /// Everything generated for one service.
 struct ServiceOutput {
@@ -23,7 +22,7 @@ struct ServiceBuilder {
     let classification: Classification
     var output = ServiceOutput()
     /// `komply.dev/ignore` entries the generator records for explicit opt-outs.
-    var ignores: [(rule: String, reason: String)] = []
+    var ignores: [Suppression] = []
     /// The user the pod runs as and why, for the classification annotation.
     var userDecision = ""
     /// StatefulSet volume claim templates collected while mounting volumes.
@@ -78,7 +77,7 @@ extension ServiceBuilder {
     }
 
     /// Records a notice about this service at its compose position.
-    mutating func notice(_ severity: Diagnostic.Severity, _ message: String) {
+    mutating func notice(_ severity: Severity, _ message: String) {
         output.notices.append(Diagnostic(severity, "service \(service.name): \(message)", at: location))
     }
 

@@ -1,6 +1,5 @@
 import Foundation
 import KomplyCore
-import KomplySources
 
 /// What a service does.
 public enum Role: String, Sendable, CaseIterable {

@@ -1,5 +1,4 @@
 import KomplyCore
-import KomplySources
 
 /// The typed `x-komply` block of a service: every classification and default can be overridden here.
 ///

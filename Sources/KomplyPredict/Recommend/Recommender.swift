@@ -342,7 +342,7 @@ private extension Recommender {
         estimate.confidence = min(0.95, estimate.confidence)
     }
 
-    func finish(_ features: WorkloadFeatures, _ estimate: Estimate, reasons: [String], warnings: [PredictWarning]) -> Recommendation {
+    func finish(_ features: WorkloadFeatures, _ estimate: Estimate, reasons: [String], warnings: [SizingWarning]) -> Recommendation {
         var reasons = reasons
         let cpuMilli = Int((estimate.cpuRequest * 1000 - 1e-9).rounded(.up))
         let memoryRequestMi = Int((estimate.memoryRequest / Self.mi - 1e-9).rounded(.up))
@@ -363,16 +363,16 @@ private extension Recommender {
     }
 
     static func warnings(_ features: WorkloadFeatures, _ traits: WorkloadTraits, estimate: Estimate, own: ServiceHistory?)
-        -> [PredictWarning]
+        -> [SizingWarning]
     {
-        var warnings: [PredictWarning] = []
+        var warnings: [SizingWarning] = []
         let name = "container \"\(features.container)\" of \(features.app)/\(features.service)"
         let Name = "C" + name.dropFirst()
         let limit = features.declared.memoryLimit
         if let heap = traits.jvmHeapBytes, let limit, heap + Priors.jvmOverhead(heap: heap) > limit {
             let verb = heap >= limit ? "exceeds" : "leaves too little room under"
             warnings.append(
-                PredictWarning(
+                SizingWarning(
                     code: "heap-exceeds-limit",
                     message: "The JVM heap of \(name) (-Xmx \(mem(heap)) in "
                         + "\(traits.jvmHeapSource ?? "command")) \(verb) the \(mem(limit)) memory limit; with non-heap overhead it needs "
@@ -381,28 +381,28 @@ private extension Recommender {
         }
         if let oldSpace = traits.nodeOldSpaceBytes, let limit, oldSpace + Priors.nodeOverhead(oldSpace: oldSpace) > limit {
             warnings.append(
-                PredictWarning(
+                SizingWarning(
                     code: "heap-exceeds-limit",
                     message: "The Node old space of \(name) (--max-old-space-size "
                         + "\(mem(oldSpace))) plus overhead exceeds the \(mem(limit)) memory limit."))
         }
         if let goMemLimit = traits.goMemLimitBytes, let limit, goMemLimit > limit {
             warnings.append(
-                PredictWarning(
+                SizingWarning(
                     code: "heap-exceeds-limit",
                     message: "GOMEMLIMIT of \(name) (\(mem(goMemLimit))) exceeds the "
                         + "\(mem(limit)) memory limit; the Go runtime will not collect garbage in time to stay under it."))
         }
         if let percentage = traits.jvmMaxRAMPercentage, percentage > 80 {
             warnings.append(
-                PredictWarning(
+                SizingWarning(
                     code: "heap-percentage-high",
                     message: "\(Name) sets MaxRAMPercentage=\(JSONEmitter.number(percentage)): "
                         + "less than 20 % of the limit is left for metaspace, threads and buffers."))
         }
         if let procs = traits.goMaxProcs, let cpuLimit = features.declared.cpuLimit, Double(procs) > cpuLimit {
             warnings.append(
-                PredictWarning(
+                SizingWarning(
                     code: "gomaxprocs-exceeds-cpu-limit",
                     message: "\(Name) sets GOMAXPROCS=\(procs) above its "
                         + "CPU limit of \(cores(cpuLimit)); the Go runtime will be throttled."))
@@ -415,21 +415,21 @@ private extension Recommender {
         }
         if let request = features.declared.memoryRequest, let peak = peakMemory, request < 0.5 * peak {
             warnings.append(
-                PredictWarning(
+                SizingWarning(
                     code: "request-below-observed-peak",
                     message: "The memory reservation of \(name) "
                         + "(\(mem(request))) is less than half the observed peak of \(mem(peak))."))
         }
         if let request = features.declared.cpuRequest, let peak = peakCPU, request < 0.5 * peak {
             warnings.append(
-                PredictWarning(
+                SizingWarning(
                     code: "request-below-observed-peak",
                     message: "The CPU reservation of \(name) "
                         + "(\(cores(request))) is less than half the observed P95 of \(cores(peak))."))
         }
         if let limit, let peak = peakMemory, limit < peak {
             warnings.append(
-                PredictWarning(
+                SizingWarning(
                     code: "limit-below-observed-peak",
                     message: "The memory limit of \(name) (\(mem(limit))) is "
                         + "below the observed peak of \(mem(peak))."))
@@ -437,7 +437,7 @@ private extension Recommender {
         if let own, own.profile.oomKills > 0 {
             let limits = Set(own.oomLimits).sorted().map { mem($0) }
             warnings.append(
-                PredictWarning(
+                SizingWarning(
                     code: "limit-caused-oom-kills",
                     message: "History records \(own.profile.oomKills) OOM kill"
                         + "\(own.profile.oomKills == 1 ? "" : "s") of \(name)"
@@ -446,17 +446,17 @@ private extension Recommender {
         }
         if let own, own.profile.throttlingEvents > 0 {
             warnings.append(
-                PredictWarning(
+                SizingWarning(
                     code: "limit-caused-throttling",
                     message: "History records \(own.profile.throttlingEvents) "
                         + "CPU throttling period\(own.profile.throttlingEvents == 1 ? "" : "s") of \(name); its CPU limit was too low."))
         }
         if features.oomKilled {
-            warnings.append(PredictWarning(code: "oom-killed", message: "The last run of \(name) was OOM-killed."))
+            warnings.append(SizingWarning(code: "oom-killed", message: "The last run of \(name) was OOM-killed."))
         }
         if features.restartCount > 0 {
             warnings.append(
-                PredictWarning(
+                SizingWarning(
                     code: "restarts",
                     message: "\(Name) restarted \(features.restartCount) time"
                         + "\(features.restartCount == 1 ? "" : "s"); check its logs and memory before trusting its current sizing."))

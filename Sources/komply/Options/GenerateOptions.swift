@@ -1,4 +1,5 @@
 import ArgumentParser
+import KomplyCore
 import KomplyGit
 import KomplyPipeline
 import KomplyPredict

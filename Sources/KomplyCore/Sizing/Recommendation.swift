@@ -1,41 +1,10 @@
-import Foundation
-import KomplyCore
-
 /// How generously to size: cheapest that works, the default, or headroom first.
 public enum Tier: String, Sendable, Hashable, CaseIterable, Codable {
     case cost, balanced, performance
 }
 
-/// Whether CPU limits are set, and how far above the request.
-public enum CPULimitPolicy: Sendable, Hashable, CustomStringConvertible {
-    /// No CPU limit (requests only; the container may use idle CPU on the node).
-    case none
-    /// A limit of `request × ratio`.
-    case ratio(Double)
-
-    /// Parses `none`, `2`, `2x` or `ratio:2`.
-    public init(parsing text: String) throws(PredictError) {
-        let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
-        if trimmed == "none" { self = .none; return }
-        var number = trimmed
-        if number.hasPrefix("ratio:") { number.removeFirst(6) }
-        if number.hasSuffix("x") { number.removeLast() }
-        guard let ratio = Double(number), ratio.isFinite, ratio >= 1 else {
-            throw .invalidArgument(name: "CPU limit policy", value: text, expected: "none, or a ratio of at least 1 such as 2 or ratio:1.5")
-        }
-        self = .ratio(ratio)
-    }
-
-    public var description: String {
-        switch self {
-        case .none: "none"
-        case .ratio(let r): "ratio:\(JSONEmitter.number(r))"
-        }
-    }
-}
-
-/// A problem the recommender noticed, with a stable code.
-public struct PredictWarning: Sendable, Hashable {
+/// A problem the sizing noticed, with a stable code.
+public struct SizingWarning: Sendable, Hashable {
     /// Stable kebab-case code (`heap-exceeds-limit`).
     public var code: String
     /// A sentence naming the container and the numbers.
@@ -48,7 +17,8 @@ public struct PredictWarning: Sendable, Hashable {
     }
 }
 
-/// CPU and memory for one container, with how sure komply is and why.
+/// CPU and memory for one container, with how sure komply is and why: the one sizing result
+/// KomplyPredict produces and KomplyGenerate writes into resources and `komply.dev/sizing`.
 public struct Recommendation: Sendable, Hashable {
     /// The application.
     public var app: String
@@ -71,13 +41,24 @@ public struct Recommendation: Sendable, Hashable {
     /// Why, one sentence each: which evidence, which percentile, which margin.
     public var reasons: [String]
     /// Problems noticed.
-    public var warnings: [PredictWarning]
+    public var warnings: [SizingWarning]
 
-    /// The same numbers in cores and bytes.
-    public var amounts: ResourceAmounts {
-        ResourceAmounts(
-            cpuRequest: Double(cpuRequest.milliValue) / 1000, cpuLimit: cpuLimit.map { Double($0.milliValue) / 1000 },
-            memoryRequest: Double(memoryRequest.bytes), memoryLimit: Double(memoryLimit.bytes))
+    /// Creates a recommendation.
+    public init(
+        app: String, service: String, container: String, tier: Tier, cpuRequest: Quantity, cpuLimit: Quantity?,
+        memoryRequest: Quantity, memoryLimit: Quantity, confidence: Double, reasons: [String], warnings: [SizingWarning]
+    ) {
+        self.app = app
+        self.service = service
+        self.container = container
+        self.tier = tier
+        self.cpuRequest = cpuRequest
+        self.cpuLimit = cpuLimit
+        self.memoryRequest = memoryRequest
+        self.memoryLimit = memoryLimit
+        self.confidence = confidence
+        self.reasons = reasons
+        self.warnings = warnings
     }
 
     /// The JSON shape `komply predict --format json` prints per container.
