@@ -108,10 +108,6 @@ public final class KubeObject: Sendable {
 private extension KubeObject {
     static let scalable: Set<String> = ["Deployment", "StatefulSet", "ReplicaSet", "ReplicationController", "DeploymentConfig", "Rollout"]
 
-    static let templated: Set<String> = [
-        "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job", "DeploymentConfig", "Rollout",
-    ]
-
     static func parentPair(of path: String, in node: Node) -> Node.Pair? {
         var current = node
         var pair: Node.Pair?
@@ -123,24 +119,35 @@ private extension KubeObject {
         return pair
     }
 
+    /// The pod spec, its logical path and the pod metadata, at the path `WorkloadKind.podSpecPath(forKind:)`
+    /// gives the kind; for other kinds (custom resources) at `spec.template.spec` when it lists containers.
     static func locatePodSpec(_ node: Node, kind: String) -> (Node?, String, Node?) {
-        if kind == "Pod", let spec = node["spec"], spec.mapping != nil {
-            return (spec, "spec", node["metadata"])
-        }
-        if kind == "CronJob", let template = node["spec"]?["jobTemplate"]?["spec"]?["template"], let spec = template["spec"],
-            spec.mapping != nil
-        {
-            return (spec, "spec.jobTemplate.spec.template.spec", template["metadata"])
+        let known = WorkloadKind.podSpecPath(forKind: kind)
+        if let path = known {
+            // The pod's metadata sits beside its spec: the object's own for a Pod, the template's otherwise.
+            let template = path.count == 1 ? node : node.value(at: Array(path.dropLast()))
+            if let spec = template?["spec"], spec.mapping != nil {
+                return (spec, dotted(path), template?["metadata"])
+            }
         }
         if let template = node["spec"]?["template"], let spec = template["spec"], spec.mapping != nil,
-            templated.contains(kind) || spec["containers"]?.sequence != nil
+            spec["containers"]?.sequence != nil
         {
             return (spec, "spec.template.spec", template["metadata"])
         }
         // A controller whose template has labels but no spec still owns pods for selectors.
-        if templated.contains(kind), let metadata = node["spec"]?["template"]?["metadata"], metadata.mapping != nil {
+        if known == ["spec", "template", "spec"], let metadata = node["spec"]?["template"]?["metadata"], metadata.mapping != nil {
             return (nil, "spec.template.spec", metadata)
         }
         return (nil, "", nil)
+    }
+
+    /// `spec.template.spec` for `["spec", "template", "spec"]`; the usual paths without building a string.
+    static func dotted(_ path: [String]) -> String {
+        switch path.count {
+        case 1: return "spec"
+        case 3: return "spec.template.spec"
+        default: return path.joined(separator: ".")
+        }
     }
 }

@@ -43,12 +43,13 @@ public enum WorkloadKind: String, Sendable, CaseIterable {
     public var needsHeadlessService: Bool { self == .statefulSet }
 
     /// The path from an object's root to its pod spec for every kind that runs pods (the generated kinds,
-    /// Pod, ReplicaSet, ReplicationController), or nil for other kinds.
+    /// Pod, ReplicaSet, ReplicationController, OpenShift's DeploymentConfig, Argo Rollouts' Rollout), or
+    /// nil for other kinds: the one pod-spec locator the generator and the linter share.
     public static func podSpecPath(forKind kind: String) -> [String]? {
         if let generated = WorkloadKind(rawValue: kind) { return generated.podTemplatePath }
         switch kind {
         case "Pod": return ["spec"]
-        case "ReplicaSet", "ReplicationController": return ["spec", "template", "spec"]
+        case "ReplicaSet", "ReplicationController", "DeploymentConfig", "Rollout": return ["spec", "template", "spec"]
         default: return nil
         }
     }
