@@ -3,7 +3,6 @@ import KomplyCore
 import KomplyGenerate
 import KomplyGit
 import KomplyLint
-import KomplyPipeline
 import KomplyPredict
 import KomplySources
 
