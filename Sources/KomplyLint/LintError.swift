@@ -29,6 +29,8 @@ public enum LintError: Error, LocalizedError, Sendable, Equatable {
     case baseUnavailable(ref: String, reason: String)
     /// `komply rules new` was asked for a rule it cannot create.
     case invalidScaffold(String)
+    /// `komply rules test` found no rule files in the folders named.
+    case noRuleFiles(folders: [String])
 
     public var errorDescription: String? {
         switch self {
@@ -57,6 +59,8 @@ public enum LintError: Error, LocalizedError, Sendable, Equatable {
             return "\(file): cannot write: \(reason)"
         case .baseUnavailable(let ref, let reason):
             return "cannot read base ref \"\(ref)\": \(reason)"
+        case .noRuleFiles(let folders):
+            return "\(folders.joined(separator: ", ")): no rule files (*.yaml) found"
         case .invalidScaffold(let problem):
             return "cannot create the rule: \(problem)"
         }

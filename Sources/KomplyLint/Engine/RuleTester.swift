@@ -133,3 +133,48 @@ private extension RuleTester {
         return " (found one at \(other.line):\(other.column))"
     }
 }
+
+extension RuleTester {
+    /// The report of `komply rules test`: one line per fixture (`ok` or `FAIL` with the failures),
+    /// then the totals.
+    public struct PackReport: Sendable {
+        /// The lines to print, in rule-id and fixture order.
+        public var lines: [String]
+        /// Fixtures that passed.
+        public var passed: Int
+        /// Fixtures that failed, and rules without fixtures.
+        public var failed: Int
+    }
+
+    /// Runs the fixtures of every rule in `directories` (user rules over the built-in pack, which
+    /// cross-object rules may need as context).
+    public static func testPack(directories: [String], today: Date = Date()) throws(LintError) -> PackReport {
+        var custom: [Rule] = []
+        for directory in directories { custom += try RuleLoader.load(directory: directory) }
+        guard !custom.isEmpty else { throw .noRuleFiles(folders: directories) }
+        var all = try RuleLoader.builtin().filter { rule in !custom.contains { $0.id == rule.id } }
+        all += custom
+        var report = PackReport(lines: [], passed: 0, failed: 0)
+        for rule in custom.sorted(by: { $0.id < $1.id }) {
+            guard let folder = fixtureDirectory(for: rule, roots: directories) else {
+                report.lines.append(
+                    "FAIL \(rule.id): no fixtures (expected \(directories[0])/fixtures/\(rule.id)/compliant.<case>.yaml and violating.<case>.yaml)"
+                )
+                report.failed += 1
+                continue
+            }
+            for outcome in try run(rule: rule, allRules: all, directory: folder, today: today) {
+                if outcome.passed {
+                    report.passed += 1
+                    report.lines.append("ok   \(rule.id)  \(outcome.fixture)")
+                } else {
+                    report.failed += 1
+                    report.lines.append("FAIL \(rule.id)  \(outcome.fixture)")
+                    report.lines += outcome.failures.map { "       \($0)" }
+                }
+            }
+        }
+        report.lines.append("\(report.passed) passed, \(report.failed) failed")
+        return report
+    }
+}

@@ -117,50 +117,38 @@ extension Komply {
             let request = LintRequest(
                 paths: paths.isEmpty ? ["."] : paths, configPath: policy.config, rulesDirectories: policy.rulesDirectories,
                 only: only.isEmpty ? nil : only, kubernetesVersion: policy.kubernetesVersion)
-            do {
-                if parseOnly {
-                    let loaded = ManifestLoader.load(files: try ManifestLoader.expand(request.paths))
-                    print("\(loaded.files.count) files, \(loaded.objects.count) objects, \(loaded.problems.count) unreadable")
-                    // Like `finish`: done, so exit without freeing the parsed objects one by one.
-                    Komply.Lint.exitWith(0)
-                }
-                if staged {
-                    try finish(try RepositoryLint.staged(request, paths: paths, newOnlyAgainst: base))
-                }
-                let (linter, first) = try request.lint(timed: timings)
-                var result = first
-                if fix {
-                    let config = try request.configPath.map { try ConfigFile.load(path: $0) } ?? ConfigFile.discover(from: ".")
-                    let sizing =
-                        try noPredict
-                        ? nil : PredictedFixes(result: result, config: config, history: history, tier: tier)
-                    let changes = Fixer.fix(result, with: linter) { sizing?.adjust($0) ?? $0 }
-                    if dryRun {
-                        for change in changes {
-                            let old = change.before.isEmpty ? "/dev/null" : "a/" + change.file
-                            FileHandle.standardOutput.write(
-                                Data(
-                                    TextDiff.unified(old: change.before, new: change.after, oldName: old, newName: "b/" + change.file).utf8)
-                            )
-                        }
-                        FileHandle.standardError.write(
-                            Data("komply: \(changes.count) file(s) would change; nothing written (--dry-run)\n".utf8))
-                        return
-                    }
-                    for change in changes where change.file != "<stdin>" {
-                        do { try AtomicWriter.write(Data(change.after.utf8), to: change.file) } catch {
-                            throw LintError.unwritable(file: change.file, reason: error.localizedDescription)
-                        }
-                        FileHandle.standardError.write(
-                            Data("komply: fixed \(change.file): \(change.applied.joined(separator: "; "))\n".utf8))
-                    }
-                    if !changes.isEmpty { result = try linter.lint(paths: request.paths, timed: timings) }
-                }
-                if let base { result = result.onlyNew(comparedWith: try BaseRevision.lint(result, ref: base, linter: linter)) }
-                try finish((result, linter))
-            } catch let error as LintError {
-                throw CLIError(message: error.localizedDescription)
+            if parseOnly {
+                let loaded = ManifestLoader.load(files: try ManifestLoader.expand(request.paths))
+                print("\(loaded.files.count) files, \(loaded.objects.count) objects, \(loaded.problems.count) unreadable")
+                // Like `finish`: done, so exit without freeing the parsed objects one by one.
+                Komply.Lint.exitWith(0)
             }
+            if staged {
+                try finish(try RepositoryLint.staged(request, paths: paths, newOnlyAgainst: base))
+            }
+            let (linter, first) = try request.lint(timed: timings)
+            var result = first
+            if fix {
+                let sizing = noPredict ? nil : LintFixes.Sizing(history: history, tier: tier)
+                let changes = try LintFixes.changes(for: result, linter: linter, request: request, sizing: sizing)
+                if dryRun {
+                    for change in changes {
+                        let old = change.before.isEmpty ? "/dev/null" : "a/" + change.file
+                        let diff = TextDiff.unified(old: change.before, new: change.after, oldName: old, newName: "b/" + change.file)
+                        FileHandle.standardOutput.write(Data(diff.utf8))
+                    }
+                    FileHandle.standardError.write(
+                        Data("komply: \(changes.count) file(s) would change; nothing written (--dry-run)\n".utf8))
+                    return
+                }
+                try LintFixes.write(changes) { change in
+                    FileHandle.standardError.write(
+                        Data("komply: fixed \(change.file): \(change.applied.joined(separator: "; "))\n".utf8))
+                }
+                if !changes.isEmpty { result = try linter.lint(paths: request.paths, timed: timings) }
+            }
+            if let base { result = result.onlyNew(comparedWith: try BaseRevision.lint(result, ref: base, linter: linter)) }
+            try finish((result, linter))
         }
 
         /// Prints problems and reports, then exits with the run's status.

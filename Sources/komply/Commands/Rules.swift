@@ -35,7 +35,7 @@ extension Komply.Rules {
         @OptionGroup var policy: LintPolicyOptions
 
         func run() async throws {
-            let linter = try RulesSupport.linter(policy)
+            let linter = try policy.request.makeLinter()
             let active = Dictionary(uniqueKeysWithValues: linter.active.map { ($0.rule.id, $0.severity) })
             switch format {
             case .text:
@@ -48,7 +48,7 @@ extension Komply.Rules {
                             + "  " + rule.category.padding(toLength: 12, withPad: " ", startingAt: 0) + "  " + rule.description)
                 }
             case .json:
-                print(JSONEmitter.emit(.array(linter.allRules.map { RulesSupport.tree($0, effective: active[$0.id]) })), terminator: "")
+                print(JSONEmitter.emit(.array(linter.allRules.map { $0.valueTree(effective: active[$0.id]) })), terminator: "")
             case .markdown:
                 print(RuleReference.markdown(linter.allRules), terminator: "")
             }
@@ -65,10 +65,8 @@ extension Komply.Rules {
         @OptionGroup var policy: LintPolicyOptions
 
         func run() async throws {
-            let linter = try RulesSupport.linter(policy)
-            guard let rule = linter.allRules.first(where: { $0.id == id }) else {
-                throw CLIError(message: LintError.unknownRule(id, location: nil).localizedDescription)
-            }
+            let linter = try policy.request.makeLinter()
+            guard let rule = linter.allRules.first(where: { $0.id == id }) else { throw LintError.unknownRule(id, location: nil) }
             let severity = linter.active.first { $0.rule.id == id }?.severity
             print(RuleReference.section(rule, effective: severity), terminator: "")
         }
@@ -84,40 +82,9 @@ extension Komply.Rules {
         var directories: [String]
 
         func run() async throws {
-            do {
-                var custom: [Rule] = []
-                for directory in directories { custom += try RuleLoader.load(directory: directory) }
-                guard !custom.isEmpty else {
-                    throw CLIError(message: "\(directories.joined(separator: ", ")): no rule files (*.yaml) found")
-                }
-                var all = try RuleLoader.builtin().filter { rule in !custom.contains { $0.id == rule.id } }
-                all += custom
-                var failed = 0
-                var passed = 0
-                for rule in custom.sorted(by: { $0.id < $1.id }) {
-                    guard let folder = RuleTester.fixtureDirectory(for: rule, roots: directories) else {
-                        print(
-                            "FAIL \(rule.id): no fixtures (expected \(directories[0])/fixtures/\(rule.id)/compliant.<case>.yaml and violating.<case>.yaml)"
-                        )
-                        failed += 1
-                        continue
-                    }
-                    for outcome in try RuleTester.run(rule: rule, allRules: all, directory: folder) {
-                        if outcome.passed {
-                            passed += 1
-                            print("ok   \(rule.id)  \(outcome.fixture)")
-                        } else {
-                            failed += 1
-                            print("FAIL \(rule.id)  \(outcome.fixture)")
-                            for failure in outcome.failures { print("       \(failure)") }
-                        }
-                    }
-                }
-                print("\(passed) passed, \(failed) failed")
-                if failed > 0 { throw ExitCode(1) }
-            } catch let error as LintError {
-                throw CLIError(message: error.localizedDescription)
-            }
+            let report = try RuleTester.testPack(directories: directories)
+            for line in report.lines { print(line) }
+            if report.failed > 0 { throw ExitCode(1) }
         }
     }
 }
@@ -157,36 +124,7 @@ extension Komply.Rules {
         func run() async throws {
             let scaffold = RuleScaffold(
                 id: id, category: category, check: check, severity: severity, description: description, remediation: remediation)
-            do {
-                for path in try scaffold.write(into: root) { print("created \(path)") }
-            } catch {
-                throw CLIError(message: error.localizedDescription)
-            }
+            for path in try scaffold.write(into: root) { print("created \(path)") }
         }
-    }
-}
-
-/// Helpers the rules subcommands share.
-enum RulesSupport {
-    static func linter(_ policy: LintPolicyOptions) throws -> Linter {
-        do {
-            return try LintRequest(
-                paths: [], configPath: policy.config, rulesDirectories: policy.rulesDirectories,
-                kubernetesVersion: policy.kubernetesVersion
-            ).makeLinter()
-        } catch {
-            throw CLIError(message: error.localizedDescription)
-        }
-    }
-
-    static func tree(_ rule: Rule, effective: Severity?) -> ValueTree {
-        .members([
-            ("id", .string(rule.id)), ("category", .string(rule.category)), ("severity", .string(rule.severity.rawValue)),
-            ("effectiveSeverity", effective.map { .string($0.rawValue) } ?? .null), ("enabled", .bool(effective != nil)),
-            ("description", .string(rule.description)), ("remediation", .string(rule.remediation)), ("check", .string(rule.check)),
-            ("params", rule.params), ("builtin", .bool(rule.isBuiltin)), ("source", .string(rule.source.file)),
-            ("kinds", rule.scope.kinds.map { .array($0.map(ValueTree.string)) } ?? .null),
-            ("equivalents", .sortedObject(rule.equivalents.mapValues { .array($0.map(ValueTree.string)) })),
-        ])
     }
 }

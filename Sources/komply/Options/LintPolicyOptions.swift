@@ -20,4 +20,9 @@ struct LintPolicyOptions: ParsableArguments {
             throw ValidationError("--kube-version \"\(kubernetesVersion)\": expected a version like 1.31")
         }
     }
+
+    /// A lint request with this policy (no paths: for the rule commands).
+    var request: LintRequest {
+        LintRequest(paths: [], configPath: config, rulesDirectories: rulesDirectories, kubernetesVersion: kubernetesVersion)
+    }
 }

@@ -1,0 +1,45 @@
+import Foundation
+import KomplyCore
+import KomplyLint
+import KomplyPredict
+
+/// `komply lint --fix`: the safe fixes of a run, with missing requests and limits sized by komply
+/// predict (or the rules' fixed values), and writing them all-or-nothing per file.
+public enum LintFixes {
+    /// How the resource fixes are sized; nil writes the rules' fixed values (`--no-predict`).
+    public struct Sizing: Sendable {
+        /// The history file (default as komply predict finds it).
+        public var history: String?
+        /// The tier (default komply.yaml's, else balanced).
+        public var tier: Tier?
+
+        /// Creates sizing options.
+        public init(history: String? = nil, tier: Tier? = nil) {
+            self.history = history
+            self.tier = tier
+        }
+    }
+
+    /// The changes the fixes of `result` make, with the same komply.yaml as `request` (its `--config`,
+    /// else the one found from the current folder up).
+    public static func changes(
+        for result: Linter.Result, linter: Linter, request: LintRequest, sizing: Sizing?
+    ) throws -> [Fixer.Change] {
+        var predicted: PredictedFixes?
+        if let sizing {
+            let config = try request.configPath.map { try ConfigFile.load(path: $0) } ?? request.config ?? ConfigFile.discover(from: ".")
+            predicted = try PredictedFixes(result: result, config: config, history: sizing.history, tier: sizing.tier)
+        }
+        return Fixer.fix(result, with: linter) { predicted?.adjust($0) ?? $0 }
+    }
+
+    /// Writes each change atomically (standard input has no file to write) and reports it to `wrote`.
+    public static func write(_ changes: [Fixer.Change], wrote: (Fixer.Change) -> Void) throws(LintError) {
+        for change in changes where change.file != "<stdin>" {
+            do { try AtomicWriter.write(Data(change.after.utf8), to: change.file) } catch {
+                throw .unwritable(file: change.file, reason: error.localizedDescription)
+            }
+            wrote(change)
+        }
+    }
+}
