@@ -46,7 +46,9 @@ let package = Package(
         // staged and --ref flows, as library calls.
         .target(
             name: "KomplyPipeline",
-            dependencies: ["KomplyCore", "KomplySources", "KomplyGenerate", "KomplyPredict", "KomplyLint", "KomplyGit"]
+            dependencies: [
+                "KomplyCore", "KomplySources", "KomplyGenerate", "KomplyPredict", "KomplyLint", "KomplyGit", "KomplyServe",
+            ]
         ),
         .executableTarget(
             name: "komply",
@@ -65,7 +67,8 @@ let package = Package(
         .testTarget(name: "KomplyGitTests", dependencies: ["KomplyGit", "KomplyTestSupport"]),
         .testTarget(name: "KomplyLintTests", dependencies: ["KomplyLint", "KomplyCore"]),
         .testTarget(name: "KomplyPredictTests", dependencies: ["KomplyPredict", "KomplyCore"]),
-        .testTarget(name: "KomplyPipelineTests", dependencies: ["KomplyPipeline", "KomplyCore", "KomplySources", "KomplyPredict"]),
+        .testTarget(
+            name: "KomplyPipelineTests", dependencies: ["KomplyPipeline", "KomplyCore", "KomplySources", "KomplyPredict", "KomplyLint"]),
         .testTarget(name: "KomplyServeTests", dependencies: ["KomplyServe", "KomplyCore"]),
     ]
 )

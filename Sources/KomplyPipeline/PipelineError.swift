@@ -18,6 +18,8 @@ public enum PipelineError: Error, LocalizedError, Sendable, Equatable {
     case notInRepository(folder: String)
     /// The repository has no worktree to read the apps from.
     case bareRepository(gitDirectory: String)
+    /// `komply serve` was pointed at a clone without a worktree.
+    case bareClone(gitDirectory: String)
     /// The output folder lies outside the repository `komply sync` commits to.
     case outputOutsideRepository(folder: String, root: String)
     /// Generation produced no app to commit.
@@ -40,6 +42,8 @@ public enum PipelineError: Error, LocalizedError, Sendable, Equatable {
             return "--staged reads the git index, but \(folder) is not inside a git repository; expected a folder with .git at or above it"
         case .bareRepository(let gitDirectory):
             return "\(gitDirectory): a bare repository; expected a checkout to read the apps from"
+        case .bareClone(let gitDirectory):
+            return "\(gitDirectory): a bare repository; expected a clone with a worktree to regenerate in"
         case .outputOutsideRepository(let folder, let root):
             return "\(folder): the output folder is outside the repository \(root); expected a folder inside it"
         case .nothingGenerated:

@@ -1,8 +1,7 @@
 import ArgumentParser
 import Foundation
 import KomplyCore
-import KomplyGenerate
-import KomplySources
+import KomplyPipeline
 
 extension Komply {
     /// `komply bench`: measures komply's own stages on a corpus, in one process.
@@ -36,27 +35,14 @@ extension Komply {
         }
 
         func run() async throws {
-            let clock = ContinuousClock()
-            var total = Duration.zero
-            var files = 0
-            let start = clock.now
-            for path in paths {
-                var best: Duration?
-                for _ in 0..<repetitions {
-                    let began = clock.now
-                    let projects = try SourceLoader.load(SourceRequest(paths: [path]))
-                    let result = try Generator(settings: GeneratorSettings()).generate(projects)
-                    let elapsed = clock.now - began
-                    if best == nil { files += result.files.count }
-                    best = min(best ?? elapsed, elapsed)
-                }
-                total += best!
-                let name = (path as NSString).lastPathComponent
+            let (measurements, wall) = try GenerateBenchmark.run(paths: paths, repetitions: repetitions) { measurement in
+                let name = (measurement.path as NSString).lastPathComponent
                 print(
                     name.padding(toLength: max(name.count, 48), withPad: " ", startingAt: 0)
-                        + String(format: " %8.2f ms", milliseconds(best!)))
+                        + String(format: " %8.2f ms", milliseconds(measurement.fastest)))
             }
-            let wall = clock.now - start
+            let total = measurements.reduce(Duration.zero) { $0 + $1.fastest }
+            let files = measurements.reduce(0) { $0 + $1.files }
             print(
                 String(
                     format: "total (fastest run per app) %d apps, %d files: %.1f ms; wall time of all %d runs: %.1f ms",

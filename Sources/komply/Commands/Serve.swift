@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import KomplyGit
+import KomplyPipeline
 import KomplyServe
 
 extension Komply {
@@ -64,39 +64,10 @@ extension Komply {
         }
 
         func run() async throws {
-            let secret = try ServeConfiguration.secret()
-            let (host, port) = try ServeConfiguration.listenAddress(listen)
-            let git = try GitRepository.discover(from: repository)
-            guard let workdir = git.workdir else {
-                throw CLIError(message: "\(git.gitDirectory): a bare repository; expected a clone with a worktree to regenerate in")
-            }
-            let remoteURL = try git.remoteURL(remote)
-            let served = HostedRepository(remoteURL: remoteURL)?.path
-            if served == nil {
-                WebhookServer.standardError(
-                    "cannot tell owner/name from \(RepositoryInfo.publicURL(remoteURL)); pushes of any repository are regenerated")
-            }
-            let configuration = ServeConfiguration(
-                host: host, port: port, secret: secret, queueCapacity: queueCapacity, maxBodyBytes: maxBodyBytes,
-                repositories: served.map { [$0] })
-            let remote = self.remote
-            let runner = SyncRunner(
-                executable: try Self.executable(), workdir: workdir, remote: RepositoryInfo.publicURL(remote), arguments: syncArguments,
-                timeout: .seconds(timeout)
-            ) { job in
-                let clone = try GitRepository(path: workdir)
-                guard try clone.fetch(branch: job.branch, from: remote, credentials: .fromEnvironment()) != nil else {
-                    return .branchMissing
-                }
-                return try clone.commitIDIfPresent(job.commit) != nil ? .fetched : .commitMissing
-            }
-            let server = WebhookServer(configuration: configuration, regenerate: { job in try await runner.run(job) })
-            try await server.run { port in
-                WebhookServer.standardError(
-                    "listening on \(host.contains(":") ? "[\(host)]" : host):\(port) for \(served ?? "any repository") (regenerating in \(workdir))"
-                )
-            }
-            WebhookServer.standardError("stopped")
+            let request = ServeRequest(
+                listen: listen, repository: repository, remote: remote, queueCapacity: queueCapacity, maxBodyBytes: maxBodyBytes,
+                timeout: .seconds(timeout), syncArguments: syncArguments, executable: try Self.executable())
+            try await ServeFlow.run(request) { WebhookServer.standardError($0) }
         }
 
         /// This komply binary, to run `komply sync` with.
