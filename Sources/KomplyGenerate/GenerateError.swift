@@ -13,6 +13,12 @@ public enum GenerateError: Error, LocalizedError, Sendable, Equatable {
     case write(path: String, reason: String)
     /// A configuration value is unusable.
     case config(SourceLocation?, message: String)
+    /// komply.yaml could not be read or is not valid YAML.
+    case configUnreadable(CoreError)
+    /// The komply.yaml named explicitly does not exist.
+    case configNotFound(path: String)
+    /// komply.yaml's values break the schema or the configuration's rules: all problems, in file order.
+    case invalidConfig([ConfigProblem])
 
     public var errorDescription: String? {
         switch self {
@@ -27,6 +33,20 @@ public enum GenerateError: Error, LocalizedError, Sendable, Equatable {
             return "\(path): cannot write: \(reason)"
         case .config(let location, let message):
             return "\(location.map { "\($0): " } ?? "")\(message)"
+        case .configUnreadable(let error): return error.errorDescription
+        case .configNotFound(let path): return "\(path): configuration file not found; expected a komply.yaml file"
+        case .invalidConfig(let problems): return problems.map(\.description).joined(separator: "\n")
+        }
+    }
+
+    /// The position of the (first) problem, when there is one.
+    public var location: SourceLocation? {
+        switch self {
+        case .invalidOption(let location, _, _), .nameCollision(let location, _, _), .config(let location, _): return location
+        case .template, .write: return nil
+        case .configUnreadable(let error): return error.location
+        case .configNotFound(let path): return SourceLocation(file: path)
+        case .invalidConfig(let problems): return problems.first?.location
         }
     }
 }

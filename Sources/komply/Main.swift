@@ -27,7 +27,7 @@ enum Main {
                 FileHandle.standardError.write(Data((Komply.fullMessage(for: error) + "\n").utf8))
                 exit(2)
             }
-            // Every library error (SourcesError, CoreError, GenerateError, ConfigError…) is bad input.
+            // Every library error (SourcesError, CoreError, GenerateError, LintError…) is bad input.
             fail(error.localizedDescription)
         }
     }

@@ -89,7 +89,7 @@ final class ConfigTests: XCTestCase {
             }
             XCTAssertFalse(expected.isEmpty, "\(file) has no # expect: marker")
             XCTAssertThrowsError(try GenerateConfigLoader.load(path: path), file) { error in
-                guard case .invalid(let problems) = error as? ConfigError else { return XCTFail("\(file): \(error)") }
+                guard case .invalidConfig(let problems) = error as? GenerateError else { return XCTFail("\(file): \(error)") }
                 for marker in expected {
                     XCTAssertTrue(
                         problems.contains { $0.location.range?.start.line == marker.line && $0.message.contains(marker.text) },
@@ -135,13 +135,13 @@ final class ConfigTests: XCTestCase {
             XCTAssertEqual(
                 error.localizedDescription,
                 "komply.yaml:5:20: environments.0.resourceScale must be greater than 0, found an integer (0)")
-            XCTAssertEqual((error as? ConfigError)?.location?.description, "komply.yaml:5:20")
+            XCTAssertEqual((error as? GenerateError)?.location?.description, "komply.yaml:5:20")
         }
     }
 
     func testUnreadableAndMalformedFiles() throws {
         XCTAssertThrowsError(try GenerateConfigLoader.load(path: Self.fixtures + "/missing.yaml")) { error in
-            XCTAssertEqual(error as? ConfigError, .notFound(path: Self.fixtures + "/missing.yaml"))
+            XCTAssertEqual(error as? GenerateError, .configNotFound(path: Self.fixtures + "/missing.yaml"))
         }
         XCTAssertThrowsError(try GenerateConfigLoader.parse("")) { error in
             XCTAssertTrue(error.localizedDescription.hasPrefix("komply.yaml:1:1: the file is empty"), error.localizedDescription)
@@ -150,7 +150,7 @@ final class ConfigTests: XCTestCase {
             XCTAssertEqual(error.localizedDescription, "komply.yaml:4:1: the file holds 2 YAML documents; expected one")
         }
         XCTAssertThrowsError(try GenerateConfigLoader.parse(header + "output: [unclosed\n")) { error in
-            guard case .core(.syntax(let location, _))? = error as? ConfigError else { return XCTFail("\(error)") }
+            guard case .configUnreadable(.syntax(let location, _))? = error as? GenerateError else { return XCTFail("\(error)") }
             XCTAssertEqual(location.file, "komply.yaml")
         }
         XCTAssertThrowsError(try GenerateConfigLoader.parse("- a list\n")) { error in
@@ -227,7 +227,7 @@ private extension ConfigTests {
         do {
             _ = try GenerateConfigLoader.load(path: path)
         } catch {
-            if case .invalid(let problems) = error { return problems }
+            if case .invalidConfig(let problems) = error { return problems }
             XCTFail("\(error)")
         }
         XCTFail("\(path) loaded without problems")

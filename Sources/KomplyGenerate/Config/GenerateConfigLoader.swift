@@ -9,63 +9,36 @@ public enum GenerateConfigLoader {
     public static let fileName = ConfigFile.fileName
 
     /// Loads the config file at `path`; errors name the file as `path` is written.
-    public static func load(path: String) throws(ConfigError) -> GenerateConfig {
+    public static func load(path: String) throws(GenerateError) -> GenerateConfig {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue else {
-            throw .notFound(path: path)
+            throw .configNotFound(path: path)
         }
         let file: ConfigFile
-        do { file = try ConfigFile.load(path: path) } catch { throw .core(error) }
+        do { file = try ConfigFile.load(path: path) } catch { throw .configUnreadable(error) }
         return try read(file)
     }
 
     /// Parses config text; `file` is the name errors use.
-    public static func parse(_ text: String, file: String = fileName) throws(ConfigError) -> GenerateConfig {
+    public static func parse(_ text: String, file: String = fileName) throws(GenerateError) -> GenerateConfig {
         let config: ConfigFile
-        do { config = try ConfigFile.parse(text, file: file) } catch { throw .core(error) }
+        do { config = try ConfigFile.parse(text, file: file) } catch { throw .configUnreadable(error) }
         return try read(config)
     }
 
     /// The generator's settings from a config file read by `ConfigFile`, the whole file checked
     /// against komply.yaml's schema.
-    public static func read(_ file: ConfigFile) throws(ConfigError) -> GenerateConfig {
+    public static func read(_ file: ConfigFile) throws(GenerateError) -> GenerateConfig {
         try decode(file.documents, file: file.path)
     }
 
     /// The `komply.yaml` in `directory` or the nearest folder above it, looking no higher than the
     /// repository root (the first folder holding `.git`); nil when there is none.
-    public static func discover(from directory: String) throws(ConfigError) -> GenerateConfig? {
+    public static func discover(from directory: String) throws(GenerateError) -> GenerateConfig? {
         let found: ConfigFile?
-        do { found = try ConfigFile.discover(from: directory) } catch { throw .core(error) }
+        do { found = try ConfigFile.discover(from: directory) } catch { throw .configUnreadable(error) }
         guard let found else { return nil }
         return try read(found)
-    }
-}
-
-/// Why `komply.yaml` could not be used.
-public enum ConfigError: Error, LocalizedError, Sendable, Equatable {
-    /// The file could not be read or is not valid YAML.
-    case core(CoreError)
-    /// The file named explicitly does not exist.
-    case notFound(path: String)
-    /// Values break the schema or the configuration's rules: all problems, in file order.
-    case invalid([ConfigProblem])
-
-    public var errorDescription: String? {
-        switch self {
-        case .core(let error): return error.errorDescription
-        case .notFound(let path): return "\(path): configuration file not found; expected a komply.yaml file"
-        case .invalid(let problems): return problems.map(\.description).joined(separator: "\n")
-        }
-    }
-
-    /// The position of the (first) problem.
-    public var location: SourceLocation? {
-        switch self {
-        case .core(let error): return error.location
-        case .notFound(let path): return SourceLocation(file: path)
-        case .invalid(let problems): return problems.first?.location
-        }
     }
 }
 
@@ -102,9 +75,9 @@ private extension GenerateConfigLoader {
     /// Sections other parts of komply read; the generator neither checks nor records them.
     static let foreignSections: Set<String> = ["policy", "history", "predict"]
 
-    static func decode(_ documents: [Node], file: String) throws(ConfigError) -> GenerateConfig {
+    static func decode(_ documents: [Node], file: String) throws(GenerateError) -> GenerateConfig {
         guard let root = documents.first else {
-            throw .invalid([
+            throw .invalidConfig([
                 ConfigProblem(
                     location: SourceLocation(
                         file: file, range: SourceRange(start: .init(line: 1, column: 1), end: .init(line: 1, column: 1))),
@@ -131,7 +104,7 @@ private extension GenerateConfigLoader {
                 if let p, let q, p != q { return p < q }
                 return a.offset < b.offset
             }
-            throw .invalid(ordered.map(\.element))
+            throw .invalidConfig(ordered.map(\.element))
         }
         return config
     }
