@@ -18,6 +18,24 @@ public enum CoreError: Error, LocalizedError, Sendable, Equatable {
     case nestingTooDeep(SourceLocation, limit: Int)
     /// A `<<` merge key whose value is not a mapping or a list of mappings.
     case invalidMerge(SourceLocation)
+    /// The text is not a Kubernetes quantity.
+    case invalidQuantity(String)
+    /// The text is not a docker/compose byte size.
+    case invalidByteSize(String)
+    /// The text or operation denotes an amount beyond `limit`.
+    case quantityOutOfRange(String, limit: String)
+    /// An argument of an operation is unusable.
+    case invalidArgument(String, value: String, expected: String)
+    /// A glob pattern is absolute; patterns are relative to the root.
+    case absolutePattern(pattern: String)
+    /// A glob pattern's `..` segments climb above the root (or follow a wildcard).
+    case patternEscapesRoot(pattern: String)
+    /// A matched path is a symbolic link whose target lies outside the root (or does not exist).
+    case symlinkEscapesRoot(path: String, target: String)
+    /// A glob's root is missing or is not a readable folder.
+    case unreadableRoot(path: String)
+    /// Writing, flushing or renaming failed; nothing at the target changed.
+    case cannotWrite(file: String, reason: String)
 
     public var errorDescription: String? {
         switch self {
@@ -38,6 +56,26 @@ public enum CoreError: Error, LocalizedError, Sendable, Equatable {
             return "\(location): document nests deeper than \(limit) levels"
         case .invalidMerge(let location):
             return "\(location): merge key \"<<\" expects a mapping or a list of mappings"
+        case .invalidQuantity(let text):
+            return "invalid quantity \(text.debugDescription): expected a number with an optional suffix "
+                + "(n, u, m, k, M, G, T, P, E, Ki, Mi, Gi, Ti, Pi, Ei, or an exponent like 1e3)"
+        case .invalidByteSize(let text):
+            return "invalid byte size \(text.debugDescription): expected a non-negative number with an optional "
+                + "unit (b, k, m, g, t, p, optionally followed by b or ib; for example 512m or 1.5GiB)"
+        case .quantityOutOfRange(let text, let limit):
+            return "\(text.debugDescription) is out of range: expected a magnitude of at most \(limit)"
+        case .invalidArgument(let name, let value, let expected):
+            return "invalid \(name) \(value): expected \(expected)"
+        case .absolutePattern(let pattern):
+            return "\(pattern): absolute path pattern; expected a pattern relative to the repository folder"
+        case .patternEscapesRoot(let pattern):
+            return "\(pattern): pattern leaves the repository folder through \"..\"; expected paths inside it"
+        case .symlinkEscapesRoot(let path, let target):
+            return "\(path): symbolic link points outside the repository folder (to \(target)); refusing to follow it"
+        case .unreadableRoot(let path):
+            return "\(path): cannot read folder"
+        case .cannotWrite(let file, let reason):
+            return "\(file): cannot write file: \(reason)"
         }
     }
 
@@ -48,6 +86,9 @@ public enum CoreError: Error, LocalizedError, Sendable, Equatable {
         case .syntax(let l, _), .duplicateKey(let l, _, _), .unknownAlias(let l, _),
             .aliasExpansionLimit(let l, _), .nestingTooDeep(let l, _), .invalidMerge(let l):
             return l
+        case .invalidQuantity, .invalidByteSize, .quantityOutOfRange, .invalidArgument, .absolutePattern, .patternEscapesRoot,
+            .symlinkEscapesRoot, .unreadableRoot, .cannotWrite:
+            return nil
         }
     }
 

@@ -31,7 +31,7 @@ public struct Quantity: Sendable, Hashable, Comparable, CustomStringConvertible 
     private let nanos: Wide
 
     /// Parses quantity text such as `100m`, `1.5Gi`, `12e6` or `-.5`; digits finer than 1n round up.
-    public init(parsing text: String) throws(QuantityError) {
+    public init(parsing text: String) throws(CoreError) {
         self = try Quantity.parse(text)
     }
 
@@ -83,17 +83,17 @@ public struct Quantity: Sendable, Hashable, Comparable, CustomStringConvertible 
     }
 
     /// The sum, in this quantity's format (in `other`'s when this one is zero, like Kubernetes).
-    public func adding(_ other: Quantity) throws(QuantityError) -> Quantity {
+    public func adding(_ other: Quantity) throws(CoreError) -> Quantity {
         guard let sum = Self.signedSum(negative, nanos, other.negative, other.nanos) else {
-            throw .outOfRange("\(self) + \(other)", limit: Self.limitText)
+            throw .quantityOutOfRange("\(self) + \(other)", limit: Self.limitText)
         }
         return Quantity(negative: sum.negative, nanos: sum.nanos, format: isZero ? other.format : format)
     }
 
     /// The difference, in this quantity's format (in `other`'s when this one is zero).
-    public func subtracting(_ other: Quantity) throws(QuantityError) -> Quantity {
+    public func subtracting(_ other: Quantity) throws(CoreError) -> Quantity {
         guard let sum = Self.signedSum(negative, nanos, !other.negative, other.nanos) else {
-            throw .outOfRange("\(self) - \(other)", limit: Self.limitText)
+            throw .quantityOutOfRange("\(self) - \(other)", limit: Self.limitText)
         }
         return Quantity(negative: sum.negative, nanos: sum.nanos, format: isZero ? other.format : format)
     }
@@ -104,39 +104,39 @@ public struct Quantity: Sendable, Hashable, Comparable, CustomStringConvertible 
     }
 
     /// The amount times a whole number, exactly (`2 × 512Mi` is `1Gi`).
-    public func multiplied(by factor: Int) throws(QuantityError) -> Quantity {
+    public func multiplied(by factor: Int) throws(CoreError) -> Quantity {
         guard let product = nanos.multiplied(by: UInt64(factor.magnitude)) else {
-            throw .outOfRange("\(self) × \(factor)", limit: Self.limitText)
+            throw .quantityOutOfRange("\(self) × \(factor)", limit: Self.limitText)
         }
         return Quantity(negative: negative != (factor < 0), nanos: product, format: format)
     }
 
     /// The amount times `numerator / denominator`, rounded up in magnitude to 1n (`by: 23, over: 20` adds 15 %).
-    public func scaled(by numerator: Int, over denominator: Int) throws(QuantityError) -> Quantity {
+    public func scaled(by numerator: Int, over denominator: Int) throws(CoreError) -> Quantity {
         guard denominator != 0 else {
             throw .invalidArgument("denominator", value: "0", expected: "a non-zero whole number")
         }
         let magnitudes = (UInt64(numerator.magnitude), UInt64(denominator.magnitude))
         guard let scaled = nanos.multipliedRoundingUp(by: magnitudes.0, over: magnitudes.1) else {
-            throw .outOfRange("\(self) × \(numerator)/\(denominator)", limit: Self.limitText)
+            throw .quantityOutOfRange("\(self) × \(numerator)/\(denominator)", limit: Self.limitText)
         }
         return Quantity(negative: negative != ((numerator < 0) != (denominator < 0)), nanos: scaled, format: format)
     }
 
     /// The amount times `factor`, taken as the decimal it prints as (1.15 is exactly 115/100), rounded
     /// up in magnitude to 1n; chain `roundedUp(toMultipleOf:)` for coarser steps such as 1m or 1 byte.
-    public func scaled(by factor: Double) throws(QuantityError) -> Quantity {
+    public func scaled(by factor: Double) throws(CoreError) -> Quantity {
         guard factor.isFinite, let ratio = Self.decimalRatio(of: factor.magnitude) else {
             throw .invalidArgument("scale factor", value: "\(factor)", expected: "a finite number")
         }
         guard let scaled = nanos.multipliedRoundingUp(by: ratio.digits, timesPowerOfTen: ratio.exponent) else {
-            throw .outOfRange("\(self) × \(factor)", limit: Self.limitText)
+            throw .quantityOutOfRange("\(self) × \(factor)", limit: Self.limitText)
         }
         return Quantity(negative: negative != (factor < 0), nanos: scaled, format: format)
     }
 
     /// The amount rounded up in magnitude to a multiple of `step` (`1m` for CPU, `1` or `1Mi` for memory).
-    public func roundedUp(toMultipleOf step: Quantity) throws(QuantityError) -> Quantity {
+    public func roundedUp(toMultipleOf step: Quantity) throws(CoreError) -> Quantity {
         guard !step.isZero, !step.isNegative else {
             throw .invalidArgument("rounding step", value: step.description, expected: "a quantity above zero")
         }
@@ -145,7 +145,7 @@ public struct Quantity: Sendable, Hashable, Comparable, CustomStringConvertible 
             return self
         }
         guard let rounded = nanos.adding(step.nanos.subtracting(remainder)) else {
-            throw .outOfRange("\(self) rounded up to a multiple of \(step)", limit: Self.limitText)
+            throw .quantityOutOfRange("\(self) rounded up to a multiple of \(step)", limit: Self.limitText)
         }
         return Quantity(negative: negative, nanos: rounded, format: format)
     }
@@ -153,7 +153,7 @@ public struct Quantity: Sendable, Hashable, Comparable, CustomStringConvertible 
     /// Parses a docker/compose byte size (`512M`, `1.5g`, `128kb`, `1 GiB`, `100`) like docker's
     /// `RAMInBytes`: units k, m, g, t, p are powers of 1024, case-insensitive, with an optional `b`
     /// or `ib`; fractions of a byte are truncated.
-    public static func parseComposeByteSize(_ text: String) throws(QuantityError) -> Int64 {
+    public static func parseComposeByteSize(_ text: String) throws(CoreError) -> Int64 {
         try parseByteSize(text)
     }
 
@@ -178,34 +178,6 @@ public struct Quantity: Sendable, Hashable, Comparable, CustomStringConvertible 
     }
 }
 
-/// Why text is not a quantity or an arithmetic result does not fit one.
-public enum QuantityError: Error, LocalizedError, Equatable, Sendable {
-    /// The text is not a Kubernetes quantity.
-    case invalidQuantity(String)
-    /// The text is not a docker/compose byte size.
-    case invalidByteSize(String)
-    /// The text or operation denotes an amount beyond `limit`.
-    case outOfRange(String, limit: String)
-    /// An argument of an operation is unusable.
-    case invalidArgument(String, value: String, expected: String)
-
-    /// The message shown to users, naming the offending text and what was expected.
-    public var errorDescription: String? {
-        switch self {
-        case .invalidQuantity(let text):
-            "invalid quantity \(text.debugDescription): expected a number with an optional suffix "
-                + "(n, u, m, k, M, G, T, P, E, Ki, Mi, Gi, Ti, Pi, Ei, or an exponent like 1e3)"
-        case .invalidByteSize(let text):
-            "invalid byte size \(text.debugDescription): expected a non-negative number with an optional "
-                + "unit (b, k, m, g, t, p, optionally followed by b or ib; for example 512m or 1.5GiB)"
-        case .outOfRange(let text, let limit):
-            "\(text.debugDescription) is out of range: expected a magnitude of at most \(limit)"
-        case .invalidArgument(let name, let value, let expected):
-            "invalid \(name) \(value): expected \(expected)"
-        }
-    }
-}
-
 private extension Quantity {
     static let nanosPerUnit: UInt64 = 1_000_000_000
     static let limitText = "about 3.4e29 (2^128 - 1 nano-units)"
@@ -221,7 +193,7 @@ private extension Quantity {
     }
 
     /// Reads `<sign>? <digits>? (. <digits>?)? <suffix>` as k8s `ParseQuantity` does.
-    static func parse(_ text: String) throws(QuantityError) -> Quantity {
+    static func parse(_ text: String) throws(CoreError) -> Quantity {
         let bytes = Array(text.utf8)
         var index = 0
         var negative = false
@@ -251,7 +223,7 @@ private extension Quantity {
         let (whole, hasRemainder) = number.floorScaled(byPowerOfTen: 9 + suffix.powerOfTen)
         // Finer than 1n rounds up, so that asking for some resources never yields none.
         guard let whole, let nanos = hasRemainder ? whole.adding(Wide(1)) : whole else {
-            throw .outOfRange(text, limit: limitText)
+            throw .quantityOutOfRange(text, limit: limitText)
         }
         var format = suffix.format
         if format == .binarySI, !nanos.isZero, nanos < Wide(nanosPerUnit) {
@@ -340,7 +312,7 @@ private extension Quantity {
         return exponent.map { (digits, $0 - fractionCount) }
     }
 
-    static func parseByteSize(_ text: String) throws(QuantityError) -> Int64 {
+    static func parseByteSize(_ text: String) throws(CoreError) -> Int64 {
         let bytes = Array(text.utf8)
         var index = 0
         if index < bytes.count, bytes[index] == UInt8(ascii: "+") {
@@ -371,7 +343,7 @@ private extension Quantity {
         guard let whole = number.floorScaled(byPowerOfTen: 0).value, whole.high == 0,
             whole.low <= UInt64(Int64.max)
         else {
-            throw .outOfRange(text, limit: "\(Int64.max) bytes")
+            throw .quantityOutOfRange(text, limit: "\(Int64.max) bytes")
         }
         return Int64(whole.low)
     }

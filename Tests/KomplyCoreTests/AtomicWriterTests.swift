@@ -66,7 +66,7 @@ final class AtomicWriterTests: XCTestCase {
         // A folder at the target.
         try FileManager.default.createDirectory(atPath: dir + "/out", withIntermediateDirectories: true)
         XCTAssertThrowsError(try AtomicWriter.write(Data("x".utf8), to: dir + "/out")) { error in
-            XCTAssertEqual(error as? FileWriteError, .cannotWrite(file: dir + "/out", reason: "it is a folder"))
+            XCTAssertEqual(error as? CoreError, .cannotWrite(file: dir + "/out", reason: "it is a folder"))
         }
         // A file where a parent folder should be.
         try AtomicWriter.write(Data("file\n".utf8), to: dir + "/plain")

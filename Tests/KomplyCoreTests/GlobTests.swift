@@ -83,20 +83,20 @@ final class GlobTests: XCTestCase {
     func testExpandRefusesPatternsLeavingTheRoot() throws {
         let root = try makeTree(["a/compose.yaml"])
         XCTAssertThrowsError(try Glob.expand(["../*"], in: root)) { error in
-            XCTAssertEqual(error as? GlobError, .escapesRoot(pattern: "../*"))
+            XCTAssertEqual(error as? CoreError, .patternEscapesRoot(pattern: "../*"))
         }
         XCTAssertThrowsError(try Glob.expand(["a/../../x"], in: root)) { error in
-            XCTAssertEqual(error as? GlobError, .escapesRoot(pattern: "a/../../x"))
+            XCTAssertEqual(error as? CoreError, .patternEscapesRoot(pattern: "a/../../x"))
         }
         XCTAssertThrowsError(try Glob.expand(["*/../x"], in: root)) { error in
-            XCTAssertEqual(error as? GlobError, .escapesRoot(pattern: "*/../x"))
+            XCTAssertEqual(error as? CoreError, .patternEscapesRoot(pattern: "*/../x"))
         }
         XCTAssertThrowsError(try Glob.expand(["/etc/*"], in: root)) { error in
-            XCTAssertEqual(error as? GlobError, .absolutePattern(pattern: "/etc/*"))
+            XCTAssertEqual(error as? CoreError, .absolutePattern(pattern: "/etc/*"))
             XCTAssertTrue(error.localizedDescription.contains("relative"), error.localizedDescription)
         }
         XCTAssertThrowsError(try Glob.expand(["*"], in: root + "/missing")) { error in
-            XCTAssertEqual(error as? GlobError, .unreadableRoot(path: root + "/missing"))
+            XCTAssertEqual(error as? CoreError, .unreadableRoot(path: root + "/missing"))
         }
     }
 
@@ -113,7 +113,7 @@ final class GlobTests: XCTestCase {
         // Outside the root: refused by name when matched.
         try fm.createSymbolicLink(atPath: root + "/leak.yaml", withDestinationPath: outside + "/secret.yaml")
         XCTAssertThrowsError(try Glob.expand(["*.yaml"], in: root)) { error in
-            XCTAssertEqual(error as? GlobError, .symlinkEscapesRoot(path: "leak.yaml", target: outside + "/secret.yaml"))
+            XCTAssertEqual(error as? CoreError, .symlinkEscapesRoot(path: "leak.yaml", target: outside + "/secret.yaml"))
         }
         try fm.createSymbolicLink(atPath: root + "/outdir", withDestinationPath: outside + "/dir")
         XCTAssertThrowsError(try Glob.expand(["outdir/compose.yaml"], in: root))
@@ -121,7 +121,7 @@ final class GlobTests: XCTestCase {
         try fm.removeItem(atPath: root + "/leak.yaml")
         try fm.createSymbolicLink(atPath: root + "/dangling.yaml", withDestinationPath: "nowhere.yaml")
         XCTAssertThrowsError(try Glob.expand(["dangling.yaml"], in: root)) { error in
-            XCTAssertEqual(error as? GlobError, .symlinkEscapesRoot(path: "dangling.yaml", target: "nowhere.yaml"))
+            XCTAssertEqual(error as? CoreError, .symlinkEscapesRoot(path: "dangling.yaml", target: "nowhere.yaml"))
         }
     }
 

@@ -134,7 +134,7 @@ final class QuantityTests: XCTestCase {
         XCTAssertEqual(try q("1Ki").negated().description, "-1Ki")
         let huge = try q("150000000000Ei")
         XCTAssertThrowsError(try huge.adding(huge)) { error in
-            guard case .outOfRange = error as? QuantityError else { return XCTFail("\(error)") }
+            guard case .quantityOutOfRange = error as? CoreError else { return XCTFail("\(error)") }
         }
         XCTAssertEqual(try huge.subtracting(huge), .zero)
         XCTAssertEqual(try huge.negated().adding(huge), .zero)
@@ -175,7 +175,7 @@ final class QuantityTests: XCTestCase {
     func testOverflowThrowsInsteadOfCrashing() {
         for text in ["99999999999999999999Ei", "1e30", "340282366920938463463374607432", "1e999999999999999999999"] {
             XCTAssertThrowsError(try Quantity(parsing: text), text) { error in
-                XCTAssertEqual(error as? QuantityError, .outOfRange(text, limit: "about 3.4e29 (2^128 - 1 nano-units)"))
+                XCTAssertEqual(error as? CoreError, .quantityOutOfRange(text, limit: "about 3.4e29 (2^128 - 1 nano-units)"))
             }
         }
         XCTAssertEqual(try Quantity(parsing: "1e20").description, "100e18")
@@ -189,21 +189,21 @@ final class QuantityTests: XCTestCase {
         ]
         for input in inputs {
             XCTAssertThrowsError(try Quantity(parsing: input), input.debugDescription) { error in
-                XCTAssertEqual(error as? QuantityError, .invalidQuantity(input))
+                XCTAssertEqual(error as? CoreError, .invalidQuantity(input))
             }
         }
     }
 
     func testErrorMessagesNameTheTextAndWhatWasExpected() {
         XCTAssertEqual(
-            QuantityError.invalidQuantity("12Mx").localizedDescription,
+            CoreError.invalidQuantity("12Mx").localizedDescription,
             #"invalid quantity "12Mx": expected a number with an optional suffix (n, u, m, k, M, G, T, P, E, "#
                 + "Ki, Mi, Gi, Ti, Pi, Ei, or an exponent like 1e3)"
         )
-        let byteSize = QuantityError.invalidByteSize("1x").localizedDescription
+        let byteSize = CoreError.invalidByteSize("1x").localizedDescription
         XCTAssertTrue(byteSize.hasPrefix(#"invalid byte size "1x": expected"#))
         XCTAssertEqual(
-            QuantityError.outOfRange("1e30", limit: "about 3.4e29 (2^128 - 1 nano-units)").localizedDescription,
+            CoreError.quantityOutOfRange("1e30", limit: "about 3.4e29 (2^128 - 1 nano-units)").localizedDescription,
             #""1e30" is out of range: expected a magnitude of at most about 3.4e29 (2^128 - 1 nano-units)"#
         )
     }
@@ -220,11 +220,11 @@ final class QuantityTests: XCTestCase {
         }
         for input in ["", "k", "1x", "1bb", "1ib", "1kbb", "1kibb", "-1k", "1  g", " 1", "1.2.3", "1e3", "1g "] {
             XCTAssertThrowsError(try Quantity.parseComposeByteSize(input), input.debugDescription) { error in
-                XCTAssertEqual(error as? QuantityError, .invalidByteSize(input))
+                XCTAssertEqual(error as? CoreError, .invalidByteSize(input))
             }
         }
         XCTAssertThrowsError(try Quantity.parseComposeByteSize("8192p")) { error in
-            guard case .outOfRange = error as? QuantityError else { return XCTFail("\(error)") }
+            guard case .quantityOutOfRange = error as? CoreError else { return XCTFail("\(error)") }
         }
         XCTAssertEqual(try Quantity.parseComposeByteSize("8191.99p"), 9_223_360_777_855_707_381)
         XCTAssertEqual(Quantity(bytes: Int(try Quantity.parseComposeByteSize("512m"))).description, "512Mi")

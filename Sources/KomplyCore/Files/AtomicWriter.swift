@@ -14,11 +14,11 @@ import Foundation
 /// the temporary file is removed and the target is left as it was.
 public enum AtomicWriter {
     /// Replaces (or creates) the file at `path` with `data`.
-    public static func write(_ data: Data, to path: String) throws(FileWriteError) { try write(chunks: [data], to: path) }
+    public static func write(_ data: Data, to path: String) throws(CoreError) { try write(chunks: [data], to: path) }
 
     /// Replaces (or creates) the file at `path` with the chunks' bytes, one after another (a large
     /// report written in pieces is not joined in memory first).
-    public static func write(chunks: [Data], to path: String) throws(FileWriteError) {
+    public static func write(chunks: [Data], to path: String) throws(CoreError) {
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent().path
         do {
@@ -48,14 +48,14 @@ public enum AtomicWriter {
         guard fd >= 0 else { throw .cannotWrite(file: path, reason: "cannot create a temporary file: \(Self.lastError())") }
         let temporary = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         var closed = false
-        do throws(FileWriteError) {
+        do throws(CoreError) {
             try Self.writeAll(fd, chunks, path)
-            guard fchmod(fd, mode) == 0 else { throw FileWriteError.cannotWrite(file: path, reason: Self.lastError()) }
-            guard fsync(fd) == 0 else { throw FileWriteError.cannotWrite(file: path, reason: "fsync: \(Self.lastError())") }
+            guard fchmod(fd, mode) == 0 else { throw CoreError.cannotWrite(file: path, reason: Self.lastError()) }
+            guard fsync(fd) == 0 else { throw CoreError.cannotWrite(file: path, reason: "fsync: \(Self.lastError())") }
             closed = true
-            guard close(fd) == 0 else { throw FileWriteError.cannotWrite(file: path, reason: "close: \(Self.lastError())") }
+            guard close(fd) == 0 else { throw CoreError.cannotWrite(file: path, reason: "close: \(Self.lastError())") }
             guard rename(temporary, path) == 0 else {
-                throw FileWriteError.cannotWrite(file: path, reason: "rename: \(Self.lastError())")
+                throw CoreError.cannotWrite(file: path, reason: "rename: \(Self.lastError())")
             }
         } catch {
             if !closed { close(fd) }
@@ -68,7 +68,7 @@ public enum AtomicWriter {
     /// Writes `data` to `path` only when the file does not already hold exactly these bytes; returns
     /// true when it wrote, so callers can report what changed and leave timestamps alone otherwise.
     @discardableResult
-    public static func writeIfChanged(_ data: Data, to path: String) throws(FileWriteError) -> Bool {
+    public static func writeIfChanged(_ data: Data, to path: String) throws(CoreError) -> Bool {
         var info = stat()
         if lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG, Int(info.st_size) == data.count,
             let current = FileManager.default.contents(atPath: path), current == data
@@ -80,25 +80,13 @@ public enum AtomicWriter {
     }
 }
 
-/// Why a file could not be written; names the file.
-public enum FileWriteError: Error, LocalizedError, Sendable, Equatable {
-    /// Writing, flushing or renaming failed; nothing at the target changed.
-    case cannotWrite(file: String, reason: String)
-
-    public var errorDescription: String? {
-        switch self {
-        case .cannotWrite(let file, let reason): return "\(file): cannot write file: \(reason)"
-        }
-    }
-}
-
 private extension AtomicWriter {
     /// Writes every byte, retrying short writes and interrupted calls.
-    static func writeAll(_ fd: Int32, _ chunks: [Data], _ path: String) throws(FileWriteError) {
+    static func writeAll(_ fd: Int32, _ chunks: [Data], _ path: String) throws(CoreError) {
         for chunk in chunks { try writeAll(fd, chunk, path) }
     }
 
-    static func writeAll(_ fd: Int32, _ data: Data, _ path: String) throws(FileWriteError) {
+    static func writeAll(_ fd: Int32, _ data: Data, _ path: String) throws(CoreError) {
         let failure: String? = data.withUnsafeBytes { buffer in
             var offset = 0
             while offset < buffer.count {

@@ -22,18 +22,18 @@ public enum Glob {
         return match(segments[...], names[...])
     }
 
-    /// Throws the `GlobError` `expand` would throw for `pattern` itself (absolute, or leaving the
+    /// Throws the `CoreError` `expand` would throw for `pattern` itself (absolute, or leaving the
     /// root through `..`), without touching the file system.
-    public static func validate(_ pattern: String) throws(GlobError) {
+    public static func validate(_ pattern: String) throws(CoreError) {
         _ = try Pattern.segments(pattern)
     }
 
     /// The paths under `root` (files and folders, relative to `root`, sorted, each once) matched by any
     /// of `patterns`; a pattern matching nothing adds nothing.
     ///
-    /// Throws `GlobError` for an absolute pattern, a `..` that leaves `root`, a matched symbolic link
+    /// Throws `CoreError` for an absolute pattern, a `..` that leaves `root`, a matched symbolic link
     /// that resolves outside `root`, or a `root` that cannot be read.
-    public static func expand(_ patterns: [String], in root: String) throws(GlobError) -> [String] {
+    public static func expand(_ patterns: [String], in root: String) throws(CoreError) -> [String] {
         guard let realRoot = FileSystem.realPath(root), FileSystem.kind(realRoot) == .directory else {
             throw .unreadableRoot(path: root)
         }
@@ -43,31 +43,6 @@ public enum Glob {
             try walker.walk(pattern, segments, from: 0, at: [])
         }
         return walker.results.sorted()
-    }
-}
-
-/// Why a glob could not be expanded; each case names the pattern or path at fault.
-public enum GlobError: Error, LocalizedError, Sendable, Equatable {
-    /// The pattern is absolute; patterns are relative to the root.
-    case absolutePattern(pattern: String)
-    /// The pattern's `..` segments climb above the root (or follow a wildcard).
-    case escapesRoot(pattern: String)
-    /// A matched path is a symbolic link whose target lies outside the root (or does not exist).
-    case symlinkEscapesRoot(path: String, target: String)
-    /// The root is missing or is not a readable folder.
-    case unreadableRoot(path: String)
-
-    public var errorDescription: String? {
-        switch self {
-        case .absolutePattern(let pattern):
-            return "\(pattern): absolute path pattern; expected a pattern relative to the repository folder"
-        case .escapesRoot(let pattern):
-            return "\(pattern): pattern leaves the repository folder through \"..\"; expected paths inside it"
-        case .symlinkEscapesRoot(let path, let target):
-            return "\(path): symbolic link points outside the repository folder (to \(target)); refusing to follow it"
-        case .unreadableRoot(let path):
-            return "\(path): cannot read folder"
-        }
     }
 }
 
@@ -101,7 +76,7 @@ private extension Glob {
             self.realRoot = realRoot
         }
 
-        mutating func walk(_ pattern: String, _ segments: [Pattern.Segment], from index: Int, at folder: [String]) throws(GlobError) {
+        mutating func walk(_ pattern: String, _ segments: [Pattern.Segment], from index: Int, at folder: [String]) throws(CoreError) {
             guard visited.insert("\(index)\u{0}\(pattern)\u{0}\(folder.joined(separator: "/"))").inserted else { return }
             guard index < segments.count else {
                 results.insert(folder.isEmpty ? "." : folder.joined(separator: "/"))
@@ -129,7 +104,7 @@ private extension Glob {
         /// Follows one matched entry: records it when the pattern ends, else descends into it.
         mutating func visit(
             _ pattern: String, _ segments: [Pattern.Segment], _ index: Int, _ folder: [String], _ name: String, last: Bool
-        ) throws(GlobError) {
+        ) throws(CoreError) {
             let relative = folder + [name]
             let full = path(relative)
             var kind = FileSystem.kind(full)
@@ -186,14 +161,14 @@ extension Glob {
         }
 
         /// Splits and normalises `pattern`: empty and `.` segments dropped, `..` applied lexically.
-        static func segments(_ pattern: String) throws(GlobError) -> [Segment] {
+        static func segments(_ pattern: String) throws(CoreError) -> [Segment] {
             guard !pattern.hasPrefix("/") else { throw .absolutePattern(pattern: pattern) }
             var out: [Segment] = []
             for piece in pattern.split(separator: "/", omittingEmptySubsequences: true) {
                 switch piece {
                 case ".": continue
                 case "..":
-                    guard case .literal = out.last else { throw .escapesRoot(pattern: pattern) }
+                    guard case .literal = out.last else { throw .patternEscapesRoot(pattern: pattern) }
                     out.removeLast()
                 case "**": if out.last != .anyDepth { out.append(.anyDepth) }
                 default:

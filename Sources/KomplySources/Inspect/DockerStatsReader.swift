@@ -167,7 +167,7 @@ private extension DockerStatsReader {
             case .aliasExpansionLimit(let l, let limit): return .aliasExpansionLimit(apply(l), limit: limit)
             case .nestingTooDeep(let l, let limit): return .nestingTooDeep(apply(l), limit: limit)
             case .invalidMerge(let l): return .invalidMerge(apply(l))
-            case .unreadable, .fileTooLarge: return error
+            default: return error  // no position in a line to shift
             }
         }
     }
