@@ -22,7 +22,7 @@ let package = Package(
     ],
     targets: [
         .target(name: "KomplyCore", dependencies: [.product(name: "Yams", package: "Yams")]),
-        // The schema's JSON is embedded as Swift (scripts/embed-resources.py); the file is its source.
+        // The schema's JSON is embedded as Swift (scripts/generate); the file is its source.
         .target(name: "KomplySources", dependencies: ["KomplyCore"], exclude: ["Schema/compose-spec.json"]),
         .target(
             name: "KomplyGenerate",
