@@ -5,10 +5,10 @@ import KomplyPredict
 /// Flags that say how to read usage files.
 struct ImportOptions: ParsableArguments {
     @Option(help: "Input format: jsonl, csv, kubectl, docker-inspect, docker-stats or prometheus (default: detected).")
-    var format: String?
+    var format: HistoryImporter.Format?
 
     @Option(help: "What a Prometheus series measures: cpu, cpu-seconds, memory, oom or throttled (default: from __name__).")
-    var metric: String?
+    var metric: HistoryImporter.Metric?
 
     @Option(help: "Service name to record instead of the one in the file.")
     var service: String?
@@ -22,20 +22,9 @@ struct ImportOptions: ParsableArguments {
     @Option(help: "Cluster to record with imported deployments.")
     var cluster: String?
 
-    func validate() throws {
-        if let format, HistoryImporter.Format(rawValue: format) == nil {
-            throw ValidationError(
-                "--format must be one of \(HistoryImporter.Format.allCases.map(\.rawValue).joined(separator: ", ")), not \"\(format)\"")
-        }
-        if let metric, HistoryImporter.Metric(rawValue: metric) == nil {
-            throw ValidationError(
-                "--metric must be one of \(HistoryImporter.Metric.allCases.map(\.rawValue).joined(separator: ", ")), not \"\(metric)\"")
-        }
-    }
-
     func importer() throws -> HistoryImporter {
         var options = HistoryImporter.Options(
-            format: format.flatMap(HistoryImporter.Format.init), metric: metric.flatMap(HistoryImporter.Metric.init),
+            format: format, metric: metric,
             service: service, environment: environment, cluster: cluster)
         if let at {
             guard let time = Timestamp.parse(at) else {
@@ -54,3 +43,7 @@ struct ImportOptions: ParsableArguments {
                 + "\(summary.profiles) profile(s) rebuilt")
     }
 }
+
+extension HistoryImporter.Format: ExpressibleByArgument {}
+
+extension HistoryImporter.Metric: ExpressibleByArgument {}
