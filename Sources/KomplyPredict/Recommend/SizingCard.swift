@@ -40,3 +40,30 @@ private extension SizingCard {
     }
 
 }
+
+extension SizingCard {
+    /// `komply predict`'s text report: per container the numbers, warnings and reasons.
+    public static func text(_ recommendations: [Recommendation]) -> String {
+        recommendations.map(text).joined(separator: "\n")
+    }
+
+    /// `komply predict --format json`: `{"version": 1, "recommendations": [...]}`.
+    public static func json(_ recommendations: [Recommendation]) -> String {
+        JSONEmitter.emit(.members([("version", .int(1)), ("recommendations", .array(recommendations.map(\.valueTree)))]))
+    }
+}
+
+private extension SizingCard {
+    static func text(_ r: Recommendation) -> String {
+        var out =
+            "\(r.app)/\(r.service) container \(r.container): tier \(r.tier.rawValue), confidence \(JSONEmitter.number(r.confidence))\n"
+        out +=
+            "  cpu     request \(r.cpuRequest.description.padding(toLength: 8, withPad: " ", startingAt: 0)) limit \(r.cpuLimit?.description ?? "none")\n"
+        out +=
+            "  memory  request \(r.memoryRequest.description.padding(toLength: 8, withPad: " ", startingAt: 0)) limit \(r.memoryLimit)\n"
+        for warning in r.warnings { out += "  warning [\(warning.code)]: \(warning.message)\n" }
+        out += "  why:\n"
+        for reason in r.reasons { out += "    - \(reason)\n" }
+        return out
+    }
+}

@@ -52,28 +52,10 @@ extension Komply {
                 cpuLimit: cpuLimit)
             let recommendations = features.map(recommender.recommend)
             switch format {
-            case .json:
-                print(
-                    JSONEmitter.emit(.members([("version", .int(1)), ("recommendations", .array(recommendations.map(\.valueTree)))])),
-                    terminator: "")
-            case .markdown:
-                print(SizingCard.markdown(recommendations), terminator: "")
-            case .text:
-                print(recommendations.map(Self.text).joined(separator: "\n"), terminator: "")
+            case .json: print(SizingCard.json(recommendations), terminator: "")
+            case .markdown: print(SizingCard.markdown(recommendations), terminator: "")
+            case .text: print(SizingCard.text(recommendations), terminator: "")
             }
-        }
-
-        static func text(_ r: Recommendation) -> String {
-            var out =
-                "\(r.app)/\(r.service) container \(r.container): tier \(r.tier.rawValue), confidence \(JSONEmitter.number(r.confidence))\n"
-            out +=
-                "  cpu     request \(r.cpuRequest.description.padding(toLength: 8, withPad: " ", startingAt: 0)) limit \(r.cpuLimit?.description ?? "none")\n"
-            out +=
-                "  memory  request \(r.memoryRequest.description.padding(toLength: 8, withPad: " ", startingAt: 0)) limit \(r.memoryLimit)\n"
-            for warning in r.warnings { out += "  warning [\(warning.code)]: \(warning.message)\n" }
-            out += "  why:\n"
-            for reason in r.reasons { out += "    - \(reason)\n" }
-            return out
         }
     }
 }
