@@ -68,7 +68,8 @@ let package = Package(
         .testTarget(name: "KomplyLintTests", dependencies: ["KomplyLint", "KomplyCore"]),
         .testTarget(name: "KomplyPredictTests", dependencies: ["KomplyPredict", "KomplyCore"]),
         .testTarget(
-            name: "KomplyPipelineTests", dependencies: ["KomplyPipeline", "KomplyCore", "KomplySources", "KomplyPredict", "KomplyLint"]),
+            name: "KomplyPipelineTests",
+            dependencies: ["KomplyPipeline", "KomplyCore", "KomplySources", "KomplyPredict", "KomplyLint", "KomplyGit"]),
         .testTarget(name: "KomplyServeTests", dependencies: ["KomplyServe", "KomplyCore"]),
     ]
 )
