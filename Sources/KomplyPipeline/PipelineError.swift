@@ -22,6 +22,8 @@ public enum PipelineError: Error, LocalizedError, Sendable, Equatable {
     case bareClone(gitDirectory: String)
     /// The output folder lies outside the repository `komply sync` commits to.
     case outputOutsideRepository(folder: String, root: String)
+    /// A flag's value is unusable (`value` nil when the flag names several).
+    case invalidFlag(flag: String, value: String?, expected: String)
     /// Generation produced no app to commit.
     case nothingGenerated
 
@@ -46,6 +48,8 @@ public enum PipelineError: Error, LocalizedError, Sendable, Equatable {
             return "\(gitDirectory): a bare repository; expected a clone with a worktree to regenerate in"
         case .outputOutsideRepository(let folder, let root):
             return "\(folder): the output folder is outside the repository \(root); expected a folder inside it"
+        case .invalidFlag(let flag, let value, let expected):
+            return "invalid \(flag)\(value.map { " \"\($0)\"" } ?? ""): expected \(expected)"
         case .nothingGenerated:
             return "nothing was generated; expected at least one app"
         }

@@ -32,3 +32,33 @@ final class DeploymentRecordingTests: XCTestCase {
         XCTAssertNotEqual(records[0].resources, feature.declared, "a JVM with -Xmx512m is sized above its 256 MiB request")
     }
 }
+
+/// `komply history import|observe`: files read into one batch; a bad Prometheus flag is named.
+final class HistoryIngestTests: XCTestCase {
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("fixtures/history/measured").path
+
+    func testFilesAreReadIntoOneBatch() async throws {
+        let files = ["deployments.jsonl", "samples.csv"].map { Self.fixtures + "/" + $0 }
+        let batch = try await HistoryIngest.batch(files: files, importer: HistoryImporter(), now: 2_000_000_000)
+        XCTAssertFalse(batch.deployments.isEmpty)
+        XCTAssertFalse(batch.samples.isEmpty)
+    }
+
+    func testAPrometheusURLThatIsNotHTTPIsRefusedBeforeAnyQuery() async throws {
+        let query = HistoryIngest.PrometheusQuery(url: "ftp://metrics", query: "up", start: "2026-11-01T00:00:00Z", end: nil, step: 60)
+        do {
+            _ = try await HistoryIngest.batch(files: [], importer: HistoryImporter(), prometheus: query, now: 2_000_000_000)
+            XCTFail("an ftp URL was accepted")
+        } catch let error as PipelineError {
+            XCTAssertEqual(error.localizedDescription, "invalid --prometheus-url \"ftp://metrics\": expected http://host:port")
+        }
+        let badTime = HistoryIngest.PrometheusQuery(url: "http://127.0.0.1:1", query: "up", start: "yesterday", end: nil, step: 60)
+        do {
+            _ = try await HistoryIngest.batch(files: [], importer: HistoryImporter(), prometheus: badTime, now: 2_000_000_000)
+            XCTFail("a start that is not a time was accepted")
+        } catch let error as PipelineError {
+            XCTAssertEqual(error.localizedDescription, "invalid --start or --end: expected RFC 3339 times")
+        }
+    }
+}

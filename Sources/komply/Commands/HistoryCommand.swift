@@ -85,20 +85,11 @@ extension Komply.History {
 
         func run() async throws {
             let now = try HistoryLocation.now(options.now)
-            let importer = try importOptions.importer()
-            var batch = HistoryBatch()
-            for file in files { batch.append(try importer.read(path: file)) }
-            if let prometheusURL, let query, let start {
-                guard let url = URL(string: prometheusURL), url.scheme?.hasPrefix("http") == true else {
-                    throw CLIError(message: "invalid --prometheus-url \"\(prometheusURL)\": expected http://host:port")
-                }
-                guard let from = Timestamp.parse(start), let to = end.map(Timestamp.parse) ?? now else {
-                    throw CLIError(message: "invalid --start or --end: expected RFC 3339 times")
-                }
-                let fetched = try await PrometheusClient(baseURL: url).fetch(
-                    query: query, start: from, end: to, step: step, options: importer.options)
-                batch.append(fetched)
+            let prometheus = prometheusURL.map {
+                HistoryIngest.PrometheusQuery(url: $0, query: query ?? "", start: start ?? "", end: end, step: step)
             }
+            let batch = try await HistoryIngest.batch(
+                files: files, importer: try importOptions.importer(), prometheus: prometheus, now: now)
             try ImportOptions.write(batch, to: try options.open(), now: now)
         }
     }
@@ -115,9 +106,7 @@ extension Komply.History {
 
         func run() async throws {
             let now = try HistoryLocation.now(options.now)
-            let importer = try importOptions.importer()
-            var batch = HistoryBatch()
-            for file in files { batch.append(try importer.read(path: file)) }
+            let batch = try await HistoryIngest.batch(files: files, importer: try importOptions.importer(), now: now)
             try ImportOptions.write(batch, to: try options.open(), now: now)
         }
     }
