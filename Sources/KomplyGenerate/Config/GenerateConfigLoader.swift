@@ -42,24 +42,9 @@ public enum GenerateConfigLoader {
     }
 }
 
-/// One problem in `komply.yaml`.
-public struct ConfigProblem: Sendable, Hashable, CustomStringConvertible {
-    /// The offending value (for an unknown key, the key).
-    public var location: SourceLocation
-    /// Dotted path of the value, like `environments.1.resourceScale`.
-    public var path: String
-    /// What is wrong and what was expected, starting with the path.
-    public var message: String
-
-    /// Creates a problem.
-    public init(location: SourceLocation, path: String, message: String) {
-        self.location = location
-        self.path = path
-        self.message = message
-    }
-
-    public var description: String { "\(location): \(message)" }
-}
+/// One problem in `komply.yaml`: a schema violation, or a rule only code checks, in the same shape
+/// (position, dotted path, message).
+public typealias ConfigProblem = SchemaViolation
 
 /// The embedded schema, compiled once.
 enum KomplyConfigSchemaValidator {
