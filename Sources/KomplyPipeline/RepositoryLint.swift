@@ -81,7 +81,9 @@ private extension RepositoryLint {
 
     /// What to report on: paths as they resolve in a snapshot, and whether the user named them.
     struct Targets {
-        public var paths: [String]
+        /// The files or folders, as they resolve in the snapshot.
+        var paths: [String]
+        /// Whether the user named them (else: every manifest).
         var named: Bool
     }
 
