@@ -25,12 +25,19 @@ public enum LintFixes {
     public static func changes(
         for result: Linter.Result, linter: Linter, request: LintRequest, sizing: Sizing?
     ) throws -> [Fixer.Change] {
+        try fixes(for: result, linter: linter, request: request, sizing: sizing).changes
+    }
+
+    /// Like `changes`, and names the files left byte-identical because they could not be edited safely.
+    public static func fixes(
+        for result: Linter.Result, linter: Linter, request: LintRequest, sizing: Sizing?
+    ) throws -> Fixer.Outcome {
         var predicted: PredictedFixes?
         if let sizing {
             let config = try request.configPath.map { try ConfigFile.load(path: $0) } ?? request.config ?? ConfigFile.discover(from: ".")
             predicted = try PredictedFixes(result: result, config: config, history: sizing.history, tier: sizing.tier)
         }
-        return Fixer.fix(result, with: linter) { predicted?.adjust($0) ?? $0 }
+        return Fixer.fixes(result, with: linter) { predicted?.adjust($0) ?? $0 }
     }
 
     /// Writes each change atomically (standard input has no file to write) and reports it to `wrote`.

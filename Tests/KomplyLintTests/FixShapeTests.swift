@@ -1,0 +1,51 @@
+import Foundation
+import KomplyCore
+import XCTest
+
+@testable import KomplyLint
+
+/// `--fix` never breaks a file (issue 16): each shape that once broke has `fixtures/fix/<shape>/input.yaml`,
+/// the rules it runs (`rules`, one id a line), and either `fixed.yaml` (the exact bytes `--fix` writes) or
+/// `refused.txt` (the message; the file stays byte-identical). A second `--fix` changes nothing.
+/// `KOMPLY_UPDATE_GOLDEN=1` records them for review.
+final class FixShapeTests: XCTestCase {
+    func testEveryShapeIsFixedExactlyOrLeftByteIdenticalWithAMessage() throws {
+        let root = LintTestSupport.path("fixtures/fix")
+        let update = ProcessInfo.processInfo.environment["KOMPLY_UPDATE_GOLDEN"] == "1"
+        let shapes = try FileManager.default.contentsOfDirectory(atPath: root).filter { !$0.hasPrefix(".") }.sorted()
+        XCTAssertGreaterThanOrEqual(shapes.count, 10)
+        for shape in shapes {
+            let folder = (root as NSString).appendingPathComponent(shape)
+            let input = folder + "/input.yaml"
+            let rules = try String(contentsOfFile: folder + "/rules", encoding: .utf8).split(separator: "\n").map(String.init)
+            let linter = try Linter(only: rules, today: LintTestSupport.today)
+            let result = try linter.lint(paths: [input])
+            XCTAssertFalse(result.findings.isEmpty, "\(shape): the rules find something to fix")
+            let outcome = Fixer.fixes(result, with: linter)
+            XCTAssertEqual(outcome.changes.map(\.file).filter { $0 != input }, [], "\(shape): no other file")
+            let fixed = outcome.changes.first { $0.file == input }.map { Data($0.after.utf8) }
+            let message = outcome.refused.map { "not fixed \(($0.file as NSString).lastPathComponent): \($0.reason)\n" }.joined()
+            XCTAssertTrue((fixed == nil) != message.isEmpty, "\(shape): either fixed or refused, got \(outcome)")
+            if update {
+                try? FileManager.default.removeItem(atPath: folder + "/fixed.yaml")
+                try? FileManager.default.removeItem(atPath: folder + "/refused.txt")
+                if let fixed { try fixed.write(to: URL(fileURLWithPath: folder + "/fixed.yaml")) }
+                if !message.isEmpty { try Data(message.utf8).write(to: URL(fileURLWithPath: folder + "/refused.txt")) }
+                continue
+            }
+            if let fixed {
+                XCTAssertEqual(fixed, FileManager.default.contents(atPath: folder + "/fixed.yaml"), "\(shape): fixed.yaml differs")
+                // Idempotence: fixing the fixed file changes nothing and refuses nothing.
+                let again = folder + "/fixed.yaml"
+                let second = Fixer.fixes(try linter.lint(paths: [again]), with: linter)
+                XCTAssertEqual(second.changes.map(\.file), [], "\(shape): a second --fix changed the file")
+                XCTAssertEqual(second.refused, [], "\(shape): a second --fix refused the file")
+            } else {
+                XCTAssertEqual(
+                    message, try? String(contentsOfFile: folder + "/refused.txt", encoding: .utf8), "\(shape): refused.txt differs")
+                // Refused files are left as they are, so a second run refuses the same way.
+                XCTAssertEqual(Fixer.fixes(try linter.lint(paths: [input]), with: linter), outcome, "\(shape): a second --fix differs")
+            }
+        }
+    }
+}
