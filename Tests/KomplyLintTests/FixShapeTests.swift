@@ -48,4 +48,35 @@ final class FixShapeTests: XCTestCase {
             }
         }
     }
+
+    /// Every rule fixture fixes the same with CRLF or CR line ends, a byte-order mark or no final newline:
+    /// the LF fix in the file's own shape (an edited file ends with a newline).
+    func testLineEndsByteOrderMarkAndFinalNewlineDoNotChangeAnyRulesFix() throws {
+        let rules = try RuleLoader.builtin()
+        var compared = 0
+        for rule in rules {
+            let linter = try Linter(rules: rules, only: [rule.id], today: LintTestSupport.today)
+            for fixture in RuleTester.fixtures(in: LintTestSupport.path("fixtures/rules/\(rule.id)")).violating {
+                let base = try String(contentsOfFile: fixture, encoding: .utf8)
+                guard base.hasSuffix("\n"), let fixed = Self.fixed(base, linter) else { continue }
+                let variants: [(String, String, String)] = [
+                    ("no final newline", String(base.dropLast()), fixed),
+                    ("CRLF", base.replacingOccurrences(of: "\n", with: "\r\n"), fixed.replacingOccurrences(of: "\n", with: "\r\n")),
+                    ("CR", base.replacingOccurrences(of: "\n", with: "\r"), fixed.replacingOccurrences(of: "\n", with: "\r")),
+                    ("BOM", "\u{FEFF}" + base, "\u{FEFF}" + fixed),
+                ]
+                for (shape, input, expected) in variants {
+                    XCTAssertEqual(Self.fixed(input, linter), expected, "\(fixture) with \(shape)")
+                }
+                compared += 1
+            }
+        }
+        XCTAssertGreaterThan(compared, 10)
+    }
+
+    /// What `--fix` makes of `text` as one file, or nil when it changes nothing.
+    static func fixed(_ text: String, _ linter: Linter) -> String? {
+        let result = linter.lint(sources: [ManifestSource(file: "f.yaml", text: text)])
+        return Fixer.fix(result, with: linter).first { $0.file == "f.yaml" }?.after
+    }
 }
