@@ -85,10 +85,12 @@ extension Fixer {
             throw Unsafe("the edited file would not parse (\(error.localizedDescription))")
         }
         var expected = before.map { $0.valueTree(schema: .yaml11) }
+        let places = locate(Set(edits.map(\.anchor)), in: before)
         for edit in edits {
-            let places = locate(edit.anchor, in: before)
-            guard places.count == 1 else { throw Unsafe("an edited value is repeated elsewhere by a YAML alias") }
-            expected[places[0].document] = apply(edit, at: places[0].steps[...], to: expected[places[0].document])
+            guard let found = places[edit.anchor], found.count == 1 else {
+                throw Unsafe("an edited value is repeated elsewhere by a YAML alias")
+            }
+            expected[found[0].document] = apply(edit, at: found[0].steps[...], to: expected[found[0].document])
         }
         guard after.map(sortedKeys) == expected.map(sortedKeys) else {
             throw Unsafe("the edited file would not read as exactly the intended change")
@@ -105,22 +107,31 @@ extension Fixer {
         try YAMLLoader.parse(text, file: file).map { $0.valueTree(schema: .yaml11) }
     }
 
-    /// Every place (document, steps) where `target` occurs; an alias repeats a node with its range.
-    static func locate(_ target: Node, in documents: [Node]) -> [(document: Int, steps: [Step])] {
-        var found: [(document: Int, steps: [Step])] = []
-        func walk(_ node: Node, _ document: Int, _ steps: [Step]) {
-            if node.range == target.range, node == target { found.append((document, steps)) }
+    /// Every place (document, steps) where each of `targets` occurs, in one walk; an alias repeats a
+    /// node with its range.
+    static func locate(_ targets: Set<Node>, in documents: [Node]) -> [Node: [(document: Int, steps: [Step])]] {
+        let ranges = Set(targets.map(\.range))
+        var found: [Node: [(document: Int, steps: [Step])]] = [:]
+        var steps: [Step] = []
+        func walk(_ node: Node, _ document: Int) {
+            if ranges.contains(node.range), targets.contains(node) { found[node, default: []].append((document, steps)) }
             switch node.content {
             case .scalar: break
             case .sequence(let items):
-                for (i, item) in items.enumerated() { walk(item, document, steps + [.index(i)]) }
+                for (i, item) in items.enumerated() {
+                    steps.append(.index(i))
+                    walk(item, document)
+                    steps.removeLast()
+                }
             case .mapping(let pairs):
                 for pair in pairs {
-                    walk(pair.value, document, steps + [.key(pair.key.scalar ?? pair.key.valueTree(schema: .yaml11).compactJSON)])
+                    steps.append(.key(pair.key.scalar ?? pair.key.valueTree(schema: .yaml11).compactJSON))
+                    walk(pair.value, document)
+                    steps.removeLast()
                 }
             }
         }
-        for (index, document) in documents.enumerated() { walk(document, index, []) }
+        for (index, document) in documents.enumerated() { walk(document, index) }
         return found
     }
 
