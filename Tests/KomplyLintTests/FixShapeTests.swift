@@ -79,4 +79,23 @@ final class FixShapeTests: XCTestCase {
         let result = linter.lint(sources: [ManifestSource(file: "f.yaml", text: text)])
         return Fixer.fix(result, with: linter).first { $0.file == "f.yaml" }?.after
     }
+
+    /// The safety net under the shapes: a round whose text changed more than its edits, or whose edit
+    /// lands on a node an alias repeats, is refused with the place it differs.
+    func testVerificationRefusesAnyChangeBeyondTheEdits() throws {
+        let text = "a: &x {b: 1}\nc: *x\nd: [1, 2]\n"
+        XCTAssertNoThrow(try Fixer.verify([], from: text, to: text, file: "f.yaml"))
+        XCTAssertThrowsError(try Fixer.verify([], from: text, to: text.replacingOccurrences(of: "2]", with: "3]"), file: "f.yaml")) {
+            XCTAssertEqual(($0 as? Fixer.Unsafe)?.reason, "the edited file would not read as exactly the intended change (at d[1])")
+        }
+        XCTAssertThrowsError(try Fixer.verify([], from: text, to: "a: [\n", file: "f.yaml")) {
+            XCTAssertTrue(($0 as? Fixer.Unsafe)?.reason.hasPrefix("the edited file would not parse") == true, "\($0)")
+        }
+        let shared = try XCTUnwrap(YAMLLoader.parse(text, file: "f.yaml").first?["a"])
+        let edit = Fix.Edit(anchor: shared, path: ["b"], value: .int(2))
+        let next = text.replacingOccurrences(of: "b: 1", with: "b: 2")
+        XCTAssertThrowsError(try Fixer.verify([edit], from: text, to: next, file: "f.yaml")) {
+            XCTAssertEqual(($0 as? Fixer.Unsafe)?.reason, "an edited value is repeated elsewhere by a YAML alias")
+        }
+    }
 }

@@ -92,8 +92,12 @@ extension Fixer {
             }
             expected[found[0].document] = apply(edit, at: found[0].steps[...], to: expected[found[0].document])
         }
-        guard after.map(sortedKeys) == expected.map(sortedKeys) else {
-            throw Unsafe("the edited file would not read as exactly the intended change")
+        let (actual, intended) = (after.map(sortedKeys), expected.map(sortedKeys))
+        guard actual == intended else {
+            let at = actual.count == intended.count ? zip(actual, intended).lazy.compactMap { firstDifference($0, $1) }.first : nil
+            throw Unsafe(
+                "the edited file would not read as exactly the intended change"
+                    + (at.map { " (at \($0.isEmpty ? "a document" : $0))" } ?? ""))
         }
     }
 
@@ -167,6 +171,18 @@ extension Fixer {
             members.append(.init(key: key, value: apply(edit, keys: keys.dropFirst(), to: .null)))
         }
         return .object(members)
+    }
+
+    /// The path (`spec.containers[0].image`) of the first place where two trees differ, or nil.
+    static func firstDifference(_ a: ValueTree, _ b: ValueTree, path: String = "") -> String? {
+        switch (a, b) {
+        case (.object(let x), .object(let y)) where x.map(\.key) == y.map(\.key):
+            return zip(x, y).lazy.compactMap { firstDifference($0.value, $1.value, path: path + (path.isEmpty ? "" : ".") + $0.key) }.first
+        case (.array(let x), .array(let y)) where x.count == y.count:
+            return zip(x, y).enumerated().lazy.compactMap { firstDifference($1.0, $1.1, path: path + "[\($0)]") }.first
+        default:
+            return a == b ? nil : path
+        }
     }
 
     /// Key order is not part of a mapping's value (inserted keys land where the text allows).
