@@ -40,9 +40,17 @@ public enum LintFixes {
         return Fixer.fixes(result, with: linter) { predicted?.adjust($0) ?? $0 }
     }
 
-    /// Writes each change atomically (standard input has no file to write) and reports it to `wrote`.
-    public static func write(_ changes: [Fixer.Change], wrote: (Fixer.Change) -> Void) throws(LintError) {
+    /// Writes each change atomically (standard input has no file to write) and reports it to `wrote`; a file
+    /// whose bytes are no longer the text the fixes were made on is left as it is and reported to `skipped`.
+    public static func write(
+        _ changes: [Fixer.Change], wrote: (Fixer.Change) -> Void, skipped: (Fixer.Refusal) -> Void = { _ in }
+    ) throws(LintError) {
         for change in changes where change.file != "<stdin>" {
+            if !change.before.isEmpty, let current = FileManager.default.contents(atPath: change.file), current != Data(change.before.utf8)
+            {
+                skipped(Fixer.Refusal(file: change.file, reason: "it changed since komply read it"))
+                continue
+            }
             do { try AtomicWriter.write(Data(change.after.utf8), to: change.file) } catch {
                 throw .unwritable(file: change.file, reason: error.localizedDescription)
             }

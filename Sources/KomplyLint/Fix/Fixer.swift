@@ -23,6 +23,12 @@ public enum Fixer {
         public var file: String
         /// Why, as a clause (`cannot edit a flow sequence with a trailing comma safely`).
         public var reason: String
+
+        /// Creates a refusal.
+        public init(file: String, reason: String) {
+            self.file = file
+            self.reason = reason
+        }
     }
 
     /// What fixing a run gives: the changed and created files, and the files left as they were.

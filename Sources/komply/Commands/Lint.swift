@@ -148,6 +148,8 @@ extension Komply {
                 try LintFixes.write(changes) { change in
                     FileHandle.standardError.write(
                         Data("komply: fixed \(change.file): \(change.applied.joined(separator: "; "))\n".utf8))
+                } skipped: { refusal in
+                    FileHandle.standardError.write(Data("komply: not fixed \(refusal.file): \(refusal.reason)\n".utf8))
                 }
                 if !changes.isEmpty { result = try linter.lint(paths: request.paths, timed: timings) }
             }
