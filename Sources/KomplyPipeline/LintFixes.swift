@@ -25,17 +25,32 @@ public enum LintFixes {
     public static func changes(
         for result: Linter.Result, linter: Linter, request: LintRequest, sizing: Sizing?
     ) throws -> [Fixer.Change] {
+        try fixes(for: result, linter: linter, request: request, sizing: sizing).changes
+    }
+
+    /// Like `changes`, and names the files left byte-identical because they could not be edited safely.
+    public static func fixes(
+        for result: Linter.Result, linter: Linter, request: LintRequest, sizing: Sizing?
+    ) throws -> Fixer.Outcome {
         var predicted: PredictedFixes?
         if let sizing {
             let config = try request.configPath.map { try ConfigFile.load(path: $0) } ?? request.config ?? ConfigFile.discover(from: ".")
             predicted = try PredictedFixes(result: result, config: config, history: sizing.history, tier: sizing.tier)
         }
-        return Fixer.fix(result, with: linter) { predicted?.adjust($0) ?? $0 }
+        return Fixer.fixes(result, with: linter) { predicted?.adjust($0) ?? $0 }
     }
 
-    /// Writes each change atomically (standard input has no file to write) and reports it to `wrote`.
-    public static func write(_ changes: [Fixer.Change], wrote: (Fixer.Change) -> Void) throws(LintError) {
+    /// Writes each change atomically (standard input has no file to write) and reports it to `wrote`; a file
+    /// whose bytes are no longer the text the fixes were made on is left as it is and reported to `skipped`.
+    public static func write(
+        _ changes: [Fixer.Change], wrote: (Fixer.Change) -> Void, skipped: (Fixer.Refusal) -> Void = { _ in }
+    ) throws(LintError) {
         for change in changes where change.file != "<stdin>" {
+            if !change.before.isEmpty, let current = FileManager.default.contents(atPath: change.file), current != Data(change.before.utf8)
+            {
+                skipped(Fixer.Refusal(file: change.file, reason: "it changed since komply read it"))
+                continue
+            }
             do { try AtomicWriter.write(Data(change.after.utf8), to: change.file) } catch {
                 throw .unwritable(file: change.file, reason: error.localizedDescription)
             }

@@ -37,6 +37,18 @@ final class LintFixesTests: XCTestCase {
         XCTAssertEqual(try linter.lint(paths: [file]).findings, [], fixed)
     }
 
+    func testAFileThatChangedSinceItWasReadIsNotWritten() throws {
+        let file = folder + "/pod.yaml"
+        try Data("kind: Pod\nedited: by someone else\n".utf8).write(to: URL(fileURLWithPath: file))
+        let change = Fixer.Change(file: file, before: "kind: Pod\n", after: "kind: Pod\nfixed: true\n", applied: ["x"])
+        var written: [String] = []
+        var skipped: [Fixer.Refusal] = []
+        try LintFixes.write([change], wrote: { written.append($0.file) }, skipped: { skipped.append($0) })
+        XCTAssertEqual(written, [])
+        XCTAssertEqual(skipped, [Fixer.Refusal(file: file, reason: "it changed since komply read it")])
+        XCTAssertEqual(try String(contentsOfFile: file, encoding: .utf8), "kind: Pod\nedited: by someone else\n")
+    }
+
     func testStandardInputIsNeverWrittenAndAnUnwritableFileIsAnError() throws {
         let stdin = Fixer.Change(file: "<stdin>", before: "a", after: "b", applied: ["x"])
         var written: [String] = []

@@ -17,26 +17,56 @@ public enum Fixer {
         public var applied: [String]
     }
 
+    /// A file that `--fix` left byte-identical because it could not be edited safely, and why.
+    public struct Refusal: Sendable, Hashable {
+        /// The file.
+        public var file: String
+        /// Why, as a clause (`cannot edit a flow sequence with a trailing comma safely`).
+        public var reason: String
+
+        /// Creates a refusal.
+        public init(file: String, reason: String) {
+            self.file = file
+            self.reason = reason
+        }
+    }
+
+    /// What fixing a run gives: the changed and created files, and the files left as they were.
+    public struct Outcome: Sendable, Hashable {
+        /// The changed and created files (nothing is written).
+        public var changes: [Change]
+        /// The files with fixes that were not applied, byte-identical.
+        public var refused: [Refusal]
+    }
+
     /// Fixes every fixable finding of `result`; returns the changed and created files (nothing is written).
     /// `adjust` may change a finding's fix before it is applied (the CLI sizes resources with komply predict).
     public static func fix(
         _ result: Linter.Result, with linter: Linter, maxRounds: Int = 25, adjust: (Finding) -> Finding = { $0 }
     ) -> [Change] {
+        fixes(result, with: linter, maxRounds: maxRounds, adjust: adjust).changes
+    }
+
+    /// Like `fix`, and names the files left unchanged because no edit of them would re-read as exactly
+    /// the intended change (see `Fixer+Safety.swift`).
+    public static func fixes(
+        _ result: Linter.Result, with linter: Linter, maxRounds: Int = 25, adjust: (Finding) -> Finding = { $0 }
+    ) -> Outcome {
         var changes: [Change] = []
+        var refused: [Refusal] = []
         let files = Set(result.findings.filter { $0.fix != nil }.map(\.location.file))
         for file in files.sorted() {
             guard let original = result.texts[file] else { continue }
-            var text = original
-            var applied: [String] = []
-            var findings = result.findings.filter { $0.location.file == file }.map(adjust)
-            for _ in 0..<maxRounds {
-                let (next, summaries) = applyRound(text, findings: findings)
-                guard next != text else { break }
-                text = next
-                applied += summaries
-                findings = linter.lint(sources: [ManifestSource(file: file, text: text)]).findings.map(adjust)
+            let findings = result.findings.filter { $0.location.file == file }.map(adjust)
+            do {
+                if let (text, applied) = try fixFile(
+                    file, original, findings: findings, linter: linter, maxRounds: maxRounds, adjust: adjust)
+                {
+                    changes.append(Change(file: file, before: original, after: text, applied: applied))
+                }
+            } catch {
+                refused.append(Refusal(file: file, reason: error.reason))
             }
-            if text != original { changes.append(Change(file: file, before: original, after: text, applied: applied)) }
         }
         var created = Set<String>()
         for finding in result.findings {
@@ -45,35 +75,65 @@ public enum Fixer {
             created.insert(newFile.path)
             changes.append(Change(file: newFile.path, before: "", after: newFile.text, applied: [finding.fix!.summary]))
         }
-        return changes.sorted { $0.file < $1.file }
+        return Outcome(changes: changes.sorted { $0.file < $1.file }, refused: refused)
     }
 
-    /// Applies the non-overlapping edits of one round to `text`.
-    static func applyRound(_ text: String, findings: [Finding]) -> (String, [String]) {
+    /// One round's result: the new text, the summaries of the fixes applied and their edits.
+    struct Round {
+        var text: String
+        var summaries: [String]
+        var edits: [Fix.Edit]
+    }
+
+    /// Applies the non-overlapping edits of one round to `text` (LF line ends, a final newline).
+    static func applyRound(_ text: String, findings: [Finding]) throws(Unsafe) -> Round {
         var scalars = Array(text.unicodeScalars)
-        var replacements: [(start: Int, end: Int, text: String)] = []
+        var replacements: [Planned] = []
         var touched = Set<Int>()
         var summaries: [String] = []
+        var edits: [Fix.Edit] = []
         for finding in findings {
             guard let fix = finding.fix, !fix.edits.isEmpty else { continue }
-            let planned = fix.edits.compactMap { plan($0, scalars) }
+            var planned: [Planned] = []
+            for edit in fix.edits {
+                guard let p = try plan(edit, scalars) else { break }
+                planned.append(p)
+            }
             guard planned.count == fix.edits.count, !planned.contains(where: { touched.contains($0.anchor) }) else { continue }
             for p in planned { touched.insert(p.anchor) }
-            replacements += planned.map { ($0.start, $0.end, $0.text) }
+            replacements += planned
             summaries.append(fix.summary)
+            edits += fix.edits
         }
-        for r in replacements.sorted(by: { $0.start > $1.start }) {
-            // Text inserted at the end of a file without a final newline starts on a new line.
-            let prefix = r.start == scalars.count && r.start > 0 && scalars[r.start - 1] != "\n" && r.text.hasSuffix("\n") ? "\n" : ""
-            scalars.replaceSubrange(r.start..<r.end, with: Array((prefix + r.text).unicodeScalars))
+        // From the end backwards; at one offset a removal goes before an insertion (else it would remove the
+        // inserted text), and of two insertions the deeper one ends up first (it belongs to the inner mapping).
+        let ordered = replacements.sorted {
+            ($0.start, $0.end, -indent(of: $0.text)) > ($1.start, $1.end, -indent(of: $1.text))
+        }
+        var limit = scalars.count
+        for r in ordered {
+            guard r.end <= limit else { throw Unsafe("two fixes edit the same text") }
+            limit = r.start
+            scalars.replaceSubrange(r.start..<r.end, with: Array(r.text.unicodeScalars))
         }
         var out = ""
         out.unicodeScalars.append(contentsOf: scalars)
-        return (out, summaries)
+        return Round(text: out, summaries: summaries, edits: edits)
+    }
+
+    /// Leading spaces of a text's first line.
+    static func indent(of text: String) -> Int {
+        text.unicodeScalars.prefix { $0 == " " }.count
     }
 }
 
-private extension Fixer {
+extension Fixer {
+    /// A fix that would not re-read as exactly its intended change; the file is left as it is.
+    struct Unsafe: Error {
+        let reason: String
+        init(_ reason: String) { self.reason = reason }
+    }
+
     struct Planned {
         /// Offset of the mapping the edit changes (edits on one mapping wait for the next round).
         let anchor: Int
@@ -82,7 +142,7 @@ private extension Fixer {
         let text: String
     }
 
-    static func plan(_ edit: Fix.Edit, _ scalars: [Unicode.Scalar]) -> Planned? {
+    static func plan(_ edit: Fix.Edit, _ scalars: [Unicode.Scalar]) throws(Unsafe) -> Planned? {
         var node = edit.anchor
         for (depth, key) in edit.path.enumerated() {
             guard isBlockMapping(node, scalars) else { return nil }
@@ -98,7 +158,7 @@ private extension Fixer {
             guard let pair = node.pair(key) else {
                 return edit.mode == .remove ? nil : insert(into: node, keys: [key] + rest, edit: edit, scalars)
             }
-            if rest.isEmpty { return edit.mode == .remove ? remove(pair, from: node, scalars) : replace(pair, edit: edit, scalars) }
+            if rest.isEmpty { return edit.mode == .remove ? remove(pair, from: node, scalars) : try replace(pair, edit: edit, scalars) }
             node = pair.value
         }
         return nil
@@ -119,8 +179,9 @@ private extension Fixer {
         return i
     }
 
-    static func replace(_ pair: Node.Pair, edit: Fix.Edit, _ scalars: [Unicode.Scalar]) -> Planned? {
+    static func replace(_ pair: Node.Pair, edit: Fix.Edit, _ scalars: [Unicode.Scalar]) throws(Unsafe) -> Planned? {
         let value = pair.value
+        try checkEditable(value, of: pair, scalars)
         switch edit.mode {
         case .set:
             guard value.scalar != nil else { return nil }
@@ -132,10 +193,12 @@ private extension Fixer {
             guard let items = value.sequence else { return nil }
             if items.contains(where: { $0.scalar?.uppercased() == edit.value.stringValue?.uppercased() }) { return nil }
             if scalars[value.range.start.offset] == "[" {
-                // Flow sequence: insert before the closing bracket.
+                // Flow sequence: insert right after the last item (before any comment), else before the bracket.
                 let close = value.range.end.offset - 1
+                try checkFlowSequenceEnd(items, close: close, scalars)
+                let at = items.last?.range.end.offset ?? close
                 let text = (items.isEmpty ? "" : ", ") + inline(edit.value)
-                return Planned(anchor: pair.key.range.start.offset, start: close, end: close, text: text)
+                return Planned(anchor: pair.key.range.start.offset, start: at, end: at, text: text)
             }
             guard let last = items.last else { return nil }
             let column = last.range.start.column - 1

@@ -130,7 +130,11 @@ extension Komply {
             var result = first
             if fix {
                 let sizing = noPredict ? nil : LintFixes.Sizing(history: history, tier: tier)
-                let changes = try LintFixes.changes(for: result, linter: linter, request: request, sizing: sizing)
+                let outcome = try LintFixes.fixes(for: result, linter: linter, request: request, sizing: sizing)
+                let changes = outcome.changes
+                for refusal in outcome.refused {
+                    FileHandle.standardError.write(Data("komply: not fixed \(refusal.file): \(refusal.reason)\n".utf8))
+                }
                 if dryRun {
                     for change in changes {
                         let old = change.before.isEmpty ? "/dev/null" : "a/" + change.file
@@ -144,6 +148,8 @@ extension Komply {
                 try LintFixes.write(changes) { change in
                     FileHandle.standardError.write(
                         Data("komply: fixed \(change.file): \(change.applied.joined(separator: "; "))\n".utf8))
+                } skipped: { refusal in
+                    FileHandle.standardError.write(Data("komply: not fixed \(refusal.file): \(refusal.reason)\n".utf8))
                 }
                 if !changes.isEmpty { result = try linter.lint(paths: request.paths, timed: timings) }
             }
