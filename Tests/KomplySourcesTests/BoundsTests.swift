@@ -15,6 +15,46 @@ final class BoundsTests: XCTestCase {
         try ComposeLoader.load(ComposeRequest(files: [file], environment: environment))
     }
 
+    /// A compose file whose service `s0` extends `s1`, … up to `s<depth>`, which has the image.
+    func chain(depth: Int, in directory: String) throws -> String {
+        var text = "services:\n"
+        for index in 0..<depth { text += "  s\(index):\n    extends: s\(index + 1)\n" }
+        text += "  s\(depth):\n    image: nginx\n"
+        let file = "\(directory)/compose.yaml"
+        try text.write(toFile: file, atomically: true, encoding: .utf8)
+        return file
+    }
+
+    func testExtendsChainUpToTheLimitResolves() throws {
+        let file = try chain(depth: ComposeLoader.maxExtendsDepth, in: try temporaryDirectory())
+        XCTAssertEqual(try load(file)[service: "s0"]?.image, "nginx")
+    }
+
+    /// A 1,000-deep chain overflowed the stack; it is refused at the `extends` one past the limit.
+    func testExtendsChainPastTheLimitIsRefusedWithPosition() throws {
+        let file = try chain(depth: 1_000, in: try temporaryDirectory())
+        let limit = ComposeLoader.maxExtendsDepth
+        XCTAssertThrowsError(try load(file)) { error in
+            guard case .extendsTooDeep(let location, let reported) = error as? SourcesError else {
+                return XCTFail("\(error)")
+            }
+            XCTAssertEqual(reported, limit)
+            // s<limit> is on line 2 + 2·limit; its `extends` value on the next line, column 14.
+            XCTAssertEqual(location.range.map { "\($0.start.line):\($0.start.column)" }, "\(2 * limit + 3):14")
+            let message = (error as? SourcesError)?.errorDescription ?? ""
+            XCTAssertTrue(message.contains("extends chain is longer than \(limit) services; expected at most"), message)
+        }
+    }
+
+    func testExtendsCycleIsStillNamed() throws {
+        let directory = try temporaryDirectory()
+        try "services:\n  a:\n    extends: b\n  b:\n    extends: a\n".write(
+            toFile: "\(directory)/compose.yaml", atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try load("\(directory)/compose.yaml")) { error in
+            guard case .extendsCycle = error as? SourcesError else { return XCTFail("\(error)") }
+        }
+    }
+
     /// 20,000 references in one value took 48 s (the error text was built for each `${`).
     func testManyReferencesInOneValueInterpolate() throws {
         let text = String(repeating: "${A}", count: 20_000) + String(repeating: "${B:-x}", count: 20_000)
@@ -40,6 +80,31 @@ final class BoundsTests: XCTestCase {
                 InterpolationError(
                     offset: 5 * limit,
                     message: "interpolation nests deeper than \(limit) levels; expected at most \(limit) nested ${…}"))
+        }
+    }
+
+    func testOrdinaryPortRangesExpandAsComposeDoes() throws {
+        let directory = try temporaryDirectory()
+        try "services:\n  api:\n    image: nginx\n    ports: [\"8000-8010:8000-8010\"]\n    expose: [\"9000-9999\"]\n".write(
+            toFile: "\(directory)/compose.yaml", atomically: true, encoding: .utf8)
+        let api = try load("\(directory)/compose.yaml")[service: "api"]
+        XCTAssertEqual(api?.ports.count, 11)
+        XCTAssertEqual(api?.expose.first?.ports.count, 1_000)
+    }
+
+    /// `1-65535` in `expose` wrote 65,535 container ports.
+    func testHugeExposeRangeIsRefusedWithPosition() throws {
+        let directory = try temporaryDirectory()
+        try "services:\n  api:\n    image: nginx\n    expose:\n      - \"1-65535/udp\"\n".write(
+            toFile: "\(directory)/compose.yaml", atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try load("\(directory)/compose.yaml")) { error in
+            guard case .portRangeTooLarge(let location, _, let range, let count, let limit) = error as? SourcesError else {
+                return XCTFail("\(error)")
+            }
+            XCTAssertEqual(location.range.map { "\($0.start.line):\($0.start.column)" }, "5:9")
+            XCTAssertEqual(range, "1-65535/udp")
+            XCTAssertEqual(count, 65_535)
+            XCTAssertEqual(limit, ComposeLoader.maxPortsPerRange)
         }
     }
 

@@ -249,9 +249,17 @@ private extension ServiceDecoder {
                         "\(itemPath) \"\(text)\" is not a port; expected PORT, START-END or either with /PROTOCOL (tcp, udp, sctp), e.g. \"8000-8010/udp\""
                 )
             }
+            try checkRangeSize(range.ports.count, item, itemPath, text)
             result.append(range)
         }
         return result
+    }
+
+    /// Refuses a port range that would become more than `ComposeLoader.maxPortsPerRange` ports.
+    func checkRangeSize(_ count: Int, _ item: Node, _ itemPath: String, _ text: String) throws(SourcesError) {
+        guard count <= ComposeLoader.maxPortsPerRange else {
+            throw .portRangeTooLarge(item.location, key: itemPath, range: text, count: count, limit: ComposeLoader.maxPortsPerRange)
+        }
     }
 
     func ports(_ node: Node, _ path: String) throws(SourcesError) -> [PortMapping] {
@@ -290,14 +298,15 @@ private extension ServiceDecoder {
                 result.append(port)
             } else {
                 let text = try item.text(itemPath)
-                guard let parsed = ShortSyntax.ports(text) else {
+                guard let parsed = ShortSyntax.portSpec(text) else {
                     throw .malformed(
                         item.location,
                         message:
                             "\(itemPath) \"\(text)\" is not a port; expected [HOST_IP:][HOST_PORT:]CONTAINER_PORT[/PROTOCOL], e.g. \"8080:80\""
                     )
                 }
-                result += parsed
+                try checkRangeSize(parsed.container.count, item, itemPath, text)
+                result += parsed.mappings
             }
         }
         // Compose drops exact duplicates.
