@@ -108,10 +108,89 @@ final class BoundsTests: XCTestCase {
         }
     }
 
+    /// A FIFO as the compose file, as `.env`, as an `env_file` or behind a symbolic link blocked
+    /// forever; each is refused without being opened.
+    func testNamedPipesAreRefusedWithoutBlocking() throws {
+        let directory = try temporaryDirectory()
+        let compose = "\(directory)/compose.yaml"
+        let cases: [(name: String, setup: () throws -> Void, file: String)] = [
+            ("compose file", { try makeFIFO(compose) }, compose),
+            (
+                "symlink to the compose file",
+                {
+                    try makeFIFO("\(directory)/pipe")
+                    try FileManager.default.createSymbolicLink(atPath: compose, withDestinationPath: "pipe")
+                }, compose
+            ),
+            (
+                ".env",
+                {
+                    try "services:\n  web:\n    image: nginx\n".write(toFile: compose, atomically: true, encoding: .utf8)
+                    try makeFIFO("\(directory)/.env")
+                }, ".env"
+            ),
+            (
+                "env_file",
+                {
+                    try "services:\n  web:\n    image: nginx\n    env_file: web.env\n".write(
+                        toFile: compose, atomically: true, encoding: .utf8)
+                    try makeFIFO("\(directory)/web.env")
+                }, "web.env"
+            ),
+        ]
+        for (name, setup, file) in cases {
+            for entry in try FileManager.default.contentsOfDirectory(atPath: directory) {
+                try FileManager.default.removeItem(atPath: "\(directory)/\(entry)")
+            }
+            try setup()
+            let outcome = returnsPromptly(unblocking: ["\(directory)/pipe", "\(directory)/\((file as NSString).lastPathComponent)"]) {
+                do {
+                    _ = try ComposeLoader.load(ComposeRequest(files: [compose], environment: [:]))
+                    return "loaded"
+                } catch {
+                    return error.localizedDescription
+                }
+            }
+            guard let message = outcome else {
+                XCTFail("\(name): reading blocked")
+                continue
+            }
+            XCTAssertTrue(message.hasSuffix("not a regular file (a named pipe); expected a file"), "\(name): \(message)")
+            XCTAssertTrue(message.contains((file as NSString).lastPathComponent + ":"), "\(name): \(message)")
+        }
+    }
+
     func temporaryDirectory() throws -> String {
         let path = "\(repositoryRoot)/.build/test-tmp/\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         addTeardownBlock { try? FileManager.default.removeItem(atPath: path) }
         return path
     }
+}
+
+/// Creates a named pipe at `path`.
+func makeFIFO(_ path: String) throws {
+    guard mkfifo(path, 0o600) == 0 else { throw CocoaError(.fileWriteUnknown) }
+}
+
+/// Runs `body` on another thread and returns its result, or nil when it has not returned within
+/// five seconds; then each FIFO in `pipes` is opened for writing and closed, so a reader blocked
+/// on it gets end-of-file and the test fails instead of hanging.
+func returnsPromptly(unblocking pipes: [String], _ body: @escaping @Sendable () -> String) -> String? {
+    final class Box: @unchecked Sendable { var value: String? }
+    let box = Box()
+    let done = DispatchSemaphore(value: 0)
+    DispatchQueue.global().async {
+        box.value = body()
+        done.signal()
+    }
+    guard done.wait(timeout: .now() + 5) == .success else {
+        for pipe in pipes {
+            let descriptor = open(pipe, O_WRONLY | O_NONBLOCK)
+            if descriptor >= 0 { close(descriptor) }
+        }
+        _ = done.wait(timeout: .now() + 5)
+        return nil
+    }
+    return box.value
 }
