@@ -108,6 +108,19 @@ final class BoundsTests: XCTestCase {
         }
     }
 
+    /// Ranges under the per-range limit still cannot add up to more than the per-list limit.
+    func testManyRangesInOneListAreRefusedAtTheEntryPassingTheLimit() throws {
+        let directory = try temporaryDirectory()
+        try "services:\n  api:\n    image: nginx\n    ports:\n      - \"1000-1600\"\n      - \"2000-2600\"\n".write(
+            toFile: "\(directory)/compose.yaml", atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try load("\(directory)/compose.yaml")) { error in
+            guard case .tooManyPorts(let location, let key, let limit) = error as? SourcesError else { return XCTFail("\(error)") }
+            XCTAssertEqual(location.range.map { "\($0.start.line):\($0.start.column)" }, "6:9")
+            XCTAssertEqual(key, "services.api.ports")
+            XCTAssertEqual(limit, ComposeLoader.maxPortsPerList)
+        }
+    }
+
     /// A FIFO as the compose file, as `.env`, as an `env_file` or behind a symbolic link blocked
     /// forever; each is refused without being opened.
     func testNamedPipesAreRefusedWithoutBlocking() throws {

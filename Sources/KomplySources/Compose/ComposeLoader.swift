@@ -44,6 +44,9 @@ public enum ComposeLoader {
     /// a Service port, so `1-65535` would write 65,535 of each.
     public static let maxPortsPerRange = 1_000
 
+    /// How many ports one service's `ports` (or `expose`) list may add up to, ranges expanded.
+    public static let maxPortsPerList = 1_000
+
     /// The compose file and its override file in `directory`, as docker compose finds them.
     public static func discover(in directory: String) throws(SourcesError) -> [String] {
         for name in defaultFileNames {

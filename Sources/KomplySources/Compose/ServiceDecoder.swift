@@ -239,6 +239,7 @@ private extension ServiceDecoder {
     func expose(_ node: Node, _ path: String) throws(SourcesError) -> [PortRange] {
         guard let items = node.sequence else { throw node.mismatch(path, expected: "a list of ports") }
         var result: [PortRange] = []
+        var total = 0
         for (index, item) in items.enumerated() {
             let itemPath = "\(path)[\(index)]"
             let text = try item.text(itemPath)
@@ -251,8 +252,17 @@ private extension ServiceDecoder {
             }
             try checkRangeSize(range.ports.count, item, itemPath, text)
             result.append(range)
+            total += range.ports.count
+            try checkTotal(total, item, path)
         }
         return result
+    }
+
+    /// Refuses a `ports` or `expose` list whose ranges add up to more than `ComposeLoader.maxPortsPerList` ports.
+    func checkTotal(_ count: Int, _ item: Node, _ path: String) throws(SourcesError) {
+        guard count <= ComposeLoader.maxPortsPerList else {
+            throw .tooManyPorts(item.location, key: path, limit: ComposeLoader.maxPortsPerList)
+        }
     }
 
     /// Refuses a port range that would become more than `ComposeLoader.maxPortsPerRange` ports.
@@ -296,6 +306,7 @@ private extension ServiceDecoder {
                 }
                 guard hasTarget else { throw .malformed(item.location, message: "\(itemPath) needs a \"target\" port") }
                 result.append(port)
+                try checkTotal(result.count, item, path)
             } else {
                 let text = try item.text(itemPath)
                 guard let parsed = ShortSyntax.portSpec(text) else {
@@ -307,6 +318,7 @@ private extension ServiceDecoder {
                 }
                 try checkRangeSize(parsed.container.count, item, itemPath, text)
                 result += parsed.mappings
+                try checkTotal(result.count, item, path)
             }
         }
         // Compose drops exact duplicates.
