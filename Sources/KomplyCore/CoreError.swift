@@ -4,6 +4,9 @@ import Foundation
 public enum CoreError: Error, LocalizedError, Sendable, Equatable {
     /// The file could not be read.
     case unreadable(file: String, reason: String)
+    /// The path is a named pipe, device, socket or folder, which komply never opens as an input
+    /// (reading a pipe would block forever); `kind` names what it is ("a named pipe").
+    case notRegularFile(file: String, kind: String)
     /// The file is larger than the configured limit.
     case fileTooLarge(file: String, size: Int, limit: Int)
     /// The YAML or JSON text is malformed.
@@ -41,6 +44,8 @@ public enum CoreError: Error, LocalizedError, Sendable, Equatable {
         switch self {
         case .unreadable(let file, let reason):
             return "\(file): cannot read file: \(reason)"
+        case .notRegularFile(let file, let kind):
+            return "\(file): not a regular file (\(kind)); expected a file"
         case .fileTooLarge(let file, let size, let limit):
             return "\(file): file is \(Self.bytes(size)), larger than the \(Self.bytes(limit)) limit; "
                 + "expected a configuration file (split it, or raise the limit with KOMPLY_MAX_FILE_BYTES)"
@@ -82,7 +87,7 @@ public enum CoreError: Error, LocalizedError, Sendable, Equatable {
     /// The location the error points at, when it has one.
     public var location: SourceLocation? {
         switch self {
-        case .unreadable(let file, _), .fileTooLarge(let file, _, _): return SourceLocation(file: file)
+        case .unreadable(let file, _), .fileTooLarge(let file, _, _), .notRegularFile(let file, _): return SourceLocation(file: file)
         case .syntax(let l, _), .duplicateKey(let l, _, _), .unknownAlias(let l, _),
             .aliasExpansionLimit(let l, _), .nestingTooDeep(let l, _), .invalidMerge(let l):
             return l

@@ -15,6 +15,12 @@ public enum SourcesError: Error, LocalizedError, Sendable, Equatable {
     case missingFile(SourceLocation?, path: String, purpose: String)
     /// `extends` forms a cycle.
     case extendsCycle(SourceLocation, chain: [String])
+    /// An `extends` chain is longer than `limit` services.
+    case extendsTooDeep(SourceLocation, limit: Int)
+    /// A port range (`ports` or `expose`) holds more than `limit` ports.
+    case portRangeTooLarge(SourceLocation, key: String, range: String, count: Int, limit: Int)
+    /// A `ports` or `expose` list adds up to more than `limit` ports; the location is the entry that passes it.
+    case tooManyPorts(SourceLocation, key: String, limit: Int)
     /// A path points outside the repository.
     case pathEscapesRoot(SourceLocation?, path: String, root: String)
     /// A folder holds no compose file.
@@ -38,6 +44,14 @@ public enum SourcesError: Error, LocalizedError, Sendable, Equatable {
             return "\(location.map { "\($0): " } ?? "")\(purpose) \"\(path)\" not found; expected an existing file"
         case .extendsCycle(let location, let chain):
             return "\(location): extends cycle: \(chain.joined(separator: " -> ")); expected extends to end at a service without one"
+        case .extendsTooDeep(let location, let limit):
+            return "\(location): extends chain is longer than \(limit) services; expected at most \(limit) extends in a row"
+        case .portRangeTooLarge(let location, let key, let range, let count, let limit):
+            return
+                "\(location): \(key) \"\(range)\" spans \(count) ports; expected at most \(limit) ports in one range (list the ports the service listens on)"
+        case .tooManyPorts(let location, let key, let limit):
+            return
+                "\(location): \(key) adds up to more than \(limit) ports here; expected at most \(limit) ports in the list, ranges counted port by port"
         case .pathEscapesRoot(let location, let path, let root):
             return "\(location.map { "\($0): " } ?? "")path \"\(path)\" leaves the repository \(root); expected a path inside it"
         case .noComposeFile(let directory):
@@ -55,7 +69,8 @@ public enum SourcesError: Error, LocalizedError, Sendable, Equatable {
         switch self {
         case .core(let error): return error.location
         case .invalid(let l, _, _, _), .malformed(let l, _), .interpolation(let l, _), .extendsCycle(let l, _),
-            .undefined(let l, _, _):
+            .undefined(let l, _, _), .extendsTooDeep(let l, _), .portRangeTooLarge(let l, _, _, _, _),
+            .tooManyPorts(let l, _, _):
             return l
         case .missingFile(let l, _, _), .pathEscapesRoot(let l, _, _): return l
         case .noComposeFile(let d): return SourceLocation(file: d)

@@ -121,6 +121,30 @@ final class YAMLLoaderTests: XCTestCase {
         }
     }
 
+    /// Pipes, devices and sockets (also behind a symbolic link) are named without being opened;
+    /// regular files and folders are not special.
+    func testSpecialFilesAreRecognisedWithoutOpeningThem() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("komply-fifo-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let pipe = directory.appendingPathComponent("pipe.yaml").path
+        XCTAssertEqual(mkfifo(pipe, 0o600), 0)
+        let link = directory.appendingPathComponent("link.yaml").path
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: "pipe.yaml")
+        let file = directory.appendingPathComponent("file.yaml").path
+        FileManager.default.createFile(atPath: file, contents: Data("a: 1\n".utf8))
+        XCTAssertEqual(YAMLLoader.specialFileKind(pipe), "a named pipe")
+        XCTAssertEqual(YAMLLoader.specialFileKind(link), "a named pipe")
+        XCTAssertEqual(YAMLLoader.specialFileKind("/dev/null"), "a device")
+        XCTAssertNil(YAMLLoader.specialFileKind(file))
+        XCTAssertNil(YAMLLoader.specialFileKind(directory.path))
+        XCTAssertNil(YAMLLoader.specialFileKind(directory.appendingPathComponent("missing").path))
+        XCTAssertThrowsError(try YAMLLoader.read(path: "/dev/null", displayName: "null.yaml")) { error in
+            XCTAssertEqual(error as? CoreError, .notRegularFile(file: "null.yaml", kind: "a device"))
+            XCTAssertEqual((error as? CoreError)?.errorDescription, "null.yaml: not a regular file (a device); expected a file")
+        }
+    }
+
     func testInvalidUTF8IsReportedWithPosition() {
         var bytes = Data("a: ok\nb: ".utf8)
         bytes.append(contentsOf: [0xFF, 0xFE])

@@ -62,6 +62,7 @@ public enum YAMLLoader {
             throw .unreadable(file: displayName, reason: "no such file")
         }
         guard !isDirectory.boolValue else { throw .unreadable(file: displayName, reason: "is a directory, expected a file") }
+        if let kind = YAMLLoader.specialFileKind(path) { throw .notRegularFile(file: displayName, kind: kind) }
         if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size > limits.maxFileBytes {
             throw .fileTooLarge(file: displayName, size: size, limit: limits.maxFileBytes)
         }
@@ -78,6 +79,20 @@ public enum YAMLLoader {
             throw .fileTooLarge(file: displayName, size: data.count, limit: limits.maxFileBytes)
         }
         return data
+    }
+
+    /// What `path` is when it is not a regular file or folder ("a named pipe", "a socket",
+    /// "a device"), following symbolic links; nil for a regular file, a folder or a missing path.
+    public static func specialFileKind(_ path: String) -> String? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG, S_IFDIR: return nil
+        case S_IFIFO: return "a named pipe"
+        case S_IFSOCK: return "a socket"
+        case S_IFCHR, S_IFBLK: return "a device"
+        default: return "a special file"
+        }
     }
 }
 

@@ -37,6 +37,16 @@ public enum ComposeLoader {
     /// The file names docker compose looks for in a folder, in its order of preference.
     public static let defaultFileNames = ["compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"]
 
+    /// How many `extends` may follow one another from a service; real files use one or two.
+    public static let maxExtendsDepth = 64
+
+    /// How many ports one range in `ports` or `expose` may span; each becomes a container port and
+    /// a Service port, so `1-65535` would write 65,535 of each.
+    public static let maxPortsPerRange = 1_000
+
+    /// How many ports one service's `ports` (or `expose`) list may add up to, ranges expanded.
+    public static let maxPortsPerList = 1_000
+
     /// The compose file and its override file in `directory`, as docker compose finds them.
     public static func discover(in directory: String) throws(SourcesError) -> [String] {
         for name in defaultFileNames {
@@ -256,6 +266,10 @@ private struct Loader {
         let baseLink = "\(display(baseFile)):\(reference.service)"
         if chain.contains(baseLink) || baseLink == link {
             throw .extendsCycle(reference.location, chain: chain + [link, baseLink])
+        }
+        // Each link is a recursive call: a bound keeps a long chain from overflowing the stack.
+        guard chain.count < ComposeLoader.maxExtendsDepth else {
+            throw .extendsTooDeep(reference.location, limit: ComposeLoader.maxExtendsDepth)
         }
         if let shown = reference.file {
             try PathUtilities.checkInside(baseFile, root: root, location: reference.location, shown: shown)

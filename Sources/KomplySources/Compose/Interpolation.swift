@@ -41,9 +41,12 @@ enum Interpolation {
         unset: inout Set<String>
     ) throws(InterpolationError) -> String {
         let bytes = Array(text.utf8)
-        let output = try substitute(bytes[...], template: text, lookup: lookup, unset: &unset)
+        let output = try substitute(bytes[...], template: text, depth: 0, lookup: lookup, unset: &unset)
         return String(decoding: output, as: UTF8.self)
     }
+
+    /// How deep `${A:-${B:-…}}` may nest; deeper input is refused (real files nest two or three).
+    static let maxNesting = 64
 }
 
 extension Interpolation {
@@ -101,6 +104,7 @@ private extension Interpolation {
     static func substitute(
         _ bytes: ArraySlice<UInt8>,
         template: String,
+        depth: Int,
         lookup: (String) -> String?,
         unset: inout Set<String>
     ) throws(InterpolationError) -> [UInt8] {
@@ -125,7 +129,7 @@ private extension Interpolation {
                 index = end
             } else if next == openBrace {
                 index = try substituteBraced(
-                    bytes, at: index, into: &output, template: template, lookup: lookup, unset: &unset)
+                    bytes, at: index, into: &output, template: template, depth: depth, lookup: lookup, unset: &unset)
             } else {
                 // compose-go's pattern does not match here, so the `$` stays literal.
                 output.append(byte)
@@ -141,16 +145,20 @@ private extension Interpolation {
         at start: Int,
         into output: inout [UInt8],
         template: String,
+        depth: Int,
         lookup: (String) -> String?,
         unset: inout Set<String>
     ) throws(InterpolationError) -> Int {
-        let invalid = InterpolationError(
-            offset: start, message: "invalid interpolation format for \(goQuoted(template))")
+        // Worded only when thrown: quoting the whole template for every `${` made a value with
+        // n references take n² time.
+        func invalid() -> InterpolationError {
+            InterpolationError(offset: start, message: "invalid interpolation format for \(goQuoted(template))")
+        }
         let nameStart = start + 2
-        guard nameStart < bytes.endIndex, isNameStart(bytes[nameStart]) else { throw invalid }
+        guard nameStart < bytes.endIndex, isNameStart(bytes[nameStart]) else { throw invalid() }
         let nameEnd = nameEnd(bytes, from: nameStart)
         let name = String(decoding: bytes[nameStart..<nameEnd], as: UTF8.self)
-        guard nameEnd < bytes.endIndex else { throw invalid }
+        guard nameEnd < bytes.endIndex else { throw invalid() }
         if bytes[nameEnd] == closeBrace {
             output += plainValue(of: name, lookup: lookup, unset: &unset)
             return nameEnd + 1
@@ -159,19 +167,18 @@ private extension Interpolation {
         let hasColon = bytes[nameEnd] == colon
         let operatorIndex = hasColon ? nameEnd + 1 : nameEnd
         guard operatorIndex < bytes.endIndex, let kind = Operator(bytes[operatorIndex]) else {
-            throw invalid
+            throw invalid()
+        }
+        guard depth < maxNesting else {
+            throw InterpolationError(
+                offset: start,
+                message: "interpolation nests deeper than \(maxNesting) levels; expected at most \(maxNesting) nested ${…}")
         }
         let wordStart = operatorIndex + 1
-        // compose-go's `(.*)}` runs greedily to the last `}` of the line, then cuts the match at
-        // the brace that balances the opening one; the text between is the operator's word.
-        let lineEnd = bytes[wordStart...].firstIndex(of: newline) ?? bytes.endIndex
-        guard let lastBrace = bytes[wordStart..<lineEnd].lastIndex(of: closeBrace) else {
-            throw invalid
-        }
-        let close = balancingBrace(in: bytes[start...lastBrace]) ?? lastBrace
+        guard let close = wordEnd(bytes, start: start, wordStart: wordStart) else { throw invalid() }
         // The word is interpolated before the variable is looked at, as compose-go does.
         let word = try substitute(
-            bytes[wordStart..<close], template: template, lookup: lookup, unset: &unset)
+            bytes[wordStart..<close], template: template, depth: depth + 1, lookup: lookup, unset: &unset)
         let value = lookup(name)
         let isAbsent = value == nil || (hasColon && value?.isEmpty == true)
 
@@ -205,23 +212,37 @@ private extension Interpolation {
         return Array(value.utf8)
     }
 
-    /// Index of the `}` closing the first `{` of `region`, counted as compose-go's `getFirstBraceClosingIndex` does.
-    static func balancingBrace(in region: ArraySlice<UInt8>) -> Int? {
+    /// The `}` that ends the word of the `${…}` at `start`, as compose-go finds it; nil when there is none.
+    ///
+    /// compose-go's `(.*)}` runs greedily to the last `}` of the line, then cuts the match at the
+    /// brace that balances the opening one (`getFirstBraceClosingIndex`). Scanning once from `start`
+    /// gives the same answer: a balancing brace met before the line ends is at or before the line's
+    /// last `}`; otherwise the line's last `}` is the end. The scan stops at the end of the line, so
+    /// consecutive expressions on one long line cost their own length, not the line's.
+    static func wordEnd(_ bytes: ArraySlice<UInt8>, start: Int, wordStart: Int) -> Int? {
         var depth = 0
-        var index = region.startIndex
-        while index < region.endIndex {
-            if region[index] == closeBrace {
+        var lastBrace: Int?
+        var skipsNext = false
+        var index = start
+        while index < bytes.endIndex {
+            let byte = bytes[index]
+            if index >= wordStart {
+                if byte == newline { break }
+                if byte == closeBrace { lastBrace = index }
+            }
+            if skipsNext {
+                // compose-go skips the byte after every `{` when balancing; kept so results match it.
+                skipsNext = false
+            } else if byte == closeBrace {
                 depth -= 1
                 if depth == 0 { return index }
-            }
-            if region[index] == openBrace {
+            } else if byte == openBrace {
                 depth += 1
-                // compose-go skips the byte after every `{`; kept so results match it.
-                index += 1
+                skipsNext = true
             }
             index += 1
         }
-        return nil
+        return lastBrace
     }
 
     /// Whether `byte` may start a name: `[_a-zA-Z]`.

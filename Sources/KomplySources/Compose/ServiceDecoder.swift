@@ -239,6 +239,7 @@ private extension ServiceDecoder {
     func expose(_ node: Node, _ path: String) throws(SourcesError) -> [PortRange] {
         guard let items = node.sequence else { throw node.mismatch(path, expected: "a list of ports") }
         var result: [PortRange] = []
+        var total = 0
         for (index, item) in items.enumerated() {
             let itemPath = "\(path)[\(index)]"
             let text = try item.text(itemPath)
@@ -249,9 +250,26 @@ private extension ServiceDecoder {
                         "\(itemPath) \"\(text)\" is not a port; expected PORT, START-END or either with /PROTOCOL (tcp, udp, sctp), e.g. \"8000-8010/udp\""
                 )
             }
+            try checkRangeSize(range.ports.count, item, itemPath, text)
             result.append(range)
+            total += range.ports.count
+            try checkTotal(total, item, path)
         }
         return result
+    }
+
+    /// Refuses a `ports` or `expose` list whose ranges add up to more than `ComposeLoader.maxPortsPerList` ports.
+    func checkTotal(_ count: Int, _ item: Node, _ path: String) throws(SourcesError) {
+        guard count <= ComposeLoader.maxPortsPerList else {
+            throw .tooManyPorts(item.location, key: path, limit: ComposeLoader.maxPortsPerList)
+        }
+    }
+
+    /// Refuses a port range that would become more than `ComposeLoader.maxPortsPerRange` ports.
+    func checkRangeSize(_ count: Int, _ item: Node, _ itemPath: String, _ text: String) throws(SourcesError) {
+        guard count <= ComposeLoader.maxPortsPerRange else {
+            throw .portRangeTooLarge(item.location, key: itemPath, range: text, count: count, limit: ComposeLoader.maxPortsPerRange)
+        }
     }
 
     func ports(_ node: Node, _ path: String) throws(SourcesError) -> [PortMapping] {
@@ -288,16 +306,19 @@ private extension ServiceDecoder {
                 }
                 guard hasTarget else { throw .malformed(item.location, message: "\(itemPath) needs a \"target\" port") }
                 result.append(port)
+                try checkTotal(result.count, item, path)
             } else {
                 let text = try item.text(itemPath)
-                guard let parsed = ShortSyntax.ports(text) else {
+                guard let parsed = ShortSyntax.portSpec(text) else {
                     throw .malformed(
                         item.location,
                         message:
                             "\(itemPath) \"\(text)\" is not a port; expected [HOST_IP:][HOST_PORT:]CONTAINER_PORT[/PROTOCOL], e.g. \"8080:80\""
                     )
                 }
-                result += parsed
+                try checkRangeSize(parsed.container.count, item, itemPath, text)
+                result += parsed.mappings
+                try checkTotal(result.count, item, path)
             }
         }
         // Compose drops exact duplicates.

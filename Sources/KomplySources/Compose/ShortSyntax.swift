@@ -3,8 +3,40 @@ import KomplyCore
 
 /// Parsers for compose's short syntaxes: ports, volumes and shell-style command strings.
 public enum ShortSyntax {
+    /// The parts of a short-syntax port: `[HOST_IP:][HOST[-RANGE]:]CONTAINER[-RANGE][/PROTOCOL]`.
+    struct PortSpec: Equatable {
+        /// The container port or range; each port becomes one long-form port.
+        var container: ClosedRange<Int>
+        /// The host port or range, when given.
+        var host: ClosedRange<Int>?
+        /// `tcp`, `udp` or `sctp`.
+        var `protocol`: String
+        /// The host address, when given.
+        var hostIP: String?
+
+        /// The long-form ports, one per container port.
+        var mappings: [PortMapping] {
+            container.enumerated().map { index, target in
+                var published: String?
+                if let host {
+                    if host.count == container.count {
+                        published = String(host.lowerBound + index)
+                    } else {
+                        published = host.count == 1 ? String(host.lowerBound) : "\(host.lowerBound)-\(host.upperBound)"
+                    }
+                }
+                return PortMapping(target: target, published: published, protocol: `protocol`, hostIP: hostIP)
+            }
+        }
+    }
+
     /// Parses `[HOST_IP:][HOST[-RANGE]:]CONTAINER[-RANGE][/PROTOCOL]` into one or more long-form ports.
     static func ports(_ text: String) -> [PortMapping]? {
+        portSpec(text)?.mappings
+    }
+
+    /// Parses a short-syntax port without expanding its ranges; nil when it is malformed.
+    static func portSpec(_ text: String) -> PortSpec? {
         var spec = Substring(text)
         var proto = "tcp"
         if let slash = spec.lastIndex(of: "/") {
@@ -33,22 +65,10 @@ public enum ShortSyntax {
         guard let container = range(parts.last!) else { return nil }
         let host: ClosedRange<Int>? = parts.count == 2 && !parts[0].isEmpty ? range(parts[0]) : nil
         if parts.count == 2, !parts[0].isEmpty, host == nil { return nil }
+        // A host range maps onto an equal container range, or onto a single container port.
+        if let host, host.count != container.count, container.count != 1 { return nil }
         if let ip = hostIP, ip.isEmpty { hostIP = nil }
-        var result: [PortMapping] = []
-        for (index, target) in container.enumerated() {
-            var published: String?
-            if let host {
-                if host.count == container.count {
-                    published = String(host.lowerBound + index)
-                } else if container.count == 1 {
-                    published = host.count == 1 ? String(host.lowerBound) : "\(host.lowerBound)-\(host.upperBound)"
-                } else {
-                    return nil
-                }
-            }
-            result.append(PortMapping(target: target, published: published, protocol: proto, hostIP: hostIP))
-        }
-        return result
+        return PortSpec(container: container, host: host, protocol: proto, hostIP: hostIP)
     }
 
     /// A port or `a-b` range.

@@ -1,0 +1,69 @@
+import Foundation
+import XCTest
+
+/// Named pipes are never opened as inputs: each used to block `komply` forever.
+final class SpecialFileCommandTests: XCTestCase {
+    func testFIFOAsComposeFileExitsTwoNamingIt() throws {
+        let directory = try temporaryDirectory()
+        try makePipe(directory.appendingPathComponent("compose.yaml"))
+        let result = try runBounded(["sources", "compose.yaml"], in: directory)
+        XCTAssertEqual(result?.status, 2, result?.stderr ?? "komply blocked")
+        XCTAssertEqual(result?.stderr, "komply: error: compose.yaml: not a regular file (a named pipe); expected a file\n")
+    }
+
+    /// A pipe found while walking a folder is reported as unreadable (exit 2); the other files are linted.
+    func testFIFOInALintedFolderIsReportedAndOthersLinted() throws {
+        let directory = try temporaryDirectory()
+        try "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  namespace: a\n".write(
+            to: directory.appendingPathComponent("a.yaml"), atomically: true, encoding: .utf8)
+        try makePipe(directory.appendingPathComponent("b.yaml"))
+        let result = try runBounded(["lint", "."], in: directory)
+        XCTAssertEqual(result?.status, 2, (result?.stdout ?? "komply blocked") + (result?.stderr ?? ""))
+        let output = (result?.stdout ?? "") + (result?.stderr ?? "")
+        XCTAssertTrue(output.contains("b.yaml: not a regular file (a named pipe); expected a file"), output)
+    }
+
+    func temporaryDirectory() throws -> URL {
+        let url = CLIHarness.repository.appendingPathComponent(".build/test-tmp/fifo-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
+        return url
+    }
+
+    func makePipe(_ url: URL) throws {
+        guard mkfifo(url.path, 0o600) == 0 else { throw CocoaError(.fileWriteUnknown) }
+    }
+
+    /// Runs komply like `CLIHarness.run`, but kills it and returns nil when it has not exited within ten seconds.
+    func runBounded(_ arguments: [String], in directory: URL) throws -> CLIHarness.Result? {
+        let process = Process()
+        process.executableURL = CLIHarness.komplyBinary
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        let outURL = directory.appendingPathComponent("../\(UUID().uuidString).out").standardized
+        let errURL = directory.appendingPathComponent("../\(UUID().uuidString).err").standardized
+        FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        defer {
+            try? FileManager.default.removeItem(at: outURL)
+            try? FileManager.default.removeItem(at: errURL)
+        }
+        let out = try FileHandle(forWritingTo: outURL)
+        let err = try FileHandle(forWritingTo: errURL)
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let deadline = Date().addingTimeInterval(10)
+        while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+            return nil
+        }
+        try out.close()
+        try err.close()
+        return CLIHarness.Result(
+            status: process.terminationStatus, stdout: try String(contentsOf: outURL, encoding: .utf8),
+            stderr: try String(contentsOf: errURL, encoding: .utf8))
+    }
+}
