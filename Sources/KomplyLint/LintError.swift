@@ -29,6 +29,8 @@ public enum LintError: Error, LocalizedError, Sendable, Equatable {
     case baseUnavailable(ref: String, reason: String)
     /// `komply rules new` was asked for a rule it cannot create.
     case invalidScaffold(String)
+    /// A Kubernetes object whose `apiVersion`, `kind`, `metadata` or container list has the wrong type.
+    case malformedObject(SourceLocation, problem: String)
     /// `komply rules test` found no rule files in the folders named.
     case noRuleFiles(folders: [String])
 
@@ -59,6 +61,8 @@ public enum LintError: Error, LocalizedError, Sendable, Equatable {
             return "\(file): cannot write: \(reason)"
         case .baseUnavailable(let ref, let reason):
             return "cannot read base ref \"\(ref)\": \(reason)"
+        case .malformedObject(let location, let problem):
+            return "\(location): \(problem); expected a Kubernetes object"
         case .noRuleFiles(let folders):
             return "\(folders.joined(separator: ", ")): no rule files (*.yaml) found"
         case .invalidScaffold(let problem):

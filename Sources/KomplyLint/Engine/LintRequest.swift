@@ -67,8 +67,11 @@ extension Linter.Result {
         result.findings = findings.filter { files.contains($0.location.file) }
         result.suppressed = suppressed.filter { files.contains($0.finding.location.file) }
         result.problems = problems.filter { problem in
-            guard case .core(let error) = problem, let file = error.location?.file else { return true }
-            return files.contains(file)
+            switch problem {
+            case .core(let error): return error.location.map { files.contains($0.file) } ?? true
+            case .malformedObject(let location, _): return files.contains(location.file)
+            default: return true
+            }
         }
         result.files = self.files.filter(files.contains)
         result.texts = texts.filter { files.contains($0.key) }

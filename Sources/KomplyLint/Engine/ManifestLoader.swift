@@ -94,7 +94,8 @@ public enum ManifestLoader {
                 data = try YAMLLoader.read(path: file, displayName: file)
             }
             let text = String(decoding: data, as: UTF8.self)
-            return FileOutcome(name: name, objects: try objects(in: YAMLLoader.parse(bytes: data, file: name)), problem: nil, text: text)
+            let (objects, problem) = checkedObjects(in: try YAMLLoader.parse(bytes: data, file: name))
+            return FileOutcome(name: name, objects: objects, problem: problem, text: text)
         } catch {
             return FileOutcome(name: name, objects: [], problem: .core(error), text: nil)
         }
@@ -105,7 +106,9 @@ public enum ManifestLoader {
         var loaded = Loaded()
         for source in sources {
             do {
-                loaded.objects.append(contentsOf: objects(in: try YAMLLoader.parse(source.text, file: source.file)))
+                let (objects, problem) = checkedObjects(in: try YAMLLoader.parse(source.text, file: source.file))
+                loaded.objects.append(contentsOf: objects)
+                if let problem { loaded.problems.append(problem) }
                 loaded.files.append(source.file)
                 loaded.texts[source.file] = source.text
             } catch {
@@ -116,20 +119,70 @@ public enum ManifestLoader {
     }
 
     /// The Kubernetes objects among parsed documents: `List` items are expanded; documents without
-    /// `apiVersion` and `kind` (and komply's or kustomize's own config files) are skipped.
+    /// `apiVersion` and `kind` (and komply's or kustomize's own config files) are skipped, and so are
+    /// objects whose `apiVersion`, `kind`, `metadata` or container lists have the wrong type.
     public static func objects(in documents: [Node]) -> [KubeObject] {
+        checkedObjects(in: documents).objects
+    }
+
+    /// The objects among `documents`, and the first one left out because a field it must have has the
+    /// wrong type (`kind: [Pod]`, `metadata: [x]`, `containers: {name: a}`): reported rather than
+    /// passed as clean, since no rule can judge it and the API server would refuse it.
+    static func checkedObjects(in documents: [Node]) -> (objects: [KubeObject], problem: LintError?) {
         var result: [KubeObject] = []
+        var problem: LintError?
         for (index, document) in documents.enumerated() {
-            guard document.mapping != nil, let kind = document["kind"]?.scalar, let apiVersion = document["apiVersion"]?.scalar else {
+            guard document.mapping != nil, let kindNode = document["kind"], let apiVersionNode = document["apiVersion"] else {
                 continue
             }
+            if let wrong = malformed(document, kind: kindNode, apiVersion: apiVersionNode) {
+                problem = problem ?? wrong
+                continue
+            }
+            guard let kind = kindNode.scalar, let apiVersion = apiVersionNode.scalar else { continue }
             if apiVersion.hasPrefix("komply.dev/") || apiVersion.hasPrefix("kustomize.config.k8s.io/") { continue }
             if kind.hasSuffix("List"), let items = document["items"]?.sequence {
-                result.append(contentsOf: objects(in: items).map { KubeObject(node: $0.node, documentIndex: index) })
+                let (listed, wrong) = checkedObjects(in: items)
+                problem = problem ?? wrong
+                result.append(contentsOf: listed.map { KubeObject(node: $0.node, documentIndex: index) })
                 continue
             }
-            result.append(KubeObject(node: document, documentIndex: index))
+            let object = KubeObject(node: document, documentIndex: index)
+            if let wrong = malformedContainers(object) {
+                problem = problem ?? wrong
+                continue
+            }
+            result.append(object)
         }
-        return result
+        return (result, problem)
+    }
+
+    /// A problem when `apiVersion` or `kind` is not a string or `metadata` is not a mapping.
+    static func malformed(_ document: Node, kind: Node, apiVersion: Node) -> LintError? {
+        for (key, node) in [("apiVersion", apiVersion), ("kind", kind)] where node.scalar == nil && !node.isNull {
+            return .malformedObject(node.location, problem: "\(key) must be a string, found \(node.kindName)")
+        }
+        if let metadata = document["metadata"], metadata.mapping == nil, !metadata.isNull {
+            return .malformedObject(metadata.location, problem: "metadata must be a mapping, found \(metadata.kindName)")
+        }
+        return nil
+    }
+
+    /// A problem when a pod spec's container list is not a list of mappings.
+    static func malformedContainers(_ object: KubeObject) -> LintError? {
+        guard let podSpec = object.podSpec else { return nil }
+        for type in ContainerType.allCases {
+            guard let list = podSpec[type.key], !list.isNull else { continue }
+            guard let items = list.sequence else {
+                return .malformedObject(
+                    list.location, problem: "\(object.podSpecPath).\(type.key) must be a list of containers, found \(list.kindName)")
+            }
+            if let item = items.first(where: { $0.mapping == nil }) {
+                return .malformedObject(
+                    item.location,
+                    problem: "each item of \(object.podSpecPath).\(type.key) must be a container mapping, found \(item.kindName)")
+            }
+        }
+        return nil
     }
 }
