@@ -287,6 +287,11 @@ private extension ServiceDecoder {
                     case "target":
                         port.target = try value.integer("\(itemPath).target")
                         hasTarget = true
+                        // docker compose refuses 0 ("missing a target port") and negative numbers.
+                        guard (1...65535).contains(port.target) else {
+                            throw .malformed(
+                                value.location, message: "\(itemPath).target \(port.target) is not a port; expected 1 to 65535")
+                        }
                     case "published":
                         port.published = try value.optionalText("\(itemPath).published")
                     case "protocol": port.protocol = try value.text("\(itemPath).protocol")
@@ -315,6 +320,9 @@ private extension ServiceDecoder {
                         message:
                             "\(itemPath) \"\(text)\" is not a port; expected [HOST_IP:][HOST_PORT:]CONTAINER_PORT[/PROTOCOL], e.g. \"8080:80\""
                     )
+                }
+                guard parsed.container.lowerBound >= 1 else {
+                    throw .malformed(item.location, message: "\(itemPath) \"\(text)\" has container port 0; expected 1 to 65535")
                 }
                 try checkRangeSize(parsed.container.count, item, itemPath, text)
                 result += parsed.mappings
