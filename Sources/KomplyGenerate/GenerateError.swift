@@ -11,6 +11,8 @@ public enum GenerateError: Error, LocalizedError, Sendable, Equatable {
     case nameCollision(SourceLocation?, name: String, services: [String])
     /// The output could not be written.
     case write(path: String, reason: String)
+    /// Two services mount the same named volume, which would need one claim shared between workloads.
+    case sharedVolume(SourceLocation?, volume: String, services: [String])
     /// A configuration value is unusable.
     case config(SourceLocation?, message: String)
     /// komply.yaml could not be read or is not valid YAML.
@@ -29,6 +31,9 @@ public enum GenerateError: Error, LocalizedError, Sendable, Equatable {
         case .nameCollision(let location, let name, let services):
             return
                 "\(location.map { "\($0): " } ?? "")services \(services.joined(separator: " and ")) both become \"\(name)\"; expected names that stay distinct in lower case"
+        case .sharedVolume(let location, let volume, let services):
+            return
+                "\(location.map { "\($0): " } ?? "")services \(services.joined(separator: " and ")) share the named volume \"\(volume)\"; komply generates one PersistentVolumeClaim per service and does not share one between workloads (that needs ReadWriteMany storage and one writer); expected each named volume to be mounted by one service"
         case .write(let path, let reason):
             return "\(path): cannot write: \(reason)"
         case .config(let location, let message):
@@ -42,7 +47,9 @@ public enum GenerateError: Error, LocalizedError, Sendable, Equatable {
     /// The position of the (first) problem, when there is one.
     public var location: SourceLocation? {
         switch self {
-        case .invalidOption(let location, _, _), .nameCollision(let location, _, _), .config(let location, _): return location
+        case .invalidOption(let location, _, _), .nameCollision(let location, _, _), .config(let location, _),
+            .sharedVolume(let location, _, _):
+            return location
         case .template, .write: return nil
         case .configUnreadable(let error): return error.location
         case .configNotFound(let path): return SourceLocation(file: path)

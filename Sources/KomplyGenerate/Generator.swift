@@ -56,7 +56,7 @@ private extension Generator {
             secrets.merge(output.secretsToProvide) { $0 + $1 }
             baseFiles.append(("\(context.names[service.name]!).yaml", output.drafts))
         }
-        try checkCollisions(baseFiles, project: project)
+        try checkCollisions(baseFiles, services: project.services)
         let labels = [("app.kubernetes.io/part-of", appName), ("app.kubernetes.io/managed-by", "komply")]
         let denyAll = ObjectDraft(
             kind: "NetworkPolicy", name: "default-deny",
@@ -218,16 +218,23 @@ private extension Generator {
         return "\(repository):\(tag)"
     }
 
-    /// Refuses two objects of the same kind and name in different files.
-    func checkCollisions(_ files: [(String, [ObjectDraft])], project: ComposeProject) throws(GenerateError) {
-        var seen: [String: String] = [:]
-        for (file, drafts) in files {
+    /// Refuses two objects of the same kind and name from different services (`files[i]` is
+    /// `services[i]`'s file), naming the services and pointing at the second one.
+    func checkCollisions(_ files: [(String, [ObjectDraft])], services: [ComposeService]) throws(GenerateError) {
+        var seen: [String: Int] = [:]
+        for (index, (_, drafts)) in files.enumerated() {
             for draft in drafts {
                 let key = "\(draft.kind)/\(draft.name)"
-                if let other = seen[key], other != file {
-                    throw .nameCollision(nil, name: key, services: [other, file])
+                if let other = seen[key], other != index {
+                    let service = services[index]
+                    if draft.kind == "PersistentVolumeClaim" {
+                        throw .sharedVolume(
+                            service.komply.positions["volumes"] ?? service.komply.source, volume: draft.name,
+                            services: [services[other].name, service.name])
+                    }
+                    throw .nameCollision(service.komply.source, name: key, services: [services[other].name, service.name])
                 }
-                seen[key] = file
+                seen[key] = index
             }
         }
     }

@@ -273,8 +273,12 @@ private struct Loader {
         }
         if let shown = reference.file {
             try PathUtilities.checkInside(baseFile, root: root, location: reference.location, shown: shown)
-            guard FileManager.default.fileExists(atPath: baseFile) else {
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: baseFile, isDirectory: &isFolder) else {
                 throw .missingFile(reference.location, path: shown, purpose: "extends file")
+            }
+            guard !isFolder.boolValue else {
+                throw .malformed(reference.location, message: "extends.file \"\(shown)\" is a folder; expected a compose file")
             }
         }
         let baseDocument = try parse(baseFile)
