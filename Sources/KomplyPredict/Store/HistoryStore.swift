@@ -17,6 +17,7 @@ public final class HistoryStore: Sendable {
         do {
             let folder = (path as NSString).deletingLastPathComponent
             if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+            try refuseForeignDatabase(at: path)
             var configuration = Configuration()
             configuration.busyMode = .timeout(10)
             let pool = try DatabasePool(path: path, configuration: configuration)
@@ -29,6 +30,25 @@ public final class HistoryStore: Sendable {
     }
 
     /// A history that lives in memory only (for `komply backtest FILE…` and tests).
+    /// Refuses an existing SQLite file that komply did not create (it has tables but no migration
+    /// record), before anything is written to it: opening it for writing would add komply's tables and
+    /// switch it to WAL mode.
+    static func refuseForeignDatabase(at path: String) throws {
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        guard size > 0 else { return }
+        var configuration = Configuration()
+        configuration.readonly = true
+        let tables = try DatabaseQueue(path: path, configuration: configuration).read { db in
+            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+        }
+        guard !tables.isEmpty, !tables.contains("grdb_migrations") else { return }
+        throw PredictError.database(
+            file: path,
+            reason:
+                "not a komply history file (it holds the tables \(tables.prefix(5).joined(separator: ", "))); expected a file komply history created, or a new path — nothing was written"
+        )
+    }
+
     public static func inMemory() throws(PredictError) -> HistoryStore {
         do {
             return try HistoryStore(path: ":memory:", writer: DatabaseQueue())
