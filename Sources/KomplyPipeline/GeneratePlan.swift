@@ -52,6 +52,8 @@ public struct GeneratePlan: Sendable {
             }
             settings.environments = settings.environments.filter { request.environments.contains($0.name) }
         }
+        // `-o deploy/` or `output: deploy/`: files are shown as deploy/app/…, not deploy//app/….
+        while outputDirectory.count > 1 && outputDirectory.hasSuffix("/") { outputDirectory.removeLast() }
         settings.outputPath = relativeToRepository(outputDirectory, repository: repository)
         var sources = request.sources
         sources.paths = paths
@@ -62,10 +64,9 @@ public struct GeneratePlan: Sendable {
 }
 
 private extension GeneratePlan {
-    /// `path` under `base` unless it is absolute or `base` is the current folder.
+    /// `path` under `base`, written as the user would (no `./` when `base` is the current folder).
     static func join(_ base: String, _ path: String) -> String {
-        if path.hasPrefix("/") || base.isEmpty || base == "." { return path }
-        return (base as NSString).appendingPathComponent(path)
+        base.isEmpty || base == "." ? path : Paths.join(base, path)
     }
 
     /// The output folder as a path inside the repository (what Argo CD's `path` needs).

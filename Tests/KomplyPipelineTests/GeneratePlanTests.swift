@@ -39,6 +39,15 @@ final class GeneratePlanTests: XCTestCase {
         XCTAssertEqual(try plan.config.map(SizingConfig.read)?.tier, .cost)
     }
 
+    func testATrailingSlashOnTheOutputFolderIsDropped() throws {
+        let config = try writeConfig("output: manifests/\n")
+        XCTAssertEqual(
+            try GeneratePlan.make(GenerateRequest(sources: SourceRequest(), config: config)).outputDirectory, root + "/manifests")
+        let flag = try GeneratePlan.make(GenerateRequest(sources: SourceRequest(), output: "out//", config: config))
+        XCTAssertEqual(flag.outputDirectory, "out")
+        XCTAssertEqual(try GeneratePlan.make(GenerateRequest(sources: SourceRequest(), output: "/", config: config)).outputDirectory, "/")
+    }
+
     func testPathsGivenWinOverTheConfiguredSources() throws {
         let config = try writeConfig("sources: [apps/*/compose.yaml]\n")
         let plan = try GeneratePlan.make(GenerateRequest(sources: SourceRequest(paths: [root + "/apps/shop"]), config: config))
