@@ -10,6 +10,13 @@ extension Generator {
         built: [String: ServiceOutput], autoscaled: Set<String>, header: String
     ) throws(GenerateError) -> [GeneratedFile] {
         let namespace = self.namespace(of: environment, appName: appName)
+        guard Naming.isDNSLabel(namespace) else {
+            throw .config(
+                nil,
+                message:
+                    "environment \(environment.name): namespace \"\(namespace)\" (from its template) is not a DNS label; expected at most 63 lower-case letters, digits and \"-\", starting and ending with a letter or digit (shorten the template in komply.yaml)"
+            )
+        }
         let folder = "\(appName)/overlays/\(Naming.dnsLabel(environment.name))"
         var parts: [String: ValueTree] = [
             "namespace": .string(namespace),
@@ -30,8 +37,12 @@ extension Generator {
         }
         var patches: [ValueTree] = []
         if let replicas = environment.replicas {
-            let scalable = project.services.filter { built[$0.name]?.kind.isScalable == true }
-            parts["replicas"] = .array(scalable.map { .members([("name", .string(context.names[$0.name]!)), ("count", .int(replicas))]) })
+            // Stateless workloads only: a StatefulSet scaled by an environment becomes split copies of its data.
+            let scalable = project.services.filter { built[$0.name]?.scalesWithEnvironment == true }
+            if !scalable.isEmpty {
+                parts["replicas"] = .array(
+                    scalable.map { .members([("name", .string(context.names[$0.name]!)), ("count", .int(replicas))]) })
+            }
             // An autoscaler's minimum would undo the overlay's replica count: move it too.
             for service in project.services where autoscaled.contains(context.names[service.name]!) {
                 let bounds: ValueTree = .array([
@@ -97,9 +108,9 @@ extension Generator {
         ]
     }
 
-    /// The namespace of an environment: its own setting, the app name for `default`, else `<app>-<env>`.
+    /// The namespace of an environment, its template expanded (`{app}-prod`, `defaults.namespace`).
     func namespace(of environment: EnvironmentConfig, appName: String) -> String {
-        environment.namespace ?? (environment.name == "default" ? appName : "\(appName)-\(environment.name)")
+        environment.namespace(app: appName, defaultTemplate: settings.namespaceTemplate)
     }
 }
 

@@ -18,6 +18,7 @@ public struct Generator: Sendable {
     public func generate(_ projects: [ComposeProject]) throws(GenerateError) -> GenerationResult {
         var files: [GeneratedFile] = []
         var notices: [Diagnostic] = []
+        var scope: [String] = []
         var seen: [String: String] = [:]
         for project in projects {
             let appName = Naming.dnsLabel(project.name)
@@ -30,14 +31,26 @@ public struct Generator: Sendable {
             }
             seen[appName] = project.sourceFiles.joined(separator: ", ")
             let app = try generateApp(project, appName: appName)
-            files += app.files
+            let owned = ownedPaths(appName: appName)
+            let result = GenerationResult(files: app.files, notices: [], scope: owned)
+            files += app.files.filter { result.owns($0.path) }
             notices += app.notices
+            scope += owned
         }
-        return GenerationResult(files: files.sorted { $0.path < $1.path }, notices: notices)
+        return GenerationResult(files: files.sorted { $0.path < $1.path }, notices: notices, scope: scope)
     }
 }
 
 private extension Generator {
+    /// What a run owns of an app's folder: all of it, or with `--env` the base, SECRETS.md, an ApplicationSet
+    /// and the selected environments' overlays and Applications — never another environment's files.
+    func ownedPaths(appName: String) -> [String] {
+        guard let selected = settings.selectedEnvironments else { return ["\(appName)/"] }
+        let environments = selected.map { Naming.dnsLabel($0) }.sorted()
+        return ["\(appName)/base/", "\(appName)/SECRETS.md", "\(appName)/argocd/applicationset.yaml"]
+            + environments.flatMap { ["\(appName)/overlays/\($0)/", "\(appName)/argocd/\($0).yaml"] }
+    }
+
     /// One app's files: base objects per service, the default deny, kustomizations, overlays, Argo CD and SECRETS.md.
     func generateApp(_ project: ComposeProject, appName: String) throws(GenerateError) -> GenerationResult {
         var notices: [Diagnostic] = []

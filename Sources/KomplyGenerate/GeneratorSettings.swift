@@ -37,6 +37,11 @@ public struct GeneratorSettings: Sendable, Equatable {
     public var storageClass: String?
     /// Environments; empty means one `default` environment.
     public var environments: [EnvironmentConfig] = []
+    /// The environments this run regenerates (`--env`); nil regenerates all. The others' overlays and
+    /// Argo CD Applications are neither written nor removed.
+    public var selectedEnvironments: Set<String>?
+    /// `defaults.namespace`: the namespace template of environments without their own.
+    public var namespaceTemplate: String = "{app}"
     /// Argo CD settings.
     public var argocd: ArgoCDSettings = ArgoCDSettings(repoURL: nil)
     /// The output folder as the repository sees it (Argo CD paths start here).

@@ -10,11 +10,20 @@ public struct GeneratedFolder: Sendable {
     /// Whether an existing file was written by komply: such files are replaced or removed, any
     /// other file is kept, and a generated file may not replace it.
     public var isGenerated: @Sendable (Data) -> Bool
+    /// The part of `folder` this commit owns, relative to it: sub-folders (ending in `/`) and files; empty
+    /// owns all of it. A komply-written file outside the scope (another environment's overlay) is kept.
+    public var scope: [String]
 
-    public init(folder: String, files: [String: Data], isGenerated: @escaping @Sendable (Data) -> Bool) {
+    public init(folder: String, files: [String: Data], scope: [String] = [], isGenerated: @escaping @Sendable (Data) -> Bool) {
         self.folder = folder
         self.files = files
+        self.scope = scope
         self.isGenerated = isGenerated
+    }
+
+    /// Whether `path` (relative to `folder`) is this commit's to replace or remove.
+    public func owns(_ path: String) -> Bool {
+        scope.isEmpty || scope.contains { $0.hasSuffix("/") ? path.hasPrefix($0) : path == $0 }
     }
 }
 
@@ -47,6 +56,15 @@ extension GitRepository {
         _ generated: [GeneratedFolder], onto branch: String, startPoint: String = "HEAD", remoteTip: String? = nil,
         message: String, author: GitSignature? = nil
     ) throws -> CommitOutcome {
+        try commit(generated, onto: branch, startPoint: startPoint, remoteTip: remoteTip, author: author) { _ in message }
+    }
+
+    /// `commit(_:onto:startPoint:remoteTip:message:author:)` whose message is made from the repository paths the
+    /// commit removes (komply-written files in scope that are no longer generated), so it can list them.
+    public func commit(
+        _ generated: [GeneratedFolder], onto branch: String, startPoint: String = "HEAD", remoteTip: String? = nil,
+        author: GitSignature? = nil, message: (_ removed: [String]) -> String
+    ) throws -> CommitOutcome {
         let reference = "refs/heads/" + branch
         guard git_reference_is_valid_name(reference) == 1 else { throw GitError.unknownRevision(branch) }
         if headBranch == branch, workdir != nil { throw GitError.checkedOutBranch(branch) }
@@ -77,7 +95,9 @@ extension GitRepository {
             let prefix = try Self.normalized(folder.folder, allowEmpty: true)
             let base = prefix.isEmpty ? "" : prefix + "/"
             let existing = parent == nil ? [:] : try files(at: parent!, under: prefix)
-            for (path, data) in existing where folder.isGenerated(data) { edits[path] = .some(nil) }
+            for (path, data) in existing where folder.owns(String(path.dropFirst(base.count))) && folder.isGenerated(data) {
+                edits[path] = .some(nil)
+            }
             for (relative, data) in folder.files {
                 let path = base + (try Self.normalized(relative, allowEmpty: false))
                 if let old = existing[path], !folder.isGenerated(old), old != data { throw GitError.collision(path: path) }
@@ -88,6 +108,8 @@ extension GitRepository {
         if let baseTree, git_oid_equal(&treeID, git_tree_id(baseTree)) == 1 {
             return .unchanged(commit: parent)
         }
+        let removed = edits.filter { $0.value == nil }.map(\.key).sorted()
+        let message = message(removed)
         var tree: OpaquePointer?
         try check(git_tree_lookup(&tree, handle, &treeID), "read the new tree")
         defer { git_tree_free(tree) }

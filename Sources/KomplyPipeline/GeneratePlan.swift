@@ -50,7 +50,9 @@ public struct GeneratePlan: Sendable {
             for name in request.environments where !known.contains(name) && !(known.isEmpty && name == "default") {
                 throw PipelineError.unknownEnvironment(name: name, known: known.sorted())
             }
-            settings.environments = settings.environments.filter { request.environments.contains($0.name) }
+            // Every environment is still generated (SECRETS.md and an ApplicationSet list them all); only the
+            // selected ones' overlays and Applications are written or removed.
+            settings.selectedEnvironments = Set(request.environments)
         }
         // `-o deploy/` or `output: deploy/`: files are shown as deploy/app/…, not deploy//app/….
         while outputDirectory.count > 1 && outputDirectory.hasSuffix("/") { outputDirectory.removeLast() }

@@ -10,6 +10,8 @@ import KomplySources
 public struct SyncGeneration: Sendable {
     /// Generated files, paths relative to `outputDirectory`.
     public var files: [GeneratedFile]
+    /// What the run owns under `outputDirectory` (see `GenerationResult.scope`).
+    public var scope: [String] = []
     /// Warnings from the generator.
     public var notices: [String]
     /// The output folder as given or configured (relative to the current folder).
@@ -37,10 +39,19 @@ public struct SyncGeneration: Sendable {
         let model = projects.map { JSONEmitter.emit($0.canonical(), pretty: false) }.joined(separator: "\n")
         let rules = try RuleLoader.builtin()
         let rulesText = rules.map { "\($0.id)\t\($0.category)\t\($0.severity)\t\($0.description)" }.joined(separator: "\n")
-        return SyncGeneration(
+        var generation = SyncGeneration(
             files: result.files, notices: result.notices.map { "\($0)" }, outputDirectory: plan.outputDirectory,
             inputDigest: "sha256:" + SHA256.hex(model), rulesDigest: "sha256:" + SHA256.hex(rulesText), sizingProfile: profile,
             recommendations: pipeline.recommendations, config: plan.config)
+        generation.scope = result.scope
+        return generation
+    }
+
+    /// What the run owns of `app`'s folder, relative to it; empty when it owns all of it.
+    public func scope(of app: String) -> [String] {
+        let prefix = app + "/"
+        let owned = scope.filter { $0.hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count)) }
+        return owned.contains("") ? [] : owned
     }
 
     /// Lints the generated files as they will be committed under `folder` (repository-relative), with

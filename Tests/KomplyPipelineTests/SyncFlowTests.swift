@@ -78,4 +78,44 @@ final class SyncFlowTests: XCTestCase {
             guard case .outputOutsideRepository = error else { return XCTFail("\(error)") }
         }
     }
+
+    /// `sync --env production` commits production's overlay and leaves staging's as the branch has it; a full
+    /// sync after staging left komply.yaml removes its files and lists them in the commit message.
+    func testSyncOfOneEnvironmentKeepsTheOthersAndListsRemovals() async throws {
+        func configure(_ environments: String) throws {
+            try Data("apiVersion: komply.dev/v1\nkind: Config\nenvironments:\n\(environments)".utf8)
+                .write(to: URL(fileURLWithPath: repo + "/komply.yaml"))
+        }
+        func sync(_ environments: [String]) async throws -> [String] {
+            let generate = GenerateRequest(
+                sources: SourceRequest(paths: [repo + "/apps/shop"]), output: repo + "/deploy", environments: environments,
+                config: repo + "/komply.yaml", noPredict: true)
+            var lines: [String] = []
+            try await SyncFlow.run(SyncRequest(generate: generate), from: repo) { lines.append($0) }
+            return lines
+        }
+        let staging = "deploy/shop/overlays/staging/kustomization.yaml"
+        try configure("  - name: staging\n    replicas: 1\n  - name: production\n    replicas: 3\n")
+        _ = try await sync([])
+        let repository = try GitRepository(path: repo)
+        let before = try repository.files(at: "komply/shop", under: "deploy")
+        XCTAssertNotNil(before[staging], "\(before.keys.sorted())")
+
+        try configure("  - name: staging\n    replicas: 2\n  - name: production\n    replicas: 4\n")
+        let production = try await sync(["production"])
+        XCTAssertTrue(production.contains { $0.hasPrefix("committed ") }, "\(production)")
+        let after = try repository.files(at: "komply/shop", under: "deploy")
+        XCTAssertEqual(after[staging], before[staging], "sync --env production changed staging's overlay")
+        XCTAssertTrue(
+            String(decoding: after["deploy/shop/overlays/production/kustomization.yaml"] ?? Data(), as: UTF8.self).contains("count: 4"))
+
+        try configure("  - name: production\n")
+        let all = try await sync([])
+        XCTAssertTrue(all.contains("removed \(staging) (no longer generated)"), "\(all)")
+        XCTAssertNil(try repository.files(at: "komply/shop", under: "deploy")[staging])
+        let message = try repository.commit("komply/shop").message
+        XCTAssertTrue(message.contains("Removed (no longer generated):\n"), message)
+        XCTAssertTrue(message.contains("- \(staging)"), message)
+        XCTAssertTrue(CommitMessage.trailers(of: message).contains { $0.key == "Komply-Version" }, message)
+    }
 }

@@ -19,6 +19,14 @@ public enum Naming {
         return out.isEmpty ? "app" : out
     }
 
+    /// Whether `name` is a DNS-1123 label as it stands (what a namespace name must be).
+    public static func isDNSLabel(_ name: String) -> Bool {
+        let scalars = Array(name.unicodeScalars)
+        let allowed = { (scalar: Unicode.Scalar) in ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar) }
+        guard let first = scalars.first, let last = scalars.last, scalars.count <= 63 else { return false }
+        return allowed(first) && allowed(last) && scalars.allSatisfy { allowed($0) || $0 == "-" }
+    }
+
     /// A ConfigMap/Secret key for a file name (`nginx.conf` stays; `/` and other characters become `-`).
     public static func dataKey(_ raw: String) -> String {
         let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")

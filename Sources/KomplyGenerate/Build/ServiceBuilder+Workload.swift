@@ -14,16 +14,36 @@ extension ServiceBuilder {
     }
 
     /// Replicas: `x-komply.replicas`, compose `deploy.replicas`, else two for stateless Deployments (one container is an outage on every restart).
+    /// A StatefulSet keeps one replica unless `x-komply.replicas` asks for more: compose's `deploy.replicas` would
+    /// start independent copies of a database, each with its own volume, not a replicated one.
     mutating func replicaCount() -> Int {
+        let family = classification.profile?.family ?? "this stateful service"
+        if kind == .statefulSet, options.replicas == nil, let asked = service.deploy?.replicas, asked > 1 {
+            notice(
+                .warning,
+                "deploy.replicas: \(asked) would start \(asked) independent copies of \(family), each with its own volume; komply runs one (set x-komply.replicas when the image replicates its data itself)"
+            )
+            ignores.append(
+                Suppression(
+                    ruleID: "single-replica",
+                    reason: "\(family) keeps its data in one volume; more replicas need the image's own replication"))
+            return 1
+        }
         if let explicit = options.replicas ?? service.deploy?.replicas {
             if explicit == 1, kind.isScalable {
                 ignores.append(Suppression(ruleID: "single-replica", reason: "compose asks for one replica (deploy.replicas: 1)"))
+            }
+            if kind == .statefulSet, explicit > 1 {
+                notice(
+                    .warning,
+                    "x-komply.replicas: \(explicit) runs \(explicit) pods of \(family), each with its own volume; the image must replicate its data itself"
+                )
             }
             return explicit
         }
         switch kind {
         case .deployment:
-            if service.volumes.contains(where: { $0.type == "volume" && $0.source != nil }) {
+            if hasClaims {
                 ignores.append(
                     Suppression(ruleID: "single-replica", reason: "its ReadWriteOnce volume claim can be mounted by one pod only"))
                 return 1
@@ -33,13 +53,22 @@ extension ServiceBuilder {
             ignores.append(
                 Suppression(
                     ruleID: "single-replica",
-                    reason:
-                        "\(classification.profile?.family ?? "this stateful service") keeps its data in one volume; more replicas need the image's own replication"
-                ))
+                    reason: "\(family) keeps its data in one volume; more replicas need the image's own replication"))
             return 1
         default:
             return 1
         }
+    }
+
+    /// Whether the service mounts a named volume (a ReadWriteOnce claim one pod can mount).
+    var hasClaims: Bool {
+        service.volumes.contains(where: { $0.type == "volume" && $0.source != nil })
+    }
+
+    /// Whether an environment's `replicas` may scale it: stateless Deployments only, never a StatefulSet or a
+    /// Deployment holding a ReadWriteOnce claim.
+    var scalesWithEnvironment: Bool {
+        kind == .deployment && !output.drafts.contains { $0.kind == "PersistentVolumeClaim" }
     }
 
     /// The pod spec with a topology spread that prefers one replica per node.

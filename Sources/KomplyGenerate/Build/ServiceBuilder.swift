@@ -11,6 +11,8 @@ struct ServiceOutput {
     var kind: WorkloadKind = .deployment
     /// The container's requests and limits, for overlays that scale them.
     var resources: ResourcePlan?
+    /// Whether an environment's `replicas` scales it (stateless Deployments without a claim).
+    var scalesWithEnvironment = false
 }
 
 /// Builds the objects of one service: workload, ServiceAccount, Services, ConfigMaps, secret
@@ -57,6 +59,7 @@ struct ServiceBuilder {
         for warning in resources.warnings { notice(.warning, warning) }
         output.kind = kind
         output.resources = resources
+        output.scalesWithEnvironment = scalesWithEnvironment
         pod = pod.updatingContainer { $0.adding("resources", resources.tree) }
         let podAnnotations: [(String, String)] = [("komply.dev/sizing", resources.reason)]
         workload(pod: pod, labels: labels, selector: selector, replicas: replicas, podAnnotations: podAnnotations)

@@ -37,15 +37,9 @@ public struct GenerateConfig: Sendable, Equatable {
         environments.isEmpty ? [EnvironmentConfig(name: EnvironmentConfig.defaultName)] : environments
     }
 
-    /// The namespace `app` gets in `environment`: the environment's own template, else
-    /// `defaults.namespace` — suffixed with `-<env>` for a named environment when the template does
-    /// not mention `{env}`, so environments sharing a cluster never share a namespace.
+    /// The namespace `app` gets in `environment` (see `EnvironmentConfig.namespace(app:defaultTemplate:)`).
     public func namespace(for environment: EnvironmentConfig, app: String) -> String {
-        var template = environment.namespace ?? defaults.namespace
-        if environment.namespace == nil, environment.name != EnvironmentConfig.defaultName, !template.contains("{env}") {
-            template += "-{env}"
-        }
-        return template.replacingOccurrences(of: "{app}", with: app).replacingOccurrences(of: "{env}", with: environment.name)
+        environment.namespace(app: app, defaultTemplate: defaults.namespace)
     }
 }
 
@@ -92,6 +86,17 @@ public struct EnvironmentConfig: Sendable, Equatable {
         self.imageRegistry = imageRegistry
         self.imageTag = imageTag
         self.cluster = cluster
+    }
+
+    /// The namespace `app` gets here: this environment's template, else `defaultTemplate` (`defaults.namespace`),
+    /// suffixed with `-<env>` for a named environment when that template does not mention `{env}`, so
+    /// environments sharing a cluster never share a namespace; `{app}` and `{env}` are replaced.
+    public func namespace(app: String, defaultTemplate: String) -> String {
+        var template = namespace ?? defaultTemplate
+        if namespace == nil, name != Self.defaultName, !template.contains("{env}") {
+            template += "-{env}"
+        }
+        return template.replacingOccurrences(of: "{app}", with: app).replacingOccurrences(of: "{env}", with: name)
     }
 }
 

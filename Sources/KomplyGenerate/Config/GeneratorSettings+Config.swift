@@ -8,6 +8,7 @@ extension GeneratorSettings {
         storageClass = config.defaults.storageClass
         secrets = config.secrets.provider
         environments = config.environments
+        namespaceTemplate = config.defaults.namespace
         if let argo = config.argocd {
             var settings = ArgoCDSettings(repoURL: argo.repoURL)
             settings.targetRevision = argo.targetRevision

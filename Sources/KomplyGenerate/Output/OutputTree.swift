@@ -18,8 +18,13 @@ public enum OutputTree {
         }
     }
 
+    /// The drift between a result's files and `folder`, within what the result owns.
+    public static func drift(_ result: GenerationResult, in folder: String) -> Drift {
+        drift(result.files, in: folder, owns: result.owns)
+    }
+
     /// The drift between `files` and `folder` for the apps the files belong to.
-    public static func drift(_ files: [GeneratedFile], in folder: String) -> Drift {
+    public static func drift(_ files: [GeneratedFile], in folder: String, owns: (String) -> Bool = { _ in true }) -> Drift {
         var changes: [(String, String)] = []
         let wanted = Dictionary(files.map { ($0.path, $0.contents) }, uniquingKeysWith: { $1 })
         for file in files {
@@ -32,7 +37,7 @@ public enum OutputTree {
                 changes.append((file.path, diff))
             }
         }
-        for stale in staleFiles(files, in: folder) where wanted[stale] == nil {
+        for stale in staleFiles(files, in: folder) where wanted[stale] == nil && owns(stale) {
             let path = (folder as NSString).appendingPathComponent(stale)
             let existing = FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) } ?? ""
             changes.append((stale, TextDiff.unified(old: existing, new: "", oldName: "a/\(stale)", newName: "/dev/null")))
@@ -40,11 +45,26 @@ public enum OutputTree {
         return Drift(changes: changes.sorted { $0.0 < $1.0 })
     }
 
-    /// Writes every file that changed (atomically) and removes komply-owned files no longer generated.
-    /// Returns the paths written or removed.
+    /// What a write changed, relative to the output folder.
+    public struct Changes: Sendable, Equatable {
+        /// Files created or replaced.
+        public var written: [String] = []
+        /// komply-owned files removed because this run owns them and no longer generates them.
+        public var removed: [String] = []
+    }
+
+    /// Writes a result's files and removes the komply-owned files it owns but no longer generates.
     @discardableResult
-    public static func write(_ files: [GeneratedFile], to folder: String) throws(GenerateError) -> [String] {
-        var touched: [String] = []
+    public static func write(_ result: GenerationResult, to folder: String) throws(GenerateError) -> Changes {
+        try write(result.files, to: folder, owns: result.owns)
+    }
+
+    /// Writes every file that changed (atomically) and removes komply-owned files no longer generated.
+    @discardableResult
+    public static func write(
+        _ files: [GeneratedFile], to folder: String, owns: (String) -> Bool = { _ in true }
+    ) throws(GenerateError) -> Changes {
+        var changes = Changes()
         for file in files {
             let path = (folder as NSString).appendingPathComponent(file.path)
             if let existing = FileManager.default.contents(atPath: path) {
@@ -61,16 +81,16 @@ public enum OutputTree {
             do { try AtomicWriter.write(Data(file.contents.utf8), to: path) } catch {
                 throw .write(path: path, reason: "\(error)")
             }
-            touched.append(file.path)
+            changes.written.append(file.path)
         }
         let wanted = Set(files.map(\.path))
-        for stale in staleFiles(files, in: folder) where !wanted.contains(stale) {
+        for stale in staleFiles(files, in: folder) where !wanted.contains(stale) && owns(stale) {
             do { try FileManager.default.removeItem(atPath: (folder as NSString).appendingPathComponent(stale)) } catch {
                 throw .write(path: stale, reason: error.localizedDescription)
             }
-            touched.append(stale)
+            changes.removed.append(stale)
         }
-        return touched.sorted()
+        return changes
     }
 
     /// True when a file's first line carries the ownership marker.

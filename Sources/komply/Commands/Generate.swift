@@ -72,7 +72,7 @@ extension Komply {
                 return
             }
             if check {
-                let drift = OutputTree.drift(result.files, in: plan.outputDirectory)
+                let drift = OutputTree.drift(result, in: plan.outputDirectory)
                 guard !drift.isEmpty else {
                     FileHandle.standardError.write(
                         Data("komply: \(plan.outputDirectory) is up to date (\(result.files.count) files)\n".utf8))
@@ -85,9 +85,12 @@ extension Komply {
                             .utf8))
                 throw ExitCode(1)
             }
-            let touched = try OutputTree.write(result.files, to: plan.outputDirectory)
+            let changes = try OutputTree.write(result, to: plan.outputDirectory)
+            for removed in changes.removed {
+                FileHandle.standardError.write(Data("komply: removed \(plan.outputDirectory)/\(removed) (no longer generated)\n".utf8))
+            }
             FileHandle.standardError.write(
-                Data("komply: wrote \(touched.count) of \(result.files.count) file(s) under \(plan.outputDirectory)\n".utf8))
+                Data("komply: wrote \(changes.written.count) of \(result.files.count) file(s) under \(plan.outputDirectory)\n".utf8))
         }
     }
 }
