@@ -210,17 +210,8 @@ private extension Generator {
 
     /// The image of a service; `build:`-only services get `<registry>/<app>/<service>:<build tag>`.
     func image(for service: ComposeService, appName: String, notices: inout [Diagnostic]) -> String {
-        if let image = service.image {
-            let tag = ImageKnowledge.tag(image)
-            if !image.contains("@sha256:"), tag == nil || tag == "latest" {
-                notices.append(
-                    Diagnostic(
-                        .warning,
-                        "service \(service.name): image \(image) has no pinned tag (latest); pin a version so rollouts are reproducible",
-                        at: service.komply.positions["image"] ?? service.komply.source))
-            }
-            return image
-        }
+        // An unpinned image is warned where its risk is recorded (ServiceBuilder+Risks).
+        if let image = service.image { return image }
         let repository = [settings.registry, appName, Naming.dnsLabel(service.name)].compactMap { $0 }.joined(separator: "/")
         let tag = settings.buildTags["\(appName)/\(service.name)"] ?? settings.buildTags["\(service.name)"] ?? "src-unknown"
         notices.append(

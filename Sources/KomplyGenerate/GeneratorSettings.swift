@@ -48,6 +48,8 @@ public struct GeneratorSettings: Sendable, Equatable {
     public var outputPath: String = "deploy"
     /// Sized requests and limits from `komply predict`, keyed `app/service`; they replace the role defaults.
     public var predictions: [String: Recommendation] = [:]
+    /// `policy.nonSuppressible`: rules no `x-komply.accept` may suppress.
+    public var nonSuppressible: Set<String> = []
     /// Tags for `build:`-only images, keyed `app/service` (a content digest of the build context).
     public var buildTags: [String: String] = [:]
 

@@ -2,6 +2,7 @@ import Foundation
 import KomplyCore
 import KomplyGenerate
 import KomplyGit
+import KomplyLint
 import KomplySources
 
 /// A generate request and komply.yaml turned into the sources to read and the generator's settings.
@@ -40,6 +41,8 @@ public struct GeneratePlan: Sendable {
                 if paths.isEmpty { throw PipelineError.sourcesMatchNothing(config: loaded.location?.description ?? "komply.yaml") }
             }
         }
+        // The generator never writes a suppression the policy forbids.
+        if let file { settings.nonSuppressible = try PolicyConfig.read(file).nonSuppressible }
         if let registry = request.registry { settings.registry = registry }
         if settings.argocd.repoURL == nil, let remote = repository?.remoteURL(named: "origin") {
             // Never copy a token from an https remote into a committed Application.

@@ -72,7 +72,8 @@ final class GeneratePlanTests: XCTestCase {
                 error.localizedDescription, "--env qa: no such environment in komply.yaml; expected one of prod, staging")
         }
         let plan = try GeneratePlan.make(GenerateRequest(sources: SourceRequest(), environments: ["prod"], config: config))
-        XCTAssertEqual(plan.settings.environments.map(\.name), ["prod"])
+        XCTAssertEqual(plan.settings.environments.map(\.name), ["staging", "prod"], "every environment is still generated")
+        XCTAssertEqual(plan.settings.selectedEnvironments, ["prod"], "only prod's files are written")
     }
 
     func testTheHistoryPathIsRelativeToTheConfigFile() throws {

@@ -100,7 +100,12 @@ private extension Suppression {
         return entries.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
-    static func isValidDate(_ text: String) -> Bool {
+}
+
+extension Suppression {
+    /// Whether `text` is a calendar date written `YYYY-MM-DD`.
+    package static func isValidDate(_ text: String) -> Bool {
+        guard text.range(of: #"^\d{4}-\d{2}-\d{2}$"#, options: .regularExpression) != nil else { return false }
         let parts = text.split(separator: "-").compactMap { Int($0) }
         guard parts.count == 3, (1...12).contains(parts[1]) else { return false }
         let days = [

@@ -60,28 +60,20 @@ extension ServiceBuilder {
                 ))
         }
         if let restartPolicy = kind.restartPolicy { pod.append(("restartPolicy", .string(restartPolicy))) }
-        if let low = ports.first(where: { $0.port < 1024 }), !runsAsRoot {
-            // Allowed by the restricted profile: lets the non-root image bind the port it was built for.
+        if ports.contains(where: { $0.port < 1024 }), !runsAsRoot {
+            // Allowed by the restricted profile: lets the non-root image bind the port it was built for (so
+            // `privileged-port` does not apply; nothing is suppressed).
             appendSecuritySysctl(&pod)
-            ignores.append(
-                Suppression(
-                    ruleID: "privileged-port",
-                    reason:
-                        "port \(low.port) as the image is built; the pod sets net.ipv4.ip_unprivileged_port_start=0 so it binds without root"
-                ))
         }
         if let image = context.images[service.name] ?? service.image, !image.contains("@sha256:") {
             let tag = ImageKnowledge.tag(image)
             if tag == nil {
-                ignores.append(
-                    Suppression(
-                        ruleID: "missing-image-tag",
-                        reason: "compose names \(image) without a tag; komply generate warned, pin a version in compose"))
+                risk(
+                    ["missing-image-tag"], because: "compose names \(image) without a tag, which pulls latest; pin a version in compose",
+                    at: "image")
             }
             if tag == "latest" {
-                ignores.append(
-                    Suppression(
-                        ruleID: "latest-image-tag", reason: "compose uses \(image); komply generate warned, pin a version in compose"))
+                risk(["latest-image-tag"], because: "compose uses \(image), a mutable tag; pin a version in compose", at: "image")
             }
         }
         if !volumes.isEmpty { pod.append(("volumes", .array(volumes))) }

@@ -32,22 +32,18 @@ extension ServiceBuilder {
             )
         }
         if runAsRoot {
-            ignores.append(
-                Suppression(ruleID: "run-as-root", reason: "compose runs this service as root (user: \(service.user ?? "root"))"))
-            notice(.warning, "compose runs this service as root; kept as user 0 and recorded as an explicit exception")
+            risk(
+                ["run-as-root"], because: "compose runs this service as root (user: \(service.user ?? "root")); kept as user 0", at: "user")
         }
         let privileged = service.privileged == true
         if privileged {
-            ignores.append(Suppression(ruleID: "privileged-container", reason: "compose sets privileged: true"))
-            ignores.append(Suppression(ruleID: "privilege-escalation-allowed", reason: "compose sets privileged: true"))
-            notice(.warning, "compose sets privileged: true; kept and recorded as an explicit exception")
+            risk(
+                ["privileged-container", "privilege-escalation-allowed"], because: "compose sets privileged: true; kept", at: "privileged")
         }
         if !service.capAdd.isEmpty {
-            let added = "compose adds \(service.capAdd.joined(separator: " "))"
-            for rule in ["capability-added-beyond-restricted", "capability-added-beyond-baseline", "dangerous-capability-added"] {
-                ignores.append(Suppression(ruleID: rule, reason: added))
-            }
-            notice(.warning, "compose adds capabilities \(service.capAdd.joined(separator: ", ")); kept on top of drop ALL and recorded")
+            risk(
+                ["capability-added-beyond-restricted", "capability-added-beyond-baseline", "dangerous-capability-added"],
+                because: "compose adds capabilities \(service.capAdd.joined(separator: ", ")); kept on top of drop ALL", at: "cap_add")
         }
         var pod: [(String, ValueTree?)] = [("runAsNonRoot", .bool(!runAsRoot))]
         if runAsRoot {

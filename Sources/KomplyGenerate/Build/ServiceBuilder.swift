@@ -25,6 +25,8 @@ struct ServiceBuilder {
     var output = ServiceOutput()
     /// `komply.dev/ignore` entries the generator records for explicit opt-outs.
     var ignores: [Suppression] = []
+    /// Rules a risk of this service touches (accepted or not), to find `x-komply.accept` entries nobody needs.
+    var acceptedRisks: Set<String> = []
     /// The user the pod runs as and why, for the classification annotation.
     var userDecision = ""
     /// StatefulSet volume claim templates collected while mounting volumes.
@@ -67,6 +69,7 @@ struct ServiceBuilder {
         autoscaling(labels: labels, selector: selector, replicas: replicas)
         ingress(labels: labels)
         networkPolicy(labels: labels, selector: selector)
+        unusedAcceptances()
         return output
     }
 }

@@ -17,6 +17,8 @@ import KomplyCore
 ///   writablePaths: [/var/cache/app]
 ///   secretEnv: [SESSION_KEY]   # treat as secret although the name does not say so
 ///   plainEnv: [TOKEN_TTL]      # not a secret although the name looks like one
+///   accept:                    # risks compose asks for, accepted by a person until a date
+///     privileged-container: {reason: "loads kernel modules for the VPN", expires: 2027-03-31}
 /// ```
 public struct ServiceOptions: Sendable, Equatable {
     public var kind: WorkloadKind?
@@ -36,6 +38,16 @@ public struct ServiceOptions: Sendable, Equatable {
     public var writablePaths: [String] = []
     public var secretEnv: Set<String> = []
     public var plainEnv: Set<String> = []
+    /// Risks accepted by a person (`accept: {rule-id: {reason, expires}}`), by rule id; only these become
+    /// `komply.dev/ignore` entries for security and supply-chain rules.
+    public var accept: [String: Acceptance] = [:]
+
+    /// A risk a person accepted for a while: why, and the last day it holds.
+    public struct Acceptance: Sendable, Equatable {
+        public var reason: String
+        /// `YYYY-MM-DD`.
+        public var expires: String
+    }
 
     /// An Ingress request.
     public struct IngressOptions: Sendable, Equatable {
@@ -49,7 +61,7 @@ public struct ServiceOptions: Sendable, Equatable {
     /// The keys `x-komply` accepts.
     public static let keys = [
         "kind", "role", "runtime", "schedule", "replicas", "uid", "storage", "ingress", "probes", "resources", "writablePaths",
-        "secretEnv", "plainEnv",
+        "secretEnv", "plainEnv", "accept",
     ]
 
     /// No overrides.
@@ -179,6 +191,35 @@ public struct ServiceOptions: Sendable, Equatable {
             case "writablePaths": options.writablePaths = try strings(value, key)
             case "secretEnv": options.secretEnv = Set(try strings(value, key))
             case "plainEnv": options.plainEnv = Set(try strings(value, key))
+            case "accept":
+                guard let entries = value.objectMembers else {
+                    throw fail(key, "a mapping of rule ids to {reason: why, expires: YYYY-MM-DD}")
+                }
+                for entry in entries {
+                    let at = "accept.\(entry.key)"
+                    guard Suppression.isValidRuleID(entry.key) else { throw fail(at, "a rule id such as run-as-root") }
+                    guard let fields = entry.value.objectMembers else { throw fail(at, "a mapping {reason: why, expires: YYYY-MM-DD}") }
+                    var reason: String?
+                    var expires: String?
+                    for field in fields {
+                        switch field.key {
+                        case "reason": reason = try string(field.value, "\(at).reason")
+                        case "expires":
+                            // YAML reads an unquoted 2027-03-31 as a string in the core schema komply uses.
+                            let text = try string(field.value, "\(at).expires")
+                            guard Suppression.isValidDate(text) else {
+                                throw fail("\(at).expires", "a calendar date YYYY-MM-DD, not \"\(text)\"")
+                            }
+                            expires = text
+                        default: throw fail("\(at).\(field.key)", "reason or expires (unknown key)")
+                        }
+                    }
+                    guard let reason, !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
+                        throw fail(at, "a reason: why this risk is accepted")
+                    }
+                    guard let expires else { throw fail(at, "an expires date (YYYY-MM-DD): every accepted risk is reviewed") }
+                    options.accept[entry.key] = Acceptance(reason: reason, expires: expires)
+                }
             default:
                 throw fail(key, "one of " + keys.joined(separator: ", ") + " (unknown key \"\(key)\")")
             }

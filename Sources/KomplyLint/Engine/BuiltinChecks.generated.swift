@@ -17,6 +17,7 @@ extension CheckRegistry {
         registry.register(JVMHeapCheck.self)
         registry.register(NetworkPolicyCoverageCheck.self)
         registry.register(PodDisruptionBudgetCheck.self)
+        registry.register(PrivilegedPortCheck.self)
         registry.register(ProbeCheck.self)
         registry.register(ProbePortCheck.self)
         registry.register(RBACRuleCheck.self)

@@ -1121,14 +1121,9 @@ enum BuiltinRules {
             id: privileged-port
             category: security
             severity: info
-            description: Containers listen on a port below 1024, which needs root or NET_BIND_SERVICE.
-            remediation: Listen on a port of 1024 or above and map it in the Service.
-            message: listens on a privileged port below 1024
-            check: Assert
-            params:
-              on: container
-              assert:
-                - {path: "ports[*].containerPort", op: ge, value: 1024}
+            description: Containers listen on a port below 1024 (or below the pod's net.ipv4.ip_unprivileged_port_start sysctl), which needs root or NET_BIND_SERVICE.
+            remediation: Listen on a port of 1024 or above and map it in the Service, or set the pod sysctl net.ipv4.ip_unprivileged_port_start to the lowest port the image binds.
+            check: PrivilegedPort
             equivalents:
               kube-linter: [privileged-ports]
             """#

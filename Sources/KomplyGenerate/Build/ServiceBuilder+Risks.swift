@@ -1,0 +1,44 @@
+import KomplyCore
+
+// Risks compose asks for (root, privileged, capabilities, mutable image tags): kept visible to `komply lint`
+// unless a person accepted them in `x-komply.accept` with a reason and an expiry date.
+extension ServiceBuilder {
+    /// Records a risk compose asks for: the rules in `ruleIDs` are suppressed only where `x-komply.accept`
+    /// accepts them (and `policy.nonSuppressible` allows it); otherwise a warning shows the block that would.
+    mutating func risk(_ ruleIDs: [String], because what: String, at key: String? = nil) {
+        var unaccepted: [String] = []
+        for rule in ruleIDs {
+            acceptedRisks.insert(rule)
+            guard let accepted = options.accept[rule] else {
+                unaccepted.append(rule)
+                continue
+            }
+            if context.settings.nonSuppressible.contains(rule) {
+                notice(
+                    .warning,
+                    "x-komply.accept.\(rule): policy.nonSuppressible forbids accepting \(rule); no suppression is written and komply lint reports it"
+                )
+                continue
+            }
+            ignores.append(Suppression(ruleID: rule, reason: accepted.reason, expires: accepted.expires))
+        }
+        guard !unaccepted.isEmpty else { return }
+        let block = unaccepted.map { "\($0): {reason: \"<why>\", expires: <YYYY-MM-DD>}" }.joined(separator: ", ")
+        let forbidden = unaccepted.filter { context.settings.nonSuppressible.contains($0) }
+        output.notices.append(
+            Diagnostic(
+                .warning,
+                "service \(service.name): \(what); komply lint reports \(unaccepted.joined(separator: ", "))"
+                    + (forbidden.count == unaccepted.count
+                        ? " (policy.nonSuppressible: it cannot be accepted)"
+                        : " until a person accepts the risk: x-komply: {accept: {\(block)}}"),
+                at: key.flatMap { service.komply.positions[$0] } ?? location))
+    }
+
+    /// Warns about `x-komply.accept` entries that accept a risk this service does not take.
+    mutating func unusedAcceptances() {
+        for rule in options.accept.keys.sorted() where !acceptedRisks.contains(rule) {
+            notice(.warning, "x-komply.accept.\(rule) accepts nothing: compose asks for no such risk here (remove the entry)")
+        }
+    }
+}
