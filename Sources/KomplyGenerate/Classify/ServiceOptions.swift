@@ -120,7 +120,9 @@ public struct ServiceOptions: Sendable, Equatable {
                 options.schedule = schedule
             case "replicas":
                 let replicas = try integer(value, key)
-                guard replicas >= 0 else { throw fail(key, "a replica count of 0 or more") }
+                guard (try? BoundedNumber.check(replicas, .replicas)) != nil else {
+                    throw fail(key, "a replica count \(NumberBound.replicas.rangeText)")
+                }
                 options.replicas = replicas
             case "uid":
                 let uid = try integer(value, key)
