@@ -38,6 +38,7 @@ struct ImportOptions: ParsableArguments {
     static func write(_ batch: HistoryBatch, to store: HistoryStore, now: Double) throws {
         for note in batch.notes { FileHandle.standardError.write(Data("komply: note: \(note)\n".utf8)) }
         let summary = try store.write(batch, now: now)
+        for warning in summary.dropped { FileHandle.standardError.write(Data("komply: warning: \(warning)\n".utf8)) }
         print(
             "\(store.path): +\(summary.deployments) deployment(s), +\(summary.samples) sample(s), +\(summary.events) event(s); "
                 + "\(summary.profiles) profile(s) rebuilt")
