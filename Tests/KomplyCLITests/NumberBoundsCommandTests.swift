@@ -83,4 +83,23 @@ final class NumberBoundsCommandTests: XCTestCase {
         XCTAssertEqual(result.status, 2, result.stderr)
         XCTAssertTrue(result.stderr.contains("d.jsonl:1:"), result.stderr)
     }
+
+    func testTimesAndXKomplyAmountsOutOfBoundsExitTwo() throws {
+        try write("compose.yaml", "services:\n  api:\n    image: nginx:1.27\n")
+        for arguments in [
+            ["predict", "compose.yaml", "--now", "1e300"], ["history", "import", "u.csv", "--now", "nan", "--history", "h.sqlite"],
+            ["history", "import", "s.jsonl", "--format", "docker-stats", "--at=-1e300", "--history", "h.sqlite"],
+        ] {
+            let result = try CLIHarness.run(arguments, in: folder)
+            XCTAssertEqual(result.status, 2, "\(arguments): \(result.stderr)")
+            XCTAssertTrue(result.stderr.contains("between 1970 and 2100"), "\(arguments): \(result.stderr)")
+        }
+        try write(
+            "compose.yaml",
+            "services:\n  api:\n    image: nginx:1.27\n    x-komply:\n      resources:\n        limits: {memory: 8Ei}\n")
+        let generate = try CLIHarness.run(["generate", "--dry-run", "compose.yaml"], in: folder)
+        XCTAssertEqual(generate.status, 2, generate.stderr)
+        XCTAssertTrue(
+            generate.stderr.contains("x-komply.resources.limits.memory must be a memory quantity from 0 to 4Ei"), generate.stderr)
+    }
 }

@@ -126,6 +126,12 @@ final class NumberBoundsTests: XCTestCase {
             XCTAssertTrue(message.contains("Config.Healthcheck.\(key) 9223372036854775807"), message)
         }
         XCTAssertNil(try inspectError(set("Config", "StopTimeout", 30)))
+        // Docker's "wait forever" has no Kubernetes form: a warning, and no grace period.
+        let data = try Data(contentsOf: inspectFixtures.appendingPathComponent("payment-api.inspect.json"))
+        let text = String(decoding: data, as: UTF8.self).replacingOccurrences(of: #""Config": {"#, with: #""Config": {"StopTimeout": -1, "#)
+        let projects = try DockerInspectReader.read(try YAMLLoader.parse(text, file: "p.json"), file: "p.json")
+        XCTAssertNil(projects[0].services[0].stopGracePeriod)
+        XCTAssertTrue(projects[0].diagnostics.contains { $0.message.contains("Config.StopTimeout -1 (wait forever)") })
     }
 
     // MARK: docker stats

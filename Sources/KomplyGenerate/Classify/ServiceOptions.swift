@@ -175,6 +175,15 @@ public struct ServiceOptions: Sendable, Equatable {
                             throw fail("resources.\(entry.key).\(amount.key)", "cpu or memory")
                         }
                         let parsed = try quantity(amount.value, "resources.\(entry.key).\(amount.key)")
+                        // Physical bounds, as for compose's own resources: 1,000,000 cores, 4 EiB.
+                        let bound: NumberBound = amount.key == "cpu" ? .cpuCores : .memoryBytes
+                        let units = amount.key == "cpu" ? Double(parsed.milliValue) / 1000 : Double(parsed.value)
+                        guard !parsed.isNegative, (try? BoundedNumber.check(units, bound)) != nil else {
+                            throw fail(
+                                "resources.\(entry.key).\(amount.key)",
+                                amount.key == "cpu"
+                                    ? "a CPU quantity from 0 to 1000000 cores" : "a memory quantity from 0 to 4Ei (2^62 bytes)")
+                        }
                         if entry.key == "requests" { options.requests[amount.key] = parsed } else { options.limits[amount.key] = parsed }
                     }
                 }
