@@ -142,6 +142,24 @@ final class NumberBoundsTests: XCTestCase {
         XCTAssertFalse(recommendation.cpuRequest.isNegative)
     }
 
+    /// A backtest over files reads them without the store: the same bounds apply, named in its notes.
+    func testBacktestLeavesOutWhatIsOutOfBounds() throws {
+        var samples: [UsageSample] = []
+        for minute in 0..<120 {
+            for resource in ResourceKind.allCases {
+                let value = resource == .cpu ? 0.25 : 100_000_000
+                samples.append(
+                    UsageSample(
+                        service: "a", container: "a", time: now + Double(minute * 60), resource: resource, value: value, source: "t"))
+            }
+        }
+        samples.append(UsageSample(service: "a", container: "a", time: now + 30, resource: .cpu, value: 1e300, source: "t"))
+        samples.append(UsageSample(service: "a", container: "a", time: 1e300, resource: .memory, value: 1, source: "t"))
+        let report = try Backtest().run(HistoryBatch(samples: samples), file: "t")
+        XCTAssertEqual(report.services.count, 1)
+        XCTAssertTrue(report.notes.contains { $0.hasPrefix("dropped 2 sample(s) outside komply's physical bounds") }, "\(report.notes)")
+    }
+
     // MARK: Runtime flags
 
     func testRuntimeFlagsBeyondTheirBoundsAreIgnoredWithAWarning() {
