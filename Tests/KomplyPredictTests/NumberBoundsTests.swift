@@ -177,6 +177,10 @@ final class NumberBoundsTests: XCTestCase {
             let recommendation = Recommender().recommend(features)
             XCTAssertTrue(recommendation.warnings.contains { $0.code == "runtime-hint-out-of-range" }, "\(environment)")
         }
+        // A flag in a variable that is not a runtime-options one (it may be a secret) is named without its value.
+        let hidden = WorkloadTraits.of(
+            WorkloadFeatures(app: "a", service: "s", environment: ["DB_PASSWORD": "-Xmx7777777777777t hunter2"]))
+        XCTAssertEqual(hidden.ignoredHints, ["-Xmx (DB_PASSWORD) outside memory bytes from 0 to 4611686018427387904, or not finite"])
         let ordinary = WorkloadTraits.of(
             WorkloadFeatures(app: "a", service: "s", environment: ["GOMEMLIMIT": "900MiB", "GOMAXPROCS": "4"]))
         XCTAssertEqual(ordinary.goMemLimitBytes, 900 * 1_048_576)

@@ -197,11 +197,25 @@ private struct TraitReader {
         -> Double?
     {
         do { return try BoundedNumber.check(value, bound) } catch {
+            guard Self.flagSources.contains(source) else {
+                // Flags are read from every variable; one that is not a runtime-options variable may be a
+                // secret, so its value never reaches a warning: only the flag's name, the variable and the bound.
+                let name = flag.prefix { $0 != "=" }.prefix(flag.hasPrefix("-Xmx") ? 4 : 40)
+                traits.ignoredHints.append("\(name) (\(source)) outside \(bound.name) \(bound.rangeText), or not finite")
+                return nil
+            }
             let shown = flag.count > 80 ? String(flag.prefix(77)) + "..." : flag
             traits.ignoredHints.append("\(shown) (\(source)): \(error.localizedDescription)")
             return nil
         }
     }
+
+    /// Where runtime flags are expected, so their values may be shown in warnings.
+    static let flagSources: Set<String> = [
+        "command", "GOMEMLIMIT", "GOMAXPROCS", "JAVA_OPTS", "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS",
+        "CATALINA_OPTS", "NODE_OPTIONS", "WEB_CONCURRENCY", "GUNICORN_WORKERS", "UVICORN_WORKERS", "PUMA_WORKERS",
+        "CELERY_CONCURRENCY",
+    ]
 
     /// Words of the command and of every environment value, labelled by where they came from.
     func flagSources() -> [(String, [String])] {
