@@ -3,12 +3,12 @@ import KomplyCore
 /// The physical bounds every history number must meet before it reaches the store (and after it is read back).
 extension HistoryBatch {
     /// How far after "now" a sample may be dated before it counts as clock skew (the profile builder's tolerance).
-    public static let futureTolerance: Double = 300
+    static let futureTolerance: Double = 300
 
     /// This batch without samples, events and deployments whose numbers are not finite or outside their
     /// `NumberBound` (values, replicas, times outside 1970…2100), or that are dated more than
     /// `futureTolerance` seconds after `now`; one warning per kind of drop says what was dropped and why.
-    public func bounded(now: Double?) -> HistoryBatch {
+    func bounded(now: Double?) -> HistoryBatch {
         var result = HistoryBatch(notes: notes)
         result.warnings = warnings
         var drops = Drops()
