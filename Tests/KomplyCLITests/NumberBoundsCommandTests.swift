@@ -102,4 +102,19 @@ final class NumberBoundsCommandTests: XCTestCase {
         XCTAssertTrue(
             generate.stderr.contains("x-komply.resources.limits.memory must be a memory quantity from 0 to 4Ei"), generate.stderr)
     }
+
+    func testXKomplyPortAndUserIDOutOfRangeExitTwo() throws {
+        let cases = [
+            ("probes: {path: /h, port: 9223372036854775807}", "x-komply.probes.port must be a port from 1 to 65535"),
+            ("uid: 9223372036854775807", "x-komply.uid must be a non-root numeric user id from 1 to 2147483647"),
+            ("replicas: -1", "x-komply.replicas must be a replica count from 0 to 1000000"),
+        ]
+        for (option, message) in cases {
+            try write("compose.yaml", "services:\n  api:\n    image: nginx:1.27\n    x-komply:\n      \(option)\n")
+            let result = try CLIHarness.run(["generate", "--dry-run", "compose.yaml"], in: folder)
+            XCTAssertEqual(result.status, 2, "\(option): \(result.stderr)")
+            XCTAssertTrue(result.stderr.contains("compose.yaml:5:"), "\(option): \(result.stderr)")
+            XCTAssertTrue(result.stderr.contains(message), "\(option): \(result.stderr)")
+        }
+    }
 }

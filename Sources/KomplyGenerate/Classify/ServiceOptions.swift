@@ -126,7 +126,10 @@ public struct ServiceOptions: Sendable, Equatable {
                 options.replicas = replicas
             case "uid":
                 let uid = try integer(value, key)
-                guard uid > 0 else { throw fail(key, "a non-root numeric user id (greater than 0)") }
+                // komply.yaml's defaults.uid has the same range: Linux user ids are 32-bit.
+                guard (1...2_147_483_647).contains(uid) else {
+                    throw fail(key, "a non-root numeric user id from 1 to 2147483647")
+                }
                 options.uid = uid
             case "storage":
                 guard let storage = value.objectMembers else { throw fail(key, "a mapping with size and class") }
@@ -159,7 +162,10 @@ public struct ServiceOptions: Sendable, Equatable {
                 for entry in entries {
                     switch entry.key {
                     case "path": options.probePath = try string(entry.value, "probes.path")
-                    case "port": options.probePort = try integer(entry.value, "probes.port")
+                    case "port":
+                        let port = try integer(entry.value, "probes.port")
+                        guard (1...65535).contains(port) else { throw fail("probes.port", "a port from 1 to 65535") }
+                        options.probePort = port
                     case "disable": options.probesDisabledReason = try string(entry.value, "probes.disable")
                     default: throw fail("probes.\(entry.key)", "one of path, port, disable (unknown key)")
                     }
