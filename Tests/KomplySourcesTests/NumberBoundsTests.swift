@@ -68,6 +68,11 @@ final class NumberBoundsTests: XCTestCase {
                 "compose.yaml:4:16: services.api.mem_limit 8000p (9007199254740992000 bytes) is out of range"),
             true)
         XCTAssertNil(try composeError("    mem_limit: 4096p\n    stop_grace_period: 1h\n"))
+        XCTAssertNil(try composeError("    deploy:\n      resources:\n        limits:\n          pids: -1\n"))
+        XCTAssertEqual(
+            try composeError("    deploy:\n      resources:\n        limits:\n          pids: -2\n"),
+            "compose.yaml:7:17: services.api.deploy.resources.limits.pids -2 is out of range for a PIDs limit: "
+                + "expected a finite number from -1 to 2147483647")
     }
 
     // MARK: docker inspect

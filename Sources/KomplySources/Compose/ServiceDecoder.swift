@@ -508,8 +508,8 @@ private extension ServiceDecoder {
             case "cpus": spec.cpus = try value.number(keyPath, within: .cpuCores)
             case "memory": spec.memoryBytes = try bytes(value, keyPath)
             case "pids":
-                // Docker reads 0 as "no limit".
-                let pids = try value.integer(keyPath, within: .count)
+                // Docker reads 0 (and -1) as "no limit"; -1 is kept as written, as docker compose prints it.
+                let pids = try value.integer(keyPath, within: NumberBound("a PIDs limit", -1, NumberBound.count.highest))
                 spec.pids = pids == 0 ? nil : pids
             case "devices":
                 guard let items = value.sequence else { throw value.mismatch(keyPath, expected: "a list of devices") }
@@ -525,7 +525,9 @@ private extension ServiceDecoder {
                             if option.value.scalar == "all" {
                                 device.count = -1
                             } else {
-                                device.count = try option.value.integer("\(itemPath).count", within: .count)
+                                // -1 is what "all" reads as.
+                                device.count = try option.value.integer(
+                                    "\(itemPath).count", within: NumberBound("a device count", -1, NumberBound.count.highest))
                             }
                         case "device_ids": device.deviceIDs = try option.value.textList("\(itemPath).device_ids")
                         case "options":
