@@ -117,4 +117,22 @@ final class NumberBoundsCommandTests: XCTestCase {
             XCTAssertTrue(result.stderr.contains(message), "\(option): \(result.stderr)")
         }
     }
+
+    /// 4Ei × resourceScale 16 overflowed the overlay's MiB rounding (exit 132); past the bound it is refused.
+    func testResourceScalePastTheBoundsExitsTwo() throws {
+        try write(
+            "compose.yaml", "services:\n  api:\n    image: nginx:1.27\n    x-komply:\n      resources:\n        limits: {memory: 4Ei}\n")
+        try write("komply.yaml", "apiVersion: komply.dev/v1\nkind: Config\nenvironments:\n  - name: prod\n    resourceScale: 16\n")
+        let result = try CLIHarness.run(["generate", "--dry-run", "compose.yaml"], in: folder)
+        XCTAssertEqual(result.status, 2, result.stderr)
+        XCTAssertTrue(
+            result.stderr.contains("environment \"prod\": resourceScale 16 takes the memory limit of service \"api\" (4Ei) past"),
+            result.stderr)
+        try write("komply.yaml", "apiVersion: komply.dev/v1\nkind: Config\nenvironments:\n  - name: prod\n    resourceScale: 1.5\n")
+        try write(
+            "compose.yaml", "services:\n  api:\n    image: nginx:1.27\n    x-komply:\n      resources:\n        limits: {memory: 2Ei}\n")
+        let scaled = try CLIHarness.run(["generate", "--dry-run", "compose.yaml"], in: folder)
+        XCTAssertEqual(scaled.status, 0, scaled.stderr)
+        XCTAssertTrue(scaled.stdout.contains(#"\"memory\":\"3Ei\""#), scaled.stdout)
+    }
 }
