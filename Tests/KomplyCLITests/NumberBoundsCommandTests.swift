@@ -135,4 +135,31 @@ final class NumberBoundsCommandTests: XCTestCase {
         XCTAssertEqual(scaled.status, 0, scaled.stderr)
         XCTAssertTrue(scaled.stdout.contains(#"\"memory\":\"3Ei\""#), scaled.stdout)
     }
+
+    /// `lint --fix` sizes missing resources with the same reader: GOMEMLIMIT=NaN in a manifest trapped it (exit 132).
+    func testLintFixSizingIgnoresARuntimeFlagPastItsBound() throws {
+        try write(
+            "d.yaml",
+            """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: a, namespace: n}
+            spec:
+              replicas: 2
+              selector: {matchLabels: {app: a}}
+              template:
+                metadata: {labels: {app: a}}
+                spec:
+                  containers:
+                    - name: a
+                      image: golang:1.22
+                      env:
+                        - {name: GOMEMLIMIT, value: "NaN"}
+
+            """)
+        let result = try CLIHarness.run(["lint", "--fix", "d.yaml"], in: folder)
+        XCTAssertEqual(result.status, 1, result.stderr)
+        let fixed = try String(contentsOf: folder.appendingPathComponent("d.yaml"), encoding: .utf8)
+        XCTAssertTrue(fixed.contains("resources:"), fixed)
+    }
 }
