@@ -27,6 +27,10 @@ public enum CoreError: Error, LocalizedError, Sendable, Equatable {
     case invalidByteSize(String)
     /// The text or operation denotes an amount beyond `limit`.
     case quantityOutOfRange(String, limit: String)
+    /// A number from outside is not finite or lies outside its physical bound (`NumberBound`).
+    case numberOutOfBounds(String, bound: String, range: String)
+    /// Text that should hold a number does not; `expected` says which number.
+    case invalidNumber(String, expected: String)
     /// An argument of an operation is unusable.
     case invalidArgument(String, value: String, expected: String)
     /// A glob pattern is absolute; patterns are relative to the root.
@@ -69,6 +73,10 @@ public enum CoreError: Error, LocalizedError, Sendable, Equatable {
                 + "unit (b, k, m, g, t, p, optionally followed by b or ib; for example 512m or 1.5GiB)"
         case .quantityOutOfRange(let text, let limit):
             return "\(text.debugDescription) is out of range: expected a magnitude of at most \(limit)"
+        case .numberOutOfBounds(let value, let bound, let range):
+            return "\(value) is out of range for \(bound): expected a finite number \(range)"
+        case .invalidNumber(let text, let expected):
+            return "\(text.debugDescription) is not a number: expected \(expected)"
         case .invalidArgument(let name, let value, let expected):
             return "invalid \(name) \(value): expected \(expected)"
         case .absolutePattern(let pattern):
@@ -91,7 +99,8 @@ public enum CoreError: Error, LocalizedError, Sendable, Equatable {
         case .syntax(let l, _), .duplicateKey(let l, _, _), .unknownAlias(let l, _),
             .aliasExpansionLimit(let l, _), .nestingTooDeep(let l, _), .invalidMerge(let l):
             return l
-        case .invalidQuantity, .invalidByteSize, .quantityOutOfRange, .invalidArgument, .absolutePattern, .patternEscapesRoot,
+        case .invalidQuantity, .invalidByteSize, .quantityOutOfRange, .numberOutOfBounds, .invalidNumber, .invalidArgument,
+            .absolutePattern, .patternEscapesRoot,
             .symlinkEscapesRoot, .unreadableRoot, .cannotWrite:
             return nil
         }

@@ -62,6 +62,7 @@ extension Generator {
         if let scale = environment.resourceScale, scale != 1 {
             for service in project.services {
                 guard let output = built[service.name], let plan = output.resources else { continue }
+                try Self.checkScaled(plan, scale, service: service.name, environment: environment.name)
                 let scaled: ValueTree = .members(
                     ["requests": (plan.cpuRequest, plan.memoryRequest), "limits": (plan.cpuLimit, plan.memoryLimit)]
                         .sorted { $0.key > $1.key }.map { key, pair in
@@ -115,13 +116,33 @@ extension Generator {
 }
 
 private extension Generator {
+    /// Refuses a `resourceScale` that takes a service's amounts past komply's physical bounds
+    /// (1,000,000 cores, 4Ei): the overlay would ask for more than any cluster has.
+    static func checkScaled(_ plan: ResourcePlan, _ scale: Double, service: String, environment: String) throws(GenerateError) {
+        let amounts: [(String, Quantity, Double, NumberBound)] = [
+            ("CPU request", plan.cpuRequest, Double(plan.cpuRequest.milliValue) / 1000, .cpuCores),
+            ("CPU limit", plan.cpuLimit, Double(plan.cpuLimit.milliValue) / 1000, .cpuCores),
+            ("memory request", plan.memoryRequest, Double(plan.memoryRequest.value), .memoryBytes),
+            ("memory limit", plan.memoryLimit, Double(plan.memoryLimit.value), .memoryBytes),
+        ]
+        for (name, quantity, amount, bound) in amounts where amount * scale > bound.highest {
+            throw .config(
+                nil,
+                message: "environment \"\(environment)\": resourceScale \(JSONEmitter.number(scale)) takes the \(name) of "
+                    + "service \"\(service)\" (\(quantity)) past \(bound.name) \(bound.rangeText); expected a smaller "
+                    + "resourceScale or amount")
+        }
+    }
+
     /// `quantity × scale`, rounded up to whole millicores or mebibytes.
     func scaledQuantity(_ quantity: Quantity, _ scale: Double, cpu: Bool) -> String {
         guard let scaled = try? quantity.scaled(by: scale) else { return quantity.description }
         if cpu {
             return Quantity(milliCPU: max(1, scaled.milliValue)).description
         }
-        let mebibytes = (scaled.value + (1 << 20) - 1) >> 20
-        return Quantity(bytes: max(1, mebibytes) << 20).description
+        // Exact Quantity arithmetic: `value + 1Mi - 1` overflowed Int for amounts near 8Ei (4Ei × a scale of 16).
+        let mebibyte = Quantity(bytes: 1 << 20)
+        guard let rounded = try? scaled.roundedUp(toMultipleOf: mebibyte) else { return quantity.description }
+        return (rounded.isZero ? mebibyte : rounded).formatted(as: .binarySI)
     }
 }

@@ -25,7 +25,8 @@ public enum HistoryLocation {
     public static func now(_ flag: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Double {
         let text = flag ?? environment["KOMPLY_NOW"]
         guard let text else { return Date().timeIntervalSince1970 }
-        guard let seconds = Timestamp.parse(text) else {
+        // A "now" outside 1970…2100 would date every sample in the future or the far past.
+        guard let seconds = Timestamp.parse(text), (try? BoundedNumber.check(seconds, .unixSeconds)) != nil else {
             throw PipelineError.invalidTime(text)
         }
         return seconds

@@ -35,7 +35,7 @@ public enum PipelineError: Error, LocalizedError, Sendable, Equatable {
             return
                 "--env \(name): no such environment in komply.yaml; expected one of \(known.isEmpty ? "default" : known.joined(separator: ", "))"
         case .invalidTime(let text):
-            return "invalid time \"\(text)\": expected RFC 3339 such as 2026-01-31T12:00:00Z or seconds since 1970"
+            return "invalid time \"\(text)\": expected RFC 3339 such as 2026-01-31T12:00:00Z or seconds since 1970, between 1970 and 2100"
         case .outsideRepository(let path, let workdir, let expected):
             return "\(path): outside the repository \(workdir); \(expected)"
         case .cannotEnterSnapshot(let path):

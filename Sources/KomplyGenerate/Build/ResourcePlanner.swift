@@ -126,7 +126,12 @@ public enum ResourcePlanner {
         var best: Int?
         for text in texts {
             for word in text.split(separator: " ") where word.hasPrefix("-Xmx") {
-                if let bytes = try? Quantity.parseComposeByteSize(String(word.dropFirst(4))) { best = max(best ?? 0, Int(bytes)) }
+                // A heap past 4 EiB is no heap (the sizing engine warns about it); the sums below stay within Int.
+                if let bytes = try? Quantity.parseComposeByteSize(String(word.dropFirst(4))),
+                    (try? BoundedNumber.check(Int(bytes), .memoryBytes)) != nil
+                {
+                    best = max(best ?? 0, Int(bytes))
+                }
             }
         }
         return best

@@ -132,11 +132,16 @@ public struct ServiceOptions: Sendable, Equatable {
                 options.schedule = schedule
             case "replicas":
                 let replicas = try integer(value, key)
-                guard replicas >= 0 else { throw fail(key, "a replica count of 0 or more") }
+                guard (try? BoundedNumber.check(replicas, .replicas)) != nil else {
+                    throw fail(key, "a replica count \(NumberBound.replicas.rangeText)")
+                }
                 options.replicas = replicas
             case "uid":
                 let uid = try integer(value, key)
-                guard uid > 0 else { throw fail(key, "a non-root numeric user id (greater than 0)") }
+                // komply.yaml's defaults.uid has the same range: Linux user ids are 32-bit.
+                guard (1...2_147_483_647).contains(uid) else {
+                    throw fail(key, "a non-root numeric user id from 1 to 2147483647")
+                }
                 options.uid = uid
             case "storage":
                 guard let storage = value.objectMembers else { throw fail(key, "a mapping with size and class") }
@@ -169,7 +174,10 @@ public struct ServiceOptions: Sendable, Equatable {
                 for entry in entries {
                     switch entry.key {
                     case "path": options.probePath = try string(entry.value, "probes.path")
-                    case "port": options.probePort = try integer(entry.value, "probes.port")
+                    case "port":
+                        let port = try integer(entry.value, "probes.port")
+                        guard (1...65535).contains(port) else { throw fail("probes.port", "a port from 1 to 65535") }
+                        options.probePort = port
                     case "disable": options.probesDisabledReason = try string(entry.value, "probes.disable")
                     default: throw fail("probes.\(entry.key)", "one of path, port, disable (unknown key)")
                     }
@@ -185,6 +193,15 @@ public struct ServiceOptions: Sendable, Equatable {
                             throw fail("resources.\(entry.key).\(amount.key)", "cpu or memory")
                         }
                         let parsed = try quantity(amount.value, "resources.\(entry.key).\(amount.key)")
+                        // Physical bounds, as for compose's own resources: 1,000,000 cores, 4 EiB.
+                        let bound: NumberBound = amount.key == "cpu" ? .cpuCores : .memoryBytes
+                        let units = amount.key == "cpu" ? Double(parsed.milliValue) / 1000 : Double(parsed.value)
+                        guard !parsed.isNegative, (try? BoundedNumber.check(units, bound)) != nil else {
+                            throw fail(
+                                "resources.\(entry.key).\(amount.key)",
+                                amount.key == "cpu"
+                                    ? "a CPU quantity from 0 to 1000000 cores" : "a memory quantity from 0 to 4Ei (2^62 bytes)")
+                        }
                         if entry.key == "requests" { options.requests[amount.key] = parsed } else { options.limits[amount.key] = parsed }
                     }
                 }

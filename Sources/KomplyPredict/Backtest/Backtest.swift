@@ -21,8 +21,11 @@ public struct Backtest: Sendable {
     }
 
     /// Runs it over a history.
+    /// Samples, events and deployments outside komply's physical bounds are left out first, each kind
+    /// named in the report's notes (and the importers' own warnings with their file:line:column).
     public func run(_ history: HistoryBatch, file: String) throws(PredictError) -> BacktestReport {
-        let samples = history.samples.filter { $0.value.isFinite && $0.value >= 0 }
+        let history = history.bounded(now: nil)
+        let samples = history.samples
         guard let first = samples.map(\.time).min(), let last = samples.map(\.time).max(), last > first else {
             throw .emptyHistory(file: file, detail: "no usage samples spanning any time; import samples first (komply history import)")
         }
@@ -42,7 +45,7 @@ public struct Backtest: Sendable {
                 profile: profile, latest: latest, oomLimits: events.filter { $0.kind == .oomKilled }.compactMap(\.value))
         }
         var services: [BacktestReport.ServiceResult] = []
-        var notes: [String] = []
+        var notes: [String] = history.warnings
         for key in keys {
             let evaluation = samples.filter { $0.service == key.service && $0.container == key.container && $0.time >= split }
             let cpu = evaluation.filter { $0.resource == .cpu }.map(\.value).sorted()

@@ -3,8 +3,9 @@ import KomplyCore
 
 /// Reads `time,service,container,cpu_cores,memory_bytes` CSV (columns by header name, any order).
 ///
-/// Assumptions: an empty cell means "not measured"; `NaN`/`Inf` cells are dropped and counted;
-/// times are RFC 3339 or seconds since 1970; a missing container column means container = service.
+/// Assumptions: an empty cell means "not measured"; `NaN`/`Inf` cells are dropped and counted; a value or
+/// time outside its physical bound (`NumberBound`) is dropped with a note naming file:line:column; times are
+/// RFC 3339 or seconds since 1970; a missing container column means container = service.
 enum CSVImporter {
     static func read(_ text: String, file: String, options: HistoryImporter.Options) throws(PredictError) -> HistoryBatch {
         var batch = HistoryBatch()
@@ -47,6 +48,10 @@ enum CSVImporter {
                 throw .invalidInput(
                     at(file, index + 1, timeColumn), expected: "an RFC 3339 time or seconds since 1970, found \"\(timeText)\"")
             }
+            if let why = HistoryBatch.problem(time: time, now: nil) {
+                batch.warnings.append("\(at(file, index + 1, timeColumn)): dropped the row: \(why)")
+                continue
+            }
             let (serviceText, serviceColumn) = cell("service")!
             guard !serviceText.isEmpty || options.service != nil else {
                 throw .invalidInput(at(file, index + 1, serviceColumn), expected: "a service name")
@@ -59,6 +64,10 @@ enum CSVImporter {
                     throw .invalidInput(at(file, index + 1, col), expected: "\(name) to be a number, found \"\(text)\"")
                 }
                 guard value.isFinite else { dropped += 1; continue }
+                if let why = HistoryBatch.problem(value, resource == .cpu ? .cpuCores : .memoryBytes) {
+                    batch.warnings.append("\(at(file, index + 1, col)): dropped \(name): \(why)")
+                    continue
+                }
                 batch.samples.append(
                     UsageSample(service: service, container: container, time: time, resource: resource, value: value, source: "csv"))
             }

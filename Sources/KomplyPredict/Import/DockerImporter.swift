@@ -39,6 +39,14 @@ enum DockerImporter {
             let memory = try host?.optionalNumber("Memory").flatMap { $0 > 0 ? $0 : nil }
             let reservation = try host?.optionalNumber("MemoryReservation").flatMap { $0 > 0 ? $0 : nil }
             let nanoCPUs = try host?.optionalNumber("NanoCpus").flatMap { $0 > 0 ? $0 / 1e9 : nil }
+            for (key, value, bound) in [
+                ("Memory", memory, NumberBound.memoryBytes), ("MemoryReservation", reservation, .memoryBytes),
+                ("NanoCpus", nanoCPUs, .cpuCores),
+            ] {
+                if let value, let why = HistoryBatch.problem(value, bound), let host {
+                    throw .invalidInput(host.location(key), expected: "HostConfig.\(key) within bounds: \(why)")
+                }
+            }
             let image = try config?.optionalString("Image")
             let features = WorkloadFeatures(
                 app: labels["com.docker.compose.project"] ?? service, service: service, container: service,
@@ -58,6 +66,9 @@ enum DockerImporter {
                         value: memory, detail: "docker inspect: State.OOMKilled"))
             }
             if let restarts = try fields.optionalNumber("RestartCount"), restarts > 0 {
+                if let why = HistoryBatch.problem(restarts, .count) {
+                    throw .invalidInput(fields.location("RestartCount"), expected: "RestartCount within bounds: \(why)")
+                }
                 batch.events.append(
                     UsageEvent(
                         service: service, container: service, time: time, kind: .restart, value: restarts,
@@ -85,14 +96,32 @@ enum DockerImporter {
             let count = seen[name, default: 0]
             seen[name] = count + 1
             let time = start + Double(count) * options.statsInterval
+            if let why = HistoryBatch.problem(time: time, now: nil) {
+                batch.warnings.append("\(fields.location()): dropped the line: \(why)")
+                continue
+            }
             let cpuText = try fields.string("CPUPerc")
             guard let percent = Double(cpuText.trimmingCharacters(in: CharacterSet(charactersIn: "% "))) else {
                 throw .invalidInput(fields.location("CPUPerc"), expected: "CPUPerc such as \"17.92%\", found \"\(cpuText)\"")
             }
+            // docker stats prints what the kernel counted; a line past the physical bounds is noise, dropped and named.
+            if let why = HistoryBatch.problem(percent / 100, .cpuCores), percent.isFinite {
+                batch.warnings.append("\(fields.location("CPUPerc")): dropped the line: CPUPerc \(why)")
+                continue
+            }
             let memText = try fields.string("MemUsage")
             let used = memText.split(separator: "/").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
-            guard let bytes = try? Quantity.parseComposeByteSize(used) else {
-                throw .invalidInput(fields.location("MemUsage"), expected: "MemUsage such as \"189MiB / 768MiB\", found \"\(memText)\"")
+            let bytes: Int64
+            do { bytes = try Quantity.parseComposeByteSize(used) } catch {
+                guard case .quantityOutOfRange = error else {
+                    throw .invalidInput(fields.location("MemUsage"), expected: "MemUsage such as \"189MiB / 768MiB\", found \"\(memText)\"")
+                }
+                batch.warnings.append("\(fields.location("MemUsage")): dropped the line: MemUsage \(error.localizedDescription)")
+                continue
+            }
+            if let why = HistoryBatch.problem(Double(bytes), .memoryBytes) {
+                batch.warnings.append("\(fields.location("MemUsage")): dropped the line: MemUsage \(why)")
+                continue
             }
             if percent.isFinite {
                 batch.samples.append(

@@ -44,7 +44,7 @@ enum KubectlImporter {
             guard let containers = podSpec?.node["containers"]?.sequence else {
                 throw .invalidInput(item.location("spec"), expected: "spec.template.spec.containers")
             }
-            let replicas = try spec?.optionalNumber("replicas").map { Int($0) }
+            let replicas = try spec?.optionalNumber("replicas", within: .replicas).map { Int($0) }
             let annotations = try metadata.stringMap("annotations")
             let namespace = try metadata.optionalString("namespace")
             for containerNode in containers {

@@ -54,6 +54,11 @@ public enum PrometheusImporter {
                     throw .invalidInput(items[1].location, expected: "a number as a string, found \"\(text)\"")
                 }
                 guard value.isFinite else { dropped += 1; continue }
+                // A time outside 1970…2100 or a value past every physical bound (4 EiB) is noise: dropped and named.
+                if let why = HistoryBatch.problem(time: t, now: nil) ?? HistoryBatch.problem(value, .memoryBytes) {
+                    batch.warnings.append("\(pair.location): dropped the point: \(why)")
+                    continue
+                }
                 points.append((t, value))
             }
             points.sort { $0.0 < $1.0 }
@@ -103,7 +108,7 @@ public enum PrometheusImporter {
                         batch.events.append(
                             UsageEvent(
                                 service: service, container: container, time: t, kind: .throttled, value: v,
-                                detail: "prometheus: \(Int((v * 100).rounded())) % of CFS periods throttled"))
+                                detail: "prometheus: \(JSONEmitter.number((v * 100).rounded())) % of CFS periods throttled"))
                     }
                     inEpisode = v > options.throttlingThreshold
                 }

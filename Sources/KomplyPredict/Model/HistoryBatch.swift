@@ -8,6 +8,9 @@ public struct HistoryBatch: Sendable, Hashable {
     public var events: [UsageEvent] = []
     /// What was dropped or assumed, one sentence each (NaN values, counter resets, gaps…).
     public var notes: [String] = []
+    /// What was dropped because it is not finite or outside komply's physical bounds, one sentence each,
+    /// starting with the file:line:column where the importer knows it.
+    public var warnings: [String] = []
 
     /// Creates an empty batch.
     public init(deployments: [DeploymentRecord] = [], samples: [UsageSample] = [], events: [UsageEvent] = [], notes: [String] = []) {
@@ -23,5 +26,6 @@ public struct HistoryBatch: Sendable, Hashable {
         samples += other.samples
         events += other.events
         notes += other.notes
+        warnings += other.warnings
     }
 }

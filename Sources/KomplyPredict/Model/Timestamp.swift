@@ -3,8 +3,11 @@ import Foundation
 /// Timestamps as komply reads and writes them: RFC 3339 in UTC with milliseconds.
 public enum Timestamp {
     /// `2026-11-22T00:08:27.422Z`.
+    /// Times outside the years 0001…9999 (and NaN) print as the nearest end, never trap; stored times are
+    /// within `NumberBound.unixSeconds`, so only a poisoned file reaches the clamp.
     public static func format(_ seconds: Double) -> String {
-        let millis = Int64((seconds * 1000).rounded())
+        let clamped = seconds.isNaN ? 0 : min(max(seconds, -62_135_596_800), 253_402_300_799)
+        let millis = Int64((clamped * 1000).rounded())
         let date = Date(timeIntervalSince1970: Double(millis) / 1000)
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC")!

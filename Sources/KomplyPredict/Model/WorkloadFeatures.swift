@@ -1,4 +1,5 @@
 import Foundation
+import KomplyCore
 
 /// Everything the recommender needs to know about one container, independent of where it was read.
 ///
@@ -103,6 +104,9 @@ public struct WorkloadTraits: Sendable, Hashable {
     public var workers: Int?
     /// Where the worker count was found.
     public var workersSource: String?
+    /// Runtime flags komply did not use because their number is not finite or beyond its physical bound
+    /// (`GOMEMLIMIT=NaN in GOMEMLIMIT`), each as a phrase for a sizing warning.
+    public var ignoredHints: [String] = []
 
     /// The traits of `features`.
     public static func of(_ features: WorkloadFeatures) -> WorkloadTraits {
@@ -134,31 +138,46 @@ private struct TraitReader {
         for (source, words) in sources {
             for (index, word) in words.enumerated() {
                 if traits.jvmHeapBytes == nil, word.hasPrefix("-Xmx"), let bytes = Self.jvmSize(String(word.dropFirst(4))) {
-                    traits.jvmHeapBytes = bytes
-                    traits.jvmHeapSource = source
+                    if let bytes = bounded(bytes, .memoryBytes, word, source, &traits) {
+                        traits.jvmHeapBytes = bytes
+                        traits.jvmHeapSource = source
+                    }
                 }
                 if traits.jvmMaxRAMPercentage == nil, word.hasPrefix("-XX:MaxRAMPercentage="),
                     let value = Double(word.dropFirst("-XX:MaxRAMPercentage=".count))
                 {
-                    traits.jvmMaxRAMPercentage = value
+                    traits.jvmMaxRAMPercentage = bounded(value, Self.percentage, word, source, &traits)
                 }
                 if traits.nodeOldSpaceBytes == nil, word.hasPrefix("--max-old-space-size="),
                     let mb = Double(word.dropFirst("--max-old-space-size=".count))
                 {
-                    traits.nodeOldSpaceBytes = mb * 1_048_576
-                    traits.nodeOldSpaceSource = source
+                    if let bytes = bounded(mb * 1_048_576, .memoryBytes, word, source, &traits) {
+                        traits.nodeOldSpaceBytes = bytes
+                        traits.nodeOldSpaceSource = source
+                    }
                 }
                 if traits.workers == nil, let count = Self.workerCount(words, index) {
+                    guard let count = bounded(Double(count), .count, word, source, &traits).map({ Int($0) }) else { continue }
                     traits.workers = count
                     traits.workersSource = source
                 }
             }
         }
-        if let value = features.environment["GOMAXPROCS"], let n = Int(value), n > 0 { traits.goMaxProcs = n }
-        if let value = features.environment["GOMEMLIMIT"] { traits.goMemLimitBytes = Self.goSize(value) }
+        if let value = features.environment["GOMAXPROCS"] {
+            if let procs = Int(value), procs > 0 {
+                traits.goMaxProcs = bounded(Double(procs), .cpuCores, "GOMAXPROCS=\(value)", "GOMAXPROCS", &traits).map { Int($0) }
+            } else if let procs = Double(value), !procs.isFinite || procs >= 9e18 {
+                // Digits past Int's range, NaN or infinity: not a thread count; say so instead of ignoring it quietly.
+                _ = bounded(procs, .cpuCores, "GOMAXPROCS=\(value)", "GOMAXPROCS", &traits)
+            }
+        }
+        if let value = features.environment["GOMEMLIMIT"], let bytes = Self.goSize(value) {
+            traits.goMemLimitBytes = bounded(bytes, .memoryBytes, "GOMEMLIMIT=\(value)", "GOMEMLIMIT", &traits)
+        }
         if traits.workers == nil {
             for key in ["WEB_CONCURRENCY", "GUNICORN_WORKERS", "UVICORN_WORKERS", "PUMA_WORKERS", "CELERY_CONCURRENCY"] {
                 if let value = features.environment[key], let n = Int(value), n > 0 {
+                    guard let n = bounded(Double(n), .count, "\(key)=\(value)", key, &traits).map({ Int($0) }) else { break }
                     traits.workers = n
                     traits.workersSource = key
                     break
@@ -169,6 +188,34 @@ private struct TraitReader {
         traits.role = role(family: family, runtime: traits.runtime)
         return traits
     }
+
+    /// A percentage flag (`MaxRAMPercentage`): 0 to 100 of the container's memory.
+    static let percentage = NumberBound("a percentage", 0, 100)
+
+    /// `value` when it is finite and within `bound`; otherwise nil, with `flag` (from `source`) recorded as ignored.
+    func bounded(_ value: Double, _ bound: NumberBound, _ flag: String, _ source: String, _ traits: inout WorkloadTraits)
+        -> Double?
+    {
+        do { return try BoundedNumber.check(value, bound) } catch {
+            guard Self.flagSources.contains(source) else {
+                // Flags are read from every variable; one that is not a runtime-options variable may be a
+                // secret, so its value never reaches a warning: only the flag's name, the variable and the bound.
+                let name = flag.prefix { $0 != "=" }.prefix(flag.hasPrefix("-Xmx") ? 4 : 40)
+                traits.ignoredHints.append("\(name) (\(source)) outside \(bound.name) \(bound.rangeText), or not finite")
+                return nil
+            }
+            let shown = flag.count > 80 ? String(flag.prefix(77)) + "..." : flag
+            traits.ignoredHints.append("\(shown) (\(source)): \(error.localizedDescription)")
+            return nil
+        }
+    }
+
+    /// Where runtime flags are expected, so their values may be shown in warnings.
+    static let flagSources: Set<String> = [
+        "command", "GOMEMLIMIT", "GOMAXPROCS", "JAVA_OPTS", "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS",
+        "CATALINA_OPTS", "NODE_OPTIONS", "WEB_CONCURRENCY", "GUNICORN_WORKERS", "UVICORN_WORKERS", "PUMA_WORKERS",
+        "CELERY_CONCURRENCY",
+    ]
 
     /// Words of the command and of every environment value, labelled by where they came from.
     func flagSources() -> [(String, [String])] {

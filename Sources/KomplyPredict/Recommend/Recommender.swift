@@ -344,15 +344,19 @@ private extension Recommender {
 
     func finish(_ features: WorkloadFeatures, _ estimate: Estimate, reasons: [String], warnings: [SizingWarning]) -> Recommendation {
         var reasons = reasons
-        let cpuMilli = Int((estimate.cpuRequest * 1000 - 1e-9).rounded(.up))
-        let memoryRequestMi = Int((estimate.memoryRequest / Self.mi - 1e-9).rounded(.up))
-        let memoryLimitMi = max(memoryRequestMi, Int((estimate.memoryLimit / Self.mi - 1e-9).rounded(.up)))
+        // Every input is bounded when read, but margins and tiers multiply; the result is clamped to the same
+        // physical bounds (NaN to zero) so the conversion to whole millicores and MiB cannot trap.
+        let cpuMilli = Int(Self.clamped(estimate.cpuRequest * 1000 - 1e-9, NumberBound.cpuCores.highest * 1000).rounded(.up))
+        let maxMi = NumberBound.memoryBytes.highest / Self.mi
+        let memoryRequestMi = Int(Self.clamped(estimate.memoryRequest / Self.mi - 1e-9, maxMi).rounded(.up))
+        let memoryLimitMi = max(memoryRequestMi, Int(Self.clamped(estimate.memoryLimit / Self.mi - 1e-9, maxMi).rounded(.up)))
         var cpuLimit: Quantity?
         switch policy.cpuLimit {
         case .none:
             reasons.append("No CPU limit (policy none): the request guarantees \(Quantity(milliCPU: cpuMilli)); idle CPU may be used.")
         case .ratio(let ratio):
-            cpuLimit = Quantity(milliCPU: Int((Double(cpuMilli) * ratio - 1e-9).rounded(.up)))
+            cpuLimit = Quantity(
+                milliCPU: Int(Self.clamped(Double(cpuMilli) * ratio - 1e-9, NumberBound.cpuCores.highest * 1000).rounded(.up)))
             reasons.append("CPU limit = request × \(JSONEmitter.number(ratio)) (policy).")
         }
         return Recommendation(
@@ -362,12 +366,23 @@ private extension Recommender {
             reasons: reasons, warnings: warnings)
     }
 
+    /// `value` within `0...highest`; NaN becomes 0.
+    static func clamped(_ value: Double, _ highest: Double) -> Double {
+        value.isNaN ? 0 : min(max(value, 0), highest)
+    }
+
     static func warnings(_ features: WorkloadFeatures, _ traits: WorkloadTraits, estimate: Estimate, own: ServiceHistory?)
         -> [SizingWarning]
     {
         var warnings: [SizingWarning] = []
         let name = "container \"\(features.container)\" of \(features.app)/\(features.service)"
         let Name = "C" + name.dropFirst()
+        for hint in traits.ignoredHints {
+            warnings.append(
+                SizingWarning(
+                    code: "runtime-hint-out-of-range",
+                    message: "\(Name) sets \(hint); komply sized it without that flag."))
+        }
         let limit = features.declared.memoryLimit
         if let heap = traits.jvmHeapBytes, let limit, heap + Priors.jvmOverhead(heap: heap) > limit {
             let verb = heap >= limit ? "exceeds" : "leaves too little room under"

@@ -66,10 +66,11 @@ public enum HistoryJSONLines {
                         role: try fields.optionalString("role"),
                         features: try fields.stringMap("features"),
                         resources: ResourceAmounts(
-                            cpuRequest: try resources?.optionalNumber("cpu_request"), cpuLimit: try resources?.optionalNumber("cpu_limit"),
-                            memoryRequest: try resources?.optionalNumber("memory_request"),
-                            memoryLimit: try resources?.optionalNumber("memory_limit")),
-                        replicas: try fields.optionalNumber("replicas").map { Int($0) },
+                            cpuRequest: try resources?.optionalNumber("cpu_request", within: .cpuCores),
+                            cpuLimit: try resources?.optionalNumber("cpu_limit", within: .cpuCores),
+                            memoryRequest: try resources?.optionalNumber("memory_request", within: .memoryBytes),
+                            memoryLimit: try resources?.optionalNumber("memory_limit", within: .memoryBytes)),
+                        replicas: try fields.optionalNumber("replicas", within: .replicas).map { Int($0) },
                         environment: try fields.optionalString("environment"),
                         cluster: try fields.optionalString("cluster"), commit: try fields.optionalString("commit"),
                         time: try fields.time("time"),
@@ -82,7 +83,8 @@ public enum HistoryJSONLines {
                 batch.samples.append(
                     UsageSample(
                         service: try fields.string("service"), container: try fields.container(),
-                        time: try fields.time("time"), resource: resource, value: try fields.number("value"),
+                        time: try fields.time("time"), resource: resource,
+                        value: try fields.number("value", within: resource == .cpu ? .cpuCores : .memoryBytes),
                         source: try fields.optionalString("source") ?? "jsonl"))
             case "event":
                 let kindText = try fields.string("kind")
@@ -92,7 +94,8 @@ public enum HistoryJSONLines {
                 batch.events.append(
                     UsageEvent(
                         service: try fields.string("service"), container: try fields.container(),
-                        time: try fields.time("time"), kind: kind, value: try fields.optionalNumber("value"),
+                        time: try fields.time("time"), kind: kind,
+                        value: try fields.optionalNumber("value", within: HistoryBatch.bound(of: kind)),
                         detail: try fields.optionalString("detail") ?? ""))
             case let other:
                 throw .invalidInput(fields.location("type"), expected: "type \"deployment\", \"sample\" or \"event\", not \"\(other)\"")
@@ -196,6 +199,20 @@ struct NodeFields {
         return number
     }
 
+    /// A number within `bound`: NaN, infinities and values beyond it are refused at the member's position.
+    func optionalNumber(_ key: String, within bound: NumberBound) throws(PredictError) -> Double? {
+        guard let number = try optionalNumber(key) else { return nil }
+        do { return try BoundedNumber.check(number, bound) } catch {
+            throw .invalidInput(location(key), expected: "\"\(key)\" within bounds: \(error.localizedDescription)")
+        }
+    }
+
+    /// A required number within `bound`.
+    func number(_ key: String, within bound: NumberBound) throws(PredictError) -> Double {
+        guard let number = try optionalNumber(key, within: bound) else { throw .invalidInput(location(), expected: "a \"\(key)\" member") }
+        return number
+    }
+
     func number(_ key: String) throws(PredictError) -> Double {
         guard let number = try optionalNumber(key) else { throw .invalidInput(location(), expected: "a \"\(key)\" member") }
         return number
@@ -207,7 +224,9 @@ struct NodeFields {
             throw .invalidInput(
                 location(key), expected: "\"\(key)\" to be an RFC 3339 time such as 2026-01-31T12:00:00Z, found \"\(text)\"")
         }
-        return seconds
+        do { return try BoundedNumber.check(seconds, .unixSeconds) } catch {
+            throw .invalidInput(location(key), expected: "\"\(key)\" between 1970 and 2100: \(error.localizedDescription)")
+        }
     }
 
     func container() throws(PredictError) -> String {

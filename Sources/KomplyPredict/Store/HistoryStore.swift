@@ -70,11 +70,18 @@ public final class HistoryStore: Sendable {
     }
 
     /// Writes a batch in one transaction (duplicates are ignored) and rebuilds the touched profiles.
+    ///
+    /// Nothing outside komply's physical bounds reaches SQLite: samples, events and deployments whose numbers
+    /// are not finite, out of range, or dated after `now` (beyond the clock-skew tolerance) are left out, and
+    /// `WriteSummary.dropped` says what was left out.
     @discardableResult
     public func write(_ batch: HistoryBatch, now: Double? = nil) throws(PredictError) -> WriteSummary {
-        try run { db in
+        let batch = batch.bounded(now: now)
+        let dropped = batch.warnings
+        return try run { db in
             // `write` runs the closure in one transaction: all of the batch or none of it.
             var summary = WriteSummary()
+            summary.dropped = dropped
             do {
                 for record in batch.deployments {
                     summary.deployments += try Self.insert(record, db)
@@ -130,7 +137,14 @@ public final class HistoryStore: Sendable {
             return try rows.map { row in
                 let key = ContainerKey(service: row["service"], container: row["container"])
                 let data: String = row["profile"]
-                let profile = try JSONDecoder().decode(UsageProfile.self, from: Data(data.utf8))
+                var profile = try JSONDecoder().decode(UsageProfile.self, from: Data(data.utf8))
+                if !profile.isWithinBounds {
+                    // A store written before the bounds (or by hand) can hold poisoned numbers: rebuild the profile
+                    // from the rows that are within them instead of sizing from it.
+                    profile = try Self.buildProfile(key, now: nil, db)
+                    profile.notes.append(
+                        "the stored profile held numbers outside komply's physical bounds; it was rebuilt from the rows within them")
+                }
                 let latest = try Self.fetchDeployments(db, where: key).last
                 let ooms = try Self.fetchEvents(db, key: key).filter { $0.kind == .oomKilled }.compactMap(\.value)
                 return ServiceHistory(profile: profile, latest: latest, oomLimits: ooms)
@@ -156,6 +170,8 @@ public final class HistoryStore: Sendable {
         public var events = 0
         /// Profiles rebuilt.
         public var profiles = 0
+        /// What the batch's importers and the store left out because it is outside komply's physical bounds.
+        public var dropped: [String] = []
     }
 
     private init(path: String, writer: any DatabaseWriter) throws {
@@ -211,6 +227,17 @@ private extension HistoryStore {
         }
     }
 
+    /// A nullable column's number when it is within `bound`: `.some(nil)` for NULL, nil when out of bounds
+    /// (text, NaN, 1e300), so the row can be skipped instead of trapping in an integer conversion.
+    static func bounded(_ value: DatabaseValue, _ bound: NumberBound) -> Double?? {
+        switch value.storage {
+        case .null: return .some(nil)
+        case .int64(let number): return HistoryBatch.problem(Double(number), bound) == nil ? .some(Double(number)) : nil
+        case .double(let number): return HistoryBatch.problem(number, bound) == nil ? .some(number.rounded()) : nil
+        default: return nil
+        }
+    }
+
     static func describe(_ error: Error) -> String {
         if let error = error as? DatabaseError { return error.message ?? "\(error)" }
         return "\(error)"
@@ -252,7 +279,9 @@ private extension HistoryStore {
             arguments = [key.service, key.container]
         }
         sql += " ORDER BY d.time, d.service, d.container, d.environment, d.cluster"
-        return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+        return try Row.fetchAll(db, sql: sql, arguments: arguments).compactMap { row in
+            // Rows outside the bounds (a store written before them) are skipped, never decoded into a trap.
+            guard let replicas = Self.bounded(row["replicas"], .replicas) else { return nil }
             let featuresText: String = row["features"]
             var features: [String: String] = [:]
             if let object = try? JSONSerialization.jsonObject(with: Data(featuresText.utf8)) as? [String: String] { features = object }
@@ -262,9 +291,9 @@ private extension HistoryStore {
                 resources: ResourceAmounts(
                     cpuRequest: row["cpu_request"], cpuLimit: row["cpu_limit"], memoryRequest: row["memory_request"],
                     memoryLimit: row["memory_limit"]),
-                replicas: row["replicas"], environment: row["environment"], cluster: row["cluster"], commit: row["commit_sha"],
-                time: row["time"], outcome: row["outcome"])
-        }
+                replicas: replicas.map { Int($0) }, environment: row["environment"], cluster: row["cluster"],
+                commit: row["commit_sha"], time: row["time"], outcome: row["outcome"])
+        }.filter { HistoryBatch.problem($0, now: nil) == nil }
     }
 
     static func fetchSamples(_ db: Database, key: ContainerKey?) throws -> [UsageSample] {
@@ -279,7 +308,7 @@ private extension HistoryStore {
             UsageSample(
                 service: row["service"], container: row["container"], time: row["time"],
                 resource: ResourceKind(rawValue: row["resource"]) ?? .cpu, value: row["value"], source: row["source"])
-        }
+        }.filter { HistoryBatch.problem($0, now: nil) == nil }
     }
 
     static func fetchEvents(_ db: Database, key: ContainerKey?) throws -> [UsageEvent] {
@@ -294,17 +323,21 @@ private extension HistoryStore {
             UsageEvent(
                 service: row["service"], container: row["container"], time: row["time"],
                 kind: UsageEvent.Kind(rawValue: row["kind"]) ?? .restart, value: row["value"], detail: row["detail"])
-        }
+        }.filter { HistoryBatch.problem($0, now: nil) == nil }
     }
 
-    static func refreshProfile(_ key: ContainerKey, now: Double?, _ db: Database) throws {
+    static func buildProfile(_ key: ContainerKey, now: Double?, _ db: Database) throws -> UsageProfile {
         let samples = try fetchSamples(db, key: key)
         let events = try fetchEvents(db, key: key)
         let latest = try fetchDeployments(db, where: key).last
-        let profile = ProfileBuilder().build(
+        return ProfileBuilder().build(
             service: key.service, container: key.container, samples: samples, events: events,
             cpuRequest: latest?.resources.cpuRequest, memoryRequest: latest?.resources.memoryRequest,
             now: now)
+    }
+
+    static func refreshProfile(_ key: ContainerKey, now: Double?, _ db: Database) throws {
+        let profile = try buildProfile(key, now: now, db)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let text = String(decoding: try encoder.encode(profile), as: UTF8.self)

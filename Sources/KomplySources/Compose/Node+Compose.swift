@@ -33,6 +33,36 @@ extension Node {
         }
     }
 
+    /// A number within `bound` (`cpus`); NaN, infinities and values beyond the bound are refused at this node.
+    func number(_ path: String, within bound: NumberBound) throws(SourcesError) -> Double {
+        let value = try number(path)
+        do { return try BoundedNumber.check(value, bound) } catch { throw outOfBounds(path, error) }
+    }
+
+    /// A whole number within `bound` (`replicas`, `retries`); values beyond it are refused at this node.
+    func integer(_ path: String, within bound: NumberBound) throws(SourcesError) -> Int {
+        let value: Int
+        switch resolved() {
+        case .string(let s)
+        where Int(s) == nil && s.contains(where: \.isNumber)
+            && s.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "-" || $0 == "+") }):
+            // Digits past Int's range ("99999999999999999999") are out of bounds, not "not an integer".
+            throw outOfBounds(path, .numberOutOfBounds(s, bound: bound.name, range: bound.rangeText))
+        case .float(let d) where d == d.rounded() || !d.isFinite:
+            guard abs(d) < 9e15 else {
+                throw outOfBounds(path, .numberOutOfBounds("\(d)", bound: bound.name, range: bound.rangeText))
+            }
+            value = Int(d)
+        default: value = try integer(path)
+        }
+        do { return try BoundedNumber.check(value, bound) } catch { throw outOfBounds(path, error) }
+    }
+
+    /// The error for a number of this node that `BoundedNumber` refused.
+    func outOfBounds(_ path: String, _ error: CoreError) -> SourcesError {
+        .malformed(location, message: "\(path) \(error.localizedDescription)")
+    }
+
     /// A boolean (`true`/`false`, or the strings compose casts).
     func boolean(_ path: String) throws(SourcesError) -> Bool {
         switch resolved() {

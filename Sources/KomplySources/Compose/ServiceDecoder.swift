@@ -433,7 +433,7 @@ private extension ServiceDecoder {
             case "timeout": check.timeout = try duration(value, keyPath)
             case "start_period": check.startPeriod = try duration(value, keyPath)
             case "start_interval": check.startInterval = try duration(value, keyPath)
-            case "retries": check.retries = value.isNull ? nil : try value.integer(keyPath)
+            case "retries": check.retries = value.isNull ? nil : try value.integer(keyPath, within: .count)
             case "disable": check.disable = try value.boolean(keyPath)
             default: break
             }
@@ -448,6 +448,12 @@ private extension ServiceDecoder {
         guard let duration = ComposeDuration(parsing: text) else {
             throw .malformed(node.location, message: "\(path) \"\(text)\" is not a duration; expected e.g. \"10s\", \"1m30s\" or \"500ms\"")
         }
+        // Compose takes no negative durations; longer than 2^31 - 1 seconds fits no Kubernetes field.
+        do { try BoundedNumber.check(Double(duration.nanoseconds) / 1e9, .seconds) } catch {
+            throw .malformed(
+                node.location,
+                message: "\(path) \"\(text)\" is out of range: expected a duration \(NumberBound.seconds.rangeText) seconds")
+        }
         return duration
     }
 
@@ -459,7 +465,7 @@ private extension ServiceDecoder {
             let keyPath = "\(path).\(key)"
             switch key {
             case "mode": deploy.mode = try value.optionalText(keyPath)
-            case "replicas": deploy.replicas = value.isNull ? nil : try value.integer(keyPath)
+            case "replicas": deploy.replicas = value.isNull ? nil : try value.integer(keyPath, within: .replicas)
             case "resources":
                 for resource in try value.pairs(keyPath) {
                     let kind = try resource.key.text(keyPath)
@@ -474,7 +480,8 @@ private extension ServiceDecoder {
                     switch name {
                     case "delay", "window":
                         members.append((name, try duration(option.value, "\(keyPath).\(name)").map { .string($0.description) }))
-                    case "max_attempts": members.append((name, .int(try option.value.integer("\(keyPath).\(name)"))))
+                    case "max_attempts":
+                        members.append((name, .int(try option.value.integer("\(keyPath).\(name)", within: .count))))
                     default: members.append((name, option.value.valueTree()))
                     }
                 }
@@ -498,11 +505,11 @@ private extension ServiceDecoder {
             let value = pair.value
             let keyPath = "\(path).\(key)"
             switch key {
-            case "cpus": spec.cpus = try value.number(keyPath)
+            case "cpus": spec.cpus = try value.number(keyPath, within: .cpuCores)
             case "memory": spec.memoryBytes = try bytes(value, keyPath)
             case "pids":
-                // Docker reads 0 as "no limit".
-                let pids = try value.integer(keyPath)
+                // Docker reads 0 (and -1) as "no limit"; -1 is kept as written, as docker compose prints it.
+                let pids = try value.integer(keyPath, within: NumberBound("a PIDs limit", -1, NumberBound.count.highest))
                 spec.pids = pids == 0 ? nil : pids
             case "devices":
                 guard let items = value.sequence else { throw value.mismatch(keyPath, expected: "a list of devices") }
@@ -518,7 +525,9 @@ private extension ServiceDecoder {
                             if option.value.scalar == "all" {
                                 device.count = -1
                             } else {
-                                device.count = try option.value.integer("\(itemPath).count")
+                                // -1 is what "all" reads as.
+                                device.count = try option.value.integer(
+                                    "\(itemPath).count", within: NumberBound("a device count", -1, NumberBound.count.highest))
                             }
                         case "device_ids": device.deviceIDs = try option.value.textList("\(itemPath).device_ids")
                         case "options":
@@ -538,10 +547,20 @@ private extension ServiceDecoder {
 
     func bytes(_ node: Node, _ path: String) throws(SourcesError) -> Int64 {
         let text = try node.text(path)
-        do { return try Quantity.parseComposeByteSize(text) } catch {
-            throw .malformed(
-                node.location, message: "\(path) \"\(text)\" is not a byte size; expected e.g. \"512m\", \"1g\" or a number of bytes")
+        let bytes: Int64
+        do { bytes = try Quantity.parseComposeByteSize(text) } catch {
+            guard case .quantityOutOfRange = error else {
+                throw .malformed(
+                    node.location, message: "\(path) \"\(text)\" is not a byte size; expected e.g. \"512m\", \"1g\" or a number of bytes")
+            }
+            throw node.outOfBounds(
+                path, .numberOutOfBounds(text, bound: NumberBound.memoryBytes.name, range: NumberBound.memoryBytes.rangeText))
         }
+        guard Double(bytes) <= NumberBound.memoryBytes.highest else {
+            let bound = NumberBound.memoryBytes
+            throw node.outOfBounds(path, .numberOutOfBounds("\(text) (\(bytes) bytes)", bound: bound.name, range: bound.rangeText))
+        }
+        return bytes
     }
 
     func networks(_ node: Node, _ path: String) throws(SourcesError) -> [String: ValueTree?] {

@@ -102,6 +102,20 @@ struct InspectField {
         }
     }
 
+    /// A whole JSON number within `bound`; NaN, infinities and values beyond it are refused at this field.
+    func integer(within bound: NumberBound) throws(SourcesError) -> Int {
+        if case .float(let value)? = node.resolved(), value == value.rounded() || !value.isFinite, !(abs(value) < 9e18) {
+            throw outOfBounds(.numberOutOfBounds(NumberBound.text(value), bound: bound.name, range: bound.rangeText))
+        }
+        let value = try integer()
+        do { return try BoundedNumber.check(value, bound) } catch { throw outOfBounds(error) }
+    }
+
+    /// The error for a number of this field that `BoundedNumber` refused.
+    func outOfBounds(_ error: CoreError) -> SourcesError {
+        .malformed(location, message: "\(path) \(error.localizedDescription)")
+    }
+
     /// A JSON number.
     func number() throws(SourcesError) -> Double {
         switch node.resolved() {
@@ -358,7 +372,14 @@ private extension ContainerSnapshot {
         service.user = try config.member("User")?.nonEmptyString()
         service.workingDir = try config.member("WorkingDir")?.nonEmptyString()
         service.stopSignal = try config.member("StopSignal")?.nonEmptyString()
-        if let timeout = try config.member("StopTimeout")?.integer() {
+        if let field = try config.member("StopTimeout"), try field.integer() == -1 {
+            // `--stop-timeout -1` asks docker to wait forever, which Kubernetes cannot express.
+            diagnostics.append(
+                Diagnostic(
+                    .warning,
+                    "container \"\(name)\" sets Config.StopTimeout -1 (wait forever); Kubernetes has no such grace "
+                        + "period, so komply leaves it at Kubernetes' default (30 s)", at: field.location))
+        } else if let timeout = try config.member("StopTimeout")?.integer(within: .seconds) {
             service.stopGracePeriod = ComposeDuration(nanoseconds: Int64(timeout) * 1_000_000_000)
         }
         // Docker names a container's host after the first 12 characters of its id unless told otherwise.
@@ -380,14 +401,22 @@ private extension ContainerSnapshot {
             check.test = test
         }
         func duration(_ key: String) throws(SourcesError) -> ComposeDuration? {
-            guard let value = try field.member(key)?.integer(), value != 0 else { return nil }
+            // Nanoseconds, as the engine records them; the bound is Kubernetes' 2^31 - 1 seconds.
+            guard let field = try field.member(key) else { return nil }
+            let value = try field.integer()
+            guard value != 0 else { return nil }
+            guard value > 0, Double(value) / 1e9 <= NumberBound.seconds.highest else {
+                throw field.outOfBounds(
+                    .numberOutOfBounds(
+                        "\(value) ns", bound: "a duration in seconds", range: NumberBound.seconds.rangeText))
+            }
             return ComposeDuration(nanoseconds: Int64(value))
         }
         check.interval = try duration("Interval")
         check.timeout = try duration("Timeout")
         check.startPeriod = try duration("StartPeriod")
         check.startInterval = try duration("StartInterval")
-        if let retries = try field.member("Retries")?.integer(), retries != 0 { check.retries = retries }
+        if let retries = try field.member("Retries")?.integer(within: .count), retries != 0 { check.retries = retries }
         return check == Healthcheck() ? nil : check
     }
 
@@ -396,7 +425,7 @@ private extension ContainerSnapshot {
     mutating func readHostConfig(_ host: InspectField) throws(SourcesError) {
         if let policy = try host.member("RestartPolicy") {
             let name = try policy.member("Name")?.string() ?? ""
-            let retries = try policy.member("MaximumRetryCount")?.integer() ?? 0
+            let retries = try policy.member("MaximumRetryCount")?.integer(within: .count) ?? 0
             switch name {
             case "", "no": break
             case "on-failure" where retries > 0: service.restart = "on-failure:\(retries)"
@@ -455,20 +484,28 @@ private extension ContainerSnapshot {
     mutating func readResources(_ host: InspectField) throws(SourcesError) {
         var limits = ResourceSpec()
         var reservations = ResourceSpec()
-        let memory = try host.member("Memory")?.integer() ?? 0
+        let memory = try host.member("Memory")?.integer(within: .memoryBytes) ?? 0
         if memory > 0 { limits.memoryBytes = Int64(memory) }
-        let nanoCPUs = try host.member("NanoCpus")?.integer() ?? 0
-        let quota = try host.member("CpuQuota")?.integer() ?? 0
+        let nanoField = try host.member("NanoCpus")
+        let nanoCPUs = try nanoField?.integer() ?? 0
+        let quotaField = try host.member("CpuQuota")
+        let quota = try quotaField?.integer() ?? 0
         let period = try host.member("CpuPeriod")?.integer() ?? 0
-        if nanoCPUs > 0 {
-            limits.cpus = Double(nanoCPUs) / 1e9
-        } else if quota > 0 {
+        if nanoCPUs > 0, let nanoField {
+            do { limits.cpus = try BoundedNumber.quotient(Double(nanoCPUs), 1e9, .cpuCores) } catch {
+                throw nanoField.outOfBounds(error)
+            }
+        } else if quota > 0, let quotaField {
             // The CFS period defaults to 100ms.
-            limits.cpus = Double(quota) / Double(period > 0 ? period : 100_000)
+            do {
+                limits.cpus = try BoundedNumber.quotient(Double(quota), Double(period > 0 ? period : 100_000), .cpuCores)
+            } catch {
+                throw quotaField.outOfBounds(error)
+            }
         } else if period > 0 {
             service.other["cpu_period"] = .int(period)
         }
-        let reservation = try host.member("MemoryReservation")?.integer() ?? 0
+        let reservation = try host.member("MemoryReservation")?.integer(within: .memoryBytes) ?? 0
         if reservation > 0 { reservations.memoryBytes = Int64(reservation) }
         let pids = try host.member("PidsLimit")?.integer() ?? 0
         if pids > 0 { limits.pids = pids }
@@ -477,7 +514,7 @@ private extension ContainerSnapshot {
         }
         let swap = try host.member("MemorySwap")?.integer() ?? 0
         // Without --memory-swap the engine records twice the memory limit; only other values were asked for.
-        if swap != 0, !(memory > 0 && swap == 2 * memory) {
+        if swap != 0, !(memory > 0 && swap.isMultiple(of: 2) && swap / 2 == memory) {
             service.other["memswap_limit"] = .string(String(swap))
         }
         if let swappiness = try host.member("MemorySwappiness")?.integer(), swappiness >= 0 {
@@ -744,7 +781,7 @@ private extension ContainerSnapshot {
         let state = try root.member("State")
         service.komply.runtime = RuntimeState(
             status: try state?.member("Status")?.nonEmptyString(),
-            restartCount: try root.member("RestartCount")?.integer() ?? 0,
+            restartCount: try root.member("RestartCount")?.integer(within: .count) ?? 0,
             oomKilled: try state?.member("OOMKilled")?.bool() ?? false,
             exitCode: try state?.member("ExitCode")?.integer())
     }
@@ -830,7 +867,9 @@ private extension DockerInspectReader {
         if let first = states.first {
             service.komply.runtime = RuntimeState(
                 status: states.first { $0.status != first.status && $0.status != "running" }?.status ?? first.status,
-                restartCount: states.reduce(0) { $0 + $1.restartCount },
+                // Each count is within 2^31 - 1 and a snapshot holds far fewer than 2^32 containers, so the sum
+                // cannot overflow; it is capped at the count bound, which messages print as is.
+                restartCount: min(states.reduce(0) { $0 + $1.restartCount }, Int(NumberBound.count.highest)),
                 oomKilled: states.contains { $0.oomKilled },
                 exitCode: states.first { ($0.exitCode ?? 0) != 0 }?.exitCode ?? first.exitCode)
         }

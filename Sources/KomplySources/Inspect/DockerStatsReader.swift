@@ -101,16 +101,31 @@ public enum DockerStatsReader {
             var cpu = 0.0
             var memory: Int64 = 0
             var limit: Int64? = 0
-            for (_, lines) in containers {
-                let count = Double(lines.count)
-                cpu += lines.reduce(0) { $0 + $1.cpuCores } / count
-                memory += Int64((Double(lines.reduce(Int64(0)) { $0 + $1.memoryBytes }) / count).rounded())
-                let limits = lines.compactMap(\.memoryLimitBytes)
-                if limits.count == lines.count, let total = limit {
-                    limit = total + Int64((Double(limits.reduce(Int64(0), +)) / count).rounded())
-                } else {
-                    limit = nil
+            do {
+                // Each line is within the bounds (checked when read); a line's average is too, and the sums
+                // over replicas are checked against the same physical bounds.
+                for (_, lines) in containers {
+                    let count = Double(lines.count)
+                    cpu = try BoundedNumber.sum(cpu, lines.reduce(0) { $0 + $1.cpuCores } / count, .cpuCores)
+                    let average = (lines.reduce(0.0) { $0 + Double($1.memoryBytes) } / count).rounded()
+                    memory = Int64(try BoundedNumber.sum(Double(memory), average, .memoryBytes))
+                    let limits = lines.compactMap(\.memoryLimitBytes)
+                    if limits.count == lines.count, let total = limit {
+                        let averageLimit = (limits.reduce(0.0) { $0 + Double($1) } / count).rounded()
+                        limit = Int64(try BoundedNumber.sum(Double(total), averageLimit, .memoryBytes))
+                    } else {
+                        limit = nil
+                    }
                 }
+            } catch {
+                let first = containers[0].lines[0]
+                diagnostics.append(
+                    Diagnostic(
+                        .warning,
+                        "docker stats samples of service \"\(projects[target.project].services[target.service].name)\" "
+                            + "add up past a physical bound (\(error.localizedDescription)); they are ignored",
+                        at: first.location))
+                continue
             }
             projects[target.project].services[target.service].komply.observed = ObservedUsage(
                 cpuCores: roundedCores(cpu), memoryBytes: memory, memoryLimitBytes: limit,
@@ -223,6 +238,7 @@ private extension DockerStatsReader {
                 cpuField.location, key: "CPUPerc", expected: "a percentage such as \"17.92%\"",
                 found: InspectField.describe(cpuField.node))
         }
+        do { try BoundedNumber.check(cores, .cpuCores) } catch { throw cpuField.outOfBounds(error) }
         let memoryText = try memoryField.string()
         let sides = memoryText.split(separator: "/", omittingEmptySubsequences: false)
         let used = sides.first.flatMap { bytes(String($0)) }
@@ -233,6 +249,9 @@ private extension DockerStatsReader {
                 expected: "\"USED / LIMIT\" in docker's units (B, KiB, MiB, GiB, TiB, kB, MB, GB, TB), "
                     + "such as \"189MiB / 768MiB\"",
                 found: InspectField.describe(memoryField.node))
+        }
+        for bytes in [used, limit ?? 0] {
+            do { try BoundedNumber.check(Int(bytes), .memoryBytes) } catch { throw memoryField.outOfBounds(error) }
         }
         return StatsSample(
             name: displayName, id: id ?? container ?? "", cpuCores: cores, memoryBytes: used,

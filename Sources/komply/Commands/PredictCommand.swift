@@ -45,6 +45,8 @@ extension Komply {
         var now: String?
 
         func run() async throws {
+            // Sizing reads stored profiles and does not depend on "now", but a bad time is still bad input.
+            _ = try HistoryLocation.now(now)
             let (features, diagnostics) = try PredictInput.load(input.sourceRequest)
             Komply.report(diagnostics)
             let recommender = try PredictInput.recommender(

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import KomplyCore
 import KomplyPredict
 
 /// Flags that say how to read usage files.
@@ -27,8 +28,8 @@ struct ImportOptions: ParsableArguments {
             format: format, metric: metric,
             service: service, environment: environment, cluster: cluster)
         if let at {
-            guard let time = Timestamp.parse(at) else {
-                throw CLIError(message: "invalid --at \"\(at)\": expected RFC 3339 such as 2026-01-31T12:00:00Z")
+            guard let time = Timestamp.parse(at), (try? BoundedNumber.check(time, .unixSeconds)) != nil else {
+                throw CLIError(message: "invalid --at \"\(at)\": expected RFC 3339 such as 2026-01-31T12:00:00Z, between 1970 and 2100")
             }
             options.at = time
         }
@@ -38,6 +39,7 @@ struct ImportOptions: ParsableArguments {
     static func write(_ batch: HistoryBatch, to store: HistoryStore, now: Double) throws {
         for note in batch.notes { FileHandle.standardError.write(Data("komply: note: \(note)\n".utf8)) }
         let summary = try store.write(batch, now: now)
+        for warning in summary.dropped { FileHandle.standardError.write(Data("komply: warning: \(warning)\n".utf8)) }
         print(
             "\(store.path): +\(summary.deployments) deployment(s), +\(summary.samples) sample(s), +\(summary.events) event(s); "
                 + "\(summary.profiles) profile(s) rebuilt")
