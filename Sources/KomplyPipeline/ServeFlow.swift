@@ -15,6 +15,10 @@ public struct ServeRequest: Sendable {
     public var queueCapacity: Int
     /// The largest delivery accepted.
     public var maxBodyBytes: Int
+    /// How long a client may take to send a request header (and a kept-alive connection may stay idle).
+    public var headerTimeout: Duration = ServeConfiguration.defaultHeaderTimeout
+    /// How long a client may take to send a request body, from the end of its header.
+    public var bodyTimeout: Duration = ServeConfiguration.defaultBodyTimeout
     /// How long one `komply sync` may run.
     public var timeout: Duration
     /// What follows `--`: arguments for `komply sync`.
@@ -54,7 +58,7 @@ public enum ServeFlow {
         }
         let configuration = ServeConfiguration(
             host: host, port: port, secret: secret, queueCapacity: request.queueCapacity, maxBodyBytes: request.maxBodyBytes,
-            repositories: served.map { [$0] })
+            headerTimeout: request.headerTimeout, bodyTimeout: request.bodyTimeout, repositories: served.map { [$0] })
         let remote = request.remote
         let runner = SyncRunner(
             executable: request.executable, workdir: workdir, remote: RepositoryInfo.publicURL(remote),
