@@ -30,7 +30,7 @@ public enum OutputTree {
         let wanted = Dictionary(files.map { ($0.path, $0.contents) }, uniquingKeysWith: { $1 })
         for file in files {
             let path = (folder as NSString).appendingPathComponent(file.path)
-            let existing = FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) }
+            let existing = regularContents(path).map { String(decoding: $0, as: UTF8.self) }
             if existing != file.contents {
                 let diff = TextDiff.unified(
                     old: existing ?? "", new: file.contents, oldName: existing == nil ? "/dev/null" : "a/\(file.path)",
@@ -40,7 +40,7 @@ public enum OutputTree {
         }
         for stale in staleFiles(files, in: folder) where wanted[stale] == nil {
             let path = (folder as NSString).appendingPathComponent(stale)
-            let existing = FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) } ?? ""
+            let existing = regularContents(path).map { String(decoding: $0, as: UTF8.self) } ?? ""
             changes.append((stale, TextDiff.unified(old: existing, new: "", oldName: "a/\(stale)", newName: "/dev/null")))
         }
         return Drift(changes: changes.sorted { $0.0 < $1.0 })
@@ -171,6 +171,14 @@ private extension OutputTree {
         }
         if Int(info.st_size) == data.count, FileManager.default.contents(atPath: path) == data { return .same }
         return ownedByKomply(String(decoding: head(of: path), as: UTF8.self)) ? .owned : .foreign
+    }
+
+    /// The bytes of the regular file at `path` (links followed); nil for anything else, so that a named
+    /// pipe at an output path is never opened (reading it would block).
+    static func regularContents(_ path: String) -> Data? {
+        var info = stat()
+        guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
+        return FileManager.default.contents(atPath: path)
     }
 
     /// The first bytes of a file (enough for the ownership marker).
