@@ -19,6 +19,8 @@ public struct ServeRequest: Sendable {
     public var headerTimeout: Duration = ServeConfiguration.defaultHeaderTimeout
     /// How long a client may take to send a request body, from the end of its header.
     public var bodyTimeout: Duration = ServeConfiguration.defaultBodyTimeout
+    /// The most connections open at once.
+    public var maxConnections: Int = ServeConfiguration.defaultMaxConnections
     /// How long one `komply sync` may run.
     public var timeout: Duration
     /// What follows `--`: arguments for `komply sync`.
@@ -58,7 +60,8 @@ public enum ServeFlow {
         }
         let configuration = ServeConfiguration(
             host: host, port: port, secret: secret, queueCapacity: request.queueCapacity, maxBodyBytes: request.maxBodyBytes,
-            headerTimeout: request.headerTimeout, bodyTimeout: request.bodyTimeout, repositories: served.map { [$0] })
+            headerTimeout: request.headerTimeout, bodyTimeout: request.bodyTimeout, maxConnections: request.maxConnections,
+            repositories: served.map { [$0] })
         let remote = request.remote
         let runner = SyncRunner(
             executable: request.executable, workdir: workdir, remote: RepositoryInfo.publicURL(remote),

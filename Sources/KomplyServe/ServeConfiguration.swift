@@ -10,6 +10,8 @@ public struct ServeConfiguration: Sendable {
     public static let defaultHeaderTimeout = Duration.seconds(10)
     /// How long a client has to send a whole request body by default, counted from its header.
     public static let defaultBodyTimeout = Duration.seconds(30)
+    /// The most connections open at once by default; more wait in the listen backlog.
+    public static let defaultMaxConnections = 256
 
     /// The address to bind (`127.0.0.1`, `0.0.0.0`, `::1`).
     public var host: String
@@ -26,6 +28,9 @@ public struct ServeConfiguration: Sendable {
     public var headerTimeout: Duration
     /// The longest a request body may take to arrive, from the end of its header; the connection is then closed.
     public var bodyTimeout: Duration
+    /// The most connections open at once; further ones are not accepted (they wait in the listen
+    /// backlog) until one closes, so that slow clients cannot exhaust file descriptors.
+    public var maxConnections: Int
     /// How many delivery ids are remembered to ignore replays.
     public var rememberedDeliveries: Int
     /// The `Retry-After` seconds sent with a 503.
@@ -37,7 +42,8 @@ public struct ServeConfiguration: Sendable {
     public init(
         host: String = "127.0.0.1", port: Int = 8080, secret: String, queueCapacity: Int = 64,
         maxBodyBytes: Int = ServeConfiguration.defaultMaxBodyBytes, headerTimeout: Duration = ServeConfiguration.defaultHeaderTimeout,
-        bodyTimeout: Duration = ServeConfiguration.defaultBodyTimeout, rememberedDeliveries: Int = 10_000,
+        bodyTimeout: Duration = ServeConfiguration.defaultBodyTimeout, maxConnections: Int = ServeConfiguration.defaultMaxConnections,
+        rememberedDeliveries: Int = 10_000,
         retryAfterSeconds: Int = 30, repositories: Set<String>? = nil
     ) {
         self.host = host
@@ -47,6 +53,7 @@ public struct ServeConfiguration: Sendable {
         self.maxBodyBytes = maxBodyBytes
         self.headerTimeout = headerTimeout
         self.bodyTimeout = bodyTimeout
+        self.maxConnections = maxConnections
         self.rememberedDeliveries = rememberedDeliveries
         self.retryAfterSeconds = retryAfterSeconds
         self.repositories = repositories.map { Set($0.map { $0.lowercased() }) }
@@ -90,6 +97,9 @@ public struct ServeConfiguration: Sendable {
         for (name, timeout) in [("header timeout", headerTimeout), ("body timeout", bodyTimeout)]
         where timeout <= .zero || timeout > .seconds(3600) {
             throw ServeError.invalidTimeout(name: name, value: timeout, expected: "more than 0 and at most 3600 seconds")
+        }
+        guard (1...100_000).contains(maxConnections) else {
+            throw ServeError.invalidLimit(name: "connection limit", value: maxConnections, expected: "1 to 100000")
         }
         guard rememberedDeliveries >= 1 else {
             throw ServeError.invalidLimit(name: "remembered deliveries", value: rememberedDeliveries, expected: "at least 1")

@@ -53,7 +53,9 @@ public struct WebhookServer: Sendable {
         let application = Application(
             router: makeRouter(),
             server: .http1(configuration: HTTP1Channel.Configuration(additionalChannelHandlers: [deadlineHandler()])),
-            configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+            configuration: ApplicationConfiguration(
+                address: .hostname(configuration.host, port: configuration.port), serverName: nil,
+                availableConnectionsDelegate: MaximumAvailableConnections(configuration.maxConnections)),
             services: [worker],
             onServerRunning: { channel in
                 listening.set()

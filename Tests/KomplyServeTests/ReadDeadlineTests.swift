@@ -12,9 +12,10 @@ import XCTest
 /// Hostile clients over real loopback sockets: a header or body trickled slowly is cut off at its deadline,
 /// however steadily bytes keep arriving; a silent connection is closed without a log line.
 final class ReadDeadlineTests: XCTestCase {
-    func makeServer(header: Duration, body: Duration, log: LogLines) async throws -> RunningServer {
+    func makeServer(header: Duration, body: Duration, connections: Int = 256, log: LogLines) async throws -> RunningServer {
         let configuration = ServeConfiguration(
-            host: "127.0.0.1", port: 0, secret: ServeTestSupport.secret, headerTimeout: header, bodyTimeout: body)
+            host: "127.0.0.1", port: 0, secret: ServeTestSupport.secret, headerTimeout: header, bodyTimeout: body,
+            maxConnections: connections)
         return try await RunningServer(
             WebhookServer(configuration: configuration, regenerate: RegenerationRecorder().regenerate, log: log.append))
     }
@@ -75,6 +76,26 @@ final class ReadDeadlineTests: XCTestCase {
         try await running.stop()
     }
 
+    /// Slow clients holding every connection slot delay a new client only until their deadline passes.
+    func testSlowClientsHoldingEveryConnectionAreClosedAndTheNextClientIsServed() async throws {
+        let log = LogLines()
+        let running = try await makeServer(header: .seconds(1), body: .seconds(1), connections: 2, log: log)
+        let slow = try [RawClient(port: running.port), RawClient(port: running.port)]
+        for client in slow { _ = client.send("GET /healthz HTTP/1.1\r\n") }
+        try await Task.sleep(for: .milliseconds(200))
+        let next = try RawClient(port: running.port)
+        let start = ContinuousClock.now
+        let answer = await offPoolText {
+            next.exchange("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n", limit: .seconds(8))
+        }
+        let waited = ContinuousClock.now - start
+        XCTAssertTrue(answer.hasPrefix("HTTP/1.1 200"), answer)
+        XCTAssertGreaterThanOrEqual(waited, .milliseconds(500), "the third connection waited for a slot")
+        XCTAssertLessThan(waited, .seconds(4))
+        try await running.stop()
+        XCTAssertEqual(log.lines.filter { $0.contains("request header was not complete") }.count, 2, "\(log.lines)")
+    }
+
     func testTimeoutsAreValidated() {
         for (header, body) in [(Duration.zero, Duration.seconds(1)), (.seconds(1), .seconds(-1)), (.seconds(3601), .seconds(1))] {
             let configuration = ServeConfiguration(secret: "s", headerTimeout: header, bodyTimeout: body)
@@ -88,6 +109,12 @@ final class ReadDeadlineTests: XCTestCase {
 private extension ReadDeadlineTests {
     /// Runs blocking socket work on its own thread, off the cooperative pool the server's handlers need.
     func offPool(_ body: @escaping @Sendable () -> Bool) async -> Bool {
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(returning: body()) }
+        }
+    }
+
+    func offPoolText(_ body: @escaping @Sendable () -> String) async -> String {
         await withCheckedContinuation { continuation in
             Thread.detachNewThread { continuation.resume(returning: body()) }
         }
@@ -158,8 +185,24 @@ final class RawClient: @unchecked Sendable {
         return false
     }
 
+    /// Sends `request` and returns what the server answered until it closed the connection (or `limit` passed).
+    func exchange(_ request: String, limit: Duration) -> String {
+        guard send(request) else { return "" }
+        let end = ContinuousClock.now + limit
+        var received: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while ContinuousClock.now < end {
+            var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            guard poll(&descriptor, 1, 100) > 0 else { continue }
+            let count = recv(fd, &buffer, buffer.count, 0)
+            if count <= 0 { break }
+            received += buffer[..<count]
+        }
+        return String(decoding: received, as: UTF8.self)
+    }
+
     /// Writes `text`; false when the connection is gone.
-    private func send(_ text: String) -> Bool {
+    func send(_ text: String) -> Bool {
         let bytes = Array(text.utf8)
         #if canImport(Glibc)
             let flags = Int32(MSG_NOSIGNAL)

@@ -50,6 +50,11 @@ extension Komply {
             help: "Seconds a client may take to send a whole request body after its header; then the connection is closed.")
         var bodyTimeout = 30
 
+        @Option(
+            name: .customLong("max-connections"),
+            help: "The most connections open at once; further clients wait in the listen backlog until one closes.")
+        var maxConnections = ServeConfiguration.defaultMaxConnections
+
         @Option(name: .customLong("timeout"), help: "Seconds one komply sync run may take before it is stopped.")
         var timeout = 900
 
@@ -72,6 +77,9 @@ extension Komply {
             where !(1...3600).contains(seconds) {
                 throw ValidationError("\(flag) \(seconds) is out of range; expected 1 to 3600 seconds")
             }
+            guard (1...100_000).contains(maxConnections) else {
+                throw ValidationError("--max-connections \(maxConnections) is out of range; expected 1 to 100000")
+            }
             guard timeout > 0 else { throw ValidationError("--timeout \(timeout) must be a positive number of seconds") }
             if let reserved = syncArguments.first(where: { ["--ref", "--base"].contains($0.split(separator: "=").first.map(String.init)) })
             {
@@ -85,6 +93,7 @@ extension Komply {
                 timeout: .seconds(timeout), syncArguments: syncArguments, executable: try Self.executable())
             request.headerTimeout = .seconds(headerTimeout)
             request.bodyTimeout = .seconds(bodyTimeout)
+            request.maxConnections = maxConnections
             try await ServeFlow.run(request) { WebhookServer.standardError($0) }
         }
 
