@@ -97,6 +97,13 @@ final class WriteBatchTests: XCTestCase {
         let missing = Paths.resolvingLinks(dir + "/dangling/a.yaml")
         XCTAssertEqual(missing.firstLink(leaving: dir), .init(path: dir + "/dangling", destination: "nowhere/x", resolved: nil))
         XCTAssertEqual(Paths.resolvingLinks(dir + "/plain/a.yaml"), .init(path: dir + "/plain/a.yaml", links: []))
+        // `..` after a link is where the link leads, then up: what the system would open.
+        try FileManager.default.createDirectory(atPath: outside + "/sub", withIntermediateDirectories: false)
+        try FileManager.default.createSymbolicLink(atPath: dir + "/deep", withDestinationPath: outside + "/sub")
+        let climbing = Paths.resolvingLinks(dir + "/deep/../a.yaml")
+        XCTAssertEqual(climbing.path, outside + "/a.yaml")
+        XCTAssertEqual(climbing.firstLink(leaving: dir)?.path, dir + "/deep")
+        XCTAssertEqual(Paths.resolvingLinks(dir + "/./real/../missing/x/../y.yaml").path, dir + "/missing/y.yaml")
     }
 }
 

@@ -31,13 +31,19 @@ extension Paths {
     }
 
     /// `path` (absolute, or relative to the current folder) with its symbolic links followed, component by
-    /// component, so that a caller can tell where a write would land before making it.
+    /// component, so that a caller can tell where a write would land before making it. `..` is taken
+    /// physically, as the system does (`link/..` is the parent of where the link leads), up to the first
+    /// component that does not exist; the missing rest is appended, normalized.
     package static func resolvingLinks(_ path: String) -> Resolution {
-        let absolute = normalized(path.hasPrefix("/") ? path : join(FileManager.default.currentDirectoryPath, path))
-        let parts = absolute.split(separator: "/").map(String.init)
+        let absolute = path.hasPrefix("/") ? path : join(FileManager.default.currentDirectoryPath, path)
+        let parts = absolute.split(separator: "/").map(String.init).filter { $0 != "." }
         var current = "/"
         var links: [Resolution.Link] = []
         for (index, part) in parts.enumerated() {
+            if part == ".." {
+                current = (current as NSString).deletingLastPathComponent
+                continue
+            }
             let candidate = join(current, part)
             var info = stat()
             guard lstat(candidate, &info) == 0 else {
@@ -62,7 +68,7 @@ extension Paths {
 private extension Paths {
     /// `folder` followed by the components `rest` (just `folder` when there are none).
     static func appending(_ rest: ArraySlice<String>, to folder: String) -> String {
-        rest.isEmpty ? folder : join(folder, rest.joined(separator: "/"))
+        rest.isEmpty ? folder : normalized(join(folder, rest.joined(separator: "/")))
     }
 
     /// `realpath(3)`: nil when the path (or a link on it) does not exist or loops.

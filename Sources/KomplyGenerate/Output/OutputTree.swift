@@ -75,7 +75,7 @@ private extension OutputTree {
     struct Plan {
         var batch = WriteBatch()
         var touched: [String] = []
-        /// The output folder as given and as an absolute, normalized path.
+        /// The output folder as given, and absolute (its `..` are resolved physically, with the links).
         let folder: String
         let absoluteFolder: String
         /// The real folder nothing may be written outside of, and how messages name it.
@@ -83,12 +83,14 @@ private extension OutputTree {
         let boundName: String
 
         static func make(_ files: [GeneratedFile], folder: String, repositoryRoot: String?) throws(GenerateError) -> Plan {
-            let absolute = Paths.normalized(Paths.join(FileManager.default.currentDirectoryPath, folder))
+            // Not normalized: `..` after a link is resolved where the link leads, as the system does.
+            let absolute = Paths.join(FileManager.default.currentDirectoryPath, folder)
             var bound = Paths.resolvingLinks(absolute).path
             var boundName = "the output folder (\(folder))"
             if let root = repositoryRoot {
                 let realRoot = Paths.canonical(root)
-                if Paths.relative(absolute, to: Paths.normalized(root)) != nil || Paths.relative(absolute, to: realRoot) != nil {
+                let lexical = Paths.normalized(absolute)
+                if Paths.relative(lexical, to: Paths.normalized(root)) != nil || Paths.relative(bound, to: realRoot) != nil {
                     bound = realRoot
                     boundName = "the repository (\(realRoot))"
                 }
