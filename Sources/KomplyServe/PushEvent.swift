@@ -93,18 +93,18 @@ private extension PushEvent {
                     field: "repository.full_name", value: "\(quoted(name)) (\(name.utf8.count) bytes)",
                     expected: "owner/name of at most \(PushEvent.maxRepositoryBytes) bytes")
             }
+            let parts = name.split(separator: "/", omittingEmptySubsequences: false)
+            guard parts.count >= 2, parts.allSatisfy({ !$0.isEmpty && $0 != "." && $0 != ".." }),
+                name.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7f && $0 != "\\" })
+            else {
+                throw ServeError.invalidField(field: "repository.full_name", value: quoted(name), expected: "owner/name")
+            }
             guard repository.clone_url.utf8.count <= PushEvent.maxCloneURLBytes,
                 repository.clone_url.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7f })
             else {
                 throw ServeError.invalidField(
                     field: "repository.clone_url", value: quoted(repository.clone_url),
                     expected: "a URL of at most \(PushEvent.maxCloneURLBytes) visible ASCII characters")
-            }
-            let parts = name.split(separator: "/", omittingEmptySubsequences: false)
-            guard parts.count >= 2, parts.allSatisfy({ !$0.isEmpty && $0 != "." && $0 != ".." }),
-                name.allSatisfy({ $0.isASCII && !$0.isWhitespace && !$0.isNewline && $0 != "\\" })
-            else {
-                throw ServeError.invalidField(field: "repository.full_name", value: quoted(name), expected: "owner/name")
             }
             return .branch(PushEvent(repository: name, cloneURL: repository.clone_url, branch: branch, commit: commit))
         }

@@ -67,6 +67,8 @@ final class PushEventTests: XCTestCase {
             (Self.payload(ref: "refs/heads/a..b"), "expected refs/heads/ followed by a valid branch name"),
             (Self.payload(fullName: "shop"), #"payload field repository.full_name is "shop"; expected owner/name"#),
             (Self.payload(fullName: "acme/../etc"), "expected owner/name"),
+            (Self.payload(fullName: "acme/sh\\u0007op"), #"payload field repository.full_name is "acme/sh\u{7}op"; expected owner/name"#),
+            (Self.payload(fullName: "acme/sh\\u007fop"), "expected owner/name"),
         ]
         for (body, expected) in cases {
             XCTAssertThrowsError(try PushEvent.parse(body)) { error in
