@@ -46,6 +46,12 @@ final class OutputSafetyCommandTests: XCTestCase {
         XCTAssertEqual(try String(contentsOf: api, encoding: .utf8), edited)
         XCTAssertTrue(FileManager.default.fileExists(atPath: stale.path), "the stale file is removed only when the whole run lands")
         XCTAssertEqual(try leftovers(under: folder), [], "no temporary file is left behind")
+
+        try write("not a folder\n", to: folder.appendingPathComponent("out"))
+        let file = try CLIHarness.run(["generate", "app", "-o", "out"], in: folder)
+        XCTAssertEqual(file.status, 2, file.stderr)
+        XCTAssertTrue(
+            file.stderr.contains("out/webshop/SECRETS.md: cannot write: out is not a folder; expected -o to name a folder"), file.stderr)
     }
 
     func testAnOutputFolderLinkedOutOfTheRepositoryIsRefused() throws {

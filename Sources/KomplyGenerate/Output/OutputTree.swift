@@ -141,6 +141,14 @@ private extension OutputTree {
                 throw .outputLink(
                     path: display(absolute: link.path), destination: link.destination, exists: link.resolved != nil, bound: boundName)
             }
+            // The nearest existing folder on the way must be one: `-o deploy` where deploy is a file.
+            var ancestor = (resolution.path as NSString).deletingLastPathComponent
+            var info = stat()
+            while ancestor.count > 1, lstat(ancestor, &info) != 0 { ancestor = (ancestor as NSString).deletingLastPathComponent }
+            if info.st_mode & S_IFMT != S_IFDIR, ancestor.count > 1 {
+                throw .write(
+                    path: display(relative), reason: "\(display(absolute: ancestor)) is not a folder; expected -o to name a folder")
+            }
             return resolution.path
         }
 
