@@ -11,6 +11,9 @@ public enum GenerateError: Error, LocalizedError, Sendable, Equatable {
     case nameCollision(SourceLocation?, name: String, services: [String])
     /// The output could not be written.
     case write(path: String, reason: String)
+    /// A symbolic link on the way to an output file dangles or leads outside `bound` (the repository, or
+    /// the output folder when it is not inside one); `path` is the link, `destination` what it says.
+    case outputLink(path: String, destination: String, exists: Bool, bound: String)
     /// Two services mount the same named volume, which would need one claim shared between workloads.
     case sharedVolume(SourceLocation?, volume: String, services: [String])
     /// A configuration value is unusable.
@@ -36,6 +39,9 @@ public enum GenerateError: Error, LocalizedError, Sendable, Equatable {
                 "\(location.map { "\($0): " } ?? "")services \(services.joined(separator: " and ")) share the named volume \"\(volume)\"; komply generates one PersistentVolumeClaim per service and does not share one between workloads (that needs ReadWriteMany storage and one writer); expected each named volume to be mounted by one service"
         case .write(let path, let reason):
             return "\(path): cannot write: \(reason)"
+        case .outputLink(let path, let destination, let exists, let bound):
+            return
+                "\(path): symbolic link to \(destination)\(exists ? "" : " (which does not exist)"), leading outside \(bound); komply writes generated files only inside it and never through a link that leaves it; nothing was written (expected a real folder, or a link that stays inside; remove the link or choose another -o folder)"
         case .config(let location, let message):
             return "\(location.map { "\($0): " } ?? "")\(message)"
         case .configUnreadable(let error): return error.errorDescription
@@ -51,6 +57,7 @@ public enum GenerateError: Error, LocalizedError, Sendable, Equatable {
             .sharedVolume(let location, _, _):
             return location
         case .template, .write: return nil
+        case .outputLink(let path, _, _, _): return SourceLocation(file: path)
         case .configUnreadable(let error): return error.location
         case .configNotFound(let path): return SourceLocation(file: path)
         case .invalidConfig(let problems): return problems.first?.location

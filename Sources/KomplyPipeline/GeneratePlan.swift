@@ -15,6 +15,9 @@ public struct GeneratePlan: Sendable {
     public var outputDirectory: String
     /// komply.yaml, found once (or named by `--config`); nil when there is none.
     public var config: ConfigFile?
+    /// The root of the git repository around the current folder; an output folder inside it is written
+    /// only inside it (`OutputTree.write`). Nil outside a repository.
+    public var repositoryRoot: String?
 
     /// The plan for `request`, with komply.yaml read once: `request.config`, else found from the
     /// current folder up to the repository root.
@@ -64,7 +67,8 @@ public struct GeneratePlan: Sendable {
         sources.paths = paths
         if sources.paths.isEmpty && sources.files.isEmpty { sources.paths = ["."] }
         settings.buildTags = [:]
-        return GeneratePlan(sourceRequest: sources, settings: settings, outputDirectory: outputDirectory, config: file)
+        return GeneratePlan(
+            sourceRequest: sources, settings: settings, outputDirectory: outputDirectory, config: file, repositoryRoot: repository?.root)
     }
 }
 

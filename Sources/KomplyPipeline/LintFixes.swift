@@ -1,5 +1,6 @@
 import Foundation
 import KomplyCore
+import KomplyGit
 import KomplyLint
 import KomplyPredict
 
@@ -42,16 +43,34 @@ public enum LintFixes {
 
     /// Writes each change atomically (standard input has no file to write) and reports it to `wrote`; a file
     /// whose bytes are no longer the text the fixes were made on is left as it is and reported to `skipped`.
+    /// A symbolic link is kept: the fix is written to the file it leads to when that lies inside the repository
+    /// around the current folder (the current folder outside a repository); a link leading elsewhere, or
+    /// dangling, is left as it is and reported to `skipped`.
     public static func write(
         _ changes: [Fixer.Change], wrote: (Fixer.Change) -> Void, skipped: (Fixer.Refusal) -> Void = { _ in }
     ) throws(LintError) {
+        let current = FileManager.default.currentDirectoryPath
+        let repository = RepositoryInfo.discover(from: current)
+        let bound = Paths.canonical(repository?.root ?? current)
+        let place = repository == nil ? "the current folder" : "the repository"
         for change in changes where change.file != "<stdin>" {
             if !change.before.isEmpty, let current = FileManager.default.contents(atPath: change.file), current != Data(change.before.utf8)
             {
                 skipped(Fixer.Refusal(file: change.file, reason: "it changed since komply read it"))
                 continue
             }
-            do { try AtomicWriter.write(Data(change.after.utf8), to: change.file) } catch {
+            let resolution = Paths.resolvingLinks(change.file)
+            if let link = resolution.firstLink(leaving: bound) {
+                skipped(
+                    Fixer.Refusal(
+                        file: change.file,
+                        reason:
+                            "it is reached through the symbolic link \(link.path) → \(link.destination), which leads outside \(place) (\(bound)); komply edits a linked file only when the link stays inside \(place), and never replaces a link with a copy"
+                    ))
+                continue
+            }
+            // The link stays; its target gets the fixed bytes.
+            do { try AtomicWriter.write(Data(change.after.utf8), to: resolution.path) } catch {
                 throw .unwritable(file: change.file, reason: error.localizedDescription)
             }
             wrote(change)

@@ -15,6 +15,12 @@ public struct ServeRequest: Sendable {
     public var queueCapacity: Int
     /// The largest delivery accepted.
     public var maxBodyBytes: Int
+    /// How long a client may take to send a request header (and a kept-alive connection may stay idle).
+    public var headerTimeout: Duration = ServeConfiguration.defaultHeaderTimeout
+    /// How long a client may take to send a request body, from the end of its header.
+    public var bodyTimeout: Duration = ServeConfiguration.defaultBodyTimeout
+    /// The most connections open at once.
+    public var maxConnections: Int = ServeConfiguration.defaultMaxConnections
     /// How long one `komply sync` may run.
     public var timeout: Duration
     /// What follows `--`: arguments for `komply sync`.
@@ -54,6 +60,7 @@ public enum ServeFlow {
         }
         let configuration = ServeConfiguration(
             host: host, port: port, secret: secret, queueCapacity: request.queueCapacity, maxBodyBytes: request.maxBodyBytes,
+            headerTimeout: request.headerTimeout, bodyTimeout: request.bodyTimeout, maxConnections: request.maxConnections,
             repositories: served.map { [$0] })
         let remote = request.remote
         let runner = SyncRunner(

@@ -19,6 +19,13 @@ public struct PushEvent: Sendable, Equatable {
         self.commit = commit
     }
 
+    /// The longest `ref` accepted, in UTF-8 bytes: git keeps a ref as a file, and file names stop at 255 bytes.
+    public static let maxRefBytes = 255
+    /// The longest `repository.full_name` accepted, in bytes (GitHub: 39 for the owner, 100 for the name).
+    public static let maxRepositoryBytes = 200
+    /// The longest `repository.clone_url` accepted, in bytes.
+    public static let maxCloneURLBytes = 2048
+
     /// What a push payload means for komply.
     public enum Parsed: Sendable, Equatable {
         /// A push to a branch: regenerate.
@@ -59,6 +66,11 @@ private extension PushEvent {
             guard [40, 64].contains(commit.count), commit.allSatisfy(\.isHexDigit) else {
                 throw ServeError.invalidField(field: "after", value: quoted(after), expected: "a commit id (40 or 64 hexadecimal digits)")
             }
+            guard ref.utf8.count <= PushEvent.maxRefBytes else {
+                throw ServeError.invalidField(
+                    field: "ref", value: "\(quoted(ref)) (\(ref.utf8.count) bytes)",
+                    expected: "a ref of at most \(PushEvent.maxRefBytes) bytes")
+            }
             let branchPrefix = "refs/heads/"
             guard ref.hasPrefix(branchPrefix) else {
                 guard ref.hasPrefix("refs/") else {
@@ -68,23 +80,41 @@ private extension PushEvent {
             }
             let branch = String(ref.dropFirst(branchPrefix.count))
             guard PushEvent.isSafeBranchName(branch) else {
-                throw ServeError.invalidField(field: "ref", value: quoted(ref), expected: "refs/heads/ followed by a valid branch name")
+                throw ServeError.invalidField(
+                    field: "ref", value: quoted(ref),
+                    expected: "refs/heads/ followed by a valid branch name (no control, invisible formatting or line-separator characters)")
             }
             if deleted == true || commit.allSatisfy({ $0 == "0" }) {
                 return .ignored("branch \(branch) was deleted")
             }
             let name = repository.full_name
+            guard name.utf8.count <= PushEvent.maxRepositoryBytes else {
+                throw ServeError.invalidField(
+                    field: "repository.full_name", value: "\(quoted(name)) (\(name.utf8.count) bytes)",
+                    expected: "owner/name of at most \(PushEvent.maxRepositoryBytes) bytes")
+            }
             let parts = name.split(separator: "/", omittingEmptySubsequences: false)
             guard parts.count >= 2, parts.allSatisfy({ !$0.isEmpty && $0 != "." && $0 != ".." }),
-                name.allSatisfy({ $0.isASCII && !$0.isWhitespace && !$0.isNewline && $0 != "\\" })
+                name.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7f && $0 != "\\" })
             else {
                 throw ServeError.invalidField(field: "repository.full_name", value: quoted(name), expected: "owner/name")
+            }
+            guard repository.clone_url.utf8.count <= PushEvent.maxCloneURLBytes,
+                repository.clone_url.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7f })
+            else {
+                throw ServeError.invalidField(
+                    field: "repository.clone_url", value: quoted(repository.clone_url),
+                    expected: "a URL of at most \(PushEvent.maxCloneURLBytes) visible ASCII characters")
             }
             return .branch(PushEvent(repository: name, cloneURL: repository.clone_url, branch: branch, commit: commit))
         }
 
+        /// `text` in quotes for a message or log line: cut to 80 characters, with control, formatting and
+        /// separator characters written as `\u{…}` so that a payload cannot forge log lines.
         func quoted(_ text: String) -> String {
-            "\"" + (text.count > 80 ? text.prefix(80) + "…" : text) + "\""
+            let scalars = text.unicodeScalars
+            let shown = scalars.prefix(80).map { PushEvent.isInvisible($0) ? "\\u{\(String($0.value, radix: 16))}" : String($0) }.joined()
+            return "\"" + shown + (scalars.count > 80 ? "…" : "") + "\""
         }
     }
 
@@ -132,6 +162,15 @@ extension PushEvent {
             !name.hasSuffix(".lock"), !name.contains(".."), !name.contains("//"), !name.contains("@{")
         else { return false }
         let forbidden: Set<Character> = [" ", "~", "^", ":", "?", "*", "[", "\\"]
-        return name.unicodeScalars.allSatisfy { $0.value > 0x20 && $0.value != 0x7f } && !name.contains(where: forbidden.contains)
+        return name.unicodeScalars.allSatisfy { $0.value > 0x20 && !isInvisible($0) } && !name.contains(where: forbidden.contains)
+    }
+
+    /// Control characters (C0, DEL, C1), invisible formatting (bidi overrides, zero-width) and line or
+    /// paragraph separators: characters that would hide or forge text in a log line or a branch list.
+    static func isInvisible(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.properties.generalCategory {
+        case .control, .format, .lineSeparator, .paragraphSeparator, .surrogate: return true
+        default: return false
+        }
     }
 }

@@ -35,7 +35,7 @@ private extension RegenerationWorker {
             try await regenerate(job)
             (outcome, failure) = (.success, nil)
         } catch {
-            (outcome, failure) = (.failure, error.localizedDescription)
+            (outcome, failure) = (.failure, Self.reason(for: error))
         }
         let duration = now() - start
         await metrics.record(outcome, duration: duration)
@@ -51,5 +51,30 @@ private extension RegenerationWorker {
 
     func describe(_ job: PushJob) -> String {
         "\(job.repository) \(job.branch) at \(job.commit.prefix(12))"
+    }
+}
+
+extension RegenerationWorker {
+    /// The longest failure reason logged, in characters.
+    static let maxReasonLength = 2000
+
+    /// Why a regeneration failed, for one log line: the error's own description (a type that has none is
+    /// named with its value, never "The operation could not be completed"), with credentials in URLs
+    /// masked, control characters shown as `?`, and cut to `maxReasonLength` characters.
+    static func reason(for error: any Error) -> String {
+        let text: String
+        if let described = (error as? any LocalizedError)?.errorDescription, !described.isEmpty {
+            text = described
+        } else {
+            text = "\(type(of: error)): \(String(describing: error))"
+        }
+        var cleaned = String(String.UnicodeScalarView(text.unicodeScalars.map { PushEvent.isInvisible($0) ? "?" : $0 }))
+        cleaned = maskingCredentials(cleaned)
+        return cleaned.count > maxReasonLength ? cleaned.prefix(maxReasonLength) + "…" : cleaned
+    }
+
+    /// `scheme://user:token@host` written as `scheme://***@host`: a fetch error may quote its remote URL.
+    static func maskingCredentials(_ text: String) -> String {
+        text.replacing(/(?<scheme>[A-Za-z][A-Za-z0-9+.-]*:\/\/)[^\/\s@]+@/) { match in "\(match.output.scheme)***@" }
     }
 }

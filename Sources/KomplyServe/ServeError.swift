@@ -11,6 +11,8 @@ public enum ServeError: LocalizedError, Equatable, Sendable {
     case cannotListen(address: String, detail: String)
     /// A numeric limit (queue capacity, body limit…) is out of range.
     case invalidLimit(name: String, value: Int, expected: String)
+    /// A read timeout is zero, negative or too long.
+    case invalidTimeout(name: String, value: Duration, expected: String)
     /// A request header the delivery needs is absent.
     case missingHeader(String)
     /// The body is not the JSON (or form-encoded JSON) payload a webhook sends.
@@ -40,6 +42,8 @@ public enum ServeError: LocalizedError, Equatable, Sendable {
         case .cannotListen(let address, let detail):
             return "cannot listen on \(address): \(detail); expected a free port on an address of this machine"
         case .invalidLimit(let name, let value, let expected):
+            return "\(name) \(value) is out of range; expected \(expected)"
+        case .invalidTimeout(let name, let value, let expected):
             return "\(name) \(value) is out of range; expected \(expected)"
         case .missingHeader(let name):
             return "the \(name) header is missing; expected a webhook delivery from GitHub or Gitea"

@@ -22,12 +22,21 @@ public actor ServeMetrics {
         case failure
     }
 
+    /// Which read deadline closed a connection (idle connections closed quietly are not counted).
+    public enum Timeout: String, CaseIterable, Sendable {
+        /// A request header begun but not complete within the header timeout.
+        case header
+        /// A request body not complete within the body timeout.
+        case body
+    }
+
     /// The Content-Type of `render`'s text.
     public static let contentType = "text/plain; version=0.0.4; charset=utf-8"
 
     private var deliveries: [DeliveryResult: Int] = [:]
     private var regenerations: [Outcome: Int] = [:]
     private var durationSum = 0.0
+    private var timeouts: [Timeout: Int] = [:]
 
     /// All counters at zero.
     public init() {}
@@ -43,6 +52,14 @@ public actor ServeMetrics {
         let (seconds, attoseconds) = duration.components
         durationSum += Double(seconds) + Double(attoseconds) / 1e18
     }
+
+    /// Counts one connection closed by a read deadline.
+    public func record(_ timeout: Timeout) {
+        timeouts[timeout, default: 0] += 1
+    }
+
+    /// How many connections the `timeout` deadline closed.
+    public func count(_ timeout: Timeout) -> Int { timeouts[timeout, default: 0] }
 
     /// How many deliveries were answered with `result`.
     public func count(_ result: DeliveryResult) -> Int { deliveries[result, default: 0] }
@@ -68,6 +85,10 @@ public actor ServeMetrics {
         family("komply_regeneration_duration_seconds", "summary", "Time spent in regeneration runs.")
         lines.append("komply_regeneration_duration_seconds_sum \(Self.number(durationSum))")
         lines.append("komply_regeneration_duration_seconds_count \(regenerations.values.reduce(0, +))")
+        family("komply_connections_timed_out_total", "counter", "Connections closed because a request header or body was too slow.")
+        for timeout in Timeout.allCases {
+            lines.append("komply_connections_timed_out_total{phase=\"\(timeout.rawValue)\"} \(timeouts[timeout, default: 0])")
+        }
         family("komply_queue_depth", "gauge", "Regeneration jobs waiting (the running one not counted).")
         lines.append("komply_queue_depth \(queueDepth)")
         family("komply_queue_capacity", "gauge", "The most regeneration jobs that may wait.")

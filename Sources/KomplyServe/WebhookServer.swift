@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import ServiceLifecycle
 
@@ -51,7 +52,10 @@ public struct WebhookServer: Sendable {
         let worker = RegenerationWorker(queue: queue, metrics: metrics, regenerate: regenerate, log: log, now: now)
         let application = Application(
             router: makeRouter(),
-            configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+            server: .http1(configuration: HTTP1Channel.Configuration(additionalChannelHandlers: [deadlineHandler()])),
+            configuration: ApplicationConfiguration(
+                address: .hostname(configuration.host, port: configuration.port), serverName: nil,
+                availableConnectionsDelegate: MaximumAvailableConnections(configuration.maxConnections)),
             services: [worker],
             onServerRunning: { channel in
                 listening.set()
@@ -142,6 +146,23 @@ extension WebhookServer {
 }
 
 private extension WebhookServer {
+    /// The per-connection read deadlines, logging and counting each connection they close (idle ones quietly).
+    func deadlineHandler() -> RequestDeadlineHandler {
+        let (configuration, log, metrics) = (configuration, log, metrics)
+        return RequestDeadlineHandler(headerTimeout: configuration.headerTimeout, bodyTimeout: configuration.bodyTimeout) {
+            phase, client in
+            switch phase {
+            case .idle: return
+            case .header:
+                log("connection from \(client) closed: the request header was not complete within \(configuration.headerTimeout)")
+                Task { await metrics.record(.header) }
+            case .body:
+                log("connection from \(client) closed: the request body was not complete within \(configuration.bodyTimeout)")
+                Task { await metrics.record(.body) }
+            }
+        }
+    }
+
     /// Set once the server accepts connections, so that a failure before it can be named as a bind failure.
     final class Flag: @unchecked Sendable {
         private let lock = NSLock()

@@ -48,7 +48,11 @@ extension Komply {
 }
 
 /// A bad-input error raised by the CLI layer itself.
-struct CLIError: Error {
+struct CLIError: Error, LocalizedError {
     /// What went wrong and what was expected.
     var message: String
+
+    /// The message, so that whoever prints the error (`localizedDescription`) shows it rather than
+    /// "The operation could not be completed. (komply.CLIError error 1.)".
+    var errorDescription: String? { message }
 }

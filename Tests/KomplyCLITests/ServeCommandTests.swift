@@ -22,6 +22,13 @@ final class ServeCommandTests: XCTestCase {
         let badListen = try CLIHarness.run(["serve", "--listen", "8080"], in: URL(fileURLWithPath: repo), environment: environment)
         XCTAssertEqual(badListen.status, 2)
         XCTAssertTrue(badListen.stderr.contains("is not HOST:PORT"), badListen.stderr)
+
+        for (flag, value) in [("--header-timeout", "0"), ("--body-timeout", "3601")] {
+            let timeout = try CLIHarness.run(
+                ["serve", "--listen", "127.0.0.1:0", flag, value], in: URL(fileURLWithPath: repo), environment: environment)
+            XCTAssertEqual(timeout.status, 2)
+            XCTAssertTrue(timeout.stderr.contains("\(flag) \(value) is out of range; expected 1 to 3600 seconds"), timeout.stderr)
+        }
     }
 
     func testAnswersDeliveriesHealthAndMetricsThenStopsOnSIGTERM() async throws {

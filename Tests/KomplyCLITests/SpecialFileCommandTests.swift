@@ -23,6 +23,30 @@ final class SpecialFileCommandTests: XCTestCase {
         XCTAssertTrue(output.contains("b.yaml: not a regular file (a named pipe); expected a file"), output)
     }
 
+    /// A pipe at a path komply generates is refused before anything is written (and --check does not
+    /// open it); a pipe elsewhere in the output tree is left alone (the stale-file walk used to open it).
+    func testFIFOInTheOutputTreeNeverBlocksGenerate() throws {
+        let directory = try temporaryDirectory()
+        try FileManager.default.copyItem(
+            at: CLIHarness.repository.appendingPathComponent("fixtures/generate/web-db/input"), to: directory.appendingPathComponent("app"))
+        let base = directory.appendingPathComponent("deploy/webshop/base")
+        try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
+        try makePipe(base.appendingPathComponent("zz-pipe"))
+        let elsewhere = try runBounded(["generate", "app", "-o", "deploy"], in: directory)
+        XCTAssertEqual(elsewhere?.status, 0, elsewhere?.stderr ?? "komply blocked")
+        try makePipe(base.appendingPathComponent("proxy.yaml.pipe"))
+        try FileManager.default.removeItem(at: base.appendingPathComponent("proxy.yaml"))
+        try FileManager.default.moveItem(at: base.appendingPathComponent("proxy.yaml.pipe"), to: base.appendingPathComponent("proxy.yaml"))
+        let check = try runBounded(["generate", "app", "-o", "deploy", "--check"], in: directory)
+        XCTAssertEqual(check?.status, 1, check?.stderr ?? "komply blocked")
+        let refused = try runBounded(["generate", "app", "-o", "deploy"], in: directory)
+        XCTAssertEqual(refused?.status, 2, refused?.stderr ?? "komply blocked")
+        XCTAssertTrue(
+            refused?.stderr.contains(
+                "deploy/webshop/base/proxy.yaml: cannot write: it is not a regular file; expected a file komply generated, or nothing")
+                ?? false, refused?.stderr ?? "")
+    }
+
     func temporaryDirectory() throws -> URL {
         let url = CLIHarness.repository.appendingPathComponent(".build/test-tmp/fifo-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)

@@ -67,6 +67,8 @@ final class PushEventTests: XCTestCase {
             (Self.payload(ref: "refs/heads/a..b"), "expected refs/heads/ followed by a valid branch name"),
             (Self.payload(fullName: "shop"), #"payload field repository.full_name is "shop"; expected owner/name"#),
             (Self.payload(fullName: "acme/../etc"), "expected owner/name"),
+            (Self.payload(fullName: "acme/sh\\u0007op"), #"payload field repository.full_name is "acme/sh\u{7}op"; expected owner/name"#),
+            (Self.payload(fullName: "acme/sh\\u007fop"), "expected owner/name"),
         ]
         for (body, expected) in cases {
             XCTAssertThrowsError(try PushEvent.parse(body)) { error in
@@ -76,6 +78,46 @@ final class PushEventTests: XCTestCase {
         XCTAssertThrowsError(try PushEvent.parse(Data("a=b".utf8), contentType: "application/x-www-form-urlencoded")) { error in
             XCTAssertEqual(error as? ServeError, .malformedPayload("the form-encoded body has no payload field; expected payload=<JSON>"))
         }
+    }
+
+    func testRefsRepositoryNamesAndCloneURLsHaveLengthLimits() throws {
+        let longest = "refs/heads/" + String(repeating: "b", count: PushEvent.maxRefBytes - "refs/heads/".count)
+        guard case .branch(let event) = try PushEvent.parse(Self.payload(ref: longest)) else { return XCTFail("expected a branch push") }
+        XCTAssertEqual(event.branch.utf8.count, 244)
+        let cases: [(Data, String)] = [
+            (Self.payload(ref: longest + "b"), "(256 bytes); expected a ref of at most 255 bytes"),
+            // A tag over the limit is refused too (before it could be ignored as not a branch).
+            (Self.payload(ref: "refs/tags/" + String(repeating: "t", count: 300)), "(310 bytes); expected a ref of at most 255 bytes"),
+            // 100 three-byte characters: 100 characters, 311 bytes.
+            (Self.payload(ref: "refs/heads/" + String(repeating: "€", count: 100)), "(311 bytes)"),
+            (Self.payload(fullName: "acme/" + String(repeating: "s", count: 200)), "expected owner/name of at most 200 bytes"),
+        ]
+        for (body, expected) in cases {
+            XCTAssertThrowsError(try PushEvent.parse(body)) { error in
+                XCTAssertTrue(error.localizedDescription.contains(expected), "\(error.localizedDescription) lacks \(expected)")
+                XCTAssertLessThan(error.localizedDescription.count, 300, "the value is cut in the message")
+            }
+        }
+        let url = Data(
+            #"{"ref": "refs/heads/main", "after": "\#(Self.commit)", "repository": {"full_name": "a/b", "clone_url": "https://x/\#(String(repeating: "u", count: 3000))"}}"#
+                .utf8)
+        XCTAssertThrowsError(try PushEvent.parse(url)) { error in
+            XCTAssertTrue(error.localizedDescription.contains("expected a URL of at most 2048 visible ASCII characters"), "\(error)")
+        }
+    }
+
+    func testInvisibleAndControlCharactersInARefAreRefusedAndShownEscaped() {
+        // JSON escapes: a newline (log forging), a C1 control, a right-to-left override, a zero-width space.
+        for (escaped, shown) in [("\\n", "\\u{a}"), ("\\u0085", "\\u{85}"), ("\\u202e", "\\u{202e}"), ("\\u200b", "\\u{200b}")] {
+            let body = Self.payload(ref: "refs/heads/main\(escaped)komply: regenerated acme/shop")
+            XCTAssertThrowsError(try PushEvent.parse(body), escaped) { error in
+                let message = error.localizedDescription
+                XCTAssertTrue(message.contains("refs/heads/main\(shown)komply"), message)
+                XCTAssertFalse(message.contains("\n"), "no line break reaches the log: \(message)")
+                XCTAssertTrue(message.contains("no control, invisible formatting or line-separator characters"), message)
+            }
+        }
+        XCTAssertTrue(PushEvent.isSafeBranchName("feature/café-€"), "printable non-ASCII stays allowed")
     }
 
     func testBranchNameSafety() {

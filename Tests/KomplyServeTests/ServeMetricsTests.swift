@@ -11,6 +11,7 @@ final class ServeMetricsTests: XCTestCase {
         await metrics.record(.unauthorized)
         await metrics.record(.success, duration: .milliseconds(1500))
         await metrics.record(.failure, duration: .milliseconds(250))
+        await metrics.record(.header)
         let text = await metrics.render(queueDepth: 3, queueCapacity: 64, running: true)
         XCTAssertEqual(
             text,
@@ -30,6 +31,10 @@ final class ServeMetricsTests: XCTestCase {
             # TYPE komply_regeneration_duration_seconds summary
             komply_regeneration_duration_seconds_sum 1.75
             komply_regeneration_duration_seconds_count 2
+            # HELP komply_connections_timed_out_total Connections closed because a request header or body was too slow.
+            # TYPE komply_connections_timed_out_total counter
+            komply_connections_timed_out_total{phase="header"} 1
+            komply_connections_timed_out_total{phase="body"} 0
             # HELP komply_queue_depth Regeneration jobs waiting (the running one not counted).
             # TYPE komply_queue_depth gauge
             komply_queue_depth 3

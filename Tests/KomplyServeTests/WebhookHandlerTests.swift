@@ -83,6 +83,19 @@ final class WebhookHandlerTests: XCTestCase {
         XCTAssertEqual(rejected, 1)
     }
 
+    func testAnOverlongRefIsRefusedWith400AndLogged() async {
+        let (handler, queue, _, _, log) = makeHandler()
+        let body = ServeTestSupport.push(branch: String(repeating: "x", count: 5000), commit: ServeTestSupport.commit(3))
+        let reply = await handler.handle(headers: ServeTestSupport.headers(delivery: "long-ref", body: body), body: body)
+        XCTAssertEqual(reply.status, 400)
+        XCTAssertTrue(reply.body.contains("(5011 bytes); expected a ref of at most 255 bytes"), reply.body)
+        let pending = await queue.pending
+        XCTAssertEqual(pending.count, 0)
+        XCTAssertEqual(log.lines.count, 1)
+        XCTAssertTrue(log.lines[0].hasPrefix("delivery long-ref push: refused, payload field ref is \"refs/heads/xxx"), log.lines[0])
+        XCTAssertLessThan(log.lines[0].count, 300, "the log line carries 80 characters of the ref, not 5000")
+    }
+
     func testMissingEventOrDeliveryHeaderIsBadRequest() async {
         let (handler, _, _, _, _) = makeHandler()
         let body = ServeTestSupport.push(branch: "main", commit: ServeTestSupport.commit(1))

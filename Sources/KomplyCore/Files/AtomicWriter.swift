@@ -42,7 +42,20 @@ public enum AtomicWriter {
             return
         }
         let mode: mode_t = exists && existing.st_mode & S_IFMT == S_IFREG ? existing.st_mode & 0o7777 : 0o644
+        let temporary = try stage(chunks: chunks, besides: path, mode: mode)
+        guard rename(temporary, path) == 0 else {
+            let reason = "rename: \(Self.lastError())"
+            unlink(temporary)
+            throw .cannotWrite(file: path, reason: reason)
+        }
+        Self.syncFolder(folder)
+    }
 
+    /// Writes the chunks to a new temporary file in `path`'s folder (which must exist) with `mode`, flushed
+    /// to disk, and returns its path: renaming it over `path` is the write. On failure nothing is left behind.
+    package static func stage(chunks: [Data], besides path: String, mode: mode_t) throws(CoreError) -> String {
+        let url = URL(fileURLWithPath: path)
+        let folder = url.deletingLastPathComponent().path
         var template = Array("\(folder)/.\(url.lastPathComponent).komply-XXXXXX".utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else { throw .cannotWrite(file: path, reason: "cannot create a temporary file: \(Self.lastError())") }
@@ -54,15 +67,20 @@ public enum AtomicWriter {
             guard fsync(fd) == 0 else { throw CoreError.cannotWrite(file: path, reason: "fsync: \(Self.lastError())") }
             closed = true
             guard close(fd) == 0 else { throw CoreError.cannotWrite(file: path, reason: "close: \(Self.lastError())") }
-            guard rename(temporary, path) == 0 else {
-                throw CoreError.cannotWrite(file: path, reason: "rename: \(Self.lastError())")
-            }
         } catch {
             if !closed { close(fd) }
             unlink(temporary)
             throw error
         }
-        Self.syncFolder(folder)
+        return temporary
+    }
+
+    /// Flushes the folder entry so that renames into it survive a crash; best effort, as some file systems refuse it.
+    package static func syncFolder(_ folder: String) {
+        let fd = open(folder, O_RDONLY)
+        guard fd >= 0 else { return }
+        _ = fsync(fd)
+        close(fd)
     }
 
     /// Writes `data` to `path` only when the file does not already hold exactly these bytes; returns
@@ -100,14 +118,6 @@ private extension AtomicWriter {
             return nil
         }
         if let failure { throw .cannotWrite(file: path, reason: failure) }
-    }
-
-    /// Flushes the folder entry so the rename survives a crash; best effort, as some file systems refuse it.
-    static func syncFolder(_ folder: String) {
-        let fd = open(folder, O_RDONLY)
-        guard fd >= 0 else { return }
-        _ = fsync(fd)
-        close(fd)
     }
 
     static func lastError() -> String {

@@ -15,7 +15,10 @@ extension Komply {
                 Each PATH is one app: a compose file, a folder, or a docker inspect snapshot. Without PATH or
                 -f, the `sources` globs of komply.yaml are used. Output goes to <out>/<app>/base,
                 <out>/<app>/overlays/<env> and <out>/<app>/argocd; files komply did not write are never
-                overwritten, and files it wrote that are no longer generated are removed.
+                overwritten, and files it wrote that are no longer generated are removed. Writing is
+                all-or-nothing: a file komply may not replace stops the run before anything is written.
+                Inside a git repository, a symbolic link on the way to an output file must stay inside
+                the repository (it is then written through and kept); one leading out is refused.
 
                 --staged (with --check, for pre-commit) generates from the staged content (the git index) and
                 compares with the output folder as staged, whatever the worktree holds; the sizing history
@@ -85,7 +88,7 @@ extension Komply {
                             .utf8))
                 throw ExitCode(1)
             }
-            let changes = try OutputTree.write(result, to: plan.outputDirectory)
+            let changes = try OutputTree.write(result, to: plan.outputDirectory, repositoryRoot: plan.repositoryRoot)
             for removed in changes.removed {
                 FileHandle.standardError.write(Data("komply: removed \(plan.outputDirectory)/\(removed) (no longer generated)\n".utf8))
             }

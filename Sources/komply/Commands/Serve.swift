@@ -38,6 +38,23 @@ extension Komply {
         @Option(name: .customLong("max-body-bytes"), help: "The largest delivery accepted; larger ones are answered 413.")
         var maxBodyBytes = ServeConfiguration.defaultMaxBodyBytes
 
+        @Option(
+            name: .customLong("header-timeout"),
+            help:
+                "Seconds a client may take to send a whole request header (and a kept-alive connection may stay idle); then the connection is closed."
+        )
+        var headerTimeout = 10
+
+        @Option(
+            name: .customLong("body-timeout"),
+            help: "Seconds a client may take to send a whole request body after its header; then the connection is closed.")
+        var bodyTimeout = 30
+
+        @Option(
+            name: .customLong("max-connections"),
+            help: "The most connections open at once; further clients wait in the listen backlog until one closes.")
+        var maxConnections = ServeConfiguration.defaultMaxConnections
+
         @Option(name: .customLong("timeout"), help: "Seconds one komply sync run may take before it is stopped.")
         var timeout = 900
 
@@ -56,6 +73,13 @@ extension Komply {
             guard maxBodyBytes >= 1024 else {
                 throw ValidationError("--max-body-bytes \(maxBodyBytes) is too small; expected at least 1024")
             }
+            for (flag, seconds) in [("--header-timeout", headerTimeout), ("--body-timeout", bodyTimeout)]
+            where !(1...3600).contains(seconds) {
+                throw ValidationError("\(flag) \(seconds) is out of range; expected 1 to 3600 seconds")
+            }
+            guard (1...100_000).contains(maxConnections) else {
+                throw ValidationError("--max-connections \(maxConnections) is out of range; expected 1 to 100000")
+            }
             guard timeout > 0 else { throw ValidationError("--timeout \(timeout) must be a positive number of seconds") }
             if let reserved = syncArguments.first(where: { ["--ref", "--base"].contains($0.split(separator: "=").first.map(String.init)) })
             {
@@ -64,9 +88,12 @@ extension Komply {
         }
 
         func run() async throws {
-            let request = ServeRequest(
+            var request = ServeRequest(
                 listen: listen, repository: repository, remote: remote, queueCapacity: queueCapacity, maxBodyBytes: maxBodyBytes,
                 timeout: .seconds(timeout), syncArguments: syncArguments, executable: try Self.executable())
+            request.headerTimeout = .seconds(headerTimeout)
+            request.bodyTimeout = .seconds(bodyTimeout)
+            request.maxConnections = maxConnections
             try await ServeFlow.run(request) { WebhookServer.standardError($0) }
         }
 
