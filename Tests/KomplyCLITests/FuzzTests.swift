@@ -5,14 +5,16 @@ import XCTest
 /// mutated input must exit 0, 1 or 2 within the time limit, name the input file when it refuses it, and
 /// `lint --fix` must leave a file that parses and that a second `--fix` does not change.
 ///
-/// `KOMPLY_FUZZ_SECONDS` (default 80, over all campaigns) and `KOMPLY_FUZZ_SEED` (default 20261207) control
-/// it; `scripts/fuzz --minutes N` runs the same campaigns longer and prints the counts. Failing inputs are
+/// `KOMPLY_FUZZ_SECONDS` (default 80, over all campaigns), `KOMPLY_FUZZ_SEED` (default 20261207) and
+/// `KOMPLY_FUZZ_BINARY` (default: the komply built beside the tests) control it; `scripts/fuzz --minutes N` runs the same campaigns longer and prints the counts. Failing inputs are
 /// kept under `$TMPDIR/komply-fuzz-failures/` to reproduce.
 final class FuzzTests: XCTestCase {
     static let environment = ProcessInfo.processInfo.environment
     static let seconds = Double(environment["KOMPLY_FUZZ_SECONDS"] ?? "") ?? 80
     static let seed = UInt64(environment["KOMPLY_FUZZ_SEED"] ?? "") ?? 20_261_207
     static let campaigns = 5.0
+    /// The binary under test: `KOMPLY_FUZZ_BINARY` (a release build, an older build), else the one SwiftPM built.
+    static let binary = environment["KOMPLY_FUZZ_BINARY"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) } ?? CLIHarness.komplyBinary
     static let failures = FileManager.default.temporaryDirectory.appendingPathComponent("komply-fuzz-failures")
 
     var workspace: URL!
@@ -159,7 +161,7 @@ private extension FuzzTests {
         XCTAssertFalse(seeds.isEmpty, "no seeds for \(name)")
         let seedData = try seeds.map { try Data(contentsOf: $0) }
         var fuzzer = Fuzzer(
-            seed: Self.seed ^ UInt64(name.utf8.reduce(0) { $0 &* 31 &+ Int($1) }.magnitude), limit: 20, komply: CLIHarness.komplyBinary,
+            seed: Self.seed ^ UInt64(name.utf8.reduce(0) { $0 &* 31 &+ Int($1) }.magnitude), limit: 20, komply: Self.binary,
             workspace: workspace)
         var tally = Fuzzer.Tally()
         let deadline = Date().addingTimeInterval(Self.seconds / Self.campaigns)

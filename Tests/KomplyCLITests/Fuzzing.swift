@@ -58,8 +58,8 @@ struct Fuzzer {
 
     /// Numbers that broke readers before: huge, negative, not finite, past Int64, with units.
     static let hostileNumbers = [
-        "1e300", "-1e300", "NaN", ".nan", "inf", ".inf", "-.inf", "9223372036854775807", "-9223372036854775808",
-        "18446744073709551616", "0", "-1", "1e-300", "4.6e18", "8e18", "999999999999999TiB", "8000PiB", "1e10", "0x7fffffff",
+        "1e300", "9223372036854775807", "NaN", "-1", ".inf", "-1e300", "0", "4.6e18", "8e18", "1e10", "inf", ".nan", "-.inf",
+        "-9223372036854775808", "18446744073709551616", "1e-300", "999999999999999TiB", "8000PiB", "0x7fffffff",
     ]
 
     /// Fragments that broke parsers before, or that ordinary files contain.
@@ -137,13 +137,20 @@ struct Fuzzer {
 }
 
 private extension Fuzzer {
-    /// One number in the text replaced by a hostile one.
+    /// One standalone number in the text (a CSV field, a YAML or JSON value — not a digit of a date, a time,
+    /// a port mapping or a word) replaced by a hostile one.
     mutating func numberEdit(_ text: String) -> [UInt8]? {
-        let numbers = text.ranges(of: #"-?[0-9]+(\.[0-9]+)?"#)
+        let numbers = text.ranges(of: #"(?<![\w.:/-])-?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?(?![\w.:/-])"#)
         guard let range = numbers.randomElement(using: &random) else { return nil }
         var copy = text
-        copy.replaceSubrange(range, with: Self.hostileNumbers.randomElement(using: &random)!)
+        copy.replaceSubrange(range, with: hostileNumber())
         return [UInt8](copy.utf8)
+    }
+
+    /// A hostile number, most often one of the six that broke komply before (huge, Int64.max, NaN, -1, inf).
+    mutating func hostileNumber() -> String {
+        let pool = Int.random(in: 0..<10, using: &random) < 7 ? Self.hostileNumbers.prefix(6) : Self.hostileNumbers[...]
+        return pool.randomElement(using: &random)!
     }
 
     /// A numeric compose key with a hostile value added under a service (`  name:` lines).
@@ -184,7 +191,7 @@ private extension Fuzzer {
             var copy = text
             let replacement =
                 Bool.random(using: &random)
-                ? Self.hostileNumbers.randomElement(using: &random)! : Self.hostileFragments.randomElement(using: &random)!
+                ? hostileNumber() : Self.hostileFragments.randomElement(using: &random)!
             copy.replaceSubrange(range, with: ": " + replacement)
             return [UInt8](copy.utf8)
         case 3, 4:  // a line is deleted, duplicated or moved
