@@ -11,6 +11,8 @@ struct ServiceOutput {
     var kind: WorkloadKind = .deployment
     /// The container's requests and limits, for overlays that scale them.
     var resources: ResourcePlan?
+    /// True when a `hostPath` volume was mounted with consent: the namespace cannot be restricted.
+    var usesHostPaths = false
 }
 
 /// Builds the objects of one service: workload, ServiceAccount, Services, ConfigMaps, secret

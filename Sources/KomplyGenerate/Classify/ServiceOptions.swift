@@ -1,3 +1,4 @@
+import Foundation
 import KomplyCore
 
 /// The typed `x-komply` block of a service: every classification and default can be overridden here.
@@ -17,6 +18,8 @@ import KomplyCore
 ///   writablePaths: [/var/cache/app]
 ///   secretEnv: [SESSION_KEY]   # treat as secret although the name does not say so
 ///   plainEnv: [TOKEN_TTL]      # not a secret although the name looks like one
+///   hostPath:                  # consent to mount a host path (never read by komply), with why and until when
+///     /var/run/docker.sock: {reason: "CI runner builds images", expires: 2027-01-31}
 /// ```
 public struct ServiceOptions: Sendable, Equatable {
     public var kind: WorkloadKind?
@@ -36,6 +39,14 @@ public struct ServiceOptions: Sendable, Equatable {
     public var writablePaths: [String] = []
     public var secretEnv: Set<String> = []
     public var plainEnv: Set<String> = []
+    /// Host paths a bind mount may mount as a `hostPath` volume, by absolute path, each with its consent.
+    public var hostPaths: [String: HostPathConsent] = [:]
+
+    /// A human's recorded acceptance of one `hostPath` volume: why, and the last day it holds.
+    public struct HostPathConsent: Sendable, Equatable {
+        public var reason: String
+        public var expires: String
+    }
 
     /// An Ingress request.
     public struct IngressOptions: Sendable, Equatable {
@@ -49,7 +60,7 @@ public struct ServiceOptions: Sendable, Equatable {
     /// The keys `x-komply` accepts.
     public static let keys = [
         "kind", "role", "runtime", "schedule", "replicas", "uid", "storage", "ingress", "probes", "resources", "writablePaths",
-        "secretEnv", "plainEnv",
+        "secretEnv", "plainEnv", "hostPath",
     ]
 
     /// No overrides.
@@ -179,10 +190,50 @@ public struct ServiceOptions: Sendable, Equatable {
             case "writablePaths": options.writablePaths = try strings(value, key)
             case "secretEnv": options.secretEnv = Set(try strings(value, key))
             case "plainEnv": options.plainEnv = Set(try strings(value, key))
+            case "hostPath":
+                let expected = "a mapping of absolute host paths to {reason, expires: YYYY-MM-DD}"
+                guard let entries = value.objectMembers else { throw fail(key, expected) }
+                for entry in entries {
+                    let entryKey = "hostPath.\(entry.key)"
+                    guard entry.key.hasPrefix("/"), entry.key == Paths.normalized(entry.key), entry.key != "/" else {
+                        throw fail(entryKey, "an absolute, normalized host path other than / (like /var/run/docker.sock)")
+                    }
+                    guard let fields = entry.value.objectMembers else { throw fail(entryKey, "a mapping with reason and expires") }
+                    var reason: String?
+                    var expires: String?
+                    for field in fields {
+                        switch field.key {
+                        case "reason": reason = try string(field.value, "\(entryKey).reason")
+                        case "expires": expires = try string(field.value, "\(entryKey).expires")
+                        default: throw fail("\(entryKey).\(field.key)", "one of reason, expires (unknown key)")
+                        }
+                    }
+                    guard let reason, !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
+                        throw fail("\(entryKey).reason", "why the pod needs this host path (a non-empty reason)")
+                    }
+                    guard let expires, Self.isDate(expires) else {
+                        throw fail("\(entryKey).expires", "the last day the consent holds, as YYYY-MM-DD")
+                    }
+                    options.hostPaths[entry.key] = HostPathConsent(reason: reason, expires: expires)
+                }
             default:
                 throw fail(key, "one of " + keys.joined(separator: ", ") + " (unknown key \"\(key)\")")
             }
         }
         return options
+    }
+}
+
+private extension ServiceOptions {
+    /// True for a real calendar day written `YYYY-MM-DD`.
+    static func isDate(_ text: String) -> Bool {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }), parts.count == 3, parts[0].count == 4, parts[1].count == 2,
+            parts[2].count == 2,
+            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]), (1...12).contains(month), day >= 1
+        else { return false }
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+        return day <= days
     }
 }

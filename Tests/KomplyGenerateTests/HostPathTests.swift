@@ -1,0 +1,99 @@
+import Foundation
+import KomplyCore
+import KomplySources
+import XCTest
+
+@testable import KomplyGenerate
+
+/// Host paths are never read (issue 14, item 1): a bind mount of an absolute host path is left out
+/// with a warning at its line, unless `x-komply.hostPath` records a human's consent (reason and
+/// expiry), which makes it a `hostPath` volume; build contexts are hashed without following links.
+final class HostPathTests: XCTestCase {
+    var folder = ""
+
+    override func setUpWithError() throws {
+        folder = Paths.canonical(
+            FileManager.default.temporaryDirectory.appendingPathComponent("komply-hostpath-\(UUID().uuidString.prefix(8))").path)
+        try FileManager.default.createDirectory(atPath: folder + "/repo/.git", withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(atPath: folder)
+    }
+
+    func generate(_ compose: String) throws -> GenerationResult {
+        try Data(compose.utf8).write(to: URL(fileURLWithPath: folder + "/repo/compose.yaml"))
+        let projects = try SourceLoader.load(SourceRequest(paths: [folder + "/repo"], environment: [:]))
+        return try Generator(settings: GeneratorSettings()).generate(projects)
+    }
+
+    func file(_ result: GenerationResult, _ suffix: String) throws -> String {
+        try XCTUnwrap(result.files.first { $0.path.hasSuffix(suffix) }?.contents, "\(result.files.map(\.path))")
+    }
+
+    func testAHostPathWithoutConsentIsLeftOutWithAWarningAtItsLine() throws {
+        let result = try generate(
+            "services:\n  ci:\n    image: docker:27\n    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock\n")
+        let workload = try file(result, "base/ci.yaml")
+        XCTAssertFalse(workload.contains("hostPath"), workload)
+        XCTAssertFalse(workload.contains("docker.sock"), workload)
+        let warning = try XCTUnwrap(result.notices.first { $0.message.contains("/var/run/docker.sock") })
+        XCTAssertEqual(warning.severity, .warning)
+        XCTAssertEqual(warning.location?.range?.start.line, 5, "the mount's own line")
+        XCTAssertTrue(warning.message.contains("x-komply.hostPath"), warning.message)
+        XCTAssertTrue(try file(result, "overlays/default/namespace.yaml").contains("enforce: restricted"))
+    }
+
+    func testConsentMountsAHostPathVolumeAndRecordsTheRiskItAccepts() throws {
+        let result = try generate(
+            """
+            services:
+              ci:
+                image: docker:27
+                volumes:
+                  - /var/run/docker.sock:/var/run/docker.sock:ro
+                x-komply:
+                  hostPath:
+                    /var/run/docker.sock: {reason: CI runner builds images, expires: "2027-01-31"}
+
+            """)
+        let workload = try file(result, "base/ci.yaml")
+        XCTAssertTrue(workload.contains("hostPath:\n            path: /var/run/docker.sock"), workload)
+        XCTAssertTrue(workload.contains("mountPath: /var/run/docker.sock"), workload)
+        XCTAssertTrue(workload.contains("host-path-volume=CI runner builds images until 2027-01-31"), workload)
+        XCTAssertTrue(workload.contains("docker-socket-mount=CI runner builds images until 2027-01-31"), workload)
+        XCTAssertTrue(try file(result, "overlays/default/namespace.yaml").contains("enforce: privileged"))
+    }
+
+    func testConsentNeedsAnAbsolutePathAReasonAndADay() throws {
+        for (block, key) in [
+            ("{relative/path: {reason: x, expires: \"2027-01-31\"}}", "hostPath.relative/path"),
+            ("{/var/run/docker.sock: {expires: \"2027-01-31\"}}", "hostPath./var/run/docker.sock.reason"),
+            ("{/var/run/docker.sock: {reason: x}}", "hostPath./var/run/docker.sock.expires"),
+            ("{/var/run/docker.sock: {reason: x, expires: \"2027-02-30\"}}", "hostPath./var/run/docker.sock.expires"),
+            ("[/var/run/docker.sock]", "hostPath"),
+        ] {
+            XCTAssertThrowsError(
+                try generate("services:\n  ci:\n    image: docker:27\n    x-komply:\n      hostPath: \(block)\n"), block
+            ) { error in
+                guard case .invalidOption(let location, let path, _)? = error as? GenerateError else { return XCTFail("\(error)") }
+                XCTAssertEqual(path, "services.ci.x-komply.\(key)", block)
+                XCTAssertNotNil(location?.range, block)
+            }
+        }
+    }
+
+    func testTheBuildContextDigestNeverFollowsALinkOut() throws {
+        let context = folder + "/repo/app"
+        try FileManager.default.createDirectory(atPath: context, withIntermediateDirectories: true)
+        try Data("FROM scratch\n".utf8).write(to: URL(fileURLWithPath: context + "/Dockerfile"))
+        try Data("one\n".utf8).write(to: URL(fileURLWithPath: folder + "/outside.txt"))
+        try FileManager.default.createSymbolicLink(atPath: context + "/host", withDestinationPath: folder + "/outside.txt")
+        let first = try XCTUnwrap(BuildContextDigest.tag(directory: context))
+        try Data("two\n".utf8).write(to: URL(fileURLWithPath: folder + "/outside.txt"))
+        XCTAssertEqual(BuildContextDigest.tag(directory: context), first, "the file outside is not read")
+        try FileManager.default.removeItem(atPath: context + "/host")
+        try FileManager.default.createSymbolicLink(atPath: context + "/host", withDestinationPath: "/etc/hostname")
+        XCTAssertNotEqual(BuildContextDigest.tag(directory: context), first, "the link's target is part of the context")
+    }
+}
