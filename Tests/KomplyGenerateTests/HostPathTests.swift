@@ -83,6 +83,30 @@ final class HostPathTests: XCTestCase {
         }
     }
 
+    func testANamedPipeInABindMountOrABuildContextIsNeverOpened() throws {
+        let repo = folder + "/repo"
+        for sub in ["conf", "app"] { try FileManager.default.createDirectory(atPath: repo + "/" + sub, withIntermediateDirectories: true) }
+        try Data("a=1\n".utf8).write(to: URL(fileURLWithPath: repo + "/conf/a.conf"))
+        try Data("FROM scratch\n".utf8).write(to: URL(fileURLWithPath: repo + "/app/Dockerfile"))
+        let pipes = [repo + "/conf/pipe", repo + "/single.pipe", repo + "/app/pipe"]
+        for pipe in pipes { XCTAssertEqual(mkfifo(pipe, 0o600), 0) }
+        // Should a reader block, a writer opens each pipe after five seconds, and the timing check fails.
+        DispatchQueue.global().asyncAfter(deadline: .now() + 5) {
+            for pipe in pipes {
+                let descriptor = open(pipe, O_RDWR | O_NONBLOCK)
+                if descriptor >= 0 { close(descriptor) }
+            }
+        }
+        let started = Date()
+        let result = try generate(
+            "services:\n  web:\n    image: nginx:1.27\n    volumes: [\"./conf:/etc/conf\", \"./single.pipe:/etc/x\"]\n  api:\n    build: ./app\n"
+        )
+        XCTAssertLessThan(Date().timeIntervalSince(started), 4, "no pipe was opened")
+        let warnings = result.notices.map(\.message).filter { $0.contains("not a regular file") }
+        XCTAssertEqual(warnings.count, 2, "\(result.notices.map(\.message))")
+        XCTAssertFalse(try file(result, "base/web.yaml").contains("a.conf"), "the folder with a pipe is left out whole")
+    }
+
     func testTheBuildContextDigestNeverFollowsALinkOut() throws {
         let context = folder + "/repo/app"
         try FileManager.default.createDirectory(atPath: context, withIntermediateDirectories: true)

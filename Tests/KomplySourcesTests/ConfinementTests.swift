@@ -104,6 +104,17 @@ final class ConfinementTests: XCTestCase {
         XCTAssertTrue(dotEnv.hasPrefix("\".env\" leads outside the repository through the symbolic link \".env\""), dotEnv)
     }
 
+    func testAnEnvFileGivenOnTheCommandLineStaysInsideTheRoot() throws {
+        try write("services:\n  web:\n    image: nginx:${HOST_SECRET:-1.27}\n", to: "compose.yaml")
+        let outside = top + "/outside/host.env"
+        XCTAssertThrowsError(try ComposeLoader.load(ComposeRequest(files: ["compose.yaml"], envFiles: [outside], environment: [:]))) {
+            XCTAssertTrue($0.localizedDescription.hasPrefix("\"\(outside)\" leads outside the repository through an absolute path"))
+        }
+        // `--root` widens what may be read, for an operator who means it.
+        let widened = try ComposeLoader.load(ComposeRequest(files: ["compose.yaml"], envFiles: [outside], environment: [:], root: top))
+        XCTAssertEqual(widened[service: "web"]?.image, "nginx:hunter2")
+    }
+
     func testSecretsConfigsAndExtendsFilesOutsideAreRefused() throws {
         let secret = try refusal(
             "services:\n  web:\n    image: nginx:1.27\n    secrets: [db]\nsecrets:\n  db:\n    file: ../outside/host.env\n")

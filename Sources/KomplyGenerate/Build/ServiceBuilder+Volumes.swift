@@ -127,7 +127,8 @@ private extension ServiceBuilder {
         } else if case .string(let file)? = definition["file"], let projectDirectory = context.project.projectDirectory,
             !file.hasPrefix("/")
         {
-            text = confinedPath(file, from: projectDirectory).flatMap { FileManager.default.contents(atPath: $0) }
+            // Bounded, regular files only: a named pipe would block, a huge file exhaust memory.
+            text = confinedPath(file, from: projectDirectory).flatMap { try? YAMLLoader.read(path: $0, displayName: file) }
                 .flatMap { String(data: $0, encoding: .utf8) }
             if text == nil {
                 notice(
@@ -192,7 +193,13 @@ private extension ServiceBuilder {
         var total = 0
         var loaded: [(String, String, String)] = []
         for file in files {
-            guard let data = FileManager.default.contents(atPath: file.path), let text = String(data: data, encoding: .utf8) else {
+            // Bounded, regular files only: a named pipe would block, a huge file exhaust memory.
+            let data: Data
+            do { data = try YAMLLoader.read(path: file.path, displayName: file.relative) } catch {
+                notice(.warning, "bind mount \(shown): \(error.localizedDescription); a ConfigMap cannot hold it, so the mount is left out")
+                return
+            }
+            guard let text = String(data: data, encoding: .utf8) else {
                 notice(
                     .warning,
                     "bind mount \(shown): \(file.relative) is not UTF-8 text; a ConfigMap cannot hold it, so the mount is left out")
@@ -237,12 +244,15 @@ private extension ServiceBuilder {
             return false
         }
         guard let consent = options.hostPaths[Paths.normalized(source)] else {
+            // Only a compose file has an x-komply block to record consent in.
+            let hint =
+                service.komply.origin == "compose"
+                ? ". To mount it anyway, accept the risk in x-komply.hostPath: {\"\(source)\": {reason: ..., expires: YYYY-MM-DD}}" : ""
             output.notices.append(
                 Diagnostic(
                     .warning,
                     "service \(service.name): bind mount \(source):\(mount.target) is a host path; komply never reads it and pods "
-                        + "should not mount host paths (Pod Security restricted), so it is left out. To mount it anyway, accept "
-                        + "the risk in x-komply.hostPath: {\"\(source)\": {reason: ..., expires: YYYY-MM-DD}}",
+                        + "should not mount host paths (Pod Security restricted), so it is left out" + hint,
                     at: at))
             return false
         }

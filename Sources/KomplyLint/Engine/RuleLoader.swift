@@ -71,7 +71,7 @@ public enum RuleLoader {
     }
 
     /// Refuses `path` (relative to the current folder) when it resolves outside `root`.
-    static func confine(_ path: String, in root: RepositoryRoot?) throws(LintError) {
+    private static func confine(_ path: String, in root: RepositoryRoot?) throws(LintError) {
         guard let root else { return }
         let absolute = Paths.join(Paths.canonical(FileManager.default.currentDirectoryPath), path)
         do { _ = try root.resolve(absolute, from: "/", at: nil) } catch {
