@@ -124,6 +124,7 @@ final class SyncCommandTests: XCTestCase {
                 ("app/host.conf", "/etc/hostname"),
                 ["app/compose.override.yaml:3:15: \"./host.conf\"", "the symbolic link \"app/host.conf\" → \"/etc/hostname\""]
             ),
+            ([:], ("komply.yaml", "/etc/hostname"), ["\"komply.yaml\" leads outside the repository through the symbolic link"]),
         ]
         for (files, link, expected) in escapes {
             for (path, text) in files { try text.write(toFile: repo + "/" + path, atomically: true, encoding: .utf8) }

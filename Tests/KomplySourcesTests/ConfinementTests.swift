@@ -102,6 +102,10 @@ final class ConfinementTests: XCTestCase {
         try link(".env", to: top + "/outside/host.env")
         let dotEnv = try refusal("services:\n  web:\n    image: nginx:${HOST_SECRET:-1.27}\n")
         XCTAssertTrue(dotEnv.hasPrefix("\".env\" leads outside the repository through the symbolic link \".env\""), dotEnv)
+        try FileManager.default.removeItem(atPath: repo + "/.env")
+        try link(".env", to: "/nonexistent/komply/.env")
+        let dangling = try refusal("services:\n  web:\n    image: nginx:1.27\n")
+        XCTAssertTrue(dangling.contains("the symbolic link \".env\" → \"/nonexistent/komply/.env\""), dangling)
     }
 
     func testAnEnvFileGivenOnTheCommandLineStaysInsideTheRoot() throws {

@@ -174,7 +174,9 @@ private struct Loader {
         var files = request.envFiles.map(PathUtilities.absolute)
         if files.isEmpty {
             let dotEnv = PathUtilities.join(projectDirectory, ".env")
-            if FileManager.default.fileExists(atPath: dotEnv) { files = [dotEnv] }
+            // A dangling `.env` link is judged too: one that leads out is refused, not skipped.
+            let isLink = (try? FileManager.default.destinationOfSymbolicLink(atPath: dotEnv)) != nil
+            if FileManager.default.fileExists(atPath: dotEnv) || isLink { files = [dotEnv] }
         } else {
             for (file, shown) in zip(files, request.envFiles) where !FileManager.default.fileExists(atPath: file) {
                 throw .missingFile(nil, path: shown, purpose: "--env-file")
