@@ -12,7 +12,7 @@ package struct RepositoryRoot: Sendable, Hashable {
 
     /// The root at `folder` (relative to the current folder when relative), symbolic links resolved.
     package init(_ folder: String) {
-        path = Paths.canonical(folder)
+        path = Self.real(folder)
     }
 
     /// The nearest folder at or above `folder` holding `.git` (a worktree, or a snapshot, whose `.git`
@@ -38,7 +38,7 @@ package struct RepositoryRoot: Sendable, Hashable {
             guard let inside = relative(path) else { throw .pathEscapesRoot(location, path: path, through: "an absolute path") }
             walk.push(inside)
         } else {
-            guard let baseInside = relative(Paths.canonical(base)) else {
+            guard let baseInside = relative(Self.real(base)) else {
                 throw .pathEscapesRoot(location, path: path, through: "a folder outside the repository")
             }
             // Walked from the base, so a `..` is judged where it stands, after the links before it.
@@ -54,6 +54,14 @@ package struct RepositoryRoot: Sendable, Hashable {
 }
 
 private extension RepositoryRoot {
+    /// `folder` with symbolic links resolved by realpath(3) (Foundation's URL resolution costs more),
+    /// or `Paths.canonical` when it does not exist.
+    static func real(_ folder: String) -> String {
+        guard let resolved = realpath(folder, nil) else { return Paths.canonical(folder) }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
     /// One resolution: the components still to walk and the resolved components so far, both
     /// relative to the root.
     struct Walk {
