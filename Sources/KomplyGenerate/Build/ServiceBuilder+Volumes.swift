@@ -192,10 +192,18 @@ private extension ServiceBuilder {
         }
         var total = 0
         var loaded: [(String, String, String)] = []
+        let limit = 512 * 1024
         for file in files {
-            // Bounded, regular files only: a named pipe would block, a huge file exhaust memory.
+            // Bounded, regular files only: a named pipe would block, a huge file exhaust memory; and
+            // no more than one byte past what a ConfigMap should carry is ever read.
             let data: Data
-            do { data = try YAMLLoader.read(path: file.path, displayName: file.relative) } catch {
+            do {
+                data = try YAMLLoader.read(
+                    path: file.path, displayName: file.relative, limits: LoadLimits(maxFileBytes: max(0, limit - total) + 1))
+            } catch CoreError.fileTooLarge {
+                notice(.warning, "bind mount \(shown) holds more than a ConfigMap should carry (512 KiB); left out")
+                return
+            } catch {
                 notice(.warning, "bind mount \(shown): \(error.localizedDescription); a ConfigMap cannot hold it, so the mount is left out")
                 return
             }
@@ -214,8 +222,8 @@ private extension ServiceBuilder {
             }
             loaded.append((file.relative, text, target))
         }
-        guard total <= 512 * 1024 else {
-            notice(.warning, "bind mount \(shown) holds \(total) bytes, more than a ConfigMap should carry (512 KiB); left out")
+        guard total <= limit else {
+            notice(.warning, "bind mount \(shown) holds more than a ConfigMap should carry (512 KiB); left out")
             return
         }
         for (relative, text, _) in loaded {

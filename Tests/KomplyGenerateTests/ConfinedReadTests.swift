@@ -5,10 +5,11 @@ import XCTest
 
 @testable import KomplyGenerate
 
-/// Host paths are never read (issue 14, item 1): a bind mount of an absolute host path is left out
-/// with a warning at its line, unless `x-komply.hostPath` records a human's consent (reason and
-/// expiry), which makes it a `hostPath` volume; build contexts are hashed without following links.
-final class HostPathTests: XCTestCase {
+/// What the generator reads, and what it never reads (issue 14, item 1): a bind mount of an
+/// absolute host path is left out with a warning at its line unless `x-komply.hostPath` records a
+/// human's consent (then a `hostPath` volume); files copied into ConfigMaps are read bounded and
+/// regular-only (never a named pipe); build contexts are hashed without following links.
+final class ConfinedReadTests: XCTestCase {
     var folder = ""
 
     override func setUpWithError() throws {
@@ -105,6 +106,19 @@ final class HostPathTests: XCTestCase {
         let warnings = result.notices.map(\.message).filter { $0.contains("not a regular file") }
         XCTAssertEqual(warnings.count, 2, "\(result.notices.map(\.message))")
         XCTAssertFalse(try file(result, "base/web.yaml").contains("a.conf"), "the folder with a pipe is left out whole")
+    }
+
+    func testABindMountLargerThanAConfigMapIsLeftOutWithoutReadingItAll() throws {
+        let repo = folder + "/repo"
+        try FileManager.default.createDirectory(atPath: repo + "/data", withIntermediateDirectories: true)
+        for name in ["a.txt", "b.txt"] {
+            try Data(repeating: UInt8(ascii: "x"), count: 300 * 1024).write(to: URL(fileURLWithPath: repo + "/data/" + name))
+        }
+        let result = try generate("services:\n  web:\n    image: nginx:1.27\n    volumes: [\"./data:/srv/data\"]\n")
+        XCTAssertTrue(
+            result.notices.contains { $0.message.contains("./data:/srv/data holds more than a ConfigMap should carry (512 KiB)") },
+            "\(result.notices.map(\.message))")
+        XCTAssertFalse(try file(result, "base/web.yaml").contains("a.txt"))
     }
 
     func testTheBuildContextDigestNeverFollowsALinkOut() throws {
