@@ -56,4 +56,35 @@ final class ConfinementCommandTests: XCTestCase {
             try SyncGit.run(repo, "reset", "-q", "--hard", "HEAD")
         }
     }
+
+    /// A consented host path is generated lint-clean until its expiry (the consent is the recorded
+    /// risk acceptance) and flagged again after it; an unconsented one is left out with its line.
+    func testAConsentedHostPathLintsCleanUntilItExpires() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("komply-hostpath-cli-\(UUID().uuidString.prefix(8))")
+            .path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.createDirectory(atPath: folder + "/.git", withIntermediateDirectories: true)
+        for (expires, status) in [("2999-12-31", Int32(0)), ("2000-01-01", Int32(1))] {
+            let compose = """
+                services:
+                  ci:
+                    image: docker:27
+                    healthcheck: {test: ["CMD", "docker", "info"]}
+                    volumes:
+                      - /var/run/docker.sock:/var/run/docker.sock:ro
+                      - /srv/cache:/cache
+                    x-komply:
+                      hostPath:
+                        /var/run/docker.sock: {reason: CI runner builds images, expires: "\(expires)"}
+
+                """
+            try compose.write(toFile: folder + "/compose.yaml", atomically: true, encoding: .utf8)
+            let generate = try CLIHarness.run(["generate", ".", "-o", "deploy", "--no-predict"], in: URL(fileURLWithPath: folder))
+            XCTAssertEqual(generate.status, 0, generate.stderr)
+            XCTAssertTrue(generate.stderr.contains("compose.yaml:7:9: warning: service ci: bind mount /srv/cache:/cache is a host path"))
+            let app = (folder as NSString).lastPathComponent.lowercased()
+            let lint = try CLIHarness.run(["lint", "deploy/\(app)/base"], in: URL(fileURLWithPath: folder))
+            XCTAssertEqual(lint.status, status, "\(expires): \(lint.stdout)")
+        }
+    }
 }

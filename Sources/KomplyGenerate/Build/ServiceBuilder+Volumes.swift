@@ -269,7 +269,9 @@ private extension ServiceBuilder {
         volumes.append(.members([("name", .string(volume)), ("hostPath", .members([("path", .string(path))]))]))
         mounts.append(mountTree(volume, mount.target, readOnly: mount.readOnly))
         output.usesHostPaths = true
-        ignores.append(Suppression(ruleID: "host-path-volume", reason: consent.reason, expires: consent.expires))
+        for rule in ["host-path-volume", "restricted-volume-type"] {
+            ignores.append(Suppression(ruleID: rule, reason: consent.reason, expires: consent.expires))
+        }
         if Self.runtimeSockets.contains(path) {
             ignores.append(Suppression(ruleID: "docker-socket-mount", reason: consent.reason, expires: consent.expires))
         }
