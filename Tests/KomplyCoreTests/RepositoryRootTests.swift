@@ -86,6 +86,13 @@ final class RepositoryRootTests: XCTestCase {
         XCTAssertEqual(escape("hop"), "the symbolic link \"conf/rel\" → \"../../outside/secret.txt\"", "a chain names the link that leaves")
     }
 
+    func testALinkTargetCannotInjectLinesIntoTheMessage() throws {
+        try link("evil", to: "/tmp/x\nkomply: everything is fine\u{1B}[2J")
+        let through = try XCTUnwrap(escape("evil"))
+        XCTAssertFalse(through.contains("\n") || through.contains("\u{1B}"), through)
+        XCTAssertTrue(through.contains(#"\nkomply: everything is fine"#), through)
+    }
+
     func testALoopIsRefused() throws {
         try link("a", to: "b")
         try link("b", to: "a")

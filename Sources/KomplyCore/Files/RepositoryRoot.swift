@@ -95,7 +95,8 @@ private extension RepositoryRoot {
                 let link = (resolved + [part]).joined(separator: "/")
                 if target.hasPrefix("/") {
                     guard let inside = Paths.relative(Paths.normalized(target), to: root) else {
-                        throw .pathEscapesRoot(location, path: shown, through: "the symbolic link \"\(link)\" → \"\(target)\"")
+                        throw .pathEscapesRoot(
+                            location, path: shown, through: "the symbolic link \(link.debugDescription) → \(target.debugDescription)")
                     }
                     resolved = []
                     push(inside)
@@ -105,7 +106,8 @@ private extension RepositoryRoot {
                     for component in target.split(separator: "/") {
                         if component == ".." { depth -= 1 } else if component != "." { depth += 1 }
                         if depth < 0 {
-                            throw .pathEscapesRoot(location, path: shown, through: "the symbolic link \"\(link)\" → \"\(target)\"")
+                            throw .pathEscapesRoot(
+                                location, path: shown, through: "the symbolic link \(link.debugDescription) → \(target.debugDescription)")
                         }
                     }
                     push(target)
