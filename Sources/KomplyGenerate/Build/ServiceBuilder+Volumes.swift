@@ -127,7 +127,7 @@ private extension ServiceBuilder {
         } else if case .string(let file)? = definition["file"], let projectDirectory = context.project.projectDirectory,
             !file.hasPrefix("/")
         {
-            // Bounded, regular files only: a named pipe would block, a huge file exhaust memory.
+            // Bounded, regular files only: a named pipe or device is never opened, a huge file never read whole.
             text = confinedPath(file, from: projectDirectory).flatMap { try? YAMLLoader.read(path: $0, displayName: file) }
                 .flatMap { String(data: $0, encoding: .utf8) }
             if text == nil {
@@ -194,7 +194,7 @@ private extension ServiceBuilder {
         var loaded: [(String, String, String)] = []
         let limit = 512 * 1024
         for file in files {
-            // Bounded, regular files only: a named pipe would block, a huge file exhaust memory; and
+            // Bounded, regular files only: a named pipe or device is never opened, a huge file never read whole; and
             // no more than one byte past what a ConfigMap should carry is ever read.
             let data: Data
             do {
