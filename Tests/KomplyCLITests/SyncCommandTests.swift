@@ -140,6 +140,9 @@ final class SyncCommandTests: XCTestCase {
             let result = try komply(["sync", "app", "--ref", "HEAD", "--no-predict"], in: repo, home: home)
             XCTAssertEqual(result.status, 2, result.stderr)
             for words in expected { XCTAssertTrue(result.stderr.contains(words), "\(words) in \(result.stderr)") }
+            // An absolute path names the revision's copy too, never the (harmless) worktree.
+            let absolute = try komply(["sync", repo + "/app", "--ref", "HEAD", "--no-predict"], in: repo, home: home)
+            XCTAssertEqual(absolute.status, 2, absolute.stderr)
             XCTAssertFalse(result.stderr.contains("komply-snapshot"), "the temporary copy is not named: \(result.stderr)")
             XCTAssertFalse(result.stderr.contains("root:x:0:0"), "nothing of the host file is shown")
             XCTAssertThrowsError(try SyncGit.run(repo, "rev-parse", "--verify", "-q", "refs/heads/komply/webshop"), "no branch")
