@@ -68,6 +68,13 @@ final class RepositoryRootTests: XCTestCase {
         XCTAssertEqual(escape("../../../outside/secret.txt", from: repo + "/conf/nested"), "\"..\"")
     }
 
+    func testAnAbsolutePathThroughALinkedPrefixOfTheRootIsInside() throws {
+        try FileManager.default.createSymbolicLink(atPath: top + "/alias", withDestinationPath: repo)
+        XCTAssertEqual(try root.resolve(top + "/alias/conf/app.conf", from: "/", at: nil), repo + "/conf/app.conf")
+        try link("conf/out", to: top + "/outside")
+        XCTAssertEqual(escape(top + "/alias/conf/out/secret.txt"), "an absolute path")
+    }
+
     func testAbsolutePathsOutsideAreRefused() {
         XCTAssertEqual(escape("/etc/passwd"), "an absolute path")
         XCTAssertEqual(escape(top + "/outside/secret.txt"), "an absolute path")

@@ -128,7 +128,7 @@ final class ConfinementTests: XCTestCase {
             "services:\n  web:\n    image: nginx:1.27\n    configs: [app]\nconfigs:\n  app:\n    file: ./conf/linked.conf\n")
         XCTAssertTrue(config.hasPrefix("compose.yaml:7:11: \"./conf/linked.conf\""), config)
         let extends = try refusal("services:\n  web:\n    extends: {file: ../outside/base.yaml, service: base}\n")
-        XCTAssertTrue(extends.hasPrefix("compose.yaml:3:14: \"../outside/base.yaml\" leads outside"), extends)
+        XCTAssertTrue(extends.hasPrefix("compose.yaml:3:14: \"../outside/base.yaml\" leads outside the repository through \"..\""), extends)
     }
 
     func testBuildContextsAndDockerfilesOutsideAreRefused() throws {

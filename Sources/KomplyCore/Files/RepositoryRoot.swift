@@ -35,7 +35,13 @@ package struct RepositoryRoot: Sendable, Hashable {
     package func resolve(_ path: String, from base: String, at location: SourceLocation?) throws(CoreError) -> String {
         var walk = Walk(root: self.path, shown: path, location: location)
         if path.hasPrefix("/") {
-            guard let inside = relative(path) else { throw .pathEscapesRoot(location, path: path, through: "an absolute path") }
+            // Written through a linked prefix of the root (`/home/me/src` → `/data/src`), the path is
+            // judged from its folder's real location; the last component is still walked.
+            let normalized = Paths.normalized(path)
+            let folder = (normalized as NSString).deletingLastPathComponent
+            let name = (normalized as NSString).lastPathComponent
+            guard let inside = relative(normalized) ?? relative(Self.real(folder)).map({ $0.isEmpty ? name : $0 + "/" + name })
+            else { throw .pathEscapesRoot(location, path: path, through: "an absolute path") }
             walk.push(inside)
         } else {
             guard let baseInside = relative(Self.real(base)) else {

@@ -278,7 +278,9 @@ private struct Loader {
             throw .extendsTooDeep(reference.location, limit: ComposeLoader.maxExtendsDepth)
         }
         if let shown = reference.file {
-            try confine(baseFile, shown: shown, at: reference.location)
+            do { _ = try root.resolve(shown, from: (file as NSString).deletingLastPathComponent, at: reference.location) } catch {
+                throw .core(error)
+            }
             var isFolder: ObjCBool = false
             guard FileManager.default.fileExists(atPath: baseFile, isDirectory: &isFolder) else {
                 throw .missingFile(reference.location, path: shown, purpose: "extends file")
