@@ -79,7 +79,10 @@ final class ConfinedReadTests: XCTestCase {
             ) { error in
                 guard case .invalidOption(let location, let path, _)? = error as? GenerateError else { return XCTFail("\(error)") }
                 XCTAssertEqual(path, "services.ci.x-komply.\(key)", block)
-                XCTAssertNotNil(location?.range, block)
+                XCTAssertEqual(location?.range?.start.line, 5, block)
+                if block.hasPrefix("{") {
+                    XCTAssertGreaterThan(location?.range?.start.column ?? 0, 17, "\(block): the entry, not the hostPath key")
+                }
             }
         }
     }

@@ -76,7 +76,12 @@ public struct ServiceOptions: Sendable, Equatable {
             throw .invalidOption(location, key: path, expected: "a mapping")
         }
         func fail(_ key: String, _ expected: String) -> GenerateError {
-            .invalidOption(service.komply.positions["x-komply.\(key)"] ?? location, key: "\(path).\(key)", expected: expected)
+            // A missing field is reported where its entry is (`hostPath./x.reason` at `hostPath./x`).
+            var at = "x-komply.\(key)"
+            while service.komply.positions[at] == nil, let dot = at.lastIndex(of: "."), at[..<dot] != "x-komply" {
+                at = String(at[..<dot])
+            }
+            return .invalidOption(service.komply.positions[at] ?? location, key: "\(path).\(key)", expected: expected)
         }
         func string(_ value: ValueTree, _ key: String) throws(GenerateError) -> String {
             guard case .string(let text) = value else { throw fail(key, "a string") }

@@ -155,6 +155,16 @@ private extension ServiceDecoder {
             }
         } else if let pairs = node.mapping, ["depends_on", "networks", "environment", "labels", "ulimits", "x-komply"].contains(key) {
             for pair in pairs { if let name = pair.key.scalar { positions["\(key).\(name)"] = pair.key.location } }
+            // x-komply.hostPath consents are checked entry by entry: each error points at its own line.
+            if key == "x-komply", let consents = node["hostPath"]?.mapping {
+                for consent in consents {
+                    guard let path = consent.key.scalar else { continue }
+                    positions["x-komply.hostPath.\(path)"] = consent.key.location
+                    for field in consent.value.mapping ?? [] {
+                        if let name = field.key.scalar { positions["x-komply.hostPath.\(path).\(name)"] = field.value.location }
+                    }
+                }
+            }
         }
     }
 
