@@ -35,7 +35,9 @@ struct ServiceBuilder {
         self.context = context
         self.service = service
         self.options = options
-        classification = Classifier.classify(service, options: options, projectDirectory: context.project.projectDirectory)
+        classification = Classifier.classify(
+            service, options: options, projectDirectory: context.project.projectDirectory,
+            repositoryRoot: context.project.repositoryRoot)
     }
 
     /// The Kubernetes name of the service's objects.
