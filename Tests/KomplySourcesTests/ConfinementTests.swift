@@ -143,6 +143,19 @@ final class ConfinementTests: XCTestCase {
         XCTAssertTrue(linked.contains("the symbolic link \"app/context\""), linked)
     }
 
+    func testAnAppFolderThatIsALinkOutIsJudgedByThisRepository() throws {
+        try FileManager.default.createDirectory(atPath: top + "/outside/app", withIntermediateDirectories: true)
+        try Data("services:\n  web:\n    image: nginx:1.27\n".utf8).write(to: URL(fileURLWithPath: top + "/outside/app/compose.yaml"))
+        try FileManager.default.createDirectory(atPath: repo + "/apps", withIntermediateDirectories: true)
+        try link("apps/evil", to: top + "/outside/app")
+        XCTAssertThrowsError(try SourceLoader.load(SourceRequest(paths: ["apps/evil"], environment: [:]))) { error in
+            XCTAssertTrue(
+                error.localizedDescription.hasPrefix(
+                    "\"apps/evil/compose.yaml\" leads outside the repository through the symbolic link \"apps/evil\""),
+                error.localizedDescription)
+        }
+    }
+
     func testAComposeFileLinkedOutIsRefused() throws {
         try FileManager.default.createSymbolicLink(atPath: repo + "/other.yaml", withDestinationPath: top + "/outside/base.yaml")
         XCTAssertThrowsError(try ComposeLoader.load(ComposeRequest(files: ["other.yaml"], environment: [:]))) { error in

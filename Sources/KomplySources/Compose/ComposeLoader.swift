@@ -88,9 +88,19 @@ private struct Loader {
         guard let first = request.files.first else { throw .unrecognisedInput(path: ".", reason: "no compose file given") }
         self.request = request
         projectDirectory = PathUtilities.normalize((PathUtilities.absolute(first) as NSString).deletingLastPathComponent)
-        // A snapshot's copy holds a `.git` file, so its root is the copy, never the host around it.
-        root = request.root.map(RepositoryRoot.init) ?? RepositoryRoot.enclosing(projectDirectory) ?? RepositoryRoot(projectDirectory)
+        root = request.root.map(RepositoryRoot.init) ?? Self.root(around: projectDirectory)
         variables = request.environment
+    }
+
+    /// The repository the project belongs to: the one komply runs in when the project's path lies in
+    /// it as written (so an app folder that is a symbolic link out of it is judged by this repository,
+    /// not by wherever the link points), else the repository around the project's real folder, else
+    /// that folder. A snapshot's copy holds a `.git` file, so its root is the copy, never the host.
+    static func root(around projectDirectory: String) -> RepositoryRoot {
+        if let here = RepositoryRoot.enclosing(FileManager.default.currentDirectoryPath), here.relative(projectDirectory) != nil {
+            return here
+        }
+        return RepositoryRoot.enclosing(projectDirectory) ?? RepositoryRoot(projectDirectory)
     }
 
     mutating func run() throws(SourcesError) -> ComposeProject {
