@@ -39,6 +39,11 @@ public enum CoreError: Error, LocalizedError, Sendable, Equatable {
     case patternEscapesRoot(pattern: String)
     /// A matched path is a symbolic link whose target lies outside the root (or does not exist).
     case symlinkEscapesRoot(path: String, target: String)
+    /// A path a source names leads outside the repository root (`through` says how: `".."`, an
+    /// absolute path, a symbolic link and its target); nothing there was read.
+    case pathEscapesRoot(SourceLocation?, path: String, through: String)
+    /// Resolving a path a source names followed more symbolic links than `RepositoryRoot.maxLinks`.
+    case symlinkLoop(SourceLocation?, path: String)
     /// A glob's root is missing or is not a readable folder.
     case unreadableRoot(path: String)
     /// Writing, flushing or renaming failed; nothing at the target changed.
@@ -85,6 +90,12 @@ public enum CoreError: Error, LocalizedError, Sendable, Equatable {
             return "\(pattern): pattern leaves the repository folder through \"..\"; expected paths inside it"
         case .symlinkEscapesRoot(let path, let target):
             return "\(path): symbolic link points outside the repository folder (to \(target)); refusing to follow it"
+        case .pathEscapesRoot(let location, let path, let through):
+            return "\(location.map { "\($0): " } ?? "")\(path.debugDescription) leads outside the repository through \(through); "
+                + "komply reads only files inside the repository: expected a path inside it"
+        case .symlinkLoop(let location, let path):
+            return "\(location.map { "\($0): " } ?? "")\(path.debugDescription) follows more than \(RepositoryRoot.maxLinks) "
+                + "symbolic links (a loop?); expected a path that resolves to a file"
         case .unreadableRoot(let path):
             return "\(path): cannot read folder"
         case .cannotWrite(let file, let reason):
@@ -99,6 +110,7 @@ public enum CoreError: Error, LocalizedError, Sendable, Equatable {
         case .syntax(let l, _), .duplicateKey(let l, _, _), .unknownAlias(let l, _),
             .aliasExpansionLimit(let l, _), .nestingTooDeep(let l, _), .invalidMerge(let l):
             return l
+        case .pathEscapesRoot(let l, _, _), .symlinkLoop(let l, _): return l
         case .invalidQuantity, .invalidByteSize, .quantityOutOfRange, .numberOutOfBounds, .invalidNumber, .invalidArgument,
             .absolutePattern, .patternEscapesRoot,
             .symlinkEscapesRoot, .unreadableRoot, .cannotWrite:

@@ -11,11 +11,19 @@ extension GitRepository {
         environment: [String: String] = ProcessInfo.processInfo.environment,
         currentDirectory: String = FileManager.default.currentDirectoryPath
     ) throws -> [String: Data] {
-        guard let variable = environment["GIT_INDEX_FILE"], !variable.isEmpty else { return try stagedFiles() }
+        try committableEntries(environment: environment, currentDirectory: currentDirectory).files
+    }
+
+    /// `committableFiles` plus which of them are symbolic links (their data is the link's target).
+    public func committableEntries(
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        currentDirectory: String = FileManager.default.currentDirectoryPath
+    ) throws -> (files: [String: Data], links: Set<String>) {
+        guard let variable = environment["GIT_INDEX_FILE"], !variable.isEmpty else { return try stagedEntries() }
         let path = variable.hasPrefix("/") ? variable : currentDirectory + "/" + variable
-        if Paths.canonical(path) == Paths.canonical(gitDirectory + "/index") { return try stagedFiles() }
+        if Paths.canonical(path) == Paths.canonical(gitDirectory + "/index") { return try stagedEntries() }
         guard FileManager.default.fileExists(atPath: path) else { throw GitError.missingIndexFile(value: variable) }
-        return try stagedFiles(ofIndex: path)
+        return try stagedEntries(ofIndex: path)
     }
 }
 
@@ -23,7 +31,7 @@ private extension GitRepository {
     /// The staged files of the index file at `index`, read through a bare repository in a temporary
     /// folder whose objects are this repository's (through `objects/info/alternates`) and whose index
     /// is a copy of `index` (libgit2 reads only a repository's own index).
-    func stagedFiles(ofIndex index: String) throws -> [String: Data] {
+    func stagedEntries(ofIndex index: String) throws -> (files: [String: Data], links: Set<String>) {
         let folder = FileManager.default.temporaryDirectory
             .appendingPathComponent("komply-index-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))").path
         defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -33,7 +41,7 @@ private extension GitRepository {
             try Data("ref: refs/heads/komply-staged\n".utf8).write(to: URL(fileURLWithPath: folder + "/HEAD"))
             try Data((commonDirectory + "/objects\n").utf8).write(to: URL(fileURLWithPath: folder + "/objects/info/alternates"))
             try FileManager.default.copyItem(atPath: index, toPath: folder + "/index")
-            return try GitRepository(path: folder).stagedFiles()
+            return try GitRepository(path: folder).stagedEntries()
         } catch {
             throw GitError.unreadableIndex(path: index, reason: error.localizedDescription)
         }

@@ -82,17 +82,23 @@ public final class GitRepository: @unchecked Sendable {
     /// Every file (blob) in the tree of `revision` under `folder` ("" for all), keyed by its path
     /// relative to the repository root; symbolic links hold their target, submodules are skipped.
     public func files(at revision: String, under folder: String = "") throws -> [String: Data] {
+        try entries(at: revision, under: folder).files
+    }
+
+    /// `files(at:under:)` plus which of them are symbolic links (their data is the link's target).
+    public func entries(at revision: String, under folder: String = "") throws -> (files: [String: Data], links: Set<String>) {
         let commit = try lookupCommit(revision)
         defer { git_commit_free(commit) }
         var tree: OpaquePointer?
         try check(git_commit_tree(&tree, commit), "read the tree of \(revision)")
         defer { git_tree_free(tree) }
         var files: [String: Data] = [:]
+        var links = Set<String>()
         let prefix = try Self.normalized(folder, allowEmpty: true)
-        guard let start = try subtree(of: tree!, at: prefix) else { return [:] }
+        guard let start = try subtree(of: tree!, at: prefix) else { return ([:], []) }
         defer { if start != tree { git_tree_free(start) } }
-        try collect(start, prefix: prefix.isEmpty ? "" : prefix + "/", into: &files)
-        return files
+        try collect(start, prefix: prefix.isEmpty ? "" : prefix + "/", into: &files, links: &links)
+        return (files, links)
     }
 
     /// The content of `path` at `revision`, or nil when the tree has no such file.
@@ -114,11 +120,17 @@ public final class GitRepository: @unchecked Sendable {
     /// The staged content (the index, stage 0) of every file under `folder` — what a commit made now
     /// would contain, whatever the worktree holds. Conflicted entries are skipped.
     public func stagedFiles(under folder: String = "") throws -> [String: Data] {
+        try stagedEntries(under: folder).files
+    }
+
+    /// `stagedFiles(under:)` plus which of them are symbolic links (their data is the link's target).
+    public func stagedEntries(under folder: String = "") throws -> (files: [String: Data], links: Set<String>) {
         var index: OpaquePointer?
         try check(git_repository_index(&index, handle), "read the index")
         defer { git_index_free(index) }
         let prefix = try Self.normalized(folder, allowEmpty: true)
         var files: [String: Data] = [:]
+        var links = Set<String>()
         for position in 0..<git_index_entrycount(index) {
             guard let entry = git_index_get_byindex(index, position), git_index_entry_stage(entry) == 0,
                 let rawPath = entry.pointee.path
@@ -129,8 +141,9 @@ public final class GitRepository: @unchecked Sendable {
             guard entry.pointee.mode != GIT_FILEMODE_COMMIT.rawValue else { continue }
             var id = entry.pointee.id
             files[path] = try blob(&id)
+            if entry.pointee.mode == GIT_FILEMODE_LINK.rawValue { links.insert(path) }
         }
-        return files
+        return (files, links)
     }
 
     /// The paths that differ between two revisions (added, modified, deleted, renamed: both names), sorted.
@@ -178,9 +191,11 @@ public final class GitRepository: @unchecked Sendable {
     }
 
     /// Writes `files` (repository-relative paths) into `folder`, creating subfolders — the way to
-    /// hand a revision's or the index's content to readers that expect a file system. Refuses a path
-    /// that climbs out (`..`, absolute, `.git`) or would be written through a symbolic link.
-    public static func materialize(_ files: [String: Data], into folder: String) throws {
+    /// hand a revision's or the index's content to readers that expect a file system. The paths in
+    /// `links` become symbolic links to the target their data holds (never followed here; readers
+    /// judge them inside the copy as in a worktree). Refuses a path that climbs out (`..`, absolute,
+    /// `.git`) or would be written through a symbolic link.
+    public static func materialize(_ files: [String: Data], links: Set<String> = [], into folder: String) throws {
         let top = Paths.canonical(folder)
         for (path, data) in files.sorted(by: { $0.key < $1.key }) {
             let safe = try normalized(path, allowEmpty: false)
@@ -192,7 +207,11 @@ public final class GitRepository: @unchecked Sendable {
             }
             let target = URL(fileURLWithPath: prefix)
             try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try data.write(to: target)
+            if links.contains(path) {
+                try FileManager.default.createSymbolicLink(atPath: prefix, withDestinationPath: String(decoding: data, as: UTF8.self))
+            } else {
+                try data.write(to: target)
+            }
         }
     }
 }
@@ -253,18 +272,19 @@ extension GitRepository {
         return subtree
     }
 
-    func collect(_ tree: OpaquePointer, prefix: String, into files: inout [String: Data]) throws {
+    func collect(_ tree: OpaquePointer, prefix: String, into files: inout [String: Data], links: inout Set<String>) throws {
         for position in 0..<git_tree_entrycount(tree) {
             guard let entry = git_tree_entry_byindex(tree, position) else { continue }
             let name = String(cString: git_tree_entry_name(entry))
             switch git_tree_entry_type(entry) {
             case GIT_OBJECT_BLOB:
                 files[prefix + name] = try blob(git_tree_entry_id(entry))
+                if git_tree_entry_filemode(entry) == GIT_FILEMODE_LINK { links.insert(prefix + name) }
             case GIT_OBJECT_TREE:
                 var subtree: OpaquePointer?
                 try check(git_tree_lookup(&subtree, handle, git_tree_entry_id(entry)), "read tree \(prefix)\(name)")
                 defer { git_tree_free(subtree) }
-                try collect(subtree!, prefix: prefix + name + "/", into: &files)
+                try collect(subtree!, prefix: prefix + name + "/", into: &files, links: &links)
             default:
                 continue  // submodules
             }

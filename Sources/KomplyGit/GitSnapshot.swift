@@ -7,8 +7,9 @@ import KomplyCore
 ///
 /// The copy's root keeps the worktree folder's name (compose derives the project name from it) and
 /// holds a `.git` file pointing at the real repository, so repository discovery (komply.yaml lookup,
-/// the `origin` remote) sees what it sees in the worktree. Symbolic links arrive as files holding
-/// their target, as git stores them.
+/// the `origin` remote) sees what it sees in the worktree. Committed symbolic links are written as
+/// symbolic links, so readers judge them inside the copy exactly as in a worktree: one that leads
+/// out of the copy (to a host file, or `../..` above it) is refused by `RepositoryRoot`, never followed.
 public struct GitSnapshot: Sendable, Equatable {
     /// Which content a snapshot holds.
     public enum Content: Sendable, Equatable {
@@ -46,18 +47,18 @@ extension GitRepository {
         currentDirectory: String = FileManager.default.currentDirectoryPath
     ) throws -> GitSnapshot {
         guard let workdir = workdir.map(Paths.canonical) else { throw GitError.bareRepository(gitDirectory: gitDirectory) }
-        let files: [String: Data]
+        let entries: (files: [String: Data], links: Set<String>)
         switch content {
         // Not `stagedFiles()`: during `git commit -a` git's index is GIT_INDEX_FILE, not .git/index.
-        case .staged: files = try committableFiles(environment: environment, currentDirectory: currentDirectory)
-        case .revision(let revision): files = try self.files(at: revision)
+        case .staged: entries = try committableEntries(environment: environment, currentDirectory: currentDirectory)
+        case .revision(let revision): entries = try self.entries(at: revision)
         }
         let scratch = FileManager.default.temporaryDirectory
             .appendingPathComponent("komply-snapshot-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))").path
         let snapshot = GitSnapshot(root: scratch + "/" + (workdir as NSString).lastPathComponent, workdir: workdir, scratch: scratch)
         do {
             try FileManager.default.createDirectory(atPath: snapshot.root, withIntermediateDirectories: true)
-            try Self.materialize(files, into: snapshot.root)
+            try Self.materialize(entries.files, links: entries.links, into: snapshot.root)
             try Data("gitdir: \(gitDirectory)\n".utf8).write(to: URL(fileURLWithPath: snapshot.root + "/.git"))
         } catch {
             snapshot.remove()

@@ -7,9 +7,10 @@ import KomplyGit
 ///
 /// The one place komply changes the process's current folder: the readers resolve relative paths
 /// (sources, env files, extends, komply.yaml's) against it and name files as the user typed them,
-/// and generated files and messages must read the same from a snapshot as from the worktree.
-/// Removing it needs every reader to resolve against an explicit root (the repository-confined
-/// path resolution DESIGN.md puts in Core); KomplyGit's `GitSnapshot` itself never changes it.
+/// and generated files and messages must read the same from a snapshot as from the worktree. What
+/// they may read is decided by Core's `RepositoryRoot`, whose root in a snapshot is the copy (it
+/// holds a `.git` file), so nothing a commit names resolves on the host; KomplyGit's `GitSnapshot`
+/// itself never changes the current folder.
 public enum SourceSnapshot {
     /// Where the content comes from.
     public enum Origin: Equatable, Sendable {

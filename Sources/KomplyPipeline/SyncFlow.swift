@@ -51,6 +51,7 @@ public enum SyncFlow {
         let repository = try GitRepository.discover(from: directory)
         guard repository.workdir != nil else { throw PipelineError.bareRepository(gitDirectory: repository.gitDirectory) }
         var generate = request.generate
+        var locations: RepositoryPaths?
         if let ref = request.ref {
             _ = try repository.commitID(ref)
             // History is evidence about the running system, not a source: keep reading the worktree's file.
@@ -58,10 +59,12 @@ public enum SyncFlow {
             if FileManager.default.fileExists(atPath: history) {
                 generate.history = URL(fileURLWithPath: history).standardizedFileURL.path
             }
+            locations = try RepositoryPaths(repository: repository)
         }
         let (generation, folder) = try SourceSnapshot.run(request.ref.map { .revision($0) } ?? .worktree, repository: repository) {
             root in
-            var generation = try SyncGeneration.run(generate)
+            // An absolute path into the worktree must read the revision's copy, never the worktree.
+            var generation = try SyncGeneration.run(locations.map { generate.moved(into: root, locations: $0) } ?? generate)
             let folder = try repositoryPath(of: generation.outputDirectory, in: root)
             try generation.lint(folder: folder)
             return (generation, folder)

@@ -21,8 +21,6 @@ public enum SourcesError: Error, LocalizedError, Sendable, Equatable {
     case portRangeTooLarge(SourceLocation, key: String, range: String, count: Int, limit: Int)
     /// A `ports` or `expose` list adds up to more than `limit` ports; the location is the entry that passes it.
     case tooManyPorts(SourceLocation, key: String, limit: Int)
-    /// A path points outside the repository.
-    case pathEscapesRoot(SourceLocation?, path: String, root: String)
     /// A folder holds no compose file.
     case noComposeFile(directory: String)
     /// A name refers to something that is not defined (a service, volume, network, secret or config).
@@ -52,8 +50,6 @@ public enum SourcesError: Error, LocalizedError, Sendable, Equatable {
         case .tooManyPorts(let location, let key, let limit):
             return
                 "\(location): \(key) adds up to more than \(limit) ports here; expected at most \(limit) ports in the list, ranges counted port by port"
-        case .pathEscapesRoot(let location, let path, let root):
-            return "\(location.map { "\($0): " } ?? "")path \"\(path)\" leaves the repository \(root); expected a path inside it"
         case .noComposeFile(let directory):
             return "\(directory): no compose file found; expected compose.yaml, compose.yml, docker-compose.yaml or docker-compose.yml"
         case .undefined(let location, let kind, let name):
@@ -72,7 +68,7 @@ public enum SourcesError: Error, LocalizedError, Sendable, Equatable {
             .undefined(let l, _, _), .extendsTooDeep(let l, _), .portRangeTooLarge(let l, _, _, _, _),
             .tooManyPorts(let l, _, _):
             return l
-        case .missingFile(let l, _, _), .pathEscapesRoot(let l, _, _): return l
+        case .missingFile(let l, _, _): return l
         case .noComposeFile(let d): return SourceLocation(file: d)
         case .unrecognisedInput(let p, _): return SourceLocation(file: p)
         }

@@ -109,6 +109,51 @@ final class SyncCommandTests: XCTestCase {
         XCTAssertTrue(result.stderr.contains("outside the repository"), result.stderr)
     }
 
+    /// What `komply serve` runs for every push: a committed compose file that names a path outside the
+    /// repository (a `..` escape, or a committed symbolic link to a host file) is refused with its
+    /// repository-relative position, exit 2, and no branch is created.
+    func testSyncFromARefRefusesACommittedEscapeAndCreatesNoBranch() throws {
+        let (repo, home) = try checkout()
+        let escapes: [(files: [String: String], link: (String, String)?, expected: [String])] = [
+            (
+                ["app/compose.override.yaml": "services:\n  proxy:\n    volumes:\n      - ../../../../../../etc/passwd:/x\n"], nil,
+                ["app/compose.override.yaml:4:9: \"../../../../../../etc/passwd\" leads outside the repository through \"..\""]
+            ),
+            (
+                ["app/compose.override.yaml": "services:\n  proxy:\n    volumes: [\"./host.conf:/etc/x\"]\n"],
+                ("app/host.conf", "/etc/hostname"),
+                ["app/compose.override.yaml:3:15: \"./host.conf\"", "the symbolic link \"app/host.conf\" → \"/etc/hostname\""]
+            ),
+            ([:], ("komply.yaml", "/etc/hostname"), ["\"komply.yaml\" leads outside the repository through the symbolic link"]),
+        ]
+        for (files, link, expected) in escapes {
+            for (path, text) in files { try text.write(toFile: repo + "/" + path, atomically: true, encoding: .utf8) }
+            if let (path, target) = link {
+                try FileManager.default.createSymbolicLink(atPath: repo + "/" + path, withDestinationPath: target)
+            }
+            try SyncGit.run(repo, "add", "-A")
+            try SyncGit.run(repo, "commit", "-q", "-m", "an escape")
+            // The worktree is harmless again; only the commit escapes.
+            for path in files.keys { try FileManager.default.removeItem(atPath: repo + "/" + path) }
+            if let (path, _) = link { try FileManager.default.removeItem(atPath: repo + "/" + path) }
+
+            let result = try komply(["sync", "app", "--ref", "HEAD", "--no-predict"], in: repo, home: home)
+            XCTAssertEqual(result.status, 2, result.stderr)
+            for words in expected { XCTAssertTrue(result.stderr.contains(words), "\(words) in \(result.stderr)") }
+            // An absolute path names the revision's copy too, never the (harmless) worktree.
+            let absolute = try komply(["sync", repo + "/app", "--ref", "HEAD", "--no-predict"], in: repo, home: home)
+            XCTAssertEqual(absolute.status, 2, absolute.stderr)
+            XCTAssertFalse(result.stderr.contains("komply-snapshot"), "the temporary copy is not named: \(result.stderr)")
+            XCTAssertFalse(result.stderr.contains("root:x:0:0"), "nothing of the host file is shown")
+            XCTAssertThrowsError(try SyncGit.run(repo, "rev-parse", "--verify", "-q", "refs/heads/komply/webshop"), "no branch")
+
+            let worktree = try komply(["sync", "app", "--no-predict", "--branch", "komply/worktree-check"], in: repo, home: home)
+            XCTAssertEqual(worktree.status, 0, "the worktree itself is clean: \(worktree.stderr)")
+            try SyncGit.run(repo, "branch", "-q", "-D", "komply/worktree-check")
+            try SyncGit.run(repo, "reset", "-q", "--hard", "HEAD~1")
+        }
+    }
+
     func testSyncFromARefReadsThatRevisionNotTheWorktree() throws {
         let (repo, home) = try checkout()
         let before = try komply(["sync", "app", "--no-predict", "--branch", "komply/before"], in: repo, home: home)

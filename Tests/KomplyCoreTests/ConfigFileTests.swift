@@ -23,14 +23,31 @@ final class ConfigFileTests: XCTestCase {
 
     func testDiscoveryStopsAtTheRepositoryRoot() throws {
         try write("apiVersion: komply.dev/v1\nkind: Config\noutput: outer\n", to: "komply.yaml")
-        XCTAssertEqual(ConfigFile.locate(from: root + "/repo/apps/shop"), root + "/komply.yaml", "no repository: looks up to /")
+        XCTAssertNil(try ConfigFile.locate(from: root + "/repo/apps/shop"), "no repository: only the folder itself, never up to /")
+        XCTAssertEqual(try ConfigFile.locate(from: root), root + "/komply.yaml")
         try FileManager.default.createDirectory(atPath: root + "/repo/.git", withIntermediateDirectories: true)
-        XCTAssertNil(ConfigFile.locate(from: root + "/repo/apps/shop"), "a file above the repository root is not the repository's")
+        XCTAssertNil(try ConfigFile.locate(from: root + "/repo/apps/shop"), "a file above the repository root is not the repository's")
         try write("apiVersion: komply.dev/v1\nkind: Config\noutput: inner\n", to: "repo/komply.yaml")
         let found = try XCTUnwrap(try ConfigFile.discover(from: root + "/repo/apps/shop"))
         XCTAssertEqual(found.path, root + "/repo/komply.yaml")
         XCTAssertEqual(found.section("output")?.scalar, "inner")
         XCTAssertEqual(found.directory, root + "/repo")
+    }
+
+    func testASymbolicLinkOutOfTheRepositoryIsRefusedNotFollowed() throws {
+        try FileManager.default.createDirectory(atPath: root + "/repo/.git", withIntermediateDirectories: true)
+        try write("apiVersion: komply.dev/v1\nkind: Config\noutput: outside\n", to: "outside.yaml")
+        try FileManager.default.createSymbolicLink(atPath: root + "/repo/apps/komply.yaml", withDestinationPath: root + "/outside.yaml")
+        XCTAssertThrowsError(try ConfigFile.discover(from: root + "/repo/apps/shop")) { error in
+            guard case .pathEscapesRoot(_, let path, let through)? = error as? CoreError else { return XCTFail("\(error)") }
+            XCTAssertEqual(path, root + "/repo/apps/komply.yaml")
+            XCTAssertTrue(through.contains("symbolic link \"apps/komply.yaml\""), through)
+        }
+        // A link that stays inside is followed.
+        try FileManager.default.removeItem(atPath: root + "/repo/apps/komply.yaml")
+        try write("apiVersion: komply.dev/v1\nkind: Config\noutput: shared\n", to: "repo/shared.yaml")
+        try FileManager.default.createSymbolicLink(atPath: root + "/repo/apps/komply.yaml", withDestinationPath: "../shared.yaml")
+        XCTAssertEqual(try ConfigFile.discover(from: root + "/repo/apps/shop")?.section("output")?.scalar, "shared")
     }
 
     func testTheNearestFileWins() throws {

@@ -161,7 +161,7 @@ final class ConfigTests: XCTestCase {
         }
     }
 
-    func testDiscoverLooksUpToTheRepositoryRoot() throws {
+    func testDiscoverLooksUpToTheRepositoryRootAndNoHigher() throws {
         let root = try temporaryDirectory()
         let fm = FileManager.default
         try fm.createDirectory(atPath: root + "/repo/.git", withIntermediateDirectories: true)
@@ -175,13 +175,15 @@ final class ConfigTests: XCTestCase {
         XCTAssertEqual(found.output, "inner")
         XCTAssertEqual(found.directory, (root + "/repo").replacingOccurrences(of: fm.currentDirectoryPath + "/", with: ""))
         XCTAssertEqual(try GenerateConfigLoader.discover(from: root + "/repo")?.output, "inner")
-        // Without a .git folder, the walk goes on to the file system root.
+        // Without a .git folder there is no repository root to stop at: only the folder itself is
+        // looked at, never the folders above it up to / (issue 14, item 1).
         try fm.removeItem(atPath: root + "/repo/komply.yaml")
         try fm.removeItem(atPath: root + "/repo/.git")
-        XCTAssertEqual(try GenerateConfigLoader.discover(from: root + "/repo/apps/shop")?.output, "outer")
+        XCTAssertNil(try GenerateConfigLoader.discover(from: root + "/repo/apps/shop"))
+        XCTAssertEqual(try GenerateConfigLoader.discover(from: root)?.output, "outer")
         // A broken file is an error, not "no config".
         try Data("apiVersion: komply.dev/v1\nkind: Config\nouput: x\n".utf8).write(to: URL(fileURLWithPath: root + "/repo/komply.yaml"))
-        XCTAssertThrowsError(try GenerateConfigLoader.discover(from: root + "/repo/apps"))
+        XCTAssertThrowsError(try GenerateConfigLoader.discover(from: root + "/repo"))
     }
 
     func testNamespaceTemplates() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import KomplyCore
 import XCTest
 
 @testable import KomplyGit
@@ -74,19 +75,26 @@ final class GitSnapshotTests: XCTestCase {
         }
     }
 
-    func testACommittedSymbolicLinkArrivesAsAFileHoldingItsTarget() throws {
+    /// A committed link is written as a link (readers judge it inside the copy with `RepositoryRoot`,
+    /// as in a worktree), never as a copy of what it points at; nothing is written through it.
+    func testACommittedSymbolicLinkArrivesAsALinkHoldingItsTarget() throws {
         let repo = try GitFixture.repository(self)
         let outside = try GitFixture.temporaryDirectory(self)
         try FileManager.default.createSymbolicLink(atPath: repo + "/escape", withDestinationPath: "../../" + outside)
         try FileManager.default.createSymbolicLink(atPath: repo + "/secrets", withDestinationPath: outside)
+        try FileManager.default.createSymbolicLink(atPath: repo + "/inside", withDestinationPath: "keep.yaml")
         try GitFixture.commit(repo, ["keep.yaml": "k\n"], message: "links")
         let repository = try GitRepository(path: repo)
 
-        try repository.withSnapshot(.revision("HEAD")) { snapshot in
-            for (name, target) in [("escape", "../../" + outside), ("secrets", outside)] {
-                let path = snapshot.root + "/" + name
-                XCTAssertNil(try? FileManager.default.destinationOfSymbolicLink(atPath: path), "\(name) is not a link")
-                XCTAssertEqual(try String(contentsOfFile: path, encoding: .utf8), target)
+        for content in [GitSnapshot.Content.revision("HEAD"), .staged] {
+            try repository.withSnapshot(content, environment: [:]) { snapshot in
+                for (name, target) in [("escape", "../../" + outside), ("secrets", outside), ("inside", "keep.yaml")] {
+                    let path = snapshot.root + "/" + name
+                    XCTAssertEqual(try FileManager.default.destinationOfSymbolicLink(atPath: path), target, "\(content) \(name)")
+                }
+                XCTAssertEqual(try String(contentsOfFile: snapshot.root + "/inside", encoding: .utf8), "k\n")
+                XCTAssertThrowsError(
+                    try RepositoryRoot(snapshot.root).resolve("secrets/x", from: snapshot.root, at: nil), "refused in the copy")
             }
         }
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: outside), [])

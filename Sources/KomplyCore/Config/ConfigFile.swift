@@ -47,28 +47,43 @@ public struct ConfigFile: Sendable {
     }
 
     /// The `komply.yaml` in `directory` or the nearest folder above it, looking no higher than the
-    /// repository root (the first folder holding `.git`); nil when there is none. The path is shown
-    /// relative to the current folder when it lies below it.
+    /// repository root (the first folder holding `.git`; outside a repository, `directory` only); nil
+    /// when there is none. A file that is a symbolic link leading out of the repository is refused,
+    /// never read. The path is shown relative to the current folder when it lies below it.
     public static func discover(from directory: String) throws(CoreError) -> ConfigFile? {
-        guard let found = locate(from: directory) else { return nil }
+        guard let found = try locate(from: directory) else { return nil }
         return try load(path: found)
     }
 
     /// Where `discover(from:)` finds the file, without reading it.
-    public static func locate(from directory: String) -> String? {
+    public static func locate(from directory: String) throws(CoreError) -> String? {
         let current = FileManager.default.currentDirectoryPath
-        var folder = ((directory.hasPrefix("/") ? directory : current + "/" + directory) as NSString).standardizingPath
+        let start = ((directory.hasPrefix("/") ? directory : current + "/" + directory) as NSString).standardizingPath
+        let root = RepositoryRoot.enclosing(start) ?? RepositoryRoot(start)
+        var folder = start
         while true {
             let candidate = (folder == "/" ? "" : folder) + "/" + fileName
-            if FileManager.default.fileExists(atPath: candidate) { return displayPath(candidate, from: current) }
+            if FileManager.default.fileExists(atPath: candidate) || isLink(candidate) {
+                let shown = displayPath(candidate, from: current)
+                do { _ = try root.resolve(fileName, from: folder, at: nil) } catch {
+                    guard case .pathEscapesRoot(_, _, let through) = error else { throw error }
+                    throw .pathEscapesRoot(nil, path: shown, through: through)
+                }
+                return shown
+            }
             let parent = (folder as NSString).deletingLastPathComponent
-            if FileManager.default.fileExists(atPath: folder + "/.git") || parent == folder || parent.isEmpty { return nil }
+            if Paths.canonical(folder) == root.path || parent == folder || parent.isEmpty { return nil }
             folder = parent
         }
     }
 }
 
 private extension ConfigFile {
+    /// True for a symbolic link, dangling or not (`fileExists` follows links and misses dangling ones).
+    static func isLink(_ path: String) -> Bool {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: path)) != nil
+    }
+
     static func displayPath(_ absolute: String, from current: String) -> String {
         let prefix = current.hasSuffix("/") ? current : current + "/"
         return absolute.hasPrefix(prefix) ? String(absolute.dropFirst(prefix.count)) : absolute

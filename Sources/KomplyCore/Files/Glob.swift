@@ -110,8 +110,9 @@ private extension Glob {
             var kind = FileSystem.kind(full)
             if kind == .missing { return }
             if kind == .symlink {
-                let resolved = FileSystem.realPath(full)
-                guard let resolved, resolved == realRoot || resolved.hasPrefix(realRoot == "/" ? "/" : realRoot + "/") else {
+                // The one confined resolver decides; a dangling link matches nothing komply could read.
+                let resolved = try? RepositoryRoot(realRoot).resolve(relative.joined(separator: "/"), from: realRoot, at: nil)
+                guard let resolved, FileSystem.kind(resolved) != .missing else {
                     throw .symlinkEscapesRoot(
                         path: relative.joined(separator: "/"), target: FileSystem.linkTarget(full) ?? "a missing file")
                 }

@@ -24,6 +24,9 @@ public struct ComposeProject: Sendable, Equatable {
     public var diagnostics: [Diagnostic]
     /// The absolute project folder (compose) that relative paths in the model start from; nil for snapshots.
     public var projectDirectory: String?
+    /// The folder every file komply reads for this project must resolve inside (the repository, or
+    /// the snapshot's copy of it), symbolic links resolved; nil for `docker inspect` snapshots.
+    public var repositoryRoot: String?
 
     /// Creates a project.
     public init(

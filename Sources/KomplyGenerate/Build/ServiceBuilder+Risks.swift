@@ -13,14 +13,7 @@ extension ServiceBuilder {
                 unaccepted.append(rule)
                 continue
             }
-            if context.settings.nonSuppressible.contains(rule) {
-                notice(
-                    .warning,
-                    "x-komply.accept.\(rule): policy.nonSuppressible forbids accepting \(rule); no suppression is written and komply lint reports it"
-                )
-                continue
-            }
-            ignores.append(Suppression(ruleID: rule, reason: accepted.reason, expires: accepted.expires))
+            suppress(rule, accepted: accepted, by: "x-komply.accept.\(rule)")
         }
         guard !unaccepted.isEmpty else { return }
         let block = unaccepted.map { "\($0): {reason: \"<why>\", expires: <YYYY-MM-DD>}" }.joined(separator: ", ")
@@ -33,6 +26,17 @@ extension ServiceBuilder {
                         ? " (policy.nonSuppressible: it cannot be accepted)"
                         : " until a person accepts the risk: x-komply: {accept: {\(block)}}"),
                 at: key.flatMap { service.komply.positions[$0] } ?? location))
+    }
+
+    /// Records a person's acceptance of `rule` as a `komply.dev/ignore` entry, unless `policy.nonSuppressible`
+    /// forbids it (then a warning names the `x-komply` entry `key` and lint keeps reporting the rule).
+    mutating func suppress(_ rule: String, accepted: ServiceOptions.Acceptance, by key: String) {
+        guard !context.settings.nonSuppressible.contains(rule) else {
+            notice(
+                .warning, "\(key): policy.nonSuppressible forbids accepting \(rule); no suppression is written and komply lint reports it")
+            return
+        }
+        ignores.append(Suppression(ruleID: rule, reason: accepted.reason, expires: accepted.expires))
     }
 
     /// Warns about `x-komply.accept` entries that accept a risk this service does not take.

@@ -9,7 +9,7 @@ extension ServiceBuilder {
         var fileData: [(String, String)] = []
         var fileItems: [(target: String, key: String)] = []
         var claims: [ValueTree] = []
-        for mount in service.volumes {
+        for (index, mount) in service.volumes.enumerated() {
             let target = mount.target
             switch mount.type {
             case "volume" where mount.source != nil:
@@ -28,7 +28,11 @@ extension ServiceBuilder {
                 mounts.append(mountTree(volume, target, readOnly: false))
             case "bind":
                 guard let source = mount.source else { continue }
-                bindMount(source: source, target: target, fileData: &fileData, fileItems: &fileItems, mounts: &mounts)
+                if source.hasPrefix("/") || source.hasPrefix("~") {
+                    guard hostPathMount(mount, index: index, volumes: &volumes, mounts: &mounts) else { continue }
+                } else {
+                    bindMount(source: source, target: target, fileData: &fileData, fileItems: &fileItems, mounts: &mounts)
+                }
             default:
                 notice(.warning, "volume type \(mount.type) at \(target) has no Kubernetes equivalent; left out")
                 continue
@@ -47,6 +51,10 @@ extension ServiceBuilder {
             covered.insert(dataPath)
         }
         if !claims.isEmpty { volumeClaimTemplates = claims }
+        let mounted = Set(service.volumes.filter { $0.type == "bind" }.compactMap(\.source).map(Paths.normalized))
+        for path in options.hostPaths.keys.sorted() where !mounted.contains(path) {
+            notice(.warning, "x-komply.hostPath names \(path), which no bind mount of the service uses; ignored")
+        }
         for reference in service.configs {
             mountComposeConfig(reference, fileData: &fileData, mounts: &mounts, covered: &covered)
         }
@@ -119,8 +127,9 @@ private extension ServiceBuilder {
         } else if case .string(let file)? = definition["file"], let projectDirectory = context.project.projectDirectory,
             !file.hasPrefix("/")
         {
-            let path = (projectDirectory as NSString).appendingPathComponent(file)
-            text = FileManager.default.contents(atPath: path).flatMap { String(data: $0, encoding: .utf8) }
+            // Bounded, regular files only: a named pipe or device is never opened, a huge file never read whole.
+            text = confinedPath(file, from: projectDirectory).flatMap { try? YAMLLoader.read(path: $0, displayName: file) }
+                .flatMap { String(data: $0, encoding: .utf8) }
             if text == nil {
                 notice(
                     .warning, "config \(reference.source) names \(file), which is not readable UTF-8 text in the repository; not mounted")
@@ -153,13 +162,10 @@ private extension ServiceBuilder {
         fileItems: inout [(target: String, key: String)], mounts: inout [ValueTree]
     ) {
         let shown = "\(source):\(target)"
-        guard let projectDirectory = context.project.projectDirectory, !source.hasPrefix("/"), !source.hasPrefix("~") else {
-            notice(
-                .warning,
-                "bind mount \(shown) uses a host path; Kubernetes pods should not mount host paths (restricted profile), so it is left out")
+        guard let projectDirectory = context.project.projectDirectory, let absolute = confinedPath(source, from: projectDirectory) else {
+            notice(.warning, "bind mount \(shown) does not resolve inside the repository; komply did not read it, so it is left out")
             return
         }
-        let absolute = (projectDirectory as NSString).appendingPathComponent(source)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: absolute, isDirectory: &isDirectory) else {
             notice(
@@ -173,8 +179,10 @@ private extension ServiceBuilder {
             let names = ((try? FileManager.default.contentsOfDirectory(atPath: absolute)) ?? []).sorted().filter { !$0.hasPrefix(".") }
             files = names.compactMap { entry in
                 var childIsDirectory: ObjCBool = false
-                let path = (absolute as NSString).appendingPathComponent(entry)
-                guard FileManager.default.fileExists(atPath: path, isDirectory: &childIsDirectory), !childIsDirectory.boolValue else {
+                // Each entry resolved again: a link in the folder must not carry the read outside.
+                guard let path = confinedPath(entry, from: absolute),
+                    FileManager.default.fileExists(atPath: path, isDirectory: &childIsDirectory), !childIsDirectory.boolValue
+                else {
                     return nil
                 }
                 return (path, entry)
@@ -184,8 +192,22 @@ private extension ServiceBuilder {
         }
         var total = 0
         var loaded: [(String, String, String)] = []
+        let limit = 512 * 1024
         for file in files {
-            guard let data = FileManager.default.contents(atPath: file.path), let text = String(data: data, encoding: .utf8) else {
+            // Bounded, regular files only: a named pipe or device is never opened, a huge file never read whole; and
+            // no more than one byte past what a ConfigMap should carry is ever read.
+            let data: Data
+            do {
+                data = try YAMLLoader.read(
+                    path: file.path, displayName: file.relative, limits: LoadLimits(maxFileBytes: max(0, limit - total) + 1))
+            } catch CoreError.fileTooLarge {
+                notice(.warning, "bind mount \(shown) holds more than a ConfigMap should carry (512 KiB); left out")
+                return
+            } catch {
+                notice(.warning, "bind mount \(shown): \(error.localizedDescription); a ConfigMap cannot hold it, so the mount is left out")
+                return
+            }
+            guard let text = String(data: data, encoding: .utf8) else {
                 notice(
                     .warning,
                     "bind mount \(shown): \(file.relative) is not UTF-8 text; a ConfigMap cannot hold it, so the mount is left out")
@@ -200,8 +222,8 @@ private extension ServiceBuilder {
             }
             loaded.append((file.relative, text, target))
         }
-        guard total <= 512 * 1024 else {
-            notice(.warning, "bind mount \(shown) holds \(total) bytes, more than a ConfigMap should carry (512 KiB); left out")
+        guard total <= limit else {
+            notice(.warning, "bind mount \(shown) holds more than a ConfigMap should carry (512 KiB); left out")
             return
         }
         for (relative, text, _) in loaded {
@@ -212,6 +234,65 @@ private extension ServiceBuilder {
             fileItems.append((mountTarget, key))
         }
         notice(.info, "bind mount \(shown) becomes ConfigMap \(name)-files (\(loaded.count) file(s)), mounted read-only")
+    }
+
+    /// A bind mount of an absolute host path (or `~`): never read. With `x-komply.hostPath` consent it
+    /// becomes a `hostPath` volume whose lint findings carry the consent's reason and expiry; without,
+    /// it is left out with a warning at the mount's line. Returns whether it was mounted.
+    mutating func hostPathMount(_ mount: VolumeMount, index: Int, volumes: inout [ValueTree], mounts: inout [ValueTree]) -> Bool {
+        let source = mount.source ?? ""
+        let at = service.komply.positions["volumes[\(index)]"] ?? location
+        guard source.hasPrefix("/") else {
+            output.notices.append(
+                Diagnostic(
+                    .warning,
+                    "service \(service.name): bind mount \(source):\(mount.target) names a folder in the host user's home; komply "
+                        + "never reads it and a pod cannot mount it, so it is left out",
+                    at: at))
+            return false
+        }
+        guard let consent = options.hostPaths[Paths.normalized(source)] else {
+            // Only a compose file has an x-komply block to record consent in.
+            let hint =
+                service.komply.origin == "compose"
+                ? ". To mount it anyway, accept the risk in x-komply.hostPath: {\"\(source)\": {reason: ..., expires: YYYY-MM-DD}}" : ""
+            output.notices.append(
+                Diagnostic(
+                    .warning,
+                    "service \(service.name): bind mount \(source):\(mount.target) is a host path; komply never reads it and pods "
+                        + "should not mount host paths (Pod Security restricted), so it is left out" + hint,
+                    at: at))
+            return false
+        }
+        let path = Paths.normalized(source)
+        let volume = "host-" + Naming.dnsLabel(path, maxLength: 50)
+        volumes.append(.members([("name", .string(volume)), ("hostPath", .members([("path", .string(path))]))]))
+        mounts.append(mountTree(volume, mount.target, readOnly: mount.readOnly))
+        output.usesHostPaths = true
+        var rules = ["host-path-volume", "restricted-volume-type"]
+        if Self.runtimeSockets.contains(path) { rules.append("docker-socket-mount") }
+        for rule in rules { suppress(rule, accepted: consent, by: "x-komply.hostPath.\(path)") }
+        output.notices.append(
+            Diagnostic(
+                .warning,
+                "service \(service.name): host path \(path) is mounted as a hostPath volume (x-komply.hostPath: \(consent.reason), "
+                    + "until \(consent.expires)); its namespace enforces Pod Security privileged",
+                at: at))
+        return true
+    }
+
+    /// The container runtime sockets the `docker-socket-mount` rule flags.
+    static let runtimeSockets: Set<String> = [
+        "/var/run/docker.sock", "/run/docker.sock", "/var/run/containerd/containerd.sock", "/run/containerd/containerd.sock",
+        "/var/run/crio/crio.sock", "/run/crio/crio.sock", "/var/run/cri-dockerd.sock", "/run/cri-dockerd.sock",
+    ]
+
+    /// `path` (relative to `base`) resolved inside the project's repository root with symbolic links
+    /// followed; nil when it leads outside (the reader refused such paths already, so this is the
+    /// second lock) or when the project has no root.
+    func confinedPath(_ path: String, from base: String) -> String? {
+        guard let root = context.project.repositoryRoot else { return nil }
+        return try? RepositoryRoot(root).resolve(path, from: base, at: nil)
     }
 
     /// A `volumeMounts` entry.

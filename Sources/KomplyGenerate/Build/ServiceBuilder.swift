@@ -13,6 +13,8 @@ struct ServiceOutput {
     var resources: ResourcePlan?
     /// Whether an environment's `replicas` scales it (stateless Deployments without a claim).
     var scalesWithEnvironment = false
+    /// True when a `hostPath` volume was mounted with consent: the namespace cannot be restricted.
+    var usesHostPaths = false
 }
 
 /// Builds the objects of one service: workload, ServiceAccount, Services, ConfigMaps, secret
@@ -37,7 +39,9 @@ struct ServiceBuilder {
         self.context = context
         self.service = service
         self.options = options
-        classification = Classifier.classify(service, options: options, projectDirectory: context.project.projectDirectory)
+        classification = Classifier.classify(
+            service, options: options, projectDirectory: context.project.projectDirectory,
+            repositoryRoot: context.project.repositoryRoot)
     }
 
     /// The Kubernetes name of the service's objects.

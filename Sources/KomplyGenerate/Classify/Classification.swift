@@ -34,9 +34,11 @@ public struct Classification: Sendable, Equatable {
 /// Classifies services by `x-komply` overrides first, then image knowledge, then what the service declares.
 public enum Classifier {
     /// The classification of `service` given its typed `x-komply` options.
-    public static func classify(_ service: ComposeService, options: ServiceOptions, projectDirectory: String? = nil) -> Classification {
+    public static func classify(
+        _ service: ComposeService, options: ServiceOptions, projectDirectory: String? = nil, repositoryRoot: String? = nil
+    ) -> Classification {
         let profile = ImageKnowledge.profile(for: service.image)
-        let runtime = runtimeDecision(service, options, profile, projectDirectory)
+        let runtime = runtimeDecision(service, options, profile, projectDirectory, repositoryRoot)
         let role = roleDecision(service, options, profile)
         let kind = kindDecision(service, options, profile, role: role.value)
         return Classification(kind: kind, role: role, runtime: runtime, profile: profile)
@@ -84,6 +86,12 @@ private extension Classifier {
         return nil
     }
 
+    /// The build context's folder; with a repository root, only when it resolves inside it.
+    static func buildContextDirectory(_ context: String, _ projectDirectory: String, _ root: String?) -> String? {
+        guard let root else { return projectDirectory + "/" + context }
+        return try? RepositoryRoot(root).resolve(context, from: projectDirectory, at: nil)
+    }
+
     static func persistenceFlags(_ service: ComposeService) -> Bool {
         let words = (service.command ?? []).joined(separator: " ")
         return words.contains("--appendonly yes") || words.contains("--save ")
@@ -110,9 +118,10 @@ private extension Classifier {
         return Decision(value: .api, reason: "serves ports and is not a known web server")
     }
 
-    static func runtimeDecision(_ service: ComposeService, _ options: ServiceOptions, _ profile: ImageProfile?, _ projectDirectory: String?)
-        -> Decision<Runtime>
-    {
+    static func runtimeDecision(
+        _ service: ComposeService, _ options: ServiceOptions, _ profile: ImageProfile?, _ projectDirectory: String?,
+        _ repositoryRoot: String? = nil
+    ) -> Decision<Runtime> {
         if let runtime = options.runtime { return Decision(value: runtime, reason: "x-komply.runtime") }
         if let profile { return Decision(value: profile.runtime, reason: "image \(profile.family)") }
         let argv = (service.entrypoint ?? []) + (service.command ?? [])
@@ -138,7 +147,8 @@ private extension Classifier {
             return Decision(value: .dotnet, reason: "ASP.NET settings in environment")
         }
         if case .string(let context)? = service.build?["context"], let projectDirectory,
-            let runtime = buildContextRuntime(projectDirectory + "/" + context)
+            let directory = buildContextDirectory(context, projectDirectory, repositoryRoot),
+            let runtime = buildContextRuntime(directory)
         {
             return runtime
         }

@@ -1,3 +1,4 @@
+import Foundation
 import KomplyCore
 
 /// The typed `x-komply` block of a service: every classification and default can be overridden here.
@@ -19,6 +20,8 @@ import KomplyCore
 ///   plainEnv: [TOKEN_TTL]      # not a secret although the name looks like one
 ///   accept:                    # risks compose asks for, accepted by a person until a date
 ///     privileged-container: {reason: "loads kernel modules for the VPN", expires: 2027-03-31}
+///   hostPath:                  # consent to mount a host path (never read by komply), with why and until when
+///     /var/run/docker.sock: {reason: "CI runner builds images", expires: 2027-01-31}
 /// ```
 public struct ServiceOptions: Sendable, Equatable {
     public var kind: WorkloadKind?
@@ -41,8 +44,10 @@ public struct ServiceOptions: Sendable, Equatable {
     /// Risks accepted by a person (`accept: {rule-id: {reason, expires}}`), by rule id; only these become
     /// `komply.dev/ignore` entries for security and supply-chain rules.
     public var accept: [String: Acceptance] = [:]
+    /// Host paths a bind mount may mount as a `hostPath` volume, by absolute path, each with its consent.
+    public var hostPaths: [String: Acceptance] = [:]
 
-    /// A risk a person accepted for a while: why, and the last day it holds.
+    /// A risk a person accepted for a while (a rule, a host path): why, and the last day it holds.
     public struct Acceptance: Sendable, Equatable {
         public var reason: String
         /// `YYYY-MM-DD`.
@@ -61,7 +66,7 @@ public struct ServiceOptions: Sendable, Equatable {
     /// The keys `x-komply` accepts.
     public static let keys = [
         "kind", "role", "runtime", "schedule", "replicas", "uid", "storage", "ingress", "probes", "resources", "writablePaths",
-        "secretEnv", "plainEnv", "accept",
+        "secretEnv", "plainEnv", "accept", "hostPath",
     ]
 
     /// No overrides.
@@ -77,7 +82,12 @@ public struct ServiceOptions: Sendable, Equatable {
             throw .invalidOption(location, key: path, expected: "a mapping")
         }
         func fail(_ key: String, _ expected: String) -> GenerateError {
-            .invalidOption(service.komply.positions["x-komply.\(key)"] ?? location, key: "\(path).\(key)", expected: expected)
+            // A missing field is reported where its entry is (`hostPath./x.reason` at `hostPath./x`).
+            var at = "x-komply.\(key)"
+            while service.komply.positions[at] == nil, let dot = at.lastIndex(of: "."), at[..<dot] != "x-komply" {
+                at = String(at[..<dot])
+            }
+            return .invalidOption(service.komply.positions[at] ?? location, key: "\(path).\(key)", expected: expected)
         }
         func string(_ value: ValueTree, _ key: String) throws(GenerateError) -> String {
             guard case .string(let text) = value else { throw fail(key, "a string") }
@@ -104,6 +114,28 @@ public struct ServiceOptions: Sendable, Equatable {
             var result: [String] = []
             for item in items { result.append(try string(item, key)) }
             return result
+        }
+        // `{reason, expires}`: a person's acceptance of a risk (a rule, a host path) until a date.
+        func acceptance(_ value: ValueTree, _ at: String) throws(GenerateError) -> Acceptance {
+            guard let fields = value.objectMembers else { throw fail(at, "a mapping {reason: why, expires: YYYY-MM-DD}") }
+            var reason: String?
+            var expires: String?
+            for field in fields {
+                switch field.key {
+                case "reason": reason = try string(field.value, "\(at).reason")
+                case "expires":
+                    // YAML reads an unquoted 2027-03-31 as a string in the core schema komply uses.
+                    let text = try string(field.value, "\(at).expires")
+                    guard Suppression.isValidDate(text) else { throw fail("\(at).expires", "a calendar date YYYY-MM-DD, not \"\(text)\"") }
+                    expires = text
+                default: throw fail("\(at).\(field.key)", "reason or expires (unknown key)")
+                }
+            }
+            guard let reason, !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw fail("\(at).reason", "a reason: why this risk is accepted")
+            }
+            guard let expires else { throw fail("\(at).expires", "an expires date (YYYY-MM-DD): every accepted risk is reviewed") }
+            return Acceptance(reason: reason, expires: expires)
         }
         for member in members {
             let key = member.key
@@ -215,27 +247,17 @@ public struct ServiceOptions: Sendable, Equatable {
                 for entry in entries {
                     let at = "accept.\(entry.key)"
                     guard Suppression.isValidRuleID(entry.key) else { throw fail(at, "a rule id such as run-as-root") }
-                    guard let fields = entry.value.objectMembers else { throw fail(at, "a mapping {reason: why, expires: YYYY-MM-DD}") }
-                    var reason: String?
-                    var expires: String?
-                    for field in fields {
-                        switch field.key {
-                        case "reason": reason = try string(field.value, "\(at).reason")
-                        case "expires":
-                            // YAML reads an unquoted 2027-03-31 as a string in the core schema komply uses.
-                            let text = try string(field.value, "\(at).expires")
-                            guard Suppression.isValidDate(text) else {
-                                throw fail("\(at).expires", "a calendar date YYYY-MM-DD, not \"\(text)\"")
-                            }
-                            expires = text
-                        default: throw fail("\(at).\(field.key)", "reason or expires (unknown key)")
-                        }
+                    options.accept[entry.key] = try acceptance(entry.value, at)
+                }
+            case "hostPath":
+                let expected = "a mapping of absolute host paths to {reason, expires: YYYY-MM-DD}"
+                guard let entries = value.objectMembers else { throw fail(key, expected) }
+                for entry in entries {
+                    let at = "hostPath.\(entry.key)"
+                    guard entry.key.hasPrefix("/"), entry.key == Paths.normalized(entry.key), entry.key != "/" else {
+                        throw fail(at, "an absolute, normalized host path other than / (like /var/run/docker.sock)")
                     }
-                    guard let reason, !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
-                        throw fail(at, "a reason: why this risk is accepted")
-                    }
-                    guard let expires else { throw fail(at, "an expires date (YYYY-MM-DD): every accepted risk is reviewed") }
-                    options.accept[entry.key] = Acceptance(reason: reason, expires: expires)
+                    options.hostPaths[entry.key] = try acceptance(entry.value, at)
                 }
             default:
                 throw fail(key, "one of " + keys.joined(separator: ", ") + " (unknown key \"\(key)\")")

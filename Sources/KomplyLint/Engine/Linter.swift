@@ -64,7 +64,11 @@ public struct Linter: Sendable {
         registry: CheckRegistry = .builtin, today: Date = Date()
     ) throws(LintError) {
         var rules = try RuleLoader.builtin()
-        for directory in config.rulesDirectories { rules = try Self.merge(rules, try RuleLoader.load(directory: directory)) }
+        // Folders komply.yaml names are read only inside its repository (a snapshot's copy under --ref).
+        let root = config.file.flatMap { RepositoryRoot.enclosing(Paths.normalized(($0 as NSString).deletingLastPathComponent)) }
+        for directory in config.rulesDirectories {
+            rules = try Self.merge(rules, try RuleLoader.load(directory: directory, confinedTo: root))
+        }
         rules = try Self.merge(rules, extraRules)
         try self.init(rules: rules, config: config, only: only, registry: registry, today: today)
     }

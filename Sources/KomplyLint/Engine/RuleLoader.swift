@@ -26,8 +26,14 @@ public enum RuleLoader {
 
     /// Reads every `*.yaml`/`*.yml` rule file under `directory` (recursively, skipping `fixtures`).
     public static func load(directory: String) throws(LintError) -> [Rule] {
+        try load(directory: directory, confinedTo: nil)
+    }
+
+    /// `load(directory:)` with the folder and each rule file resolved inside `root` when given, so a
+    /// symbolic link in a repository (or a `--ref` snapshot) cannot make komply read rules from the host.
+    package static func load(directory: String, confinedTo root: RepositoryRoot?) throws(LintError) -> [Rule] {
         var rules: [Rule] = []
-        for path in try ruleFiles(in: directory) {
+        for path in try ruleFiles(in: directory, confinedTo: root) {
             let nodes: [Node]
             do { nodes = try YAMLLoader.load(path: path) } catch { throw .core(error) }
             guard let node = nodes.first else {
@@ -40,6 +46,12 @@ public enum RuleLoader {
 
     /// The rule files under a folder, sorted.
     public static func ruleFiles(in directory: String) throws(LintError) -> [String] {
+        try ruleFiles(in: directory, confinedTo: nil)
+    }
+
+    /// The rule files under a folder, sorted; with `root`, a folder or file leading outside it is refused.
+    package static func ruleFiles(in directory: String, confinedTo root: RepositoryRoot?) throws(LintError) -> [String] {
+        try confine(directory, in: root)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw .missingPath(directory)
@@ -51,9 +63,21 @@ public enum RuleLoader {
             let parts = relative.split(separator: "/")
             if parts.contains("fixtures") || parts.contains(where: { $0.hasPrefix(".") }) { continue }
             guard relative.hasSuffix(".yaml") || relative.hasSuffix(".yml") else { continue }
-            files.append((directory as NSString).appendingPathComponent(relative))
+            let file = (directory as NSString).appendingPathComponent(relative)
+            try confine(file, in: root)
+            files.append(file)
         }
         return files.sorted()
+    }
+
+    /// Refuses `path` (relative to the current folder) when it resolves outside `root`.
+    private static func confine(_ path: String, in root: RepositoryRoot?) throws(LintError) {
+        guard let root else { return }
+        let absolute = Paths.join(Paths.canonical(FileManager.default.currentDirectoryPath), path)
+        do { _ = try root.resolve(absolute, from: "/", at: nil) } catch {
+            guard case .pathEscapesRoot(_, _, let through) = error else { throw .core(error) }
+            throw .core(.pathEscapesRoot(nil, path: path, through: through))
+        }
     }
 
     /// Decodes one rule from YAML text.

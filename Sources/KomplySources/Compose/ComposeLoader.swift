@@ -78,7 +78,7 @@ public enum ComposeLoader {
 private struct Loader {
     let request: ComposeRequest
     let projectDirectory: String
-    let root: String
+    let root: RepositoryRoot
     var variables: [String: String]
     var diagnostics: [Diagnostic] = []
     /// Parsed and interpolated files by absolute path (for `extends: file:`).
@@ -88,8 +88,19 @@ private struct Loader {
         guard let first = request.files.first else { throw .unrecognisedInput(path: ".", reason: "no compose file given") }
         self.request = request
         projectDirectory = PathUtilities.normalize((PathUtilities.absolute(first) as NSString).deletingLastPathComponent)
-        root = request.root.map(PathUtilities.absolute) ?? PathUtilities.repositoryRoot(for: projectDirectory)
+        root = request.root.map(RepositoryRoot.init) ?? Self.root(around: projectDirectory)
         variables = request.environment
+    }
+
+    /// The repository the project belongs to: the one komply runs in when the project's path lies in
+    /// it as written (so an app folder that is a symbolic link out of it is judged by this repository,
+    /// not by wherever the link points), else the repository around the project's real folder, else
+    /// that folder. A snapshot's copy holds a `.git` file, so its root is the copy, never the host.
+    static func root(around projectDirectory: String) -> RepositoryRoot {
+        if let here = RepositoryRoot.enclosing(FileManager.default.currentDirectoryPath), here.relative(projectDirectory) != nil {
+            return here
+        }
+        return RepositoryRoot.enclosing(projectDirectory) ?? RepositoryRoot(projectDirectory)
     }
 
     mutating func run() throws(SourcesError) -> ComposeProject {
@@ -97,7 +108,7 @@ private struct Loader {
         var documents: [(path: String, node: Node)] = []
         for file in request.files {
             let absolute = PathUtilities.absolute(file)
-            try PathUtilities.checkInside(absolute, root: root, location: nil, shown: file)
+            try confine(absolute, shown: file, at: nil)
             documents.append((absolute, try parse(absolute)))
         }
 
@@ -136,7 +147,7 @@ private struct Loader {
                     guard !pair.value.isNull else { continue }
                     for entry in try pair.value.pairs(key) {
                         let name = try entry.key.text(key)
-                        tables[key]![name] = topLevel(key, entry.value, file: path)
+                        tables[key]![name] = try topLevel(key, entry.value, file: path)
                     }
                 default:
                     if key.hasPrefix("x-") {
@@ -164,6 +175,7 @@ private struct Loader {
             secrets: tables["secrets"]!, configs: tables["configs"]!, extensions: extensions,
             sourceFiles: request.files.map { display(PathUtilities.absolute($0)) }, diagnostics: unique(diagnostics))
         project.projectDirectory = projectDirectory
+        project.repositoryRoot = root.path
         return project
     }
 
@@ -172,13 +184,17 @@ private struct Loader {
         var files = request.envFiles.map(PathUtilities.absolute)
         if files.isEmpty {
             let dotEnv = PathUtilities.join(projectDirectory, ".env")
-            if FileManager.default.fileExists(atPath: dotEnv) { files = [dotEnv] }
+            // A dangling `.env` link is judged too: one that leads out is refused, not skipped.
+            let isLink = (try? FileManager.default.destinationOfSymbolicLink(atPath: dotEnv)) != nil
+            if FileManager.default.fileExists(atPath: dotEnv) || isLink { files = [dotEnv] }
         } else {
             for (file, shown) in zip(files, request.envFiles) where !FileManager.default.fileExists(atPath: file) {
                 throw .missingFile(nil, path: shown, purpose: "--env-file")
             }
         }
-        for file in files {
+        for (index, file) in files.enumerated() {
+            // `.env` symlinked out of the repository is refused like any path a source names.
+            try confine(file, shown: index < request.envFiles.count ? request.envFiles[index] : display(file), at: nil)
             let data: Data
             do { data = try YAMLLoader.read(path: file, displayName: display(file)) } catch { throw .core(error) }
             let environment = request.environment
@@ -272,7 +288,9 @@ private struct Loader {
             throw .extendsTooDeep(reference.location, limit: ComposeLoader.maxExtendsDepth)
         }
         if let shown = reference.file {
-            try PathUtilities.checkInside(baseFile, root: root, location: reference.location, shown: shown)
+            do { _ = try root.resolve(shown, from: (file as NSString).deletingLastPathComponent, at: reference.location) } catch {
+                throw .core(error)
+            }
             var isFolder: ObjCBool = false
             guard FileManager.default.fileExists(atPath: baseFile, isDirectory: &isFolder) else {
                 throw .missingFile(reference.location, path: shown, purpose: "extends file")
@@ -301,14 +319,29 @@ private struct Loader {
             root: root, variables: variables)
     }
 
-    /// A top-level network, volume, secret or config, with file paths made project-relative.
-    func topLevel(_ kind: String, _ node: Node, file: String) -> ValueTree {
+    /// A top-level network, volume, secret or config, with file paths made project-relative; a
+    /// secret's or config's relative `file:` must resolve inside the repository (an absolute one is
+    /// a host file komply never reads).
+    func topLevel(_ kind: String, _ node: Node, file: String) throws(SourcesError) -> ValueTree {
         guard var members = node.valueTree().objectMembers else { return .object([]) }
         let decoder = ServiceDecoder(context: context(for: file))
         for index in members.indices where members[index].key == "file" {
-            if case .string(let path) = members[index].value { members[index].value = .string(decoder.outputPath(path)) }
+            guard case .string(let path) = members[index].value else { continue }
+            if !path.hasPrefix("/") { _ = try decoder.confined(path, at: node["file"]?.location ?? node.location) }
+            members[index].value = .string(decoder.outputPath(path))
         }
         return .object(members)
+    }
+
+    /// Refuses `absolute` (shown as `shown`) when it resolves outside the repository root.
+    func confine(_ absolute: String, shown: String, at location: SourceLocation?) throws(SourcesError) {
+        do { _ = try root.resolve(absolute, from: "/", at: location) } catch {
+            switch error {
+            case .pathEscapesRoot(let position, _, let through): throw .core(.pathEscapesRoot(position, path: shown, through: through))
+            case .symlinkLoop(let position, _): throw .core(.symlinkLoop(position, path: shown))
+            default: throw .core(error)
+            }
+        }
     }
 
     func activeProfiles() -> Set<String> {
@@ -371,9 +404,7 @@ private struct Loader {
     /// How a file is named in messages: relative to the current directory when inside it.
     func display(_ absolute: String) -> String {
         let cwd = PathUtilities.normalize(FileManager.default.currentDirectoryPath)
-        if PathUtilities.isInside(absolute, root: cwd), absolute != cwd {
-            return String(absolute.dropFirst(cwd.count + (cwd == "/" ? 0 : 1)))
-        }
-        return absolute
+        guard let inside = Paths.relative(absolute, to: cwd), !inside.isEmpty else { return absolute }
+        return inside
     }
 }

@@ -23,8 +23,8 @@ struct FileContext {
     var projectDirectory: String
     /// The directory of the file being decoded (absolute).
     var fileDirectory: String
-    /// Paths komply reads must stay inside this directory (absolute).
-    var root: String
+    /// Paths komply reads must stay inside this folder.
+    var root: RepositoryRoot
     /// Variables for `env_file` interpolation and `environment` entries without a value.
     var variables: [String: String]
 }
@@ -137,6 +137,12 @@ struct ServiceDecoder {
         let absolute = PathUtilities.normalize(PathUtilities.join(context.fileDirectory, raw))
         return PathUtilities.relative(absolute, to: context.projectDirectory)
     }
+
+    /// `raw` (relative to this file's folder, or absolute) resolved inside the repository root,
+    /// symbolic links followed; an escape is refused at `location` naming `raw` as written.
+    func confined(_ raw: String, from base: String? = nil, at location: SourceLocation) throws(SourcesError) -> String {
+        do { return try context.root.resolve(raw, from: base ?? context.fileDirectory, at: location) } catch { throw .core(error) }
+    }
 }
 
 private extension ServiceDecoder {
@@ -149,23 +155,41 @@ private extension ServiceDecoder {
             }
         } else if let pairs = node.mapping, ["depends_on", "networks", "environment", "labels", "ulimits", "x-komply"].contains(key) {
             for pair in pairs { if let name = pair.key.scalar { positions["\(key).\(name)"] = pair.key.location } }
+            // x-komply.hostPath consents are checked entry by entry: each error points at its own line.
+            if key == "x-komply", let consents = node["hostPath"]?.mapping {
+                for consent in consents {
+                    guard let path = consent.key.scalar else { continue }
+                    positions["x-komply.hostPath.\(path)"] = consent.key.location
+                    for field in consent.value.mapping ?? [] {
+                        if let name = field.key.scalar { positions["x-komply.hostPath.\(path).\(name)"] = field.value.location }
+                    }
+                }
+            }
         }
     }
 
     func build(_ node: Node, _ path: String) throws(SourcesError) -> ValueTree? {
         if node.isNull { return nil }
         if node.mapping == nil {
-            return .members([("context", .string(outputPath(try node.text(path)))), ("dockerfile", .string("Dockerfile"))])
+            let context = try node.text(path)
+            try confineBuild(context: context, contextLocation: node.location, dockerfile: "Dockerfile", dockerfileLocation: node.location)
+            return .members([("context", .string(outputPath(context))), ("dockerfile", .string("Dockerfile"))])
         }
         var members: [(String, ValueTree?)] = []
         var context = "."
         var dockerfile: String? = "Dockerfile"
         var rest: [(String, ValueTree?)] = []
+        var contextLocation = node.location
+        var dockerfileLocation = node.location
         for pair in try node.pairs(path) {
             let key = try pair.key.text(path)
             switch key {
-            case "context": context = try pair.value.text("\(path).context")
-            case "dockerfile": dockerfile = try pair.value.text("\(path).dockerfile")
+            case "context":
+                context = try pair.value.text("\(path).context")
+                contextLocation = pair.value.location
+            case "dockerfile":
+                dockerfile = try pair.value.text("\(path).dockerfile")
+                dockerfileLocation = pair.value.location
             case "dockerfile_inline":
                 dockerfile = nil
                 rest.append((key, pair.value.valueTree()))
@@ -175,10 +199,26 @@ private extension ServiceDecoder {
             default: rest.append((key, pair.value.valueTree()))
             }
         }
+        try confineBuild(context: context, contextLocation: contextLocation, dockerfile: dockerfile, dockerfileLocation: dockerfileLocation)
         members.append(("context", .string(outputPath(context))))
         members.append(("dockerfile", dockerfile.map(ValueTree.string)))
         members += rest.sorted { $0.0 < $1.0 }
         return .members(members)
+    }
+
+    /// A local build context (not a URL) and its Dockerfile must resolve inside the repository:
+    /// komply hashes the context's files to tag the image.
+    func confineBuild(context: String, contextLocation: SourceLocation, dockerfile: String?, dockerfileLocation: SourceLocation)
+        throws(SourcesError)
+    {
+        guard !Self.isRemoteContext(context) else { return }
+        let folder = try confined(context, at: contextLocation)
+        if let dockerfile { _ = try confined(dockerfile, from: folder, at: dockerfileLocation) }
+    }
+
+    /// A build context docker fetches itself (a git or HTTP URL), which komply never reads.
+    static func isRemoteContext(_ context: String) -> Bool {
+        context.contains("://") || context.hasPrefix("git@") || context.hasPrefix("github.com/")
     }
 
     func command(_ node: Node, _ path: String) throws(SourcesError) -> [String]? {
@@ -210,14 +250,15 @@ private extension ServiceDecoder {
         var result: [(key: String, value: String?)] = []
         for (file, required, fileNode) in entries {
             let absolute = PathUtilities.normalize(PathUtilities.join(context.fileDirectory, file))
-            guard FileManager.default.fileExists(atPath: absolute) else {
+            // Resolved before the existence check: a dangling link out of the repository is an escape.
+            let resolved = try confined(file, at: fileNode.location)
+            guard FileManager.default.fileExists(atPath: resolved) else {
                 if required { throw .missingFile(fileNode.location, path: file, purpose: "env_file") }
                 diagnostics.append(Diagnostic(.info, "optional env_file \"\(file)\" does not exist; skipped", at: fileNode.location))
                 continue
             }
-            try PathUtilities.checkInside(absolute, root: context.root, location: fileNode.location, shown: file)
             let data: Data
-            do { data = try YAMLLoader.read(path: absolute, displayName: file) } catch { throw .core(error) }
+            do { data = try YAMLLoader.read(path: resolved, displayName: file) } catch { throw .core(error) }
             let text = String(decoding: data, as: UTF8.self)
             let variables = context.variables
             do {
@@ -370,7 +411,10 @@ private extension ServiceDecoder {
                 }
                 mount = parsed
             }
-            if mount.type == "bind", let source = mount.source { mount.source = outputPath(source) }
+            if mount.type == "bind", let source = mount.source {
+                try confineBindSource(source, at: item.location)
+                mount.source = outputPath(source)
+            }
             // Docker cleans container paths (`/var/www/html/` → `/var/www/html`).
             if mount.target.hasPrefix("/") { mount.target = PathUtilities.normalize(mount.target) }
             if case .object(var tmpfs)? = mount.options["tmpfs"],
@@ -630,6 +674,23 @@ private extension ServiceDecoder {
         return ExtendsReference(
             service: try service.text("\(path).service"), file: try node["file"]?.optionalText("\(path).file"),
             location: node.location)
+    }
+
+    /// A repository bind source (what the generator copies into a ConfigMap) and, for a folder, each
+    /// of the entries it copies, must resolve inside the repository. Host paths (absolute, `~`) are
+    /// never read: the generator leaves them out or, with `x-komply.hostPath` consent, mounts them.
+    func confineBindSource(_ source: String, at location: SourceLocation) throws(SourcesError) {
+        guard !source.hasPrefix("/"), !source.hasPrefix("~") else { return }
+        let resolved = try confined(source, at: location)
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: resolved, isDirectory: &isFolder), isFolder.boolValue else { return }
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: resolved)) ?? []).sorted()
+        for name in names where !name.hasPrefix(".") {
+            do { _ = try context.root.resolve(name, from: resolved, at: location) } catch {
+                guard case .pathEscapesRoot(_, _, let through) = error else { throw .core(error) }
+                throw .core(.pathEscapesRoot(location, path: Paths.join(source, name), through: through))
+            }
+        }
     }
 
     /// Keys kept as written, normalised where docker compose normalises them.
