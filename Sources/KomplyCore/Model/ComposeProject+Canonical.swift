@@ -8,7 +8,7 @@ extension ComposeProject {
             members.append((key, .sortedObject(table)))
         }
         for key in extensions.keys.sorted() { members.append((key, extensions[key])) }
-        return .members(members)
+        return ValueTree.members(members).maskingSecrets()
     }
 }
 
@@ -26,7 +26,7 @@ extension ComposeService {
                     "environment",
                     .object(
                         environment.keys.sorted().map { key in
-                            .init(key: key, value: environment[key]!.map(ValueTree.string) ?? .null)
+                            .init(key: key, value: environment[key]!.map { Self.shown(key, $0) } ?? .null)
                         })
                 ))
         }
@@ -67,6 +67,12 @@ extension ComposeService {
     }
 
     private func strings(_ list: [String]) -> ValueTree { .array(list.map(ValueTree.string)) }
+
+    /// An environment value as the canonical model prints it: `<secret: KEY>` when the detector calls it secret.
+    private static func shown(_ key: String, _ value: String) -> ValueTree {
+        guard !SecretTaint.isTainted(value), SecretDetector.reason(name: key, value: value) != nil else { return .string(value) }
+        return .string(SecretTaint.masked(SecretTaint.marker(key)))
+    }
 }
 
 extension KomplyServiceInfo {

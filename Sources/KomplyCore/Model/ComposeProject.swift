@@ -24,6 +24,8 @@ public struct ComposeProject: Sendable, Equatable {
     public var diagnostics: [Diagnostic]
     /// The absolute project folder (compose) that relative paths in the model start from; nil for snapshots.
     public var projectDirectory: String?
+    /// Why each secret variable whose marker (`SecretTaint`) appears in the services is secret; never its value.
+    public var secretVariables: [String: SecretReason] = [:]
 
     /// Creates a project.
     public init(
@@ -137,6 +139,18 @@ public struct ComposeService: Sendable, Equatable {
         other = [:]
         extensions = [:]
         komply = KomplyServiceInfo()
+    }
+}
+
+extension ComposeService {
+    /// The secret variables interpolated into this service's environment, command, entrypoint and healthcheck, sorted.
+    public var taintedVariables: [String] {
+        var names = Set<String>()
+        for value in environment.values { value.map { names.formUnion(SecretTaint.variables(in: $0)) } }
+        for word in (command ?? []) + (entrypoint ?? []) + (healthcheck?.test ?? []) {
+            names.formUnion(SecretTaint.variables(in: word))
+        }
+        return names.sorted()
     }
 }
 
