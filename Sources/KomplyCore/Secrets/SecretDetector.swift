@@ -97,7 +97,8 @@ public enum SecretDetector {
                     return SecretReason(.shape, "line \(number) holds a connection string with a password")
                 }
             }
-            if let assignment = assignment(in: line), let word = nameReason(assignment.key), !isInert(assignment.value) {
+            for assignment in assignments(in: line) {
+                guard let word = nameReason(assignment.key), !isInert(assignment.value) else { continue }
                 return SecretReason(.name, "line \(number) sets \(assignment.key), whose \(word.description.dropFirst(4))")
             }
         }
@@ -200,14 +201,23 @@ private extension SecretDetector {
         value.contains("=") && captures(passwordParameter, value).contains { !isInert($0) }
     }
 
-    /// A key and value assigned on one line of a config file, nil for other lines.
-    static func assignment(in line: String) -> (key: String, value: String)? {
-        guard line.contains("=") || line.contains(":") else { return nil }
-        guard let match = assignmentPattern.firstMatch(in: line, range: NSRange(line.startIndex..., in: line)),
-            let key = Range(match.range(at: 1), in: line), let value = Range(match.range(at: 2), in: line)
-        else { return nil }
-        return (String(line[key]), String(line[value]))
+    /// The keys and values assigned on one line of a config file: the line's own `key = value`, and
+    /// every `"key": "value"` pair of JSON written on one line.
+    static func assignments(in line: String) -> [(key: String, value: String)] {
+        guard line.contains("=") || line.contains(":") else { return [] }
+        let whole = NSRange(line.startIndex..., in: line)
+        var result: [(key: String, value: String)] = []
+        for match in assignmentPattern.matches(in: line, range: whole)
+            + (line.contains("\"") ? jsonPair.matches(in: line, range: whole) : [])
+        {
+            guard let key = Range(match.range(at: 1), in: line), let value = Range(match.range(at: 2), in: line) else { continue }
+            result.append((String(line[key]), String(line[value])))
+        }
+        return result
     }
+
+    /// `"key": "value"` anywhere on a line (JSON, minified or not).
+    static let jsonPair = regex(#""([A-Za-z_][A-Za-z0-9_.\-]*)"\s*:\s*"((?:[^"\\]|\\.)*)""#)
 
     /// Values that hold nothing secret: empty, a reference to another variable, a boolean, a path, a placeholder.
     static func isInert(_ value: String) -> Bool {

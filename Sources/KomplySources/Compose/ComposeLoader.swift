@@ -298,7 +298,16 @@ private struct Loader {
             } catch let error as SourcesError {
                 throw error
             } catch let error as InterpolationError {
-                throw .interpolation(node.location, message: error.message)
+                // compose-go quotes the whole value; a secret one is named instead.
+                let last = path.last ?? ""
+                // A list entry (`- DB_PASSWORD=…`) carries its name before the `=`.
+                let key = last.hasPrefix("[") ? String(text.prefix { $0 != "=" }) : last
+                let shown =
+                    SecretDetector.reason(name: key, value: text) == nil
+                    ? error.message
+                    : error.message.replacingOccurrences(
+                        of: Interpolation.goQuoted(text), with: "the value of \(key) (not shown: it is secret)")
+                throw .interpolation(node.location, message: shown)
             } catch {
                 throw .interpolation(node.location, message: "\(error)")
             }

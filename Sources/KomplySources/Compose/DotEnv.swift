@@ -77,6 +77,8 @@ private extension DotEnv {
         var positions: [String: Int] = [:]
         /// What a `${key}` of an earlier entry of the file receives.
         let reference: (String, String?) -> String?
+        /// The key whose value is being read, so a message about a secret one does not quote the value.
+        var currentKey = ""
 
         init(scalars: [Unicode.Scalar], reference: @escaping (String, String?) -> String?) {
             self.scalars = scalars
@@ -87,6 +89,7 @@ private extension DotEnv {
         mutating func parse(lookup: (String) -> String?, unset: inout Set<String>) throws(DotEnvError) {
             while skipToStatement() {
                 guard let key = try readKey() else { continue }
+                currentKey = key
                 if index >= scalars.count || scalars[index] == "\n" {
                     inherit(key, lookup: lookup)
                     continue
@@ -132,7 +135,7 @@ private extension DotEnv {
                     throw error(
                         at: index,
                         "unexpected character \(Interpolation.goQuoted(String(scalar))) in variable name "
-                            + Interpolation.goQuoted(restOfLine(from: start)))
+                            + Interpolation.goQuoted(shownStatement(from: start)))
                 }
                 index += 1
             }
@@ -208,6 +211,9 @@ private extension DotEnv {
                 }
                 index += 1
             }
+            guard SecretDetector.nameReason(currentKey) == nil else {
+                throw error(at: start, "unterminated quoted value of \(currentKey) (not shown: the name says it is secret)")
+            }
             throw error(at: start, "unterminated quoted value \(restOfLine(from: start))")
         }
 
@@ -276,6 +282,15 @@ private extension DotEnv {
         }
 
         /// The text from `start` to the end of its line.
+        /// The rest of the line from `start`, cut after the `=` or `:` when the name before it looks secret.
+        func shownStatement(from start: Int) -> String {
+            let line = restOfLine(from: start)
+            guard let separator = line.firstIndex(where: { $0 == "=" || $0 == ":" }),
+                SecretDetector.nameReason(String(line[..<separator])) != nil
+            else { return line }
+            return String(line[...separator]) + "…"
+        }
+
         func restOfLine(from start: Int) -> String {
             let end = scalars[start...].firstIndex(of: "\n") ?? scalars.count
             return String(String.UnicodeScalarView(scalars[start..<end]))
