@@ -10,7 +10,7 @@ final class SecretLeakCommandTests: XCTestCase {
     static let planted = [
         "PLANTED-dotenv-dbpass-7781", "PLANTEDdotenvToken0042", "PLANTED-envfile-session-1234", "PLANTED-configfile-pw-9090",
         "ghp_PLANTEDabcdefghijklmnopqrstuvwxyz012345", "PLANTED-literal-pw-4242", "sk_live_PLANTED1234567890abcdef",
-        "AKIAPLANTED000000042", "PLANTED-url-pw-3131", "PLANTED-keyfile-9876",
+        "AKIAPLANTED000000042", "PLANTED-url-pw-3131", "PLANTED-keyfile-9876", "PLANTED-folder-pw-5555",
     ]
 
     func testNoPlantedSecretReachesGeneratedFilesSourcesOrMessages() throws {
@@ -44,7 +44,13 @@ final class SecretLeakCommandTests: XCTestCase {
         XCTAssertTrue(api.contains("secretName: api-secret-files"), api)
         XCTAssertTrue(api.contains("left-pad"), "package.json is not a secret:\n\(api)")
         let secrets = try XCTUnwrap(files.first { $0.key.hasSuffix("SECRETS.md") }?.value)
-        for key in ["DB_PASS", "API_TOKEN", "COMMAND_SECRET_1", "SESSION_SECRET", "DERIVED", "FROM_VAR", "app.properties", "id-rsa"] {
+        // A folder mount keeps its ordinary file in the ConfigMap and mounts the secret one from the Secret.
+        XCTAssertTrue(api.contains("search: true"), api)
+        XCTAssertTrue(api.contains("mountPath: /etc/settings/db.env"), api)
+        for key in [
+            "DB_PASS", "API_TOKEN", "COMMAND_SECRET_1", "SESSION_SECRET", "DERIVED", "FROM_VAR", "app.properties", "id-rsa", "appconf",
+            "settings-db.env",
+        ] {
             XCTAssertTrue(secrets.contains("`\(key)`"), "SECRETS.md lacks \(key):\n\(secrets)")
         }
         XCTAssertTrue(sources.stdout.contains("<secret: DB_PASS>"), sources.stdout)
@@ -123,6 +129,8 @@ private extension SecretLeakCommandTests {
         try write("db.url=jdbc:postgresql://db/app\npassword=\(planted[3])\n", "config/app.properties")
         try write(#"{"name":"web","version":"1.0.0","dependencies":{"left-pad":"^1.3.0","react":"^18.2.0"}}"#, "config/package.json")
         try write("-----BEGIN OPENSSH PRIVATE KEY-----\n\(planted[9])\n-----END OPENSSH PRIVATE KEY-----\n", "keys/id-rsa")
+        try write("export DB_PASSWORD=\(planted[10])\n", "settings/db.env")
+        try write("features:\n  search: true\n", "settings/features.yaml")
         try write(
             """
             services:
@@ -144,6 +152,10 @@ private extension SecretLeakCommandTests {
                   - ./config/app.properties:/etc/app/app.properties:ro
                   - ./config/package.json:/srv/package.json:ro
                   - ./keys/id-rsa:/etc/ssh/id-rsa:ro
+                  - ./settings:/etc/settings:ro
+                configs:
+                  - source: appconf
+                    target: /etc/app/conf.ini
                 ports: ["8080:8080"]
                 depends_on: [db]
               db:
@@ -152,6 +164,9 @@ private extension SecretLeakCommandTests {
                   POSTGRES_PASSWORD: ${DB_PASS}
                 healthcheck:
                   test: ["CMD", "pg_isready", "--password=${DB_PASS}"]
+            configs:
+              appconf:
+                content: "[db]\npassword=${DB_PASS}\n"
             """, "compose.yaml")
         return app
     }

@@ -19,7 +19,8 @@ final class SecretDetectorTests: XCTestCase {
             XCTAssertNil(SecretDetector.reason(name: name, value: "value"), name)
         }
         for value in [
-            "", "  ", "$(DB_PASSWORD)", "${DB_PASSWORD}", "true", "No", "null", "/run/secrets/db", "<your-password>", "****", "xxxx",
+            "", "  ", "$(DB_PASSWORD)", "${DB_PASSWORD}", "true", "No", "null", "/run/secrets/db", "./certs/tls.key", "<your-password>",
+            "****", "xxxx",
         ] {
             XCTAssertNil(SecretDetector.reason(name: "DB_PASSWORD", value: value), value)
         }

@@ -33,7 +33,7 @@ public enum SecretDetector {
     ///
     /// Taint wins (a value interpolated from a secret variable), then the name, unless it is a
     /// documented look-alike (`*_FILE`, `PUBLIC_KEY`…) or the value is a placeholder (empty, a
-    /// reference such as `$(VAR)`, a boolean, an absolute path), then the shape of the value.
+    /// reference such as `$(VAR)`, a boolean, a file path), then the shape of the value.
     public static func reason(name: String, value: String?) -> SecretReason? {
         if let value, let variable = SecretTaint.variables(in: value).first {
             return SecretReason(.taint, "its value is interpolated from the secret variable \(variable)")
@@ -106,7 +106,7 @@ public enum SecretDetector {
     }
 
     /// Whether a value holds nothing secret whatever its name: empty, a reference (`$(VAR)`, `${VAR}`),
-    /// a boolean or null word, an absolute path, a `<placeholder>` or a row of `*`/`x`.
+    /// a boolean or null word, a file path (`/…`, `./…`, `../…`, `~/…`), a `<placeholder>` or a row of `*`/`x`.
     public static func isPlaceholder(_ value: String) -> Bool {
         isInert(value)
     }
@@ -225,7 +225,8 @@ private extension SecretDetector {
         if trimmed.isEmpty { return true }
         // A Kubernetes `$(VAR)` reference or an envsubst `${VAR}` placeholder; a bare `$word` may be a password.
         if trimmed.hasPrefix("$(") || trimmed.hasPrefix("${") { return true }
-        if trimmed.hasPrefix("/") && !trimmed.contains(" ") { return true }
+        // A file path (`/run/secrets/db`, `./certs/tls.key`) points at a secret, it does not hold one.
+        if ["/", "./", "../", "~/"].contains(where: trimmed.hasPrefix) && !trimmed.contains(" ") { return true }
         if trimmed.hasPrefix("<") && trimmed.hasSuffix(">") { return true }
         return inertWords.contains(trimmed.lowercased()) || trimmed.allSatisfy { $0 == "*" || $0 == "x" || $0 == "X" || $0 == "." }
     }
