@@ -156,12 +156,16 @@ private extension SecretDetector {
         ("a Sentry DSN", #"https?://[0-9a-f]{32}(:[0-9a-f]{32})?@[A-Za-z0-9.-]+(:[0-9]+)?/[0-9]+"#),
     ].map { Shape(what: $0.0, regex: regex($0.1)) }
 
+    /// The fewest characters any of `shapes` matches.
+    static let shortestShape = 15
+
     /// Every shape in one expression: most values match none, and one search is cheaper than thirteen.
     static let anyShape = regex(shapes.map { "(?:\($0.regex.pattern))" }.joined(separator: "|"))
 
     /// How messages name the first known credential format in `text`, nil when it holds none.
     static func shape(in text: String) -> String? {
-        guard matches(anyShape, text) else { return nil }
+        // The shortest shape (`xoxb-` and ten more) has 15 characters: shorter text skips the expression.
+        guard text.utf8.count >= shortestShape, matches(anyShape, text) else { return nil }
         return shapes.first { matches($0.regex, text) }?.what
     }
 

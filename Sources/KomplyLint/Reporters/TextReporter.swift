@@ -56,7 +56,7 @@ extension TextReporter {
         if f.line >= 1, f.line <= lines.count {
             // Secret values never reach a report: the line is shown with them masked.
             let original = lines[f.line - 1]
-            let source = SnippetMask.masked(original, previous: f.line >= 2 ? lines[f.line - 2] : nil)
+            let source = SecretMask.masked(original, previous: f.line >= 2 ? lines[f.line - 2] : nil)
             let number = String(f.line)
             let gutter = String(repeating: " ", count: number.count)
             // The caret spans what the range spans, shortened by what the mask took out.

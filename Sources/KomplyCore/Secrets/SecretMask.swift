@@ -1,18 +1,17 @@
 import Foundation
-import KomplyCore
 
-/// Masks secret values in the source lines a report shows: the value of a `key: value` line that the
-/// secret detector calls secret (for `value:`, under the `name:` on the line before), and any value
-/// with a credential's shape.
-enum SnippetMask {
+/// Masks secret values in source lines that reports and diffs show: the value of a `key: value`
+/// pair that the secret detector calls secret (for `value:`, under the `name:` on its line or the
+/// line before), and a whole line with a credential's shape.
+public enum SecretMask {
     /// What a masked value is shown as.
-    static let mask = "********"
+    public static let mask = "********"
 
     /// `line` with its secret values masked; `previous` is the line before it (for `- name: X` / `value: …`).
     ///
     /// Block pairs (`key: value`) and flow or JSON pairs (`{"API_TOKEN": "…", LOG_LEVEL: info}`) are
     /// read; a `value` key is judged under the `name` on its own line or the line before.
-    static func masked(_ line: Substring, previous: Substring?) -> String {
+    public static func masked(_ line: Substring, previous: Substring?) -> String {
         var text = String(line)
         let pairs = pairs(in: text)
         guard !pairs.isEmpty else { return SecretDetector.shapeReason(text) == nil ? text : maskedAfterIndent(text) }
@@ -28,14 +27,20 @@ enum SnippetMask {
     }
 }
 
-private extension SnippetMask {
+private extension SecretMask {
     /// `  - key: value  # comment` (block YAML), capturing the key and the value up to a comment.
-    static let keyValue = CheckSupport.regex(
+    static let keyValue = compiled(
         #"^\s*(?:-\s+)?("[^"]*"|'[^']*'|[^\s:#"'{\[,\-][^:#{\[,]*?)\s*:\s+("[^"]*"|'[^']*'|[^#{\[]*?[^\s#])(?:\s+#.*)?\s*$"#)
     /// `"key": "value"`, `key: value` inside `{…}` (JSON or YAML flow), capturing the key and the value.
-    static let flowPair = CheckSupport.regex(
+    static let flowPair = compiled(
         #"(?:^|[{,])\s*("(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z_][\w.\-/]*)\s*:\s*("(?:[^"\\]|\\.)*"|'[^']*'|[^\s,{}\[\]"'][^,{}\[\]]*?)\s*(?=[,}]|$)"#
     )
+
+    static func compiled(_ pattern: String) -> NSRegularExpression {
+        // Built-in patterns; failing to compile one is a bug in this file.
+        guard let regex = try? NSRegularExpression(pattern: pattern) else { preconditionFailure("bad pattern \(pattern)") }
+        return regex
+    }
 
     /// The key and value range of each pair on the line: the block pair, or every flow pair.
     static func pairs(in text: String) -> [(key: String, value: Range<String.Index>)] {
@@ -48,7 +53,7 @@ private extension SnippetMask {
         }
     }
     /// `- name: X` or `name: X`.
-    static let nameLine = CheckSupport.regex(#"^\s*(?:-\s+)?name\s*:\s+["']?([^"'\s#]+)"#)
+    static let nameLine = compiled(#"^\s*(?:-\s+)?name\s*:\s+["']?([^"'\s#]+)"#)
 
     static func envName(_ line: Substring) -> String? {
         let text = String(line)

@@ -1,10 +1,8 @@
 import KomplyCore
 import XCTest
 
-@testable import KomplyLint
-
 /// The text reporter's source lines never show a secret value, in block, flow and JSON form.
-final class SnippetMaskTests: XCTestCase {
+final class SecretMaskTests: XCTestCase {
     func testSecretValuesAreMaskedAndOtherLinesKept() {
         let cases: [(line: String, previous: String?, expected: String)] = [
             ("              value: hunter2", "            - name: DB_PASSWORD", "              value: ********"),
@@ -25,7 +23,17 @@ final class SnippetMaskTests: XCTestCase {
             ("  DB_PASSWORD_FILE: /run/secrets/db", nil, "  DB_PASSWORD_FILE: /run/secrets/db"),
         ]
         for item in cases {
-            XCTAssertEqual(SnippetMask.masked(item.line[...], previous: item.previous?[...]), item.expected, item.line)
+            XCTAssertEqual(SecretMask.masked(item.line[...], previous: item.previous?[...]), item.expected, item.line)
         }
+    }
+
+    func testDiffsForReadingMaskSecretLinesAndPatchableDiffsDoNot() {
+        let old = "data:\n  DB_PASSWORD: hunter2\n  LOG_LEVEL: info\n"
+        let new = "data:\n  DB_PASSWORD: hunter2\n  LOG_LEVEL: debug\n"
+        let shown = TextDiff.unified(old: old, new: new, oldName: "a/x.yaml", newName: "b/x.yaml", maskingSecrets: true)
+        XCTAssertFalse(shown.contains("hunter2"), shown)
+        XCTAssertTrue(shown.contains("   DB_PASSWORD: ********\n"), shown)
+        XCTAssertTrue(shown.contains("+  LOG_LEVEL: debug\n"), shown)
+        XCTAssertTrue(TextDiff.unified(old: old, new: new, oldName: "a", newName: "b").contains("hunter2"), "patchable diffs stay exact")
     }
 }
