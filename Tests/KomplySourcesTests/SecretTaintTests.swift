@@ -118,6 +118,19 @@ final class SecretTaintTests: XCTestCase {
         }
     }
 
+    func testTheDefaultOfASecretVariableIsSecret() throws {
+        let folder = try Self.app(
+            compose: """
+                services:
+                  api:
+                    image: example/api:1
+                    command: ["redis-server", "--port", "${PORT:-6379}", "-p${REDIS_PASSWORD:-Hx9-default}"]
+                """, files: [:])
+        let project = try ComposeLoader.load(ComposeRequest(files: [folder + "/compose.yaml"], environment: [:]))
+        XCTAssertEqual(project[service: "api"]?.command, ["redis-server", "--port", "6379", "-p" + SecretTaint.marker("REDIS_PASSWORD")])
+        XCTAssertEqual(project.secretVariables["REDIS_PASSWORD"]?.kind, .name)
+    }
+
     func testSnapshotValuesAreReplacedOnlyAsWholeWords() throws {
         var project = ComposeProject(name: "x")
         var service = ComposeService(name: "api")

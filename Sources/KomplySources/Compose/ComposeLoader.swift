@@ -178,7 +178,8 @@ private struct Loader {
             sourceFiles: request.files.map { display(PathUtilities.absolute($0)) }, diagnostics: unique(diagnostics))
         project.projectDirectory = projectDirectory
         let used = Set(project.services.flatMap(\.taintedVariables))
-        project.secretVariables = secretVariables.filter { used.contains($0.key) }
+        // A variable used only through its default (`${DB_PASS:-x}`, DB_PASS unset) is secret by its name.
+        for name in used { project.secretVariables[name] = secretVariables[name] ?? SecretDetector.nameReason(name) }
         SecretScrubber.scrub(&project)
         return project
     }
@@ -287,13 +288,19 @@ private struct Loader {
                     lookup: { name in
                         if poisoned.contains(name) { poisonedUse = name }
                         return lookupTable[name]
-                    }, unset: &names)
+                    }, unset: &names,
+                    // `${DB_PASS:-changeme}`: the default of a secret-named variable is its value, so it is secret too.
+                    defaulted: { name, word in
+                        guard SecretDetector.reason(name: name, value: word) != nil, !SecretTaint.isTainted(word) else { return word }
+                        return SecretTaint.marker(name)
+                    })
                 node.content = .scalar(value, style)
                 if let poisonedUse { throw SourcesError.markerCharacter(node.location, variable: poisonedUse) }
                 if let variable = SecretTaint.variables(in: value).first, !SecretPlacement.accepts(path) {
                     throw SourcesError.secretOutOfPlace(
                         node.location, key: SecretPlacement.describe(path), variable: variable,
-                        reason: secretVariables[variable]?.description ?? "it is secret")
+                        reason: secretVariables[variable]?.description ?? SecretDetector.nameReason(variable)?.description
+                            ?? "it is secret")
                 }
             } catch let error as SourcesError {
                 throw error
