@@ -19,6 +19,8 @@ final class SecretTaintTests: XCTestCase {
                       FROM_EXTRA: ${EXTRA}
                       FROM_HOST: ${HOST_TOKEN}
                       PLAIN: ${LEVEL}
+                    labels: {traefik.http.middlewares.auth.basicauth.users: "admin:$$apr1$$Hx9hash", team: payments}
+                    build: {context: ., args: {GITHUB_TOKEN: Hx9-four, NODE_ENV: production}}
                 """,
             files: [
                 ".env": "DB_PASS=Hx9-one\nEXTRA=prefix-${DB_PASS}\nLEVEL=info\n",
@@ -39,7 +41,9 @@ final class SecretTaintTests: XCTestCase {
         XCTAssertEqual(project.secretVariables["COMMAND_SECRET_1"]?.kind, .shape)
         XCTAssertNil(project.secretVariables["LEVEL"])
         let printed = JSONEmitter.emit(project.canonical())
-        for value in ["Hx9-one", "Hx9-two", "Hx9-three", "ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789"] {
+        XCTAssertTrue(printed.contains("\"team\": \"payments\""), printed)
+        XCTAssertTrue(printed.contains("\"NODE_ENV\": \"production\""), printed)
+        for value in ["Hx9-one", "Hx9-two", "Hx9-three", "ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789", "Hx9hash", "Hx9-four"] {
             XCTAssertFalse(printed.contains(value), "the canonical model prints a secret value")
         }
     }
