@@ -55,28 +55,47 @@ private extension SecretScrubber {
         }
     }
 
-    /// One argv word (or, for a shell string, each of its white-space separated words) with literal secrets replaced.
+    /// One argv word with literal secrets replaced; with `shell`, a script whose white-space separated
+    /// words are read one by one, and only plain literals (no expansion, quoting aside) are replaced.
     static func scrubWord(
         _ word: String, field: String, shell: Bool, flagPending: inout Bool, literals: inout [String: String],
-        reasons: inout [String: SecretReason]
+        reasons: inout [String: SecretReason], inScript: Bool = false
     ) -> String {
         if shell {
             var pending = false
             return word.split(separator: " ", omittingEmptySubsequences: false).map { part in
-                scrubWord(String(part), field: field, shell: false, flagPending: &pending, literals: &literals, reasons: &reasons)
+                scrubWord(
+                    String(part), field: field, shell: false, flagPending: &pending, literals: &literals, reasons: &reasons,
+                    inScript: true)
             }.joined(separator: " ")
         }
+        let shell = inScript
         func marker(_ literal: String, _ why: String) -> String {
-            let name = literals[literal] ?? "\(field.uppercased())_SECRET_\(literals.count + 1)"
+            let prefix = "\(field.uppercased())_SECRET_"
+            let name = literals[literal] ?? prefix + String(literals.values.filter { $0.hasPrefix(prefix) }.count + 1)
             literals[literal] = name
             reasons[name] = SecretReason(.shape, "it was written literally in \(field) and \(why)")
             return SecretTaint.marker(name)
         }
+        /// `value` with its literal part (inside matching quotes) replaced; nil when it is not a
+        /// literal: a reference (`$VAR`, `$(…)`) or, in a shell script, anything the shell would expand.
+        func replacingLiteral(_ value: String, _ why: (String) -> String?) -> String? {
+            var inner = Substring(value)
+            var quote = ""
+            if shell, value.count >= 2, let first = value.first, first == value.last, first == "\"" || first == "'" {
+                inner = inner.dropFirst().dropLast()
+                quote = String(first)
+            }
+            guard !inner.isEmpty, !inner.hasPrefix("$") else { return nil }
+            if shell, inner.contains(where: { Self.shellSpecial.contains($0) }) { return nil }
+            guard let reason = why(String(inner)) else { return nil }
+            return quote + marker(String(inner), reason) + quote
+        }
         let afterFlag = flagPending
         flagPending = false
         guard !word.isEmpty, !SecretTaint.isTainted(word) else { return word }
-        if afterFlag, !word.hasPrefix("-"), !word.hasPrefix("$") {
-            return marker(word, "it follows a password flag")
+        if afterFlag, !word.hasPrefix("-"), let replaced = replacingLiteral(word, { _ in "it follows a password flag" }) {
+            return replaced
         }
         if secretFlags.contains(word.lowercased()) {
             flagPending = true
@@ -84,20 +103,20 @@ private extension SecretScrubber {
         }
         if let equals = word.firstIndex(of: "="), secretFlags.contains(word[..<equals].lowercased()) {
             let value = String(word[word.index(after: equals)...])
-            guard !value.isEmpty, !value.hasPrefix("$") else { return word }
-            return String(word[...equals]) + marker(value, "it is the value of \(word[..<equals])")
+            return replacingLiteral(value, { _ in "it is the value of \(word[..<equals])" }).map { String(word[...equals]) + $0 } ?? word
         }
-        guard let reason = SecretDetector.shapeReason(word, entropy: false) else { return word }
-        if let equals = word.firstIndex(of: "=") {
-            let value = String(word[word.index(after: equals)...])
-            if SecretDetector.shapeReason(String(word[..<equals]), entropy: false) == nil,
-                let inner = SecretDetector.shapeReason(value, entropy: false)
-            {
-                return String(word[...equals]) + marker(value, inner.description)
-            }
+        guard SecretDetector.shapeReason(word, entropy: false) != nil else { return word }
+        if let equals = word.firstIndex(of: "="), SecretDetector.shapeReason(String(word[..<equals]), entropy: false) == nil,
+            let replaced = replacingLiteral(
+                String(word[word.index(after: equals)...]), { SecretDetector.shapeReason($0, entropy: false)?.description })
+        {
+            return String(word[...equals]) + replaced
         }
-        return marker(word, reason.description)
+        return replacingLiteral(word, { SecretDetector.shapeReason($0, entropy: false)?.description }) ?? word
     }
+
+    /// Characters a shell treats specially: a word holding one is not a literal komply may replace.
+    static let shellSpecial: Set<Character> = ["$", "`", "(", ")", "\"", "'", "<", ">", "|", ";", "&", "\\", "*", "?"]
 
     /// `text` with every occurrence of `value` that is not part of a longer word replaced by `replacement`.
     static func replacingWhole(_ value: String, in text: String, with replacement: String) -> String {

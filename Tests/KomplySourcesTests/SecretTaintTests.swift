@@ -143,6 +143,26 @@ final class SecretTaintTests: XCTestCase {
         service.healthcheck = Healthcheck(test: ["CMD-SHELL", "check --password ab12cd && echo ok"])
         project.services = [service]
         SecretScrubber.scrub(&project)
+        var shell = ComposeService(name: "db")
+        shell.healthcheck = Healthcheck(test: [
+            "CMD-SHELL",
+            #"mysqladmin ping --password="$(cat /run/secrets/db-password)" && check --password 'Hx9-quoted' --token="$TOKEN" -u x"#,
+        ])
+        shell.command = ["--password", "$(DB_PASSWORD)", "--requirepass=Hx9-literal", "--url=postgres://u:Hx9@db/x"]
+        var scripted = ComposeProject(name: "y")
+        scripted.services = [shell]
+        SecretScrubber.scrub(&scripted)
+        // Shell expansions are not literals: the script must run as written.
+        XCTAssertEqual(
+            scripted.services[0].healthcheck?.test?[1],
+            #"mysqladmin ping --password="$(cat /run/secrets/db-password)" && check --password '"#
+                + SecretTaint.marker("HEALTHCHECK_SECRET_1") + #"' --token="$TOKEN" -u x"#)
+        XCTAssertEqual(
+            scripted.services[0].command,
+            [
+                "--password", "$(DB_PASSWORD)", "--requirepass=" + SecretTaint.marker("COMMAND_SECRET_1"),
+                "--url=" + SecretTaint.marker("COMMAND_SECRET_2"),
+            ])
         let marker = SecretTaint.marker("DB_PASSWORD")
         XCTAssertEqual(project.services[0].command, ["--pw=\(marker)", "xab12cdx", "postgres://u:\(marker)@db/x", "info"])
         XCTAssertEqual(project.services[0].healthcheck?.test, ["CMD-SHELL", "check --password \(marker) && echo ok"])
