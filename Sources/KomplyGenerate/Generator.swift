@@ -180,7 +180,7 @@ private extension Generator {
         for service in project.services {
             var targets = Set(service.dependsOn.keys.filter(known.contains))
             for value in service.environment.values.compactMap({ $0 }) {
-                for host in SecretDetector.hosts(in: value) {
+                for host in HostReferences.hosts(in: value) {
                     if let target = aliases[host], target != service.name { targets.insert(target) }
                 }
             }

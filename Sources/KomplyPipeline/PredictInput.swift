@@ -13,7 +13,10 @@ public enum PredictInput {
     /// One service's features: image, argv, environment, ports, declared resources, observed usage, runtime state.
     public static func features(of service: ComposeService, app: String) -> WorkloadFeatures {
         var environment: [String: String] = [:]
-        for (key, value) in service.environment { if let value { environment[key] = value } }
+        // Sizing reads flags (JAVA_OPTS, GOMEMLIMIT…), never secrets: they stay out of the features.
+        for (key, value) in service.environment {
+            if let value, SecretDetector.reason(name: key, value: value) == nil { environment[key] = value }
+        }
         let ports = Set(service.ports.map(\.target) + service.expose.flatMap(\.ports)).sorted()
         let limits = service.deploy?.limits
         let reservations = service.deploy?.reservations

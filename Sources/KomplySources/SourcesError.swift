@@ -27,6 +27,10 @@ public enum SourcesError: Error, LocalizedError, Sendable, Equatable {
     case undefined(SourceLocation, kind: String, name: String)
     /// A PATH argument is neither a compose file, an inspect snapshot nor a folder.
     case unrecognisedInput(path: String, reason: String)
+    /// A secret variable is interpolated where Kubernetes cannot take it from a Secret (`labels`, `image`, `ports`…).
+    case secretOutOfPlace(SourceLocation, key: String, variable: String, reason: String)
+    /// Input holds U+FDD0 or U+FDD1, which komply reserves for its secret markers (`variable` when it came from one).
+    case markerCharacter(SourceLocation, variable: String?)
 
     public var errorDescription: String? {
         switch self {
@@ -57,6 +61,12 @@ public enum SourcesError: Error, LocalizedError, Sendable, Equatable {
                 "\(location): \(kind) \"\(name)\" is not defined; expected it under the top-level \(kind == "service" ? "services" : kind + "s") key"
         case .unrecognisedInput(let path, let reason):
             return "\(path): \(reason)"
+        case .secretOutOfPlace(let location, let key, let variable, let reason):
+            return
+                "\(location): \(key) interpolates the secret variable \(variable) (\(reason)); Kubernetes can take a Secret only in environment, command, entrypoint and healthcheck.test, so komply will not write its value here; expected a value that is not secret (or move it into environment and refer to it at runtime)"
+        case .markerCharacter(let location, let variable):
+            return
+                "\(location): \(variable.map { "the variable \($0) holds" } ?? "the value holds") a Unicode noncharacter (U+FDD0 or U+FDD1) that komply reserves for its secret markers; expected text without it"
         }
     }
 
@@ -66,7 +76,7 @@ public enum SourcesError: Error, LocalizedError, Sendable, Equatable {
         case .core(let error): return error.location
         case .invalid(let l, _, _, _), .malformed(let l, _), .interpolation(let l, _), .extendsCycle(let l, _),
             .undefined(let l, _, _), .extendsTooDeep(let l, _), .portRangeTooLarge(let l, _, _, _, _),
-            .tooManyPorts(let l, _, _):
+            .tooManyPorts(let l, _, _), .secretOutOfPlace(let l, _, _, _), .markerCharacter(let l, _):
             return l
         case .missingFile(let l, _, _): return l
         case .noComposeFile(let d): return SourceLocation(file: d)

@@ -37,15 +37,10 @@ final class GeneratorUnitTests: XCTestCase {
         XCTAssertEqual(jvm.runtime.reason, "JAVA_OPTS in environment")
     }
 
-    func testSecretDetectionByNameAndShapeButNotFilePointers() {
-        XCTAssertNotNil(SecretDetector.reason(name: "DB_PASSWORD", value: "x"))
-        XCTAssertNil(SecretDetector.reason(name: "POSTGRES_PASSWORD_FILE", value: "/run/secrets/db"))
-        XCTAssertNotNil(SecretDetector.reason(name: "DATABASE_URL", value: "postgres://u:p@db/x"))
-        XCTAssertNil(SecretDetector.reason(name: "DATABASE_URL", value: "postgres://db:5432/x"))
-        XCTAssertNotNil(SecretDetector.reason(name: "KEY", value: "ghp_abcdefghijklmnopqrstuvwxyz0123456789"))
-        XCTAssertNil(SecretDetector.reason(name: "LOG_LEVEL", value: "info"))
-        XCTAssertEqual(SecretDetector.hosts(in: "jdbc:postgresql://payments-db:5432/payments"), ["payments-db"])
-        XCTAssertEqual(SecretDetector.hosts(in: "cache:6379"), ["cache"])
+    func testHostsInValuesIgnoreSecretMarkers() {
+        XCTAssertEqual(HostReferences.hosts(in: "jdbc:postgresql://payments-db:5432/payments"), ["payments-db"])
+        XCTAssertEqual(HostReferences.hosts(in: "cache:6379"), ["cache"])
+        XCTAssertEqual(HostReferences.hosts(in: "postgres://app:\(SecretTaint.marker("DB_PASS"))@db:5432/app"), ["db"])
     }
 
     func testJVMHeapRaisesTheLimitAndPredictionsWinOverDefaults() throws {

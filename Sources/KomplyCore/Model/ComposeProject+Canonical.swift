@@ -8,7 +8,7 @@ extension ComposeProject {
             members.append((key, .sortedObject(table)))
         }
         for key in extensions.keys.sorted() { members.append((key, extensions[key])) }
-        return .members(members)
+        return ValueTree.members(members).maskingSecrets()
     }
 }
 
@@ -17,7 +17,7 @@ extension ComposeService {
     public func canonical() -> ValueTree {
         var m: [(String, ValueTree?)] = []
         m.append(("image", image.map(ValueTree.string)))
-        m.append(("build", build))
+        m.append(("build", build.map(Self.maskingArguments)))
         m.append(("command", command.map(strings) ?? .null))
         m.append(("entrypoint", entrypoint.map(strings) ?? .null))
         if !environment.isEmpty {
@@ -26,7 +26,7 @@ extension ComposeService {
                     "environment",
                     .object(
                         environment.keys.sorted().map { key in
-                            .init(key: key, value: environment[key]!.map(ValueTree.string) ?? .null)
+                            .init(key: key, value: environment[key]!.map { Self.shown(key, $0) } ?? .null)
                         })
                 ))
         }
@@ -42,7 +42,9 @@ extension ComposeService {
         m.append(("restart", restart.map(ValueTree.string)))
         m.append(("user", user.map(ValueTree.string)))
         m.append(("working_dir", workingDir.map(ValueTree.string)))
-        if !labels.isEmpty { m.append(("labels", .sortedObject(labels.mapValues(ValueTree.string)))) }
+        if !labels.isEmpty {
+            m.append(("labels", .object(labels.keys.sorted().map { .init(key: $0, value: Self.shown($0, labels[$0]!)) })))
+        }
         if !capAdd.isEmpty { m.append(("cap_add", strings(capAdd))) }
         if !capDrop.isEmpty { m.append(("cap_drop", strings(capDrop))) }
         m.append(("read_only", readOnly.map(ValueTree.bool)))
@@ -67,6 +69,28 @@ extension ComposeService {
     }
 
     private func strings(_ list: [String]) -> ValueTree { .array(list.map(ValueTree.string)) }
+
+    /// `build` with each `args` value the detector calls secret masked.
+    private static func maskingArguments(_ build: ValueTree) -> ValueTree {
+        guard case .object(let members) = build else { return build }
+        return .object(
+            members.map { member in
+                guard member.key == "args", case .object(let arguments) = member.value else { return member }
+                return .init(
+                    key: "args",
+                    value: .object(
+                        arguments.map { argument in
+                            guard case .string(let value) = argument.value else { return argument }
+                            return .init(key: argument.key, value: shown(argument.key, value))
+                        }))
+            })
+    }
+
+    /// An environment, label or build argument value as the canonical model prints it: `<secret: KEY>` when the detector calls it secret.
+    private static func shown(_ key: String, _ value: String) -> ValueTree {
+        guard !SecretTaint.isTainted(value), SecretDetector.reason(name: key, value: value) != nil else { return .string(value) }
+        return .string(SecretTaint.masked(SecretTaint.marker(key)))
+    }
 }
 
 extension KomplyServiceInfo {

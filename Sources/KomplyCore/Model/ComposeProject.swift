@@ -27,6 +27,8 @@ public struct ComposeProject: Sendable, Equatable {
     /// The folder every file komply reads for this project must resolve inside (the repository, or
     /// the snapshot's copy of it), symbolic links resolved; nil for `docker inspect` snapshots.
     public var repositoryRoot: String?
+    /// Why each secret variable whose marker (`SecretTaint`) appears in the services is secret; never its value.
+    public var secretVariables: [String: SecretReason] = [:]
 
     /// Creates a project.
     public init(
@@ -140,6 +142,18 @@ public struct ComposeService: Sendable, Equatable {
         other = [:]
         extensions = [:]
         komply = KomplyServiceInfo()
+    }
+}
+
+extension ComposeService {
+    /// The secret variables interpolated into this service's environment, command, entrypoint and healthcheck, sorted.
+    public var taintedVariables: [String] {
+        var names = Set<String>()
+        for value in environment.values { value.map { names.formUnion(SecretTaint.variables(in: $0)) } }
+        for word in (command ?? []) + (entrypoint ?? []) + (healthcheck?.test ?? []) {
+            names.formUnion(SecretTaint.variables(in: word))
+        }
+        return names.sorted()
     }
 }
 

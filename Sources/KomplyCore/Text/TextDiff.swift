@@ -6,11 +6,20 @@
 /// `\ No newline at end of file` marker, so `patch` reproduces `new` byte for byte.
 public enum TextDiff {
     /// The unified diff turning `old` into `new`, headed `--- oldName` / `+++ newName`; "" when equal.
-    public static func unified(old: String, new: String, oldName: String, newName: String, context: Int = 3) -> String {
+    ///
+    /// With `maskingSecrets`, every shown line passes through `SecretMask` first: the diff is for
+    /// reading (terminals, CI logs), no longer for `patch`.
+    public static func unified(
+        old: String, new: String, oldName: String, newName: String, context: Int = 3, maskingSecrets: Bool = false
+    ) -> String {
         guard old != new else { return "" }
-        let a = DiffLine.split(old)
-        let b = DiffLine.split(new)
+        var a = DiffLine.split(old)
+        var b = DiffLine.split(new)
         let script = editScript(a, b)
+        if maskingSecrets {
+            a = DiffLine.masked(a)
+            b = DiffLine.masked(b)
+        }
         var out = "--- \(oldName)\n+++ \(newName)\n"
         for hunk in hunks(script, context: max(0, context)) {
             render(hunk, script: script, a: a, b: b, into: &out)
@@ -67,6 +76,14 @@ public enum TextDiff {
 struct DiffLine: Hashable {
     var text: Substring
     var terminated: Bool
+
+    /// The lines with their secret values masked (`SecretMask`), each read under the line before it.
+    static func masked(_ lines: [DiffLine]) -> [DiffLine] {
+        lines.indices.map { index in
+            let previous = index > 0 ? lines[index - 1].text : nil
+            return DiffLine(text: Substring(SecretMask.masked(lines[index].text, previous: previous)), terminated: lines[index].terminated)
+        }
+    }
 
     /// Splits at "\n" bytes only, so "\r\n" keeps its "\r" and every byte is accounted for.
     static func split(_ text: String) -> [DiffLine] {

@@ -136,7 +136,10 @@ private extension ServiceBuilder {
         var hosts = Set<String>()
         var ports = Set<Int>()
         for value in service.environment.values.compactMap({ $0 }) {
-            guard let url = URLComponents(string: value), let scheme = url.scheme, let host = url.host, host.contains(".") else { continue }
+            // A secret inside the URL (its password) hides no host: read the URL around it.
+            guard let url = URLComponents(string: SecretTaint.replacing(value) { _ in "secret" }), let scheme = url.scheme,
+                let host = url.host, host.contains(".")
+            else { continue }
             guard !context.names.keys.contains(host), host != "localhost", !host.hasPrefix("127.") else { continue }
             hosts.insert(host)
             ports.insert(url.port ?? (scheme == "http" ? 80 : 443))

@@ -17,8 +17,14 @@ extension ServiceBuilder {
             ("image", .string(context.images[service.name] ?? service.image ?? name)),
             ("imagePullPolicy", .string(imageIsMutable ? "Always" : "IfNotPresent")),
         ]
-        if let entrypoint = service.entrypoint { container.append(("command", .array(entrypoint.map(ValueTree.string)))) }
-        if let command = service.command { container.append(("args", .array(command.map(ValueTree.string)))) }
+        // Secret variables in argv become `$(VAR)`, the container variable splitEnvironment took from the Secret.
+        let variables = secretArguments
+        if let entrypoint = service.entrypoint {
+            container.append(("command", .array(entrypoint.map { .string(SecretReferences.argument($0, variables: variables)) })))
+        }
+        if let command = service.command {
+            container.append(("args", .array(command.map { .string(SecretReferences.argument($0, variables: variables)) })))
+        }
         container.append(("workingDir", service.workingDir.map(ValueTree.string)))
         let ports = context.ports[service.name] ?? []
         if !ports.isEmpty {

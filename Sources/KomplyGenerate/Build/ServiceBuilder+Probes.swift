@@ -67,9 +67,14 @@ private extension ServiceBuilder {
     func execHandler(_ test: [String]) -> ValueTree? {
         guard let first = test.first else { return nil }
         let argv: [String]
+        let variables = secretArguments
         switch first {
+        case "CMD" where test.contains(where: SecretTaint.isTainted):
+            // Kubernetes does not expand `$(VAR)` in probe commands: a shell reads the secret from the environment.
+            let words = test.dropFirst().map { SecretReferences.quotedWord($0, variables: variables) }
+            argv = ["sh", "-c", "exec " + words.joined(separator: " ")]
         case "CMD": argv = Array(test.dropFirst())
-        case "CMD-SHELL": argv = ["sh", "-c", test.dropFirst().joined(separator: " ")]
+        case "CMD-SHELL": argv = ["sh", "-c", SecretReferences.script(test.dropFirst().joined(separator: " "), variables: variables)]
         default: return nil
         }
         guard !argv.isEmpty else { return nil }

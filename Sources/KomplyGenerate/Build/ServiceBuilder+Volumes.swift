@@ -71,6 +71,23 @@ extension ServiceBuilder {
                 covered.insert(item.target)
             }
         }
+        if !secretFiles.isEmpty {
+            let secretName = "\(name)-secret-files"
+            volumes.append(.members([("name", .string("secret-files")), ("secret", .members([("secretName", .string(secretName))]))]))
+            for file in secretFiles {
+                mounts.append(
+                    .members([
+                        ("name", .string("secret-files")), ("mountPath", .string(file.target)), ("subPath", .string(file.key)),
+                        ("readOnly", .bool(true)),
+                    ]))
+                covered.insert(file.target)
+            }
+            provideSecret(
+                secretName,
+                keys: secretFiles.map { file in
+                    (file.key, "a mounted file (\(file.target)): \(file.reason); create it with `--from-file=\(file.key)=<file>`")
+                })
+        }
         for (index, secret) in service.secrets.enumerated() {
             let secretName = Naming.dnsLabel("\(context.appName)-\(secret.source)")
             let target = secret.target.map { $0.hasPrefix("/") ? $0 : "/run/secrets/\($0)" } ?? "/run/secrets/\(secret.source)"
@@ -143,11 +160,14 @@ private extension ServiceBuilder {
             )
             return
         }
-        if let reason = SecretDetector.shapeReason(text) {
-            notice(.warning, "config \(reference.source) is not copied into a ConfigMap because \(reason); provide it as a Secret")
+        let key = Naming.dataKey(reference.source)
+        if let reason = SecretTaint.variables(in: text).first.map({ variableReason($0, "its content") })
+            ?? SecretDetector.fileReason(text)?.description
+        {
+            secretFile(key: key, target: target, shown: "config \(reference.source)", reason: reason)
+            covered.insert(target)
             return
         }
-        let key = Naming.dataKey(reference.source)
         if !fileData.contains(where: { $0.0 == key }) { fileData.append((key, text)) }
         mounts.append(
             .members([
@@ -213,13 +233,13 @@ private extension ServiceBuilder {
                     "bind mount \(shown): \(file.relative) is not UTF-8 text; a ConfigMap cannot hold it, so the mount is left out")
                 return
             }
-            total += data.count
-            if let reason = SecretDetector.shapeReason(text) ?? (text.contains("PRIVATE KEY") ? "it holds a private key" : nil) {
-                notice(
-                    .warning,
-                    "bind mount \(shown): \(file.relative) is not copied into a ConfigMap because \(reason); provide it as a Secret")
-                return
+            if let reason = SecretDetector.fileReason(text) {
+                let key = Naming.dataKey((isDirectory.boolValue ? (source as NSString).lastPathComponent + "-" : "") + file.relative)
+                let mountTarget = isDirectory.boolValue ? (target as NSString).appendingPathComponent(file.relative) : target
+                secretFile(key: key, target: mountTarget, shown: "bind mount \(shown): \(file.relative)", reason: reason.description)
+                continue
             }
+            total += data.count
             loaded.append((file.relative, text, target))
         }
         guard total <= limit else {
@@ -233,6 +253,7 @@ private extension ServiceBuilder {
             let mountTarget = isDirectory.boolValue ? (target as NSString).appendingPathComponent(relative) : target
             fileItems.append((mountTarget, key))
         }
+        guard !loaded.isEmpty else { return }
         notice(.info, "bind mount \(shown) becomes ConfigMap \(name)-files (\(loaded.count) file(s)), mounted read-only")
     }
 
@@ -293,6 +314,16 @@ private extension ServiceBuilder {
     func confinedPath(_ path: String, from base: String) -> String? {
         guard let root = context.project.repositoryRoot else { return nil }
         return try? RepositoryRoot(root).resolve(path, from: base, at: nil)
+    }
+
+    /// Records a mounted file that holds a secret: it is mounted from Secret `<name>-secret-files`, which the user creates.
+    mutating func secretFile(key: String, target: String, shown: String, reason: String) {
+        guard !secretFiles.contains(where: { $0.target == target }) else { return }
+        secretFiles.append((target, key, reason))
+        notice(
+            .warning,
+            "\(shown) holds a secret (\(reason)); it is mounted from Secret \(name)-secret-files key \(key), which you create (SECRETS.md), and never copied into a ConfigMap"
+        )
     }
 
     /// A `volumeMounts` entry.

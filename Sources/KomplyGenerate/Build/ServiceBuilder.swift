@@ -33,6 +33,10 @@ struct ServiceBuilder {
     var userDecision = ""
     /// StatefulSet volume claim templates collected while mounting volumes.
     var volumeClaimTemplates: [ValueTree] = []
+    /// The container variable that holds each secret variable the command, entrypoint or healthcheck interpolates.
+    var secretArguments: [String: String] = [:]
+    /// Mounted files that hold a secret: where they are mounted, their Secret key and why.
+    var secretFiles: [(target: String, key: String, reason: String)] = []
 
     /// A builder for `service` of the app in `context`, classified on creation.
     init(context: AppContext, service: ComposeService, options: ServiceOptions) {

@@ -29,7 +29,8 @@ public enum OutputTree {
         drift(result.files, in: folder, owns: result.owns)
     }
 
-    /// The drift between `files` and `folder` for the apps the files belong to.
+    /// The drift between `files` and `folder` for the apps the files belong to; the diffs are for reading and
+    /// mask secret-looking values (a hand-edited file may hold one).
     public static func drift(_ files: [GeneratedFile], in folder: String, owns: (String) -> Bool = { _ in true }) -> Drift {
         var changes: [(String, String)] = []
         let wanted = Dictionary(files.map { ($0.path, $0.contents) }, uniquingKeysWith: { $1 })
@@ -39,14 +40,15 @@ public enum OutputTree {
             if existing != file.contents {
                 let diff = TextDiff.unified(
                     old: existing ?? "", new: file.contents, oldName: existing == nil ? "/dev/null" : "a/\(file.path)",
-                    newName: "b/\(file.path)")
+                    newName: "b/\(file.path)", maskingSecrets: true)
                 changes.append((file.path, diff))
             }
         }
         for stale in staleFiles(files, in: folder) where wanted[stale] == nil && owns(stale) {
             let path = (folder as NSString).appendingPathComponent(stale)
             let existing = regularContents(path).map { String(decoding: $0, as: UTF8.self) } ?? ""
-            changes.append((stale, TextDiff.unified(old: existing, new: "", oldName: "a/\(stale)", newName: "/dev/null")))
+            changes.append(
+                (stale, TextDiff.unified(old: existing, new: "", oldName: "a/\(stale)", newName: "/dev/null", maskingSecrets: true)))
         }
         return Drift(changes: changes.sorted { $0.0 < $1.0 })
     }

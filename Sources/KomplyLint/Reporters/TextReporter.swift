@@ -54,10 +54,15 @@ extension TextReporter {
         let coloured = f.severity == .error ? paint.red(label) : f.severity == .warning ? paint.yellow(label) : paint.blue(label)
         out += "  \(f.line):\(f.column)  \(coloured)  \(f.message)  \(paint.dim("[" + f.ruleID + "]"))\n"
         if f.line >= 1, f.line <= lines.count {
-            let source = lines[f.line - 1]
+            // Secret values never reach a report: the line is shown with them masked.
+            let original = lines[f.line - 1]
+            let source = SecretMask.masked(original, previous: f.line >= 2 ? lines[f.line - 2] : nil)
             let number = String(f.line)
             let gutter = String(repeating: " ", count: number.count)
-            let width = f.endLine == f.line ? max(1, f.endColumn - f.column) : max(1, source.count - f.column + 1)
+            // The caret spans what the range spans, shortened by what the mask took out.
+            let shortened = original.count - source.count
+            let width =
+                f.endLine == f.line ? max(1, f.endColumn - f.column - shortened) : max(1, source.count - f.column + 1)
             out += "    \(paint.dim(number + " |")) \(source)\n"
             out +=
                 "    \(paint.dim(gutter + " |")) " + String(repeating: " ", count: max(0, f.column - 1))

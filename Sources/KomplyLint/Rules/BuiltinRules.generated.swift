@@ -786,7 +786,7 @@ enum BuiltinRules {
             id: secret-in-configmap
             category: secrets
             severity: error
-            description: ConfigMaps hold plaintext secrets.
+            description: ConfigMaps hold plaintext secrets (a key named like a secret, a value with a secret's shape, or a file whose lines hold a private key, a token or a password assignment; see docs/secrets.md).
             remediation: Move the value into a Secret.
             scope:
               kinds: [ConfigMap]
@@ -803,7 +803,7 @@ enum BuiltinRules {
             id: secret-in-env
             category: secrets
             severity: error
-            description: Containers carry a plaintext secret in an environment value.
+            description: Containers carry a plaintext secret in an environment value (secret by name, such as DB_PASSWORD or API_TOKEN, or by shape, such as a URL with a password, a cloud or GitHub token, a JWT or a private key; see docs/secrets.md).
             remediation: Move the value into a Secret and reference it with valueFrom.secretKeyRef.
             check: SecretValue
             params:

@@ -67,6 +67,12 @@ public enum ComposeLoader {
         throw .noComposeFile(directory: directory)
     }
 
+    /// What a later `${KEY}` of the same `.env` or `env_file` receives for an earlier entry: its marker when it is secret.
+    static func markingSecret(_ key: String, _ value: String?) -> String? {
+        guard let value, SecretDetector.reason(name: key, value: value) != nil else { return value }
+        return SecretTaint.marker(key)
+    }
+
     /// Loads, interpolates, validates, merges and normalises the request's files.
     public static func load(_ request: ComposeRequest) throws(SourcesError) -> ComposeProject {
         var loader = try Loader(request: request)
@@ -80,6 +86,12 @@ private struct Loader {
     let projectDirectory: String
     let root: RepositoryRoot
     var variables: [String: String]
+    /// What interpolation substitutes: each variable's value, or `SecretTaint.marker(name)` for a secret one.
+    var markedVariables: [String: String] = [:]
+    /// Why each secret variable is secret.
+    var secretVariables: [String: SecretReason] = [:]
+    /// Process environment variables whose values hold a marker character; using one is refused.
+    var poisoned: Set<String> = []
     var diagnostics: [Diagnostic] = []
     /// Parsed and interpolated files by absolute path (for `extends: file:`).
     var fileCache: [String: Node] = [:]
@@ -105,6 +117,7 @@ private struct Loader {
 
     mutating func run() throws(SourcesError) -> ComposeProject {
         try loadEnvFiles()
+        markSecretVariables()
         var documents: [(path: String, node: Node)] = []
         for file in request.files {
             let absolute = PathUtilities.absolute(file)
@@ -176,7 +189,24 @@ private struct Loader {
             sourceFiles: request.files.map { display(PathUtilities.absolute($0)) }, diagnostics: unique(diagnostics))
         project.projectDirectory = projectDirectory
         project.repositoryRoot = root.path
+        let used = Set(project.services.flatMap(\.taintedVariables))
+        // A variable used only through its default (`${DB_PASS:-x}`, DB_PASS unset) is secret by its name.
+        for name in used { project.secretVariables[name] = secretVariables[name] ?? SecretDetector.nameReason(name) }
+        SecretScrubber.scrub(&project)
         return project
+    }
+
+    /// Decides which variables are secret (by name, shape or taint) and fills `markedVariables`.
+    mutating func markSecretVariables() {
+        for (name, value) in request.environment where SecretTaint.holdsMarkerCharacter(value) { poisoned.insert(name) }
+        for (name, value) in variables where !poisoned.contains(name) {
+            if let reason = SecretDetector.reason(name: name, value: value) {
+                secretVariables[name] = reason
+                markedVariables[name] = SecretTaint.marker(name)
+            } else {
+                markedVariables[name] = value
+            }
+        }
     }
 
     /// Reads `.env` (or the `--env-file`s) into the variables; the process environment wins.
@@ -198,16 +228,27 @@ private struct Loader {
             let data: Data
             do { data = try YAMLLoader.read(path: file, displayName: display(file)) } catch { throw .core(error) }
             let environment = request.environment
-            do {
-                let entries = try DotEnv.parse(String(decoding: data, as: UTF8.self), lookup: { environment[$0] })
-                for (key, value) in entries where environment[key] == nil {
-                    variables[key] = value ?? ""
-                }
+            var poisonedUse: String?
+            let entries: [(key: String, value: String?)]
+            do throws(DotEnvError) {
+                // Secret values become markers as they are read, so a variable built from one is tainted too.
+                entries = try DotEnv.parse(
+                    String(decoding: data, as: UTF8.self),
+                    lookup: { name in
+                        guard let value = environment[name] else { return nil }
+                        if SecretTaint.holdsMarkerCharacter(value) { poisonedUse = name }
+                        return SecretDetector.reason(name: name, value: value) == nil ? value : SecretTaint.marker(name)
+                    },
+                    reference: ComposeLoader.markingSecret)
             } catch {
                 let position = SourcePosition(line: error.line, column: error.column)
                 throw .malformed(
                     SourceLocation(file: display(file), range: SourceRange(start: position, end: position)),
                     message: error.message)
+            }
+            if let poisonedUse { throw .markerCharacter(SourceLocation(file: display(file)), variable: poisonedUse) }
+            for (key, value) in entries where environment[key] == nil {
+                variables[key] = value ?? ""
             }
         }
     }
@@ -230,7 +271,7 @@ private struct Loader {
             throw .invalid(document.location, key: "the top level", expected: "a mapping", found: document.kindName)
         }
         var unset: [String: SourceLocation] = [:]
-        document = try interpolate(document, unset: &unset)
+        document = try interpolate(document, path: [], unset: &unset)
         for (name, location) in unset.sorted(by: {
             $0.value.range?.start ?? .init(line: 0, column: 0) < $1.value.range?.start ?? .init(line: 0, column: 0)
         }) {
@@ -243,28 +284,69 @@ private struct Loader {
         return document
     }
 
-    /// Interpolates every scalar value (not keys) of a node.
-    func interpolate(_ node: Node, unset: inout [String: SourceLocation]) throws(SourcesError) -> Node {
+    /// Interpolates every scalar value (not keys) of a node; `path` is the keys from the document root.
+    ///
+    /// A secret variable becomes its marker (`SecretTaint`), which only the places Kubernetes can
+    /// fill from a Secret may take (`SecretPlacement`); anywhere else is refused with its position.
+    func interpolate(_ node: Node, path: [String], unset: inout [String: SourceLocation]) throws(SourcesError) -> Node {
         var node = node
         switch node.content {
         case .scalar(let text, let style):
+            if SecretTaint.holdsMarkerCharacter(text) { throw .markerCharacter(node.location, variable: nil) }
             guard text.contains("$") else { return node }
             var names = Set<String>()
-            let lookupTable = variables
+            let lookupTable = markedVariables
+            let poisoned = poisoned
+            var poisonedUse: String?
             do {
-                let value = try Interpolation.interpolate(text, lookup: { lookupTable[$0] }, unset: &names)
+                let value = try Interpolation.interpolate(
+                    text,
+                    lookup: { name in
+                        if poisoned.contains(name) { poisonedUse = name }
+                        return lookupTable[name]
+                    }, unset: &names,
+                    // `${DB_PASS:-changeme}`: the default of a secret-named variable is its value, so it is secret too.
+                    defaulted: { name, word in
+                        guard SecretDetector.reason(name: name, value: word) != nil, !SecretTaint.isTainted(word) else { return word }
+                        return SecretTaint.marker(name)
+                    })
                 node.content = .scalar(value, style)
+                if let poisonedUse { throw SourcesError.markerCharacter(node.location, variable: poisonedUse) }
+                if let variable = SecretTaint.variables(in: value).first, !SecretPlacement.accepts(path) {
+                    throw SourcesError.secretOutOfPlace(
+                        node.location, key: SecretPlacement.describe(path), variable: variable,
+                        reason: secretVariables[variable]?.description ?? SecretDetector.nameReason(variable)?.description
+                            ?? "it is secret")
+                }
+            } catch let error as SourcesError {
+                throw error
+            } catch let error as InterpolationError {
+                // compose-go quotes the whole value; a secret one is named instead.
+                let last = path.last ?? ""
+                // A list entry (`- DB_PASSWORD=…`) carries its name before the `=`.
+                let key = last.hasPrefix("[") ? String(text.prefix { $0 != "=" }) : last
+                let shown =
+                    SecretDetector.reason(name: key, value: text) == nil
+                    ? error.message
+                    : error.message.replacingOccurrences(
+                        of: Interpolation.goQuoted(text), with: "the value of \(key) (not shown: it is secret)")
+                throw .interpolation(node.location, message: shown)
             } catch {
-                throw .interpolation(node.location, message: error.message)
+                throw .interpolation(node.location, message: "\(error)")
             }
             for name in names where unset[name] == nil { unset[name] = node.location }
         case .sequence(let items):
             var result: [Node] = []
-            for item in items { result.append(try interpolate(item, unset: &unset)) }
+            for (index, item) in items.enumerated() {
+                result.append(try interpolate(item, path: path + ["[\(index)]"], unset: &unset))
+            }
             node.content = .sequence(result)
         case .mapping(let pairs):
             var result: [Node.Pair] = []
-            for pair in pairs { result.append(Node.Pair(key: pair.key, value: try interpolate(pair.value, unset: &unset))) }
+            for pair in pairs {
+                let key = pair.key.scalar ?? "?"
+                result.append(Node.Pair(key: pair.key, value: try interpolate(pair.value, path: path + [key], unset: &unset)))
+            }
             node.content = .mapping(result)
         }
         return node
@@ -316,7 +398,7 @@ private struct Loader {
     func context(for file: String) -> FileContext {
         FileContext(
             projectDirectory: projectDirectory, fileDirectory: (file as NSString).deletingLastPathComponent,
-            root: root, variables: variables)
+            root: root, variables: markedVariables)
     }
 
     /// A top-level network, volume, secret or config, with file paths made project-relative; a

@@ -1,3 +1,5 @@
+import KomplyCore
+
 /// Errors from `.env` parsing; `line` and `column` are 1-based, the column counted in Unicode scalars.
 struct DotEnvError: Error, Equatable, Sendable, CustomStringConvertible {
     /// 1-based line of the problem.
@@ -33,22 +35,34 @@ enum DotEnv {
     /// then through the values defined earlier in the same file.
     static func parse(
         _ contents: String,
-        lookup: (String) -> String?
+        lookup: (String) -> String?,
+        reference: @escaping (String, String?) -> String? = { $1 }
     ) throws(DotEnvError) -> [(key: String, value: String?)] {
         var unset = Set<String>()
-        return try parse(contents, lookup: lookup, unset: &unset)
+        return try parse(contents, lookup: lookup, unset: &unset, reference: reference)
     }
 
     /// Parses like `parse(_:lookup:)`; adds to `unset` what interpolation found neither in `lookup` nor in the file.
+    ///
+    /// `reference(key, value)` is what a later `${key}` in the same file receives for an earlier
+    /// entry: the compose reader passes a secret marker (`SecretTaint`) for secret entries, so taint
+    /// follows references inside the file. A file holding a marker character is refused.
     static func parse(
         _ contents: String,
         lookup: (String) -> String?,
-        unset: inout Set<String>
+        unset: inout Set<String>,
+        reference: @escaping (String, String?) -> String? = { $1 }
     ) throws(DotEnvError) -> [(key: String, value: String?)] {
         var scalars = Array(contents.unicodeScalars)
         // compose-go drops a UTF-8 byte order mark, which some Windows editors write.
         if scalars.first == "\u{FEFF}" { scalars.removeFirst() }
-        var parser = Parser(scalars: scalars)
+        var parser = Parser(scalars: scalars, reference: reference)
+        if let marker = scalars.firstIndex(where: { $0 == SecretTaint.open || $0 == SecretTaint.close }) {
+            throw parser.error(
+                at: marker,
+                "the Unicode noncharacter U+\(String(scalars[marker].value, radix: 16, uppercase: true)) is reserved for komply's secret markers; expected text without it"
+            )
+        }
         try parser.parse(lookup: lookup, unset: &unset)
         return parser.entries
     }
@@ -61,15 +75,21 @@ private extension DotEnv {
         var index = 0
         var entries: [(key: String, value: String?)] = []
         var positions: [String: Int] = [:]
+        /// What a `${key}` of an earlier entry of the file receives.
+        let reference: (String, String?) -> String?
+        /// The key whose value is being read, so a message about a secret one does not quote the value.
+        var currentKey = ""
 
-        init(scalars: [Unicode.Scalar]) {
+        init(scalars: [Unicode.Scalar], reference: @escaping (String, String?) -> String?) {
             self.scalars = scalars
+            self.reference = reference
         }
 
         /// Reads every statement of the file.
         mutating func parse(lookup: (String) -> String?, unset: inout Set<String>) throws(DotEnvError) {
             while skipToStatement() {
                 guard let key = try readKey() else { continue }
+                currentKey = key
                 if index >= scalars.count || scalars[index] == "\n" {
                     inherit(key, lookup: lookup)
                     continue
@@ -115,7 +135,7 @@ private extension DotEnv {
                     throw error(
                         at: index,
                         "unexpected character \(Interpolation.goQuoted(String(scalar))) in variable name "
-                            + Interpolation.goQuoted(restOfLine(from: start)))
+                            + Interpolation.goQuoted(shownStatement(from: start)))
                 }
                 index += 1
             }
@@ -191,6 +211,9 @@ private extension DotEnv {
                 }
                 index += 1
             }
+            guard SecretDetector.nameReason(currentKey) == nil else {
+                throw error(at: start, "unterminated quoted value of \(currentKey) (not shown: the name says it is secret)")
+            }
             throw error(at: start, "unterminated quoted value \(restOfLine(from: start))")
         }
 
@@ -231,7 +254,7 @@ private extension DotEnv {
                     lookup: { name in
                         if let found = lookup(name) { return found }
                         guard let position = positions[name] else { return nil }
-                        return entries[position].value
+                        return reference(name, entries[position].value)
                     },
                     unset: &unset)
             } catch {
@@ -259,6 +282,15 @@ private extension DotEnv {
         }
 
         /// The text from `start` to the end of its line.
+        /// The rest of the line from `start`, cut after the `=` or `:` when the name before it looks secret.
+        func shownStatement(from start: Int) -> String {
+            let line = restOfLine(from: start)
+            guard let separator = line.firstIndex(where: { $0 == "=" || $0 == ":" }),
+                SecretDetector.nameReason(String(line[..<separator])) != nil
+            else { return line }
+            return String(line[...separator]) + "…"
+        }
+
         func restOfLine(from start: Int) -> String {
             let end = scalars[start...].firstIndex(of: "\n") ?? scalars.count
             return String(String.UnicodeScalarView(scalars[start..<end]))

@@ -35,13 +35,17 @@ enum Interpolation {
     /// Compose warns `The "VAR" variable is not set. Defaulting to a blank string.` for exactly
     /// these names, including ones inside a default that ends up unused (compose-go evaluates
     /// the word of every operator before it looks at the variable).
+    ///
+    /// `defaulted(name, word)` is what a default (`${NAME:-word}`, `${NAME-word}`) puts in place of an
+    /// absent variable; the compose reader marks the default of a secret-named variable as secret.
     static func interpolate(
         _ text: String,
         lookup: (String) -> String?,
-        unset: inout Set<String>
+        unset: inout Set<String>,
+        defaulted: (String, String) -> String = { $1 }
     ) throws(InterpolationError) -> String {
         let bytes = Array(text.utf8)
-        let output = try substitute(bytes[...], template: text, depth: 0, lookup: lookup, unset: &unset)
+        let output = try substitute(bytes[...], template: text, depth: 0, lookup: lookup, unset: &unset, defaulted: defaulted)
         return String(decoding: output, as: UTF8.self)
     }
 
@@ -106,7 +110,8 @@ private extension Interpolation {
         template: String,
         depth: Int,
         lookup: (String) -> String?,
-        unset: inout Set<String>
+        unset: inout Set<String>,
+        defaulted: (String, String) -> String
     ) throws(InterpolationError) -> [UInt8] {
         var output: [UInt8] = []
         output.reserveCapacity(bytes.count)
@@ -129,7 +134,8 @@ private extension Interpolation {
                 index = end
             } else if next == openBrace {
                 index = try substituteBraced(
-                    bytes, at: index, into: &output, template: template, depth: depth, lookup: lookup, unset: &unset)
+                    bytes, at: index, into: &output, template: template, depth: depth, lookup: lookup, unset: &unset,
+                    defaulted: defaulted)
             } else {
                 // compose-go's pattern does not match here, so the `$` stays literal.
                 output.append(byte)
@@ -147,7 +153,8 @@ private extension Interpolation {
         template: String,
         depth: Int,
         lookup: (String) -> String?,
-        unset: inout Set<String>
+        unset: inout Set<String>,
+        defaulted: (String, String) -> String
     ) throws(InterpolationError) -> Int {
         // Worded only when thrown: quoting the whole template for every `${` made a value with
         // n references take n² time.
@@ -178,13 +185,13 @@ private extension Interpolation {
         guard let close = wordEnd(bytes, start: start, wordStart: wordStart) else { throw invalid() }
         // The word is interpolated before the variable is looked at, as compose-go does.
         let word = try substitute(
-            bytes[wordStart..<close], template: template, depth: depth + 1, lookup: lookup, unset: &unset)
+            bytes[wordStart..<close], template: template, depth: depth + 1, lookup: lookup, unset: &unset, defaulted: defaulted)
         let value = lookup(name)
         let isAbsent = value == nil || (hasColon && value?.isEmpty == true)
 
         switch kind {
         case .defaultValue:
-            output += isAbsent ? word : Array(value!.utf8)
+            output += isAbsent ? Array(defaulted(name, String(decoding: word, as: UTF8.self)).utf8) : Array(value!.utf8)
         case .alternative:
             output += isAbsent ? Array((value ?? "").utf8) : word
         case .required:

@@ -262,7 +262,7 @@ private extension ServiceDecoder {
             let text = String(decoding: data, as: UTF8.self)
             let variables = context.variables
             do {
-                let parsed = try DotEnv.parse(text, lookup: { variables[$0] })
+                let parsed = try DotEnv.parse(text, lookup: { variables[$0] }, reference: ComposeLoader.markingSecret)
                 for (key, value) in parsed { result.append((key, value ?? variables[key])) }
             } catch {
                 let position = SourcePosition(line: error.line, column: error.column)

@@ -84,6 +84,8 @@ struct InspectField {
     /// A JSON string.
     func string() throws(SourcesError) -> String {
         guard case .string(let text)? = node.resolved() else { throw mismatch("a string") }
+        // Secret markers are komply's own; a snapshot holding one could forge a Secret reference.
+        guard !SecretTaint.holdsMarkerCharacter(text) else { throw .markerCharacter(location, variable: nil) }
         return text
     }
 
@@ -833,6 +835,7 @@ private extension DockerInspectReader {
             result.services.append(service(from: replicas, into: &result))
         }
         resolveReferences(&result, containers: containers)
+        SecretScrubber.scrub(&result)
         return result
     }
 

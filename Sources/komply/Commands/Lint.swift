@@ -138,7 +138,8 @@ extension Komply {
                 if dryRun {
                     for change in changes {
                         let old = change.before.isEmpty ? "/dev/null" : "a/" + change.file
-                        let diff = TextDiff.unified(old: change.before, new: change.after, oldName: old, newName: "b/" + change.file)
+                        let diff = TextDiff.unified(
+                            old: change.before, new: change.after, oldName: old, newName: "b/" + change.file, maskingSecrets: true)
                         FileHandle.standardOutput.write(Data(diff.utf8))
                     }
                     FileHandle.standardError.write(
