@@ -30,16 +30,16 @@ public struct Backtest: Sendable {
             throw .emptyHistory(file: file, detail: "no usage samples spanning any time; import samples first (komply history import)")
         }
         let split = first + (last - first) * fitFraction
-        let keys = Set(samples.map { ContainerKey(service: $0.service, container: $0.container) }).sorted()
+        let keys = Set(samples.map { ContainerKey(app: $0.app, service: $0.service, container: $0.container) }).sorted()
         let builder = ProfileBuilder()
         var fitted: [ContainerKey: ServiceHistory] = [:]
         for key in keys {
-            let own = samples.filter { $0.service == key.service && $0.container == key.container && $0.time < split }
-            let events = history.events.filter { $0.service == key.service && $0.container == key.container && $0.time < split }
-            let latest = history.deployments.filter { $0.service == key.service && $0.container == key.container && $0.time < split }
+            let own = samples.filter { key.holds($0.app, $0.service, $0.container) && $0.time < split }
+            let events = history.events.filter { key.holds($0.app, $0.service, $0.container) && $0.time < split }
+            let latest = history.deployments.filter { key.holds($0.app, $0.service, $0.container) && $0.time < split }
                 .max { $0.time < $1.time }
             let profile = builder.build(
-                service: key.service, container: key.container, samples: own, events: events,
+                app: key.app, service: key.service, container: key.container, samples: own, events: events,
                 cpuRequest: latest?.resources.cpuRequest, memoryRequest: latest?.resources.memoryRequest, now: split)
             fitted[key] = ServiceHistory(
                 profile: profile, latest: latest, oomLimits: events.filter { $0.kind == .oomKilled }.compactMap(\.value))
@@ -47,7 +47,7 @@ public struct Backtest: Sendable {
         var services: [BacktestReport.ServiceResult] = []
         var notes: [String] = history.warnings
         for key in keys {
-            let evaluation = samples.filter { $0.service == key.service && $0.container == key.container && $0.time >= split }
+            let evaluation = samples.filter { key.holds($0.app, $0.service, $0.container) && $0.time >= split }
             let cpu = evaluation.filter { $0.resource == .cpu }.map(\.value).sorted()
             let memory = evaluation.filter { $0.resource == .memory }.map(\.value).sorted()
             guard let history = fitted[key], !history.profile.isEmpty, !cpu.isEmpty, !memory.isEmpty else {
@@ -62,7 +62,7 @@ public struct Backtest: Sendable {
             for tier in Tier.allCases {
                 let recommender = Recommender(policy: SizingPolicy(tier: tier, cpuLimit: cpuLimit), history: [history] + others)
                 let features = WorkloadFeatures(
-                    app: key.service, service: key.service, container: key.container, image: history.latest?.image)
+                    app: key.app, service: key.service, container: key.container, image: history.latest?.image)
                 allocations["komply \(tier.rawValue)"] = recommender.recommend(features).amounts
             }
             allocations["VPA formula"] = Self.vpa(history)
