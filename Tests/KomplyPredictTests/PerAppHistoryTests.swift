@@ -96,6 +96,14 @@ final class PerAppHistoryTests: XCTestCase {
         XCTAssertFalse(own.warnings.contains { $0.code == "history-without-app" })
     }
 
+    func testBacktestKeepsAppsApart() throws {
+        var batch = usage(app: "shop", service: "db", cpu: 2, memory: 3_000 * mi)
+        batch.append(usage(app: "blog", service: "db", cpu: 0.05, memory: 100 * mi))
+        let report = try Backtest().run(batch, file: "h.jsonl")
+        XCTAssertEqual(report.services.map { "\($0.app)/\($0.service)" }, ["blog/db", "shop/db"])
+        XCTAssertEqual(report.services.map { $0.allocations["komply balanced"]?.cpuRequest }, [0.053, 2.1])
+    }
+
     // MARK: the migration
 
     /// A history file exactly as komply wrote it before `v2-app` (the v1 schema, written here with raw SQL).

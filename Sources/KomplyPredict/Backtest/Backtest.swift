@@ -51,7 +51,9 @@ public struct Backtest: Sendable {
             let cpu = evaluation.filter { $0.resource == .cpu }.map(\.value).sorted()
             let memory = evaluation.filter { $0.resource == .memory }.map(\.value).sorted()
             guard let history = fitted[key], !history.profile.isEmpty, !cpu.isEmpty, !memory.isEmpty else {
-                notes.append("\(key.service)/\(key.container): skipped, it has no CPU and memory samples in both windows")
+                notes.append(
+                    "\(key.app.isEmpty ? "" : key.app + "/")\(key.service)/\(key.container): skipped, it has no CPU and memory samples in both windows"
+                )
                 continue
             }
             let observed = BacktestReport.Observed(
@@ -74,7 +76,7 @@ public struct Backtest: Sendable {
             }
             services.append(
                 BacktestReport.ServiceResult(
-                    service: key.service, container: key.container, fitSamples: history.profile.cpuSampleCount,
+                    app: key.app, service: key.service, container: key.container, fitSamples: history.profile.cpuSampleCount,
                     evaluationSamples: cpu.count, observed: observed, allocations: allocations))
         }
         guard !services.isEmpty else {
@@ -136,6 +138,8 @@ public struct BacktestReport: Sendable {
 
     /// One service's allocations per strategy.
     public struct ServiceResult: Sendable, Hashable {
+        /// The app (history key); empty for history recorded without one.
+        public var app: String
         public var service: String
         public var container: String
         public var fitSamples: Int
@@ -209,7 +213,8 @@ public struct BacktestReport: Sendable {
             var detail = [["service", "observed cpu p95", "mem p95", "mem max"] + Backtest.strategies.map { "\($0) cpu/mem" }]
             for result in services {
                 var line = [
-                    "\(result.service)/\(result.container)", Recommender.cores(result.observed.cpuP95),
+                    "\(result.app.isEmpty ? "" : result.app + "/")\(result.service)/\(result.container)",
+                    Recommender.cores(result.observed.cpuP95),
                     Recommender.mem(result.observed.memoryP95), Recommender.mem(result.observed.memoryMax),
                 ]
                 for strategy in Backtest.strategies {
