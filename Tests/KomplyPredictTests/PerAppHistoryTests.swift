@@ -234,6 +234,10 @@ final class PerAppHistoryTests: XCTestCase {
         XCTAssertEqual(Set(mine.samples.map { "\($0.app)/\($0.service)" }), ["my-shop/api", "my-shop/redis"])
         XCTAssertEqual(mine.warnings.count, 3, "shop-api-1, blog_db_2 and x-y-z-1 belong to other projects: \(mine.warnings)")
         XCTAssertTrue(mine.warnings[0].hasPrefix("s.jsonl:1:57: skipped container \"shop-api-1\""), mine.warnings[0])
+        let underscored = try read(
+            #"{"CPUPerc": "1%", "MemUsage": "1MiB / 1GiB", "Name": "My_Shop-api-1"}"#, file: "s.jsonl",
+            HistoryImporter.Options(at: 1_000, app: "my-shop"))
+        XCTAssertEqual(underscored.samples.map { "\($0.app)/\($0.service)" }, ["my-shop/api", "my-shop/api"])
         let byService = try read(lines.split(separator: "\n")[2] + "", file: "s.jsonl", HistoryImporter.Options(service: "api", at: 1_000))
         XCTAssertEqual(byService.samples.map(\.app), ["my-shop", "my-shop"], "--service says where the project ends")
     }

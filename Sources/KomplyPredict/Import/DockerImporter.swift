@@ -184,11 +184,15 @@ enum DockerImporter {
             else { continue }
             let stem = parts.dropLast().joined(separator: separator)
             if let app = options.app {
-                let prefix = app.lowercased() + separator
-                guard stem.lowercased().hasPrefix(prefix), stem.count > prefix.count else {
+                // The project is the leading parts whose app key is --app's (`my_shop-api-1` under --app my-shop).
+                guard
+                    let end = (1..<parts.count - 1).first(where: {
+                        HistoryApp.key(parts[..<$0].joined(separator: separator)) == HistoryApp.key(app)
+                    })
+                else {
                     return .unattributable("its name is not that of a container of compose project \"\(app)\" (--app)")
                 }
-                return .split(app: HistoryApp.key(app), service: String(stem.dropFirst(prefix.count)))
+                return .split(app: HistoryApp.key(app), service: parts[end..<(parts.count - 1)].joined(separator: separator))
             }
             if let service = options.service, stem.hasSuffix(separator + service), stem.count > service.count + 1 {
                 return .split(app: HistoryApp.key(String(stem.dropLast(service.count + 1))), service: service)
