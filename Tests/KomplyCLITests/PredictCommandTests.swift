@@ -84,14 +84,14 @@ final class PredictCommandTests: XCTestCase {
             to: compose, atomically: true, encoding: .utf8)
         let predicted = try CLIHarness.run(["predict", compose.path, "--history", db, "--format", "json"])
         XCTAssertEqual(predicted.status, 0, predicted.stderr)
-        XCTAssertTrue(predicted.stdout.contains("Own history: "), predicted.stdout)
+        XCTAssertTrue(predicted.stdout.contains(#"Own history of app \"shop\": "#), predicted.stdout)
         XCTAssertTrue(predicted.stdout.contains("Blended with"), "api has no history but resembles cache: \(predicted.stdout)")
         // Another app's cache is not sized by shop's: a prior at most, named as another app's.
         let blog = folder.appendingPathComponent("blog.yaml")
         try "name: blog\nservices:\n  cache:\n    image: redis:7.0\n".write(to: blog, atomically: true, encoding: .utf8)
         let other = try CLIHarness.run(["predict", blog.path, "--history", db, "--format", "json"])
         XCTAssertEqual(other.status, 0, other.stderr)
-        XCTAssertFalse(other.stdout.contains("Own history: "), other.stdout)
+        XCTAssertFalse(other.stdout.contains("Own history"), other.stdout)
         XCTAssertTrue(other.stdout.contains(#"cache/cache of app \"shop\" (similarity"#), other.stdout)
         // History imported without an app (the measured fixture has none) sizes no app, and says how to fix that.
         let legacy = folder.appendingPathComponent("legacy.sqlite").path
@@ -101,7 +101,7 @@ final class PredictCommandTests: XCTestCase {
             ])
             .status, 0)
         let unattributed = try CLIHarness.run(["predict", compose.path, "--history", legacy, "--format", "json"])
-        XCTAssertFalse(unattributed.stdout.contains("Own history: "), unattributed.stdout)
+        XCTAssertFalse(unattributed.stdout.contains("Own history"), unattributed.stdout)
         XCTAssertTrue(unattributed.stdout.contains("history-without-app"), unattributed.stdout)
         XCTAssertTrue(unattributed.stdout.contains("komply history import --app shop"), unattributed.stdout)
         let badApp = try CLIHarness.run(["history", "import", "fixtures/history/measured/samples.csv", "--history", legacy, "--app", "!!"])

@@ -57,6 +57,8 @@ final class PerAppHistoryTests: XCTestCase {
         XCTAssertEqual(shop.memoryRequest.description, "3300Mi")
         XCTAssertEqual(blog.cpuRequest.description, "53m")
         XCTAssertEqual(blog.memoryRequest.description, "110Mi")
+        XCTAssertTrue(
+            shop.reasons.contains { $0.hasPrefix("Own history of app \"shop\": 300 CPU and 300 memory samples") }, "\(shop.reasons)")
         // A third app with a db has no own history: the others are priors, named as other apps' history.
         let wiki = recommender.recommend(db("wiki"))
         XCTAssertTrue(wiki.reasons.contains { $0.hasPrefix("No usage history for db/db of app \"wiki\": cold start") }, "\(wiki.reasons)")

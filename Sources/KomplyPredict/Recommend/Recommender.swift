@@ -335,7 +335,8 @@ private extension Recommender {
         estimate.cpuPeak = fromHistory.cpuPeak
         let span = profile.lifespanDays * 24
         reasons.append(
-            "Own history: \(profile.cpuSampleCount) CPU and \(profile.memorySampleCount) memory samples over "
+            (profile.app.isEmpty ? "Own history: " : "Own history of app \"\(profile.app)\": ")
+                + "\(profile.cpuSampleCount) CPU and \(profile.memorySampleCount) memory samples over "
                 + "\(String(format: span < 1 ? "%.2f" : "%.1f", span)) h (24 h half-life), peak \(Self.cores(profile.peakCPU)) CPU and "
                 + "\(Self.mem(profile.peakMemory)) memory; \(policy.tier.rawValue) tier uses \(Self.historyShape(policy.tier).describe)"
                 + (cpuWeight < 1 || memoryWeight < 1
