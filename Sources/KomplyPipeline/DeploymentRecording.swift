@@ -26,7 +26,7 @@ public enum DeploymentRecording {
         }
     }
 
-    /// One record per container: its declared resources, or with `recommended` what komply's
+    /// One record per container, keyed by its app (the compose project, as `HistoryApp.key` normalises it): its declared resources, or with `recommended` what komply's
     /// recommender (fed with `histories`) proposes for it.
     public static func records(
         for features: [WorkloadFeatures], context: Context, recommended: Bool, histories: [ServiceHistory]
@@ -36,7 +36,8 @@ public enum DeploymentRecording {
             let traits = WorkloadTraits.of(feature)
             let resources = recommended ? recommender.recommend(feature).amounts : feature.declared
             return DeploymentRecord(
-                service: feature.service, container: feature.container, image: feature.image, runtime: traits.runtime,
+                app: HistoryApp.key(feature.app), service: feature.service, container: feature.container, image: feature.image,
+                runtime: traits.runtime,
                 role: traits.role, features: traits.featureMap, resources: resources, replicas: feature.replicas,
                 environment: context.environment, cluster: context.cluster, commit: context.commit, time: context.time,
                 outcome: context.outcome)

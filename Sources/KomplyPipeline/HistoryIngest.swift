@@ -1,5 +1,6 @@
 import Foundation
 import KomplyCore
+import KomplyGenerate
 import KomplyPredict
 
 /// `komply history import` and `observe`: usage files and a live Prometheus query read into one
@@ -46,5 +47,23 @@ public enum HistoryIngest {
                     query: prometheus.query, start: from, end: to, step: prometheus.step, options: importer.options))
         }
         return batch
+    }
+
+    /// How `komply.yaml`'s namespace templates name apps, so a namespace read from Prometheus or kubectl maps
+    /// back to its app: per environment, the text around `{app}` once `{env}` is filled in (`shop-prod` under
+    /// `{app}-{env}` with environment `prod` is app `shop`). Without a komply.yaml: none (the namespace is the app).
+    public static func namespacePatterns(config file: ConfigFile?) throws -> [HistoryImporter.NamespacePattern] {
+        guard let file else { return [] }
+        let config = try GenerateConfigLoader.read(file)
+        let marker = "\u{1}app\u{1}"
+        var patterns: [HistoryImporter.NamespacePattern] = []
+        for environment in config.effectiveEnvironments {
+            let namespace = config.namespace(for: environment, app: marker)
+            guard let range = namespace.range(of: marker) else { continue }
+            let pattern = HistoryImporter.NamespacePattern(
+                prefix: String(namespace[..<range.lowerBound]), suffix: String(namespace[range.upperBound...]))
+            if !patterns.contains(pattern) { patterns.append(pattern) }
+        }
+        return patterns
     }
 }

@@ -66,25 +66,47 @@ final class PredictCommandTests: XCTestCase {
         let db = folder.appendingPathComponent("h.sqlite").path
         let imported = try CLIHarness.run([
             "history", "import", "fixtures/history/measured/samples.csv", "fixtures/history/measured/events.jsonl",
-            "fixtures/history/measured/deployments.jsonl", "--history", db, "--now", "2030-01-01T00:00:00Z",
+            "fixtures/history/measured/deployments.jsonl", "--history", db, "--now", "2030-01-01T00:00:00Z", "--app", "shop",
         ])
         XCTAssertEqual(imported.status, 0, imported.stderr)
         XCTAssertTrue(imported.stdout.contains("+4 deployment(s)"), imported.stdout)
         let exported = try CLIHarness.run(["history", "export", "--history", db])
         XCTAssertEqual(exported.status, 0, exported.stderr)
+        XCTAssertTrue(exported.stdout.split(separator: "\n").allSatisfy { $0.contains(#""app":"shop""#) }, "every row is shop's")
         let file = folder.appendingPathComponent("h.jsonl")
         try exported.stdout.write(to: file, atomically: true, encoding: .utf8)
         let copy = folder.appendingPathComponent("copy.sqlite").path
         XCTAssertEqual(try CLIHarness.run(["history", "import", file.path, "--history", copy]).status, 0)
         XCTAssertEqual(try CLIHarness.run(["history", "export", "--history", copy]).stdout, exported.stdout)
-        // Predicting with the history uses the service's own samples.
+        // Predicting with the history uses the service's own samples: app shop's.
         let compose = folder.appendingPathComponent("compose.yaml")
-        try "services:\n  cache:\n    image: redis:7.0\n  api:\n    image: redis:7.2\n".write(
+        try "name: shop\nservices:\n  cache:\n    image: redis:7.0\n  api:\n    image: redis:7.2\n".write(
             to: compose, atomically: true, encoding: .utf8)
         let predicted = try CLIHarness.run(["predict", compose.path, "--history", db, "--format", "json"])
         XCTAssertEqual(predicted.status, 0, predicted.stderr)
-        XCTAssertTrue(predicted.stdout.contains("Own history: "), predicted.stdout)
+        XCTAssertTrue(predicted.stdout.contains(#"Own history of app \"shop\": "#), predicted.stdout)
         XCTAssertTrue(predicted.stdout.contains("Blended with"), "api has no history but resembles cache: \(predicted.stdout)")
+        // Another app's cache is not sized by shop's: a prior at most, named as another app's.
+        let blog = folder.appendingPathComponent("blog.yaml")
+        try "name: blog\nservices:\n  cache:\n    image: redis:7.0\n".write(to: blog, atomically: true, encoding: .utf8)
+        let other = try CLIHarness.run(["predict", blog.path, "--history", db, "--format", "json"])
+        XCTAssertEqual(other.status, 0, other.stderr)
+        XCTAssertFalse(other.stdout.contains("Own history"), other.stdout)
+        XCTAssertTrue(other.stdout.contains(#"cache/cache of app \"shop\" (similarity"#), other.stdout)
+        // History imported without an app (the measured fixture has none) sizes no app, and says how to fix that.
+        let legacy = folder.appendingPathComponent("legacy.sqlite").path
+        XCTAssertEqual(
+            try CLIHarness.run([
+                "history", "import", "fixtures/history/measured/samples.csv", "--history", legacy, "--now", "2030-01-01T00:00:00Z",
+            ])
+            .status, 0)
+        let unattributed = try CLIHarness.run(["predict", compose.path, "--history", legacy, "--format", "json"])
+        XCTAssertFalse(unattributed.stdout.contains("Own history"), unattributed.stdout)
+        XCTAssertTrue(unattributed.stdout.contains("history-without-app"), unattributed.stdout)
+        XCTAssertTrue(unattributed.stdout.contains("komply history import --app shop"), unattributed.stdout)
+        let badApp = try CLIHarness.run(["history", "import", "fixtures/history/measured/samples.csv", "--history", legacy, "--app", "!!"])
+        XCTAssertEqual(badApp.status, 2, badApp.stderr)
+        XCTAssertTrue(badApp.stderr.contains(#"invalid --app "!!": expected an app (compose project) name such as shop"#), badApp.stderr)
         let recorded = try CLIHarness.run([
             "history", "record", compose.path, "--history", db, "--env", "prod", "--commit", "abc",
             "--now", "2030-01-02T00:00:00Z",

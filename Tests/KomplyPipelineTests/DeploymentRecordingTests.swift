@@ -1,5 +1,6 @@
 import Foundation
 import KomplyCore
+import KomplyGenerate
 import KomplyPredict
 import XCTest
 
@@ -25,6 +26,22 @@ final class DeploymentRecordingTests: XCTestCase {
         XCTAssertEqual(record.runtime, "jvm", "the runtime is derived from the image and command")
     }
 
+    func testRecordsAreKeyedByTheAppAsGeneratedOutputNamesIt() {
+        var mine = feature
+        mine.app = "My_Shop"
+        let records = DeploymentRecording.records(for: [mine], context: .init(time: 0), recommended: false, histories: [])
+        XCTAssertEqual(records.map(\.app), ["my-shop"])
+        XCTAssertEqual(records[0].app, Naming.dnsLabel(mine.app))
+    }
+
+    /// History's app key is the name generated output gives the app, so a namespace read back maps to it.
+    func testTheHistoryAppKeyIsTheGeneratedAppName() {
+        for name in ["shop", "My_Shop", "a.b.c", "-x-", "ÄÖÜ shop", "__", String(repeating: "ab-", count: 40), "UPPER_case-1"] {
+            XCTAssertEqual(HistoryApp.key(name), Naming.dnsLabel(name), name)
+        }
+        XCTAssertEqual(HistoryApp.key(""), "", "a legacy row stays legacy")
+    }
+
     func testRecommendedResourcesComeFromTheRecommender() {
         let records = DeploymentRecording.records(for: [feature], context: .init(time: 0), recommended: true, histories: [])
         let expected = Recommender(history: []).recommend(feature).amounts
@@ -43,6 +60,31 @@ final class HistoryIngestTests: XCTestCase {
         let batch = try await HistoryIngest.batch(files: files, importer: HistoryImporter(), now: 2_000_000_000)
         XCTAssertFalse(batch.deployments.isEmpty)
         XCTAssertFalse(batch.samples.isEmpty)
+    }
+
+    func testNamespaceTemplatesOfKomplyYAMLMapNamespacesBackToApps() throws {
+        let file = try ConfigFile.parse(
+            """
+            apiVersion: komply.dev/v1
+            kind: Config
+            environments:
+              - name: staging
+              - name: prod
+                namespace: team-{app}
+            """)
+        let patterns = try HistoryIngest.namespacePatterns(config: file)
+        XCTAssertEqual(patterns, [.init(prefix: "", suffix: "-staging"), .init(prefix: "team-", suffix: "")])
+        var options = HistoryImporter.Options(format: .prometheus, metric: .memory)
+        options.namespacePatterns = patterns
+        let response = #"""
+            {"status":"success","data":{"resultType":"matrix","result":[
+            {"metric":{"namespace":"shop-staging","container":"db"},"values":[[60,"100"]]},
+            {"metric":{"namespace":"team-shop","container":"db"},"values":[[60,"100"]]},
+            {"metric":{"namespace":"blog","container":"db"},"values":[[60,"100"]]}]}}
+            """#
+        let batch = try HistoryImporter(options: options).read(data: Data(response.utf8), file: "m.json")
+        XCTAssertEqual(batch.samples.map(\.app), ["shop", "shop", "blog"])
+        XCTAssertEqual(try HistoryIngest.namespacePatterns(config: nil), [])
     }
 
     func testAPrometheusURLThatIsNotHTTPIsRefusedBeforeAnyQuery() async throws {

@@ -49,7 +49,7 @@ final class HygieneTests: XCTestCase {
         XCTAssertEqual(profile.cpu.percentile(0.9), 0)
         let recommendation = Recommender(history: [ServiceHistory(profile: profile, latest: nil)])
             .recommend(WorkloadFeatures(app: "a", service: "s", container: "c", image: "redis:7"))
-        XCTAssertTrue(recommendation.reasons.contains { $0.hasPrefix("No usage history for s/c: cold start") })
+        XCTAssertTrue(recommendation.reasons.contains { $0.hasPrefix("No usage history for s/c of app \"a\": cold start") })
         XCTAssertThrowsError(try Backtest().run(HistoryBatch(), file: "empty.jsonl")) { error in
             XCTAssertEqual(
                 (error as? PredictError)?.localizedDescription,

@@ -123,7 +123,7 @@ final class NumberBoundsTests: XCTestCase {
         try queue.write { db in
             try db.execute(sql: "UPDATE deployments SET replicas = 1e300")
             try db.execute(
-                sql: "INSERT INTO samples VALUES ('a', 'a', 1e300, 'cpu', 0.5, 't'), ('a', 'a', ?, 'memory', 1e300, 't')",
+                sql: "INSERT INTO samples VALUES ('', 'a', 'a', 1e300, 'cpu', 0.5, 't'), ('', 'a', 'a', ?, 'memory', 1e300, 't')",
                 arguments: [now - 30])
             let profile = try String.fetchOne(db, sql: "SELECT profile FROM profiles")!
             try db.execute(

@@ -52,7 +52,7 @@ final class RecommenderTests: XCTestCase {
                 UsageSample(service: "cache", container: "cache", time: t, resource: .memory, value: (60 + Double(i % 7)) * mi, source: "t")
             )
         }
-        let profile = ProfileBuilder().build(service: "cache", container: "cache", samples: samples, events: [])
+        let profile = ProfileBuilder().build(app: "shop", service: "cache", container: "cache", samples: samples, events: [])
         let history = [ServiceHistory(profile: profile, latest: nil)]
         let features = WorkloadFeatures(app: "shop", service: "cache", image: "redis:7")
         let tiers = Tier.allCases.map { Recommender(policy: SizingPolicy(tier: $0), history: history).recommend(features) }
@@ -78,7 +78,7 @@ final class RecommenderTests: XCTestCase {
             samples.append(
                 UsageSample(service: "orders-db", container: "db", time: Double(i) * 30, resource: .memory, value: 900 * mi, source: "t"))
         }
-        let profile = ProfileBuilder().build(service: "orders-db", container: "db", samples: samples, events: [])
+        let profile = ProfileBuilder().build(app: "shop", service: "orders-db", container: "db", samples: samples, events: [])
         let record = DeploymentRecord(
             service: "orders-db", container: "db", image: "postgres:16", runtime: "postgres", role: "database",
             features: ["family": "postgres", "role": "database", "runtime": "postgres"], time: 0)
@@ -97,7 +97,7 @@ final class RecommenderTests: XCTestCase {
             UsageSample(service: "s", container: "s", time: Double($0), resource: .memory, value: 60 * mi, source: "t")
         }
         let oom = UsageEvent(service: "s", container: "s", time: 100, kind: .oomKilled, value: 64 * mi)
-        let profile = ProfileBuilder().build(service: "s", container: "s", samples: samples, events: [oom])
+        let profile = ProfileBuilder().build(app: "a", service: "s", container: "s", samples: samples, events: [oom])
         let recommendation = Recommender(history: [ServiceHistory(profile: profile, latest: nil, oomLimits: [64 * mi])])
             .recommend(WorkloadFeatures(app: "a", service: "s", image: "redis:7", declared: ResourceAmounts(memoryLimit: 64 * mi)))
         XCTAssertTrue(recommendation.warnings.contains { $0.code == "limit-caused-oom-kills" && $0.message.contains("64Mi") })

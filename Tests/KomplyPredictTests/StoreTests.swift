@@ -33,9 +33,9 @@ final class StoreTests: XCTestCase {
     func testFileStoreUsesWALAndMigrations() throws {
         let store = try HistoryStore.open(path: folder.appendingPathComponent("h/history.sqlite").path)
         XCTAssertEqual(try store.journalMode(), "wal")
-        XCTAssertEqual(try store.appliedMigrations(), ["v1-history"])
+        XCTAssertEqual(try store.appliedMigrations(), ["v1-history", "v2-app"])
         // Reopening does not migrate twice.
-        XCTAssertEqual(try HistoryStore.open(path: store.path).appliedMigrations(), ["v1-history"])
+        XCTAssertEqual(try HistoryStore.open(path: store.path).appliedMigrations(), ["v1-history", "v2-app"])
     }
 
     func testWriteIsIdempotentAndRebuildsProfiles() throws {
@@ -73,8 +73,8 @@ final class StoreTests: XCTestCase {
         let pool = try DatabasePool(path: path)
         XCTAssertThrowsError(
             try pool.write { db in
-                try db.execute(sql: "INSERT INTO samples VALUES ('api', 'api', 2000, 'cpu', 1, 'x')")
-                try db.execute(sql: "INSERT INTO samples VALUES ('api', 'api', 2001, 'disk', 1, 'x')")
+                try db.execute(sql: "INSERT INTO samples VALUES ('', 'api', 'api', 2000, 'cpu', 1, 'x')")
+                try db.execute(sql: "INSERT INTO samples VALUES ('', 'api', 'api', 2001, 'disk', 1, 'x')")
             })
         XCTAssertEqual(try store.samples().count, 2)
     }

@@ -30,16 +30,16 @@ public struct Backtest: Sendable {
             throw .emptyHistory(file: file, detail: "no usage samples spanning any time; import samples first (komply history import)")
         }
         let split = first + (last - first) * fitFraction
-        let keys = Set(samples.map { ContainerKey(service: $0.service, container: $0.container) }).sorted()
+        let keys = Set(samples.map { ContainerKey(app: $0.app, service: $0.service, container: $0.container) }).sorted()
         let builder = ProfileBuilder()
         var fitted: [ContainerKey: ServiceHistory] = [:]
         for key in keys {
-            let own = samples.filter { $0.service == key.service && $0.container == key.container && $0.time < split }
-            let events = history.events.filter { $0.service == key.service && $0.container == key.container && $0.time < split }
-            let latest = history.deployments.filter { $0.service == key.service && $0.container == key.container && $0.time < split }
+            let own = samples.filter { key.holds($0.app, $0.service, $0.container) && $0.time < split }
+            let events = history.events.filter { key.holds($0.app, $0.service, $0.container) && $0.time < split }
+            let latest = history.deployments.filter { key.holds($0.app, $0.service, $0.container) && $0.time < split }
                 .max { $0.time < $1.time }
             let profile = builder.build(
-                service: key.service, container: key.container, samples: own, events: events,
+                app: key.app, service: key.service, container: key.container, samples: own, events: events,
                 cpuRequest: latest?.resources.cpuRequest, memoryRequest: latest?.resources.memoryRequest, now: split)
             fitted[key] = ServiceHistory(
                 profile: profile, latest: latest, oomLimits: events.filter { $0.kind == .oomKilled }.compactMap(\.value))
@@ -47,11 +47,13 @@ public struct Backtest: Sendable {
         var services: [BacktestReport.ServiceResult] = []
         var notes: [String] = history.warnings
         for key in keys {
-            let evaluation = samples.filter { $0.service == key.service && $0.container == key.container && $0.time >= split }
+            let evaluation = samples.filter { key.holds($0.app, $0.service, $0.container) && $0.time >= split }
             let cpu = evaluation.filter { $0.resource == .cpu }.map(\.value).sorted()
             let memory = evaluation.filter { $0.resource == .memory }.map(\.value).sorted()
             guard let history = fitted[key], !history.profile.isEmpty, !cpu.isEmpty, !memory.isEmpty else {
-                notes.append("\(key.service)/\(key.container): skipped, it has no CPU and memory samples in both windows")
+                notes.append(
+                    "\(key.app.isEmpty ? "" : key.app + "/")\(key.service)/\(key.container): skipped, it has no CPU and memory samples in both windows"
+                )
                 continue
             }
             let observed = BacktestReport.Observed(
@@ -62,7 +64,7 @@ public struct Backtest: Sendable {
             for tier in Tier.allCases {
                 let recommender = Recommender(policy: SizingPolicy(tier: tier, cpuLimit: cpuLimit), history: [history] + others)
                 let features = WorkloadFeatures(
-                    app: key.service, service: key.service, container: key.container, image: history.latest?.image)
+                    app: key.app, service: key.service, container: key.container, image: history.latest?.image)
                 allocations["komply \(tier.rawValue)"] = recommender.recommend(features).amounts
             }
             allocations["VPA formula"] = Self.vpa(history)
@@ -74,7 +76,7 @@ public struct Backtest: Sendable {
             }
             services.append(
                 BacktestReport.ServiceResult(
-                    service: key.service, container: key.container, fitSamples: history.profile.cpuSampleCount,
+                    app: key.app, service: key.service, container: key.container, fitSamples: history.profile.cpuSampleCount,
                     evaluationSamples: cpu.count, observed: observed, allocations: allocations))
         }
         guard !services.isEmpty else {
@@ -136,6 +138,8 @@ public struct BacktestReport: Sendable {
 
     /// One service's allocations per strategy.
     public struct ServiceResult: Sendable, Hashable {
+        /// The app (history key); empty for history recorded without one.
+        public var app: String
         public var service: String
         public var container: String
         public var fitSamples: Int
@@ -209,7 +213,8 @@ public struct BacktestReport: Sendable {
             var detail = [["service", "observed cpu p95", "mem p95", "mem max"] + Backtest.strategies.map { "\($0) cpu/mem" }]
             for result in services {
                 var line = [
-                    "\(result.service)/\(result.container)", Recommender.cores(result.observed.cpuP95),
+                    "\(result.app.isEmpty ? "" : result.app + "/")\(result.service)/\(result.container)",
+                    Recommender.cores(result.observed.cpuP95),
                     Recommender.mem(result.observed.memoryP95), Recommender.mem(result.observed.memoryMax),
                 ]
                 for strategy in Backtest.strategies {

@@ -1,8 +1,10 @@
 import Foundation
 import KomplyCore
 
-/// Reads `time,service,container,cpu_cores,memory_bytes` CSV (columns by header name, any order).
+/// Reads `time,app,service,container,cpu_cores,memory_bytes` CSV (columns by header name, any order).
 ///
+/// The optional `app` column names each row's app; `--app` names the app of every row (a row naming another
+/// app is refused); with neither, rows are legacy (app '').
 /// Assumptions: an empty cell means "not measured"; `NaN`/`Inf` cells are dropped and counted; a value or
 /// time outside its physical bound (`NumberBound`) is dropped with a note naming file:line:column; times are
 /// RFC 3339 or seconds since 1970; a missing container column means container = service.
@@ -57,6 +59,7 @@ enum CSVImporter {
                 throw .invalidInput(at(file, index + 1, serviceColumn), expected: "a service name")
             }
             let service = options.service ?? serviceText
+            let app = try appKey(cell("app"), option: options.app, file: file, line: index + 1)
             let container = cell("container").map(\.0).flatMap { $0.isEmpty ? nil : $0 } ?? service
             for (name, resource) in [("cpu_cores", ResourceKind.cpu), ("memory_bytes", .memory)] {
                 guard let (text, col) = cell(name), !text.isEmpty else { continue }
@@ -69,11 +72,24 @@ enum CSVImporter {
                     continue
                 }
                 batch.samples.append(
-                    UsageSample(service: service, container: container, time: time, resource: resource, value: value, source: "csv"))
+                    UsageSample(
+                        app: app, service: service, container: container, time: time, resource: resource, value: value, source: "csv"))
             }
         }
         if dropped > 0 { batch.notes.append("\(file): dropped \(dropped) NaN or infinite value(s)") }
         return batch
+    }
+
+    /// The row's app key: `--app`, else the `app` cell, else '' — a cell naming another app than `--app` is refused.
+    static func appKey(_ cell: (String, Int)?, option: String?, file: String, line: Int) throws(PredictError) -> String {
+        let own = cell.flatMap { $0.0.isEmpty ? nil : $0 }
+        guard let option else { return HistoryApp.key(own?.0 ?? "") }
+        if let (text, column) = own, HistoryApp.key(text) != HistoryApp.key(option) {
+            throw .invalidInput(
+                at(file, line, column),
+                expected: "app \"\(HistoryApp.key(option))\" as --app says, found \"\(text)\" (import that app's rows without --app)")
+        }
+        return HistoryApp.key(option)
     }
 
     static func at(_ file: String, _ line: Int, _ column: Int) -> SourceLocation {

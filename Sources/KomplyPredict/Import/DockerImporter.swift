@@ -4,8 +4,10 @@ import KomplyCore
 /// Reads `docker inspect` arrays (declared limits, OOM kills, restarts) and `docker stats` JSON lines.
 ///
 /// Assumptions: a compose container's service is its `com.docker.compose.service` label, else the
-/// container name; docker stats lines carry no time, so the first line of each container is at
-/// `--at` and later lines of the same container follow every `statsInterval` seconds.
+/// container name; its app is `--app`, else its `com.docker.compose.project` label, else the project of a
+/// `<project>-<service>-<n>` name when that split is unambiguous; docker stats lines carry no time, so the
+/// first line of each container is at `--at` and later lines of the same container follow every
+/// `statsInterval` seconds.
 enum DockerImporter {
     static func readInspect(_ root: Node, options: HistoryImporter.Options) throws(PredictError) -> HistoryBatch {
         guard let containers = root.sequence else {
@@ -20,7 +22,14 @@ enum DockerImporter {
             let state = fields.child("State")
             let labels = try config?.stringMap("Labels") ?? [:]
             let name = try (fields.optionalString("Name") ?? "container").trimmingCharacters(in: CharacterSet(charactersIn: "/"))
-            let service = options.service ?? labels["com.docker.compose.service"] ?? name
+            let app: String, service: String
+            switch attribute(name, labels: labels, options: options) {
+            case .split(let named, let compose): (app, service) = (named, options.service ?? compose)
+            case .plain: (app, service) = (HistoryApp.key(options.app ?? ""), options.service ?? name)
+            case .unattributable(let why):
+                batch.warnings.append("\(fields.location("Name")): skipped container \"\(name)\": \(why)")
+                continue
+            }
             let started = try state?.optionalString("StartedAt").flatMap(Timestamp.parse)
             guard let time = options.at ?? started.flatMap({ $0 > 0 ? $0 : nil }) else {
                 throw .invalidInput(fields.location(), expected: "State.StartedAt, or a time given with --at")
@@ -49,12 +58,12 @@ enum DockerImporter {
             }
             let image = try config?.optionalString("Image")
             let features = WorkloadFeatures(
-                app: labels["com.docker.compose.project"] ?? service, service: service, container: service,
+                app: app.isEmpty ? service : app, service: service, container: service,
                 image: image, command: argv, environment: env, ports: ports.sorted())
             let traits = WorkloadTraits.of(features)
             batch.deployments.append(
                 DeploymentRecord(
-                    service: service, container: service, image: image, runtime: traits.runtime, role: traits.role,
+                    app: app, service: service, container: service, image: image, runtime: traits.runtime, role: traits.role,
                     features: traits.featureMap,
                     resources: ResourceAmounts(cpuRequest: nil, cpuLimit: nanoCPUs, memoryRequest: reservation, memoryLimit: memory),
                     environment: options.environment, cluster: options.cluster, time: time))
@@ -62,7 +71,7 @@ enum DockerImporter {
                 let finished = try state?.optionalString("FinishedAt").flatMap(Timestamp.parse).flatMap { $0 > 0 ? $0 : nil }
                 batch.events.append(
                     UsageEvent(
-                        service: service, container: service, time: finished ?? time, kind: .oomKilled,
+                        app: app, service: service, container: service, time: finished ?? time, kind: .oomKilled,
                         value: memory, detail: "docker inspect: State.OOMKilled"))
             }
             if let restarts = try fields.optionalNumber("RestartCount"), restarts > 0 {
@@ -71,7 +80,7 @@ enum DockerImporter {
                 }
                 batch.events.append(
                     UsageEvent(
-                        service: service, container: service, time: time, kind: .restart, value: restarts,
+                        app: app, service: service, container: service, time: time, kind: .restart, value: restarts,
                         detail: "docker inspect: RestartCount \(Int(restarts))"))
             }
         }
@@ -92,7 +101,15 @@ enum DockerImporter {
             let fields = NodeFields(node: node, lineOffset: index)
             var name = try fields.optionalString("Name") ?? ""
             if name.isEmpty { name = try fields.string("Container") }
-            let service = options.service ?? composeService(name)
+            let app: String, service: String
+            switch attribute(name, labels: try statsLabels(fields), options: options) {
+            case .split(let named, let compose): (app, service) = (named, options.service ?? compose)
+            case .plain: (app, service) = (HistoryApp.key(options.app ?? ""), options.service ?? name)
+            case .unattributable(let why):
+                batch.warnings.append(
+                    "\(fields.location(fields.node["Name"] == nil ? "Container" : "Name")): skipped container \"\(name)\": \(why)")
+                continue
+            }
             let count = seen[name, default: 0]
             seen[name] = count + 1
             let time = start + Double(count) * options.statsInterval
@@ -126,21 +143,86 @@ enum DockerImporter {
             if percent.isFinite {
                 batch.samples.append(
                     UsageSample(
-                        service: service, container: service, time: time, resource: .cpu, value: percent / 100, source: "docker-stats"))
+                        app: app, service: service, container: service, time: time, resource: .cpu, value: percent / 100,
+                        source: "docker-stats"))
             }
             batch.samples.append(
                 UsageSample(
-                    service: service, container: service, time: time, resource: .memory, value: Double(bytes), source: "docker-stats"))
+                    app: app, service: service, container: service, time: time, resource: .memory, value: Double(bytes),
+                    source: "docker-stats"))
         }
         return batch
     }
 
-    /// `shop-api-1` (compose v2) or `shop_api_1` (v1) → `api`; other names stay as they are.
-    static func composeService(_ name: String) -> String {
-        for separator in ["-", "_"] {
-            let parts = name.split(separator: Character(separator)).map(String.init)
-            if parts.count >= 3, Int(parts.last!) != nil { return parts.dropFirst().dropLast().joined(separator: separator) }
+    /// What a container name says about its app.
+    enum ComposeName: Equatable {
+        /// A compose name: its app key and service.
+        case split(app: String, service: String)
+        /// Not a compose name (`payment-api`, `redis`): it names no app.
+        case plain
+        /// A compose name whose app cannot be told, or another app than `--app`: the reason.
+        case unattributable(String)
+    }
+
+    /// The app and service a container's name and labels stand for, or why its rows must not be kept.
+    ///
+    /// `--app` wins, then the `com.docker.compose.project` label, then the name: `shop-api-1` (compose v2) and
+    /// `shop_api_1` (v1) are app `shop`, service `api`. A name with more parts (`my-shop-api-1`) splits only
+    /// with help (`--app my-shop`, or `--service api`); a container of another project than `--app` is never
+    /// filed under it. Both are skipped with a warning, since guessing would file one app's usage under another.
+    static func attribute(_ name: String, labels: [String: String], options: HistoryImporter.Options) -> ComposeName {
+        if let project = labels["com.docker.compose.project"], !project.isEmpty {
+            if let app = options.app, HistoryApp.key(project) != HistoryApp.key(app) {
+                return .unattributable("its compose project is \"\(project)\", not --app \(HistoryApp.key(app))")
+            }
+            return .split(app: HistoryApp.key(project), service: labels["com.docker.compose.service"] ?? name)
         }
-        return name
+        for separator in ["-", "_"] {
+            let parts = name.split(separator: Character(separator), omittingEmptySubsequences: false).map(String.init)
+            guard parts.count >= 3, let last = parts.last, !last.isEmpty, last.allSatisfy(\.isNumber),
+                parts.dropLast().allSatisfy({ !$0.isEmpty })
+            else { continue }
+            let stem = parts.dropLast().joined(separator: separator)
+            if let app = options.app {
+                // The project is the leading parts whose app key is --app's (`my_shop-api-1` under --app my-shop).
+                guard
+                    let end = (1..<parts.count - 1).first(where: {
+                        HistoryApp.key(parts[..<$0].joined(separator: separator)) == HistoryApp.key(app)
+                    })
+                else {
+                    return .unattributable("its name is not that of a container of compose project \"\(app)\" (--app)")
+                }
+                return .split(app: HistoryApp.key(app), service: parts[end..<(parts.count - 1)].joined(separator: separator))
+            }
+            if let service = options.service, stem.hasSuffix(separator + service), stem.count > service.count + 1 {
+                return .split(app: HistoryApp.key(String(stem.dropLast(service.count + 1))), service: service)
+            }
+            guard parts.count == 3 else {
+                let splits = (1..<parts.count - 1).map {
+                    parts[..<$0].joined(separator: separator) + "/" + parts[$0..<(parts.count - 1)].joined(separator: separator)
+                }
+                return .unattributable(
+                    "its compose project is ambiguous (project/service \(splits.joined(separator: " or "))); "
+                        + "import it with --app and the project name")
+            }
+            return .split(app: HistoryApp.key(parts[0]), service: parts[1])
+        }
+        return .plain
+    }
+
+    /// Compose labels a stats line carries when it was joined with `docker ps` (`Labels` as `docker ps` prints
+    /// it, `k=v,k=v`, or an object); docker stats alone prints none.
+    static func statsLabels(_ fields: NodeFields) throws(PredictError) -> [String: String] {
+        guard let node = fields.node["Labels"], !node.isNull else { return [:] }
+        if node.mapping != nil { return try fields.stringMap("Labels") }
+        guard let text = node.scalar else {
+            throw .invalidInput(fields.location("Labels"), expected: "\"Labels\" as docker ps prints it (k=v,k=v) or an object")
+        }
+        var labels: [String: String] = [:]
+        for pair in text.split(separator: ",") {
+            guard let eq = pair.firstIndex(of: "=") else { continue }
+            labels[String(pair[..<eq]).trimmingCharacters(in: .whitespaces)] = String(pair[pair.index(after: eq)...])
+        }
+        return labels
     }
 }

@@ -31,10 +31,16 @@ public struct HistoryImporter: Sendable {
         public var metric: Metric?
         /// Service name to use instead of the one in the file.
         public var service: String?
+        /// The app (`--app`) of everything read: the history key's first part. Without it each format finds the
+        /// app in the file (docs/sizing.md, "Per-app history") or leaves it empty (a legacy row).
+        public var app: String?
         /// Time of a snapshot that has none (docker stats, docker inspect without StartedAt).
         public var at: Double?
         /// Seconds between successive docker stats lines of one container.
         public var statsInterval: Double = 1
+        /// How namespaces name apps: each pattern is the text around `{app}` in a namespace template
+        /// (`{app}-prod` → ("", "-prod")); a namespace matching one gives that app, else the namespace is the app.
+        public var namespacePatterns: [NamespacePattern] = []
         /// Environment recorded with imported deployments.
         public var environment: String?
         /// Cluster recorded with imported deployments.
@@ -45,14 +51,29 @@ public struct HistoryImporter: Sendable {
         /// Creates options.
         public init(
             format: Format? = nil, metric: Metric? = nil, service: String? = nil, at: Double? = nil,
-            environment: String? = nil, cluster: String? = nil
+            environment: String? = nil, cluster: String? = nil, app: String? = nil
         ) {
+            self.app = app
             self.format = format
             self.metric = metric
             self.service = service
             self.at = at
             self.environment = environment
             self.cluster = cluster
+        }
+    }
+
+    /// The text around `{app}` in a namespace template, with `{env}` already filled in.
+    public struct NamespacePattern: Sendable, Hashable {
+        /// Before `{app}`.
+        public var prefix: String
+        /// After `{app}`.
+        public var suffix: String
+
+        /// Creates a pattern.
+        public init(prefix: String, suffix: String) {
+            self.prefix = prefix
+            self.suffix = suffix
         }
     }
 
@@ -80,7 +101,7 @@ public struct HistoryImporter: Sendable {
         var format = options.format
         if format == nil { format = try detect(data: data, file: file) }
         switch format! {
-        case .jsonl: return try HistoryJSONLines.decode(String(decoding: data, as: UTF8.self), file: file)
+        case .jsonl: return try HistoryJSONLines.decode(String(decoding: data, as: UTF8.self), file: file, app: options.app)
         case .csv: return try CSVImporter.read(String(decoding: data, as: UTF8.self), file: file, options: options)
         case .dockerStats: return try DockerImporter.readStats(String(decoding: data, as: UTF8.self), file: file, options: options)
         case .dockerInspect: return try DockerImporter.readInspect(JSONNodes.parse(data, file: file), options: options)
@@ -109,5 +130,25 @@ private extension HistoryImporter {
                 file: file, range: SourceRange(start: SourcePosition(line: 1, column: 1), end: SourcePosition(line: 1, column: 2))),
             expected: "a history file komply can read (.csv, .jsonl, a kubectl -o json dump, docker inspect JSON, docker stats "
                 + "JSON lines or a Prometheus query_range response); name the format with --format")
+    }
+}
+
+extension HistoryImporter.Options {
+    /// The app key of a Kubernetes namespace: `--app` when given, else the `{app}` part of the first namespace
+    /// pattern it matches (longest pattern first), else the namespace itself; nil namespace and no `--app`: ''.
+    func app(namespace: String?) -> String {
+        if let app { return HistoryApp.key(app) }
+        guard let namespace, !namespace.isEmpty else { return "" }
+        let patterns = namespacePatterns.filter { !($0.prefix.isEmpty && $0.suffix.isEmpty) }
+            .sorted {
+                ($0.prefix.count + $0.suffix.count, $0.prefix, $0.suffix) > ($1.prefix.count + $1.suffix.count, $1.prefix, $1.suffix)
+            }
+        for pattern in patterns
+        where namespace.count > pattern.prefix.count + pattern.suffix.count && namespace.hasPrefix(pattern.prefix)
+            && namespace.hasSuffix(pattern.suffix)
+        {
+            return HistoryApp.key(String(namespace.dropFirst(pattern.prefix.count).dropLast(pattern.suffix.count)))
+        }
+        return HistoryApp.key(namespace)
     }
 }

@@ -3,7 +3,8 @@ import KomplyCore
 
 /// Reads `kubectl get deploy,sts,ds -A -o json` dumps: one deployment record per container.
 ///
-/// Assumptions: the record's time is `metadata.creationTimestamp` (or `--at`); a missing request
+/// Assumptions: the app is `--app`, else `metadata.namespace` mapped through the namespace templates
+/// (`HistoryImporter.Options.app(namespace:)`); the record's time is `metadata.creationTimestamp` (or `--at`); a missing request
 /// defaults to the limit, as the API server does.
 enum KubectlImporter {
     static let workloadKinds: Set<String> = ["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob"]
@@ -70,7 +71,8 @@ enum KubectlImporter {
                 let traits = WorkloadTraits.of(features)
                 batch.deployments.append(
                     DeploymentRecord(
-                        service: options.service ?? name, container: containerName, image: image, runtime: traits.runtime,
+                        app: options.app(namespace: namespace), service: options.service ?? name, container: containerName, image: image,
+                        runtime: traits.runtime,
                         role: traits.role,
                         features: traits.featureMap,
                         resources: ResourceAmounts(

@@ -17,6 +17,8 @@ import KomplyCore
 ///   filled in.
 /// - The service is the `service`, `app` or `app_kubernetes_io_name` label, else the pod name
 ///   without its ReplicaSet and pod hashes, else the container label.
+/// - The app is `--app`, else the `namespace` label mapped through the namespace templates
+///   (`HistoryImporter.Options.app(namespace:)`), else empty (a legacy row).
 public enum PrometheusImporter {
     /// Reads a parsed response.
     static func read(_ root: Node, options: HistoryImporter.Options) throws(PredictError) -> HistoryBatch {
@@ -41,6 +43,7 @@ public enum PrometheusImporter {
             }
             let service = options.service ?? serviceName(labels)
             let container = labels["container"] ?? service
+            let app = options.app(namespace: labels["namespace"])
             guard let values = series["values"]?.sequence else {
                 throw .invalidInput(seriesFields.location(), expected: "\"values\": [[time, \"value\"], …]")
             }
@@ -75,7 +78,7 @@ public enum PrometheusImporter {
                 for (t, v) in unique {
                     batch.samples.append(
                         UsageSample(
-                            service: service, container: container, time: t, resource: metric == .cpu ? .cpu : .memory,
+                            app: app, service: service, container: container, time: t, resource: metric == .cpu ? .cpu : .memory,
                             value: v, source: "prometheus"))
                 }
                 gaps += steps.filter(isGap).count
@@ -87,7 +90,7 @@ public enum PrometheusImporter {
                     if increase < 0 { resets += 1; increase = current.1 }
                     batch.samples.append(
                         UsageSample(
-                            service: service, container: container, time: current.0, resource: .cpu,
+                            app: app, service: service, container: container, time: current.0, resource: .cpu,
                             value: increase / dt, source: "prometheus"))
                 }
             case .oom:
@@ -96,7 +99,7 @@ public enum PrometheusImporter {
                     if v >= 1, previous < 1 {
                         batch.events.append(
                             UsageEvent(
-                                service: service, container: container, time: t, kind: .oomKilled, value: nil,
+                                app: app, service: service, container: container, time: t, kind: .oomKilled, value: nil,
                                 detail: "prometheus: last terminated reason OOMKilled"))
                     }
                     previous = v
@@ -107,7 +110,7 @@ public enum PrometheusImporter {
                     if v > options.throttlingThreshold, !inEpisode {
                         batch.events.append(
                             UsageEvent(
-                                service: service, container: container, time: t, kind: .throttled, value: v,
+                                app: app, service: service, container: container, time: t, kind: .throttled, value: v,
                                 detail: "prometheus: \(JSONEmitter.number((v * 100).rounded())) % of CFS periods throttled"))
                     }
                     inEpisode = v > options.throttlingThreshold

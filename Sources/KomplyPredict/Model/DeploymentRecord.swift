@@ -1,5 +1,7 @@
 /// One deployment of one container: what was declared, where and when.
 public struct DeploymentRecord: Sendable, Hashable, Codable {
+    /// The app as a history key (`HistoryApp.key`); empty for a legacy row.
+    public var app: String
     /// The service (workload) name.
     public var service: String
     /// The container name.
@@ -29,10 +31,11 @@ public struct DeploymentRecord: Sendable, Hashable, Codable {
 
     /// Creates a record.
     public init(
-        service: String, container: String, image: String? = nil, runtime: String? = nil, role: String? = nil,
+        app: String = "", service: String, container: String, image: String? = nil, runtime: String? = nil, role: String? = nil,
         features: [String: String] = [:], resources: ResourceAmounts = ResourceAmounts(), replicas: Int? = nil,
         environment: String? = nil, cluster: String? = nil, commit: String? = nil, time: Double, outcome: String? = nil
     ) {
+        self.app = app
         self.service = service
         self.container = container
         self.image = image

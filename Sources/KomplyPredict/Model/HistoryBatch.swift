@@ -28,4 +28,13 @@ public struct HistoryBatch: Sendable, Hashable {
         notes += other.notes
         warnings += other.warnings
     }
+
+    /// The batch with every row's app normalised to its history key (`HistoryApp.key`).
+    public func keyedByApp() -> HistoryBatch {
+        var batch = self
+        for index in batch.deployments.indices { batch.deployments[index].app = HistoryApp.key(batch.deployments[index].app) }
+        for index in batch.samples.indices { batch.samples[index].app = HistoryApp.key(batch.samples[index].app) }
+        for index in batch.events.indices { batch.events[index].app = HistoryApp.key(batch.events[index].app) }
+        return batch
+    }
 }

@@ -7,6 +7,8 @@ public struct UsageEvent: Sendable, Hashable, Codable {
         case restart
     }
 
+    /// The app as a history key (`HistoryApp.key`); empty for a legacy row.
+    public var app: String
     /// The service.
     public var service: String
     /// The container.
@@ -21,7 +23,10 @@ public struct UsageEvent: Sendable, Hashable, Codable {
     public var detail: String
 
     /// Creates an event.
-    public init(service: String, container: String, time: Double, kind: Kind, value: Double? = nil, detail: String = "") {
+    public init(
+        app: String = "", service: String, container: String, time: Double, kind: Kind, value: Double? = nil, detail: String = ""
+    ) {
+        self.app = app
         self.service = service
         self.container = container
         self.time = time

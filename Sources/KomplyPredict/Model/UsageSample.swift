@@ -1,5 +1,8 @@
 /// One measurement of one container's usage.
 public struct UsageSample: Sendable, Hashable, Codable {
+    /// The app (compose project, Kubernetes namespace) as a history key (`HistoryApp.key`); empty for a
+    /// row recorded before history was keyed by app.
+    public var app: String
     /// The service (workload) the container belongs to.
     public var service: String
     /// The container name inside the workload.
@@ -14,7 +17,10 @@ public struct UsageSample: Sendable, Hashable, Codable {
     public var source: String
 
     /// Creates a sample.
-    public init(service: String, container: String, time: Double, resource: ResourceKind, value: Double, source: String) {
+    public init(
+        app: String = "", service: String, container: String, time: Double, resource: ResourceKind, value: Double, source: String
+    ) {
+        self.app = app
         self.service = service
         self.container = container
         self.time = time

@@ -3,6 +3,8 @@ import Foundation
 /// What one container used over a window of history, aggregated the way the VPA recommender does
 /// (decaying histograms of CPU and of per-interval memory peaks) plus exact weighted percentiles.
 public struct UsageProfile: Sendable, Hashable, Codable {
+    /// The app as a history key (`HistoryApp.key`); empty for legacy rows recorded without an app.
+    public var app: String
     /// The service.
     public var service: String
     /// The container.
@@ -128,11 +130,11 @@ public struct ProfileBuilder: Sendable {
     /// `cpuRequest` weighs CPU samples as the VPA does; `memoryRequest` is the floor of the memory
     /// an OOM kill is assumed to have used; `now` bounds clock skew (nil: no bound).
     public func build(
-        service: String, container: String, samples: [UsageSample], events: [UsageEvent],
+        app: String = "", service: String, container: String, samples: [UsageSample], events: [UsageEvent],
         cpuRequest: Double? = nil, memoryRequest: Double? = nil, now: Double? = nil
     ) -> UsageProfile {
         var profile = UsageProfile(
-            service: service, container: container, cpu: DecayingHistogram(options: .cpu, halfLife: halfLife),
+            app: app, service: service, container: container, cpu: DecayingHistogram(options: .cpu, halfLife: halfLife),
             memoryPeaks: DecayingHistogram(options: .memory, halfLife: halfLife), cpuValues: [], memoryValues: [],
             firstSample: nil, lastSample: nil, cpuSampleCount: 0, memorySampleCount: 0, peakMemory: 0, peakCPU: 0,
             oomKills: 0, oomBumpedMemory: nil, throttlingEvents: 0, restarts: 0, notes: [])

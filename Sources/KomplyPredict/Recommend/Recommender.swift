@@ -62,7 +62,11 @@ public struct Recommender: Sendable {
         let traits = WorkloadTraits.of(features)
         var reasons: [String] = []
         var prior = coldStart(features, traits, reasons: &reasons)
-        let own = history.first { $0.profile.service == features.service && $0.profile.container == features.container }
+        // Own history is this app's rows only: another app's `db`, or a row recorded without an app, never sizes this `db`.
+        let app = HistoryApp.key(features.app)
+        let own = history.first {
+            $0.profile.app == app && $0.profile.service == features.service && $0.profile.container == features.container
+        }
         blendNeighbors(features, traits, excluding: own, into: &prior, reasons: &reasons)
         var estimate = Self.shape(prior: prior, tier: policy.tier)
         if let own, !own.profile.isEmpty {
@@ -70,12 +74,14 @@ public struct Recommender: Sendable {
             estimate = blend(estimate, with: fromHistory, profile: own.profile, reasons: &reasons)
         } else {
             reasons.append(
-                "No usage history for \(features.service)/\(features.container): cold start, \(policy.tier.rawValue) tier "
+                "No usage history for \(features.service)/\(features.container) of \(HistoryApp.describe(app)): cold start, "
+                    + "\(policy.tier.rawValue) tier "
                     + "(\(Self.coldStartShape(policy.tier).describe)).")
         }
         let limitFactor = own.map { $0.profile.isEmpty } ?? true ? Self.coldStartShape(policy.tier).memoryLimit : 1
         applyFloors(&estimate, prior: prior, limitFactor: limitFactor, reasons: &reasons)
-        let warnings = Self.warnings(features, traits, estimate: estimate, own: own)
+        var warnings = Self.warnings(features, traits, estimate: estimate, own: own)
+        if let legacy = unattributed(features, app: app, own: own) { warnings.append(legacy) }
         return finish(features, estimate, reasons: reasons, warnings: warnings)
     }
 
@@ -248,17 +254,24 @@ private extension Recommender {
         let candidates = history.filter { $0 != own && !$0.profile.isEmpty }.compactMap { item -> (ServiceHistory, Double)? in
             let similarity = Self.similarity(traits, features, item.latest)
             return similarity >= 0.35 ? (item, similarity) : nil
-        }.sorted { ($0.1, $1.0.profile.service) > ($1.1, $0.0.profile.service) }.prefix(policy.neighbors)
+        }.sorted {
+            ($0.1, $1.0.profile.service, $1.0.profile.app, $1.0.profile.container)
+                > ($1.1, $0.0.profile.service, $0.0.profile.app, $0.0.profile.container)
+        }.prefix(policy.neighbors)
         guard !candidates.isEmpty else { return }
         var cpu = prior.cpuRequest, memory = prior.memoryRequest, weight = 1.0
         var named: [String] = []
+        let app = HistoryApp.key(features.app)
+        var foreign = false
         for (item, similarity) in candidates {
+            let whose = item.profile.app == app ? "" : " of \(HistoryApp.describe(item.profile.app))"
+            foreign = foreign || item.profile.app != app
             let estimate = Self.fromHistory(item.profile, tier: .balanced)
             cpu += similarity * estimate.cpuRequest
             memory += similarity * estimate.memoryRequest
             weight += similarity
             named.append(
-                "\(item.profile.service)/\(item.profile.container) (similarity \(String(format: "%.2f", similarity)): "
+                "\(item.profile.service)/\(item.profile.container)\(whose) (similarity \(String(format: "%.2f", similarity)): "
                     + "\(Self.cores(estimate.cpuRequest)) CPU, \(Self.mem(estimate.memoryRequest)) memory)")
         }
         prior.cpuRequest = cpu / weight
@@ -267,7 +280,24 @@ private extension Recommender {
         prior.confidence += 0.15 * candidates.map(\.1).max()!
         reasons.append(
             "Blended with \(candidates.count) similar service\(candidates.count == 1 ? "" : "s") from history, weighted by "
-                + "similarity against the starting point's weight of 1: " + named.joined(separator: ", ") + ".")
+                + "similarity against the starting point's weight of 1: " + named.joined(separator: ", ") + "."
+                + (foreign ? " Other apps' history is a prior here, never this service's own history." : ""))
+    }
+
+    /// A warning when the only history of this service was recorded without an app: it may be another app's,
+    /// so it is not this app's own history; the message says how to attribute it.
+    func unattributed(_ features: WorkloadFeatures, app: String, own: ServiceHistory?) -> SizingWarning? {
+        guard !app.isEmpty, own.map({ $0.profile.isEmpty }) ?? true,
+            let legacy = history.first(where: {
+                $0.profile.app.isEmpty && $0.profile.service == features.service && $0.profile.container == features.container
+            }), !legacy.profile.isEmpty
+        else { return nil }
+        return SizingWarning(
+            code: "history-without-app",
+            message: "History holds \(legacy.profile.cpuSampleCount + legacy.profile.memorySampleCount) usage sample(s) of "
+                + "\(features.service)/\(features.container) recorded without an app (before komply keyed history by app); they may be "
+                + "another app's, so they do not size \(features.app)/\(features.service). Re-import this app's usage with "
+                + "`komply history import --app \(app)` (an `app` column or field works too).")
     }
 
     static func similarity(_ traits: WorkloadTraits, _ features: WorkloadFeatures, _ record: DeploymentRecord?) -> Double {
@@ -305,7 +335,8 @@ private extension Recommender {
         estimate.cpuPeak = fromHistory.cpuPeak
         let span = profile.lifespanDays * 24
         reasons.append(
-            "Own history: \(profile.cpuSampleCount) CPU and \(profile.memorySampleCount) memory samples over "
+            (profile.app.isEmpty ? "Own history: " : "Own history of app \"\(profile.app)\": ")
+                + "\(profile.cpuSampleCount) CPU and \(profile.memorySampleCount) memory samples over "
                 + "\(String(format: span < 1 ? "%.2f" : "%.1f", span)) h (24 h half-life), peak \(Self.cores(profile.peakCPU)) CPU and "
                 + "\(Self.mem(profile.peakMemory)) memory; \(policy.tier.rawValue) tier uses \(Self.historyShape(policy.tier).describe)"
                 + (cpuWeight < 1 || memoryWeight < 1

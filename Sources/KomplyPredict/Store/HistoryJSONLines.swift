@@ -2,7 +2,8 @@ import Foundation
 import KomplyCore
 
 /// The JSON-lines form of a history: one `{"type": "deployment" | "sample" | "event", …}` object a
-/// line, members sorted, times in RFC 3339 UTC, so the file diffs well in git.
+/// line, members sorted, times in RFC 3339 UTC, so the file diffs well in git. `app` is written when the
+/// row has one (rows recorded before history was keyed by app have none).
 public enum HistoryJSONLines {
     /// Encodes a batch, deployments first, then samples, then events.
     public static func encode(_ batch: HistoryBatch) -> String {
@@ -18,6 +19,7 @@ public enum HistoryJSONLines {
                 "time": .string(Timestamp.format(record.time)), "features": .sortedObject(record.features.mapValues { .string($0) }),
                 "resources": .sortedObject(resources),
             ]
+            if !record.app.isEmpty { object["app"] = .string(record.app) }
             object["image"] = record.image.map { .string($0) }
             object["runtime"] = record.runtime.map { .string($0) }
             object["role"] = record.role.map { .string($0) }
@@ -29,19 +31,20 @@ public enum HistoryJSONLines {
             out += JSONEmitter.emit(.sortedObject(object), pretty: false) + "\n"
         }
         for sample in batch.samples {
-            out +=
-                JSONEmitter.emit(
-                    .sortedObject([
-                        "type": .string("sample"), "service": .string(sample.service), "container": .string(sample.container),
-                        "time": .string(Timestamp.format(sample.time)), "resource": .string(sample.resource.rawValue),
-                        "value": .double(sample.value), "source": .string(sample.source),
-                    ]), pretty: false) + "\n"
+            var object: [String: ValueTree] = [
+                "type": .string("sample"), "service": .string(sample.service), "container": .string(sample.container),
+                "time": .string(Timestamp.format(sample.time)), "resource": .string(sample.resource.rawValue),
+                "value": .double(sample.value), "source": .string(sample.source),
+            ]
+            if !sample.app.isEmpty { object["app"] = .string(sample.app) }
+            out += JSONEmitter.emit(.sortedObject(object), pretty: false) + "\n"
         }
         for event in batch.events {
             var object: [String: ValueTree] = [
                 "type": .string("event"), "service": .string(event.service), "container": .string(event.container),
                 "time": .string(Timestamp.format(event.time)), "kind": .string(event.kind.rawValue), "detail": .string(event.detail),
             ]
+            if !event.app.isEmpty { object["app"] = .string(event.app) }
             object["value"] = event.value.map { .double($0) }
             out += JSONEmitter.emit(.sortedObject(object), pretty: false) + "\n"
         }
@@ -49,19 +52,22 @@ public enum HistoryJSONLines {
     }
 
     /// Decodes JSON lines; blank lines are skipped; every problem names file:line:column.
-    public static func decode(_ text: String, file: String) throws(PredictError) -> HistoryBatch {
+    ///
+    /// `app` (`--app`) is the app of every row; a row naming another app is refused rather than re-attributed.
+    public static func decode(_ text: String, file: String, app: String? = nil) throws(PredictError) -> HistoryBatch {
         var batch = HistoryBatch()
         for (index, line) in text.lineSlices.enumerated() {
             let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !trimmed.isEmpty else { continue }
             let node = try JSONNodes.parseLine(String(line), file: file, line: index + 1)
             let fields = NodeFields(node: node, lineOffset: index)
+            let rowApp = try fields.app(option: app)
             switch try fields.string("type") {
             case "deployment":
                 let resources = fields.child("resources")
                 batch.deployments.append(
                     DeploymentRecord(
-                        service: try fields.string("service"), container: try fields.container(),
+                        app: rowApp, service: try fields.string("service"), container: try fields.container(),
                         image: try fields.optionalString("image"), runtime: try fields.optionalString("runtime"),
                         role: try fields.optionalString("role"),
                         features: try fields.stringMap("features"),
@@ -82,7 +88,7 @@ public enum HistoryJSONLines {
                 }
                 batch.samples.append(
                     UsageSample(
-                        service: try fields.string("service"), container: try fields.container(),
+                        app: rowApp, service: try fields.string("service"), container: try fields.container(),
                         time: try fields.time("time"), resource: resource,
                         value: try fields.number("value", within: resource == .cpu ? .cpuCores : .memoryBytes),
                         source: try fields.optionalString("source") ?? "jsonl"))
@@ -93,7 +99,7 @@ public enum HistoryJSONLines {
                 }
                 batch.events.append(
                     UsageEvent(
-                        service: try fields.string("service"), container: try fields.container(),
+                        app: rowApp, service: try fields.string("service"), container: try fields.container(),
                         time: try fields.time("time"), kind: kind,
                         value: try fields.optionalNumber("value", within: HistoryBatch.bound(of: kind)),
                         detail: try fields.optionalString("detail") ?? ""))
@@ -227,6 +233,19 @@ struct NodeFields {
         do { return try BoundedNumber.check(seconds, .unixSeconds) } catch {
             throw .invalidInput(location(key), expected: "\"\(key)\" between 1970 and 2100: \(error.localizedDescription)")
         }
+    }
+
+    /// The row's app key: `option` (`--app`) when given, else the `app` member, else '' (legacy). A row whose
+    /// `app` differs from `option` is refused: re-attributing another app's history would size the wrong app.
+    func app(option: String?) throws(PredictError) -> String {
+        let own = try optionalString("app").map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
+        guard let option else { return HistoryApp.key(own ?? "") }
+        if let own, HistoryApp.key(own) != HistoryApp.key(option) {
+            throw .invalidInput(
+                location("app"),
+                expected: "app \"\(HistoryApp.key(option))\" as --app says, found \"\(own)\" (import that app's rows without --app)")
+        }
+        return HistoryApp.key(option)
     }
 
     func container() throws(PredictError) -> String {

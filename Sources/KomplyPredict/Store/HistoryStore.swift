@@ -76,7 +76,7 @@ public final class HistoryStore: Sendable {
     /// `WriteSummary.dropped` says what was left out.
     @discardableResult
     public func write(_ batch: HistoryBatch, now: Double? = nil) throws(PredictError) -> WriteSummary {
-        let batch = batch.bounded(now: now)
+        let batch = batch.bounded(now: now).keyedByApp()
         let dropped = batch.warnings
         return try run { db in
             // `write` runs the closure in one transaction: all of the batch or none of it.
@@ -89,23 +89,28 @@ public final class HistoryStore: Sendable {
                 for sample in batch.samples {
                     try db.execute(
                         sql: """
-                            INSERT OR IGNORE INTO samples (service, container, time, resource, value, source)
-                            VALUES (?, ?, ?, ?, ?, ?)
+                            INSERT OR IGNORE INTO samples (app, service, container, time, resource, value, source)
+                            VALUES (?, ?, ?, ?, ?, ?, ?)
                             """,
-                        arguments: [sample.service, sample.container, sample.time, sample.resource.rawValue, sample.value, sample.source])
+                        arguments: [
+                            sample.app, sample.service, sample.container, sample.time, sample.resource.rawValue, sample.value,
+                            sample.source,
+                        ])
                     summary.samples += db.changesCount
                 }
                 for event in batch.events {
                     try db.execute(
                         sql: """
-                            INSERT OR IGNORE INTO events (service, container, time, kind, value, detail) VALUES (?, ?, ?, ?, ?, ?)
-                            """, arguments: [event.service, event.container, event.time, event.kind.rawValue, event.value, event.detail])
+                            INSERT OR IGNORE INTO events (app, service, container, time, kind, value, detail)
+                            VALUES (?, ?, ?, ?, ?, ?, ?)
+                            """,
+                        arguments: [event.app, event.service, event.container, event.time, event.kind.rawValue, event.value, event.detail])
                     summary.events += db.changesCount
                 }
                 var touched = Set<ContainerKey>()
-                batch.samples.forEach { touched.insert(ContainerKey(service: $0.service, container: $0.container)) }
-                batch.events.forEach { touched.insert(ContainerKey(service: $0.service, container: $0.container)) }
-                batch.deployments.forEach { touched.insert(ContainerKey(service: $0.service, container: $0.container)) }
+                batch.samples.forEach { touched.insert(ContainerKey(app: $0.app, service: $0.service, container: $0.container)) }
+                batch.events.forEach { touched.insert(ContainerKey(app: $0.app, service: $0.service, container: $0.container)) }
+                batch.deployments.forEach { touched.insert(ContainerKey(app: $0.app, service: $0.service, container: $0.container)) }
                 for key in touched.sorted() {
                     try Self.refreshProfile(key, now: now, db)
                 }
@@ -120,7 +125,7 @@ public final class HistoryStore: Sendable {
         try run { db in try Self.fetchDeployments(db, where: nil) }
     }
 
-    /// Every sample, ordered by service, container, time and resource.
+    /// Every sample, ordered by app, service, container, time and resource.
     public func samples() throws(PredictError) -> [UsageSample] {
         try run { db in try Self.fetchSamples(db, key: nil) }
     }
@@ -133,11 +138,14 @@ public final class HistoryStore: Sendable {
     /// Every container's stored profile with its latest deployment and OOM limits.
     public func serviceHistories() throws(PredictError) -> [ServiceHistory] {
         try run { db in
-            let rows = try Row.fetchAll(db, sql: "SELECT service, container, profile FROM profiles ORDER BY service, container")
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT app, service, container, profile FROM profiles ORDER BY app, service, container")
             return try rows.map { row in
-                let key = ContainerKey(service: row["service"], container: row["container"])
+                let key = ContainerKey(app: row["app"], service: row["service"], container: row["container"])
                 let data: String = row["profile"]
                 var profile = try JSONDecoder().decode(UsageProfile.self, from: Data(data.utf8))
+                // The key columns are the truth; the JSON copy is what they were when it was built.
+                profile.app = key.app
                 if !profile.isWithinBounds {
                     // A store written before the bounds (or by hand) can hold poisoned numbers: rebuild the profile
                     // from the rows that are within them instead of sizing from it.
@@ -181,12 +189,20 @@ public final class HistoryStore: Sendable {
     }
 }
 
-/// A service and container name pair.
+/// An app, service and container name triple: the key of every history row.
 struct ContainerKey: Hashable, Comparable {
+    var app: String
     var service: String
     var container: String
 
-    static func < (lhs: ContainerKey, rhs: ContainerKey) -> Bool { (lhs.service, lhs.container) < (rhs.service, rhs.container) }
+    /// Whether a row with these names belongs to this key.
+    func holds(_ app: String, _ service: String, _ container: String) -> Bool {
+        self.app == app && self.service == service && self.container == container
+    }
+
+    static func < (lhs: ContainerKey, rhs: ContainerKey) -> Bool {
+        (lhs.app, lhs.service, lhs.container) < (rhs.app, rhs.service, rhs.container)
+    }
 }
 
 private extension HistoryStore {
@@ -214,7 +230,56 @@ private extension HistoryStore {
                         service TEXT NOT NULL, container TEXT NOT NULL, profile TEXT NOT NULL, PRIMARY KEY (service, container));
                     """)
         }
+        migrator.registerMigration("v2-app") { db in try migrateToAppKeys(db) }
         return migrator
+    }
+
+    /// `v2-app`: every table gets `app TEXT NOT NULL DEFAULT ''` as the first part of its key. SQLite cannot
+    /// change a primary key in place, so each table is recreated and its rows copied (existing rows get
+    /// app '', deployment ids are kept so outcomes still point at them); profiles are rebuilt per key.
+    static func migrateToAppKeys(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE deployments_v2 (
+                    id INTEGER PRIMARY KEY, app TEXT NOT NULL DEFAULT '', service TEXT NOT NULL, container TEXT NOT NULL,
+                    image TEXT, runtime TEXT, role TEXT, features TEXT NOT NULL DEFAULT '{}', cpu_request REAL, cpu_limit REAL,
+                    memory_request REAL, memory_limit REAL, replicas INTEGER, environment TEXT, cluster TEXT, commit_sha TEXT,
+                    time REAL NOT NULL, UNIQUE (app, service, container, time, environment, cluster));
+                INSERT INTO deployments_v2 (id, app, service, container, image, runtime, role, features, cpu_request, cpu_limit,
+                    memory_request, memory_limit, replicas, environment, cluster, commit_sha, time)
+                SELECT id, '', service, container, image, runtime, role, features, cpu_request, cpu_limit, memory_request,
+                    memory_limit, replicas, environment, cluster, commit_sha, time FROM deployments;
+                DROP TABLE deployments;
+                ALTER TABLE deployments_v2 RENAME TO deployments;
+                CREATE TABLE samples_v2 (
+                    app TEXT NOT NULL DEFAULT '', service TEXT NOT NULL, container TEXT NOT NULL, time REAL NOT NULL,
+                    resource TEXT NOT NULL CHECK (resource IN ('cpu', 'memory')), value REAL NOT NULL, source TEXT NOT NULL,
+                    PRIMARY KEY (app, service, container, resource, time, source)) WITHOUT ROWID;
+                INSERT INTO samples_v2 (app, service, container, time, resource, value, source)
+                SELECT '', service, container, time, resource, value, source FROM samples;
+                DROP TABLE samples;
+                ALTER TABLE samples_v2 RENAME TO samples;
+                CREATE TABLE events_v2 (
+                    app TEXT NOT NULL DEFAULT '', service TEXT NOT NULL, container TEXT NOT NULL, time REAL NOT NULL,
+                    kind TEXT NOT NULL, value REAL, detail TEXT NOT NULL DEFAULT '',
+                    PRIMARY KEY (app, service, container, time, kind)) WITHOUT ROWID;
+                INSERT INTO events_v2 (app, service, container, time, kind, value, detail)
+                SELECT '', service, container, time, kind, value, detail FROM events;
+                DROP TABLE events;
+                ALTER TABLE events_v2 RENAME TO events;
+                DROP TABLE profiles;
+                CREATE TABLE profiles (
+                    app TEXT NOT NULL DEFAULT '', service TEXT NOT NULL, container TEXT NOT NULL, profile TEXT NOT NULL,
+                    PRIMARY KEY (app, service, container));
+                """)
+        let keys = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT app, service, container FROM samples UNION SELECT app, service, container FROM events
+                UNION SELECT app, service, container FROM deployments ORDER BY 1, 2, 3
+                """
+        ).map { ContainerKey(app: $0["app"], service: $0["service"], container: $0["container"]) }
+        for key in keys { try refreshProfile(key, now: nil, db) }
     }
 
     func run<T>(_ body: (Database) throws -> T) throws(PredictError) -> T {
@@ -248,12 +313,12 @@ private extension HistoryStore {
         let features = JSONEmitter.emit(.sortedObject(record.features.mapValues { .string($0) }), pretty: false)
         try db.execute(
             sql: """
-                INSERT OR IGNORE INTO deployments (service, container, image, runtime, role, features, cpu_request, cpu_limit,
+                INSERT OR IGNORE INTO deployments (app, service, container, image, runtime, role, features, cpu_request, cpu_limit,
                     memory_request, memory_limit, replicas, environment, cluster, commit_sha, time)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
-                record.service, record.container, record.image, record.runtime, record.role, features,
+                record.app, record.service, record.container, record.image, record.runtime, record.role, features,
                 record.resources.cpuRequest, record.resources.cpuLimit, record.resources.memoryRequest,
                 record.resources.memoryLimit, record.replicas, record.environment, record.cluster, record.commit, record.time,
             ])
@@ -262,9 +327,10 @@ private extension HistoryStore {
             try db.execute(
                 sql: """
                     INSERT OR REPLACE INTO outcomes (deployment_id, outcome)
-                    SELECT id, ? FROM deployments WHERE service = ? AND container = ? AND time = ?
+                    SELECT id, ? FROM deployments WHERE app = ? AND service = ? AND container = ? AND time = ?
                         AND environment IS ? AND cluster IS ?
-                    """, arguments: [outcome, record.service, record.container, record.time, record.environment, record.cluster])
+                    """,
+                arguments: [outcome, record.app, record.service, record.container, record.time, record.environment, record.cluster])
         }
         return inserted
     }
@@ -275,10 +341,10 @@ private extension HistoryStore {
             """
         var arguments: StatementArguments = []
         if let key {
-            sql += " WHERE d.service = ? AND d.container = ?"
-            arguments = [key.service, key.container]
+            sql += " WHERE d.app = ? AND d.service = ? AND d.container = ?"
+            arguments = [key.app, key.service, key.container]
         }
-        sql += " ORDER BY d.time, d.service, d.container, d.environment, d.cluster"
+        sql += " ORDER BY d.time, d.app, d.service, d.container, d.environment, d.cluster"
         return try Row.fetchAll(db, sql: sql, arguments: arguments).compactMap { row in
             // Rows outside the bounds (a store written before them) are skipped, never decoded into a trap.
             guard let replicas = Self.bounded(row["replicas"], .replicas) else { return nil }
@@ -286,7 +352,8 @@ private extension HistoryStore {
             var features: [String: String] = [:]
             if let object = try? JSONSerialization.jsonObject(with: Data(featuresText.utf8)) as? [String: String] { features = object }
             return DeploymentRecord(
-                service: row["service"], container: row["container"], image: row["image"], runtime: row["runtime"], role: row["role"],
+                app: row["app"], service: row["service"], container: row["container"], image: row["image"], runtime: row["runtime"],
+                role: row["role"],
                 features: features,
                 resources: ResourceAmounts(
                     cpuRequest: row["cpu_request"], cpuLimit: row["cpu_limit"], memoryRequest: row["memory_request"],
@@ -300,13 +367,13 @@ private extension HistoryStore {
         var sql = "SELECT * FROM samples"
         var arguments: StatementArguments = []
         if let key {
-            sql += " WHERE service = ? AND container = ?"
-            arguments = [key.service, key.container]
+            sql += " WHERE app = ? AND service = ? AND container = ?"
+            arguments = [key.app, key.service, key.container]
         }
-        sql += " ORDER BY service, container, time, resource, source"
+        sql += " ORDER BY app, service, container, time, resource, source"
         return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
             UsageSample(
-                service: row["service"], container: row["container"], time: row["time"],
+                app: row["app"], service: row["service"], container: row["container"], time: row["time"],
                 resource: ResourceKind(rawValue: row["resource"]) ?? .cpu, value: row["value"], source: row["source"])
         }.filter { HistoryBatch.problem($0, now: nil) == nil }
     }
@@ -315,13 +382,13 @@ private extension HistoryStore {
         var sql = "SELECT * FROM events"
         var arguments: StatementArguments = []
         if let key {
-            sql += " WHERE service = ? AND container = ?"
-            arguments = [key.service, key.container]
+            sql += " WHERE app = ? AND service = ? AND container = ?"
+            arguments = [key.app, key.service, key.container]
         }
-        sql += " ORDER BY time, service, container, kind"
+        sql += " ORDER BY time, app, service, container, kind"
         return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
             UsageEvent(
-                service: row["service"], container: row["container"], time: row["time"],
+                app: row["app"], service: row["service"], container: row["container"], time: row["time"],
                 kind: UsageEvent.Kind(rawValue: row["kind"]) ?? .restart, value: row["value"], detail: row["detail"])
         }.filter { HistoryBatch.problem($0, now: nil) == nil }
     }
@@ -331,7 +398,7 @@ private extension HistoryStore {
         let events = try fetchEvents(db, key: key)
         let latest = try fetchDeployments(db, where: key).last
         return ProfileBuilder().build(
-            service: key.service, container: key.container, samples: samples, events: events,
+            app: key.app, service: key.service, container: key.container, samples: samples, events: events,
             cpuRequest: latest?.resources.cpuRequest, memoryRequest: latest?.resources.memoryRequest,
             now: now)
     }
@@ -342,7 +409,7 @@ private extension HistoryStore {
         encoder.outputFormatting = [.sortedKeys]
         let text = String(decoding: try encoder.encode(profile), as: UTF8.self)
         try db.execute(
-            sql: "INSERT OR REPLACE INTO profiles (service, container, profile) VALUES (?, ?, ?)",
-            arguments: [key.service, key.container, text])
+            sql: "INSERT OR REPLACE INTO profiles (app, service, container, profile) VALUES (?, ?, ?, ?)",
+            arguments: [key.app, key.service, key.container, text])
     }
 }

@@ -10,6 +10,7 @@ extension Komply {
         static let configuration = CommandConfiguration(
             commandName: "history",
             abstract: "Keep the sizing history: deployments, usage samples, events (SQLite, exportable as JSON lines).",
+            discussion: "History is keyed by app (compose project), service and container; see docs/sizing.md, \"Per-app history\".",
             subcommands: [Record.self, Observe.self, Import.self, Export.self]
         )
     }
@@ -56,6 +57,7 @@ extension Komply.History {
                 Examples:
                   komply history observe usage.csv
                   komply history observe shop.stats.jsonl --at 2026-11-20T10:00:00Z
+                  komply history observe my-shop.stats.jsonl --at 2026-11-20T10:00:00Z --app my-shop
                   komply history observe --prometheus-url http://127.0.0.1:9090 --metric memory \\
                     --query 'container_memory_working_set_bytes{namespace="shop"}' --start 2026-11-19T00:00:00Z --end 2026-11-20T00:00:00Z
                 """)

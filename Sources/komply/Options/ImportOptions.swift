@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KomplyCore
+import KomplyPipeline
 import KomplyPredict
 
 /// Flags that say how to read usage files.
@@ -14,6 +15,12 @@ struct ImportOptions: ParsableArguments {
     @Option(help: "Service name to record instead of the one in the file.")
     var service: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "The app (compose project) everything read belongs to; rows naming another app are refused or skipped.",
+            discussion: "Without it: the file's app column/field, compose labels and names, or the Kubernetes namespace."))
+    var app: String?
+
     @Option(help: "Time of a snapshot that carries none (docker stats), RFC 3339.")
     var at: String?
 
@@ -26,7 +33,11 @@ struct ImportOptions: ParsableArguments {
     func importer() throws -> HistoryImporter {
         var options = HistoryImporter.Options(
             format: format, metric: metric,
-            service: service, environment: environment, cluster: cluster)
+            service: service, environment: environment, cluster: cluster, app: app)
+        if let app, HistoryApp.key(app).isEmpty || !app.unicodeScalars.contains(where: { CharacterSet.alphanumerics.contains($0) }) {
+            throw CLIError(message: "invalid --app \"\(app)\": expected an app (compose project) name such as shop")
+        }
+        options.namespacePatterns = try HistoryIngest.namespacePatterns(config: ConfigFile.discover(from: "."))
         if let at {
             guard let time = Timestamp.parse(at), (try? BoundedNumber.check(time, .unixSeconds)) != nil else {
                 throw CLIError(message: "invalid --at \"\(at)\": expected RFC 3339 such as 2026-01-31T12:00:00Z, between 1970 and 2100")
