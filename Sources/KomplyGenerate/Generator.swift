@@ -166,6 +166,24 @@ private extension Generator {
             if list.isEmpty, let port = options[service.name]?.probePort ?? ImageKnowledge.profile(for: service.image)?.defaultPort {
                 add(port, "tcp", published: false)
             }
+            if list.isEmpty {
+                let exposed = PortEvidence.dockerfileExpose(service, project: project)
+                for port in exposed { add(port.port, port.proto, published: false) }
+                if !exposed.isEmpty {
+                    notices.append(
+                        Diagnostic(
+                            .info,
+                            "service \(service.name) declares no port; it listens on \(exposed.map { "\($0.port)/\($0.proto)" }.joined(separator: ", ")) (EXPOSE in its Dockerfile)",
+                            at: service.komply.positions["build"] ?? service.komply.source))
+                }
+            }
+            if list.isEmpty, let label = PortEvidence.labelPort(service) {
+                add(label.port, "tcp", published: false)
+                notices.append(
+                    Diagnostic(
+                        .info, "service \(service.name) declares no port; it listens on \(label.port) (label \(label.label))",
+                        at: service.komply.positions["labels"] ?? service.komply.source))
+            }
             ports[service.name] = list
             images[service.name] = image(for: service, appName: appName, notices: &notices)
         }
@@ -177,14 +195,31 @@ private extension Generator {
             if let hostname = service.hostname { aliases[hostname] = service.name }
             if let name = service.other["container_name"]?.stringValue { aliases[name] = service.name }
         }
+        // Ports a client writes beside a host name (`backend:9091`), for a target that declares none.
+        var namedPorts: [String: [(port: Int, client: String)]] = [:]
         for service in project.services {
             var targets = Set(service.dependsOn.keys.filter(known.contains))
-            for value in service.environment.values.compactMap({ $0 }) {
-                for host in HostReferences.hosts(in: value) {
-                    if let target = aliases[host], target != service.name { targets.insert(target) }
+            // `links: [db:database]` lets this service call db "database" too.
+            var hostNames = aliases
+            let links: [ValueTree] = if case .array(let items)? = service.other["links"] { items } else { [] }
+            for link in links.compactMap(\.stringValue) {
+                let parts = link.split(separator: ":", maxSplits: 1).map(String.init)
+                if parts.count == 2, known.contains(parts[0]) { hostNames[parts[1]] = parts[0] }
+            }
+            for (variable, value) in service.environment.sorted(by: { $0.key < $1.key }) {
+                guard let value else { continue }
+                for reference in HostReferences.references(in: value, variable: variable) {
+                    guard let target = hostNames[reference.host], target != service.name else { continue }
+                    targets.insert(target)
+                    if let port = reference.port { namedPorts[target, default: []].append((port, "\(service.name) (\(variable))")) }
                 }
             }
-            for target in targets where !shareNetwork(service, project[service: target]) {
+            // A mounted config file gives the port of a dependency (nginx `proxy_pass http://backend:8000`).
+            for reference in PortEvidence.mountedFileReferences(service, project: project) {
+                guard let target = hostNames[reference.host], target != service.name, targets.contains(target) else { continue }
+                namedPorts[target, default: []].append((reference.port, "\(service.name) (\(reference.file))"))
+            }
+            for target in targets.sorted() where !shareNetwork(service, project[service: target]) {
                 targets.remove(target)
                 notices.append(
                     Diagnostic(
@@ -193,6 +228,34 @@ private extension Generator {
                         at: service.komply.source))
             }
             connections[service.name] = targets
+        }
+        for service in project.services where ports[service.name, default: []].isEmpty {
+            let clients = connections.filter { $0.value.contains(service.name) }.keys.sorted()
+            let named = namedPorts[service.name, default: []].filter { entry in clients.contains { entry.client.hasPrefix("\($0) (") } }
+            if !named.isEmpty {
+                var seen = Set<Int>()
+                var list: [ContainerPort] = []
+                for entry in named.sorted(by: { ($0.port, $0.client) < ($1.port, $1.client) }) where seen.insert(entry.port).inserted {
+                    list.append(
+                        ContainerPort(port: entry.port, proto: "tcp", name: Naming.portName(entry.port, protocol: "tcp"), published: false))
+                }
+                ports[service.name] = list
+                notices.append(
+                    Diagnostic(
+                        .info,
+                        "service \(service.name) declares no port; it listens on \(list.map { String($0.port) }.joined(separator: ", ")), the port its clients name (\(named.map(\.client).sorted().joined(separator: ", ")))",
+                        at: service.komply.source))
+                continue
+            }
+            for client in clients {
+                let evidence = project[service: client]?.dependsOn[service.name] != nil ? "depends_on" : "a host name in its environment"
+                notices.append(
+                    Diagnostic(
+                        .warning,
+                        "service \(client) connects to \(service.name) (\(evidence)), but \(service.name) declares no port komply can find (no ports:, expose:, Dockerfile EXPOSE, known image or proxy label): no Service and no allow are generated for this edge; add expose: [PORT] to \(service.name) or set x-komply.probes.port",
+                        at: project[service: client]?.komply.positions["depends_on.\(service.name)"]
+                            ?? project[service: client]?.komply.source))
+            }
         }
         return AppContext(
             project: project, appName: appName, settings: settings, names: names, connections: connections,

@@ -15,15 +15,10 @@ final class TrafficCorpusTests: XCTestCase {
 
     /// Apps whose edges komply cannot serve yet, with the reason; an app listed here that passes fails the test.
     static let knownFailing: [String: String] = [
-        "gitea-postgres": "POSTGRES_DB=gitea is read as a host: db may call gitea",
-        "wordpress-mysql": "MYSQL_DATABASE=wordpress is read as a host: db may call wordpress",
-        "nginx-aspnet-mysql": "backend declares no port: no Service, proxy cannot reach it",
-        "nginx-flask-mongo": "backend declares no port (FLASK_SERVER_ADDR=backend:9091 names it): no Service",
-        "nginx-golang": "backend declares no port: no Service, proxy cannot reach it",
-        "nginx-golang-mysql": "backend declares no port (nginx.conf proxy_pass names 8000): no Service",
-        "nginx-golang-postgres": "backend declares no port: no Service, proxy cannot reach it",
-        "react-java-mysql": "backend declares no port: no Service, frontend cannot reach it",
-        "traefik-golang": "backend declares no port (its Traefik label says 80): no Service",
+        "nginx-aspnet-mysql": "backend's port is nowhere in the repository (no expose:, no EXPOSE): warned, no Service",
+        "nginx-golang": "backend's port is nowhere in the repository (its build context and nginx.conf are absent): warned",
+        "nginx-golang-postgres": "backend's port is nowhere in the repository (its build context and nginx.conf are absent): warned",
+        "react-java-mysql": "backend's port is nowhere in the repository (its build context is absent): warned, no Service",
     ]
 
     func testEveryCorpusAppReachesExactlyItsEdges() throws {
@@ -39,8 +34,10 @@ final class TrafficCorpusTests: XCTestCase {
         }
         let report = failing.keys.sorted().map { "\($0):\n  " + failing[$0]!.joined(separator: "\n  ") }.joined(separator: "\n")
         print("traffic: \(apps.count - failing.count) of \(apps.count) apps reach exactly their edges")
-        for app in failing.keys.sorted() where Self.knownFailing[app] == nil {
-            XCTFail("\(app):\n  " + failing[app]!.joined(separator: "\n  "))
+        for app in failing.keys.sorted() {
+            // A known-failing app may fail only by edges komply warned about.
+            let problems = Self.knownFailing[app] == nil ? failing[app]! : failing[app]!.filter { !$0.hasSuffix("(warned)") }
+            if !problems.isEmpty { XCTFail("\(app):\n  " + problems.joined(separator: "\n  ")) }
         }
         for app in Self.knownFailing.keys.sorted() where failing[app] == nil {
             XCTFail("\(app) is listed as known-failing but now passes; remove it from knownFailing")
@@ -201,7 +198,13 @@ extension TrafficCorpusTests {
         for edge in edges.sorted(by: { $0.description < $1.description }) {
             if !evaluator.resolvesDNS(name(edge.from)) { problems.append("\(edge): \(edge.from) cannot resolve names") }
             if evaluator.viaService(from: name(edge.from), service: name(edge.to), port: edge.port, to: name(edge.to)) == nil {
-                problems.append("\(edge): not reachable through Service \(name(edge.to))")
+                // An edge komply cannot serve must be a warning naming it and the key that fixes it, never silence.
+                let warned = result.notices.contains {
+                    $0.severity == .warning && $0.message.contains("service \(edge.from) connects to \(edge.to)")
+                        && $0.message.contains("x-komply.probes.port")
+                }
+                problems.append(
+                    "\(edge): not reachable through Service \(name(edge.to))\(warned ? " (warned)" : ", and no warning names it")")
             }
         }
         let allowedPairs = Set(edges.map { "\(name($0.from))→\(name($0.to))" })

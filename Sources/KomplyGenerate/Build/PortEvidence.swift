@@ -1,0 +1,117 @@
+import Foundation
+import KomplyCore
+
+/// Where the port of a service that declares none (no `ports:`, no `expose:`) comes from, besides image
+/// knowledge: the build context's Dockerfile, reverse-proxy labels, or a client that names it.
+enum PortEvidence {
+    /// The ports the Dockerfile of the service's build context `EXPOSE`s in the stage it builds (`build.target`,
+    /// else the last), including the stages that one is built `FROM`; variables (`EXPOSE $PORT`) are skipped.
+    static func dockerfileExpose(_ service: ComposeService, project: ComposeProject) -> [(port: Int, proto: String)] {
+        guard case .string(let context)? = service.build?["context"], let projectDirectory = project.projectDirectory,
+            !context.contains("://"), !context.hasPrefix("git@")
+        else { return [] }
+        let name = service.build?["dockerfile"]?.stringValue ?? "Dockerfile"
+        // Inside the repository only, links followed (the reader refused escapes already; this is the second lock).
+        let path: String?
+        if let root = project.repositoryRoot {
+            path = (try? RepositoryRoot(root).resolve(context, from: projectDirectory, at: nil)).flatMap { directory in
+                try? RepositoryRoot(root).resolve(name, from: directory, at: nil)
+            }
+        } else {
+            path = projectDirectory + "/" + context + "/" + name
+        }
+        guard let path, let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [] }
+        return expose(dockerfile: text, target: service.build?["target"]?.stringValue)
+    }
+
+    /// The `EXPOSE`d ports of one stage of a Dockerfile and the stages it is built from.
+    static func expose(dockerfile text: String, target: String?) -> [(port: Int, proto: String)] {
+        struct Stage {
+            var name: String?
+            var base: String
+            var ports: [(Int, String)] = []
+        }
+        var stages: [Stage] = []
+        for raw in text.split(whereSeparator: \.isNewline) {
+            let words = raw.split(whereSeparator: \.isWhitespace).map(String.init)
+            guard let instruction = words.first?.uppercased() else { continue }
+            if instruction == "FROM" {
+                let args = words.dropFirst().filter { !$0.hasPrefix("--") }
+                let name = args.count >= 3 && args[args.startIndex + 1].uppercased() == "AS" ? args.last?.lowercased() : nil
+                stages.append(Stage(name: name, base: args.first?.lowercased() ?? ""))
+            } else if instruction == "EXPOSE", !stages.isEmpty {
+                for word in words.dropFirst() {
+                    let parts = word.split(separator: "/")
+                    if let port = Int(parts[0]), (1...65535).contains(port) {
+                        stages[stages.count - 1].ports.append((port, parts.count > 1 ? parts[1].lowercased() : "tcp"))
+                    }
+                }
+            }
+        }
+        var index = target.flatMap { wanted in stages.lastIndex { $0.name == wanted.lowercased() } } ?? stages.indices.last
+        var result: [(port: Int, proto: String)] = []
+        var visited = Set<Int>()
+        while let current = index, visited.insert(current).inserted {
+            result = stages[current].ports.map { (port: $0.0, proto: $0.1) } + result
+            index = stages[..<current].lastIndex { $0.name == stages[current].base }
+        }
+        return result
+    }
+
+    /// `host:port` pairs written in the repository files a service bind-mounts (nginx `proxy_pass
+    /// http://backend:8000`, `server web1:5000;`, datasource URLs), with the mount's source as written.
+    static func mountedFileReferences(_ service: ComposeService, project: ComposeProject) -> [(host: String, port: Int, file: String)] {
+        guard let projectDirectory = project.projectDirectory else { return [] }
+        var result: [(host: String, port: Int, file: String)] = []
+        for mount in service.volumes where mount.type == "bind" {
+            guard let source = mount.source, !source.hasPrefix("/"), !source.hasPrefix("~") else { continue }
+            let path: String?
+            if let root = project.repositoryRoot {
+                path = try? RepositoryRoot(root).resolve(source, from: projectDirectory, at: nil)
+            } else {
+                path = projectDirectory + "/" + source
+            }
+            var isDirectory: ObjCBool = false
+            guard let path, FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
+                let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size <= 512 << 10,
+                let text = try? String(contentsOfFile: path, encoding: .utf8)
+            else { continue }
+            let range = NSRange(text.startIndex..., in: text)
+            for match in hostPort.matches(in: text, range: range) {
+                guard let host = Range(match.range(at: 1), in: text), let digits = Range(match.range(at: 2), in: text),
+                    let port = Int(text[digits]), (1...65535).contains(port)
+                else { continue }
+                result.append((String(text[host]), port, source))
+            }
+        }
+        return result
+    }
+
+    /// The port a reverse-proxy label gives the service: Traefik's `…loadbalancer.server.port`, Caddy's
+    /// `{{upstreams PORT}}`.
+    static func labelPort(_ service: ComposeService) -> (port: Int, label: String)? {
+        for (key, value) in service.labels.sorted(by: { $0.key < $1.key }) {
+            if key.hasPrefix("traefik."), key.hasSuffix(".loadbalancer.server.port"), let port = Int(value), (1...65535).contains(port) {
+                return (port, key)
+            }
+            if key.hasPrefix("caddy"),
+                let range = value.range(of: #"\{\{\s*upstreams\s+(?:https?\s+)?([0-9]+)\s*\}\}"#, options: .regularExpression)
+            {
+                let digits = value[range].filter(\.isNumber)
+                if let port = Int(digits), (1...65535).contains(port) { return (port, key) }
+            }
+        }
+        return nil
+    }
+}
+
+private extension PortEvidence {
+    // A host name and port in free text: after a line start, blank, quote, `/`, `=` or `@`.
+    static let hostPort: NSRegularExpression = {
+        guard
+            let compiled = try? NSRegularExpression(
+                pattern: #"(?:^|[\s/"'=@(])([A-Za-z][A-Za-z0-9_.-]*):([0-9]{1,5})\b"#, options: .anchorsMatchLines)
+        else { preconditionFailure("bad host:port pattern") }
+        return compiled
+    }()
+}
