@@ -85,9 +85,9 @@ struct NetworkEvaluator {
     }
 
     /// Whether a pod of the app can resolve names: UDP and TCP 53 to kube-dns.
-    func resolvesDNS(_ workload: String) -> Bool {
+    func resolvesDNS(_ workload: String, via dns: Pod = dnsPod, port: Int = 53) -> Bool {
         guard let pod = pods[workload] else { return false }
-        return allowed(pod, Self.dnsPod, port: 53, proto: "UDP") && allowed(pod, Self.dnsPod, port: 53, proto: "TCP")
+        return allowed(pod, dns, port: port, proto: "UDP") && allowed(pod, dns, port: port, proto: "TCP")
     }
 
     /// Every port of `to`'s containers that `from` may open directly, pod to pod (Services or not).
@@ -152,7 +152,9 @@ private extension NetworkEvaluator {
         let namespaceSelector = peer["namespaceSelector"]
         if podSelector == nil && namespaceSelector == nil { return false }
         if let namespaceSelector {
-            guard Self.matches(namespaceSelector, labels: namespaceLabels[pod.namespace] ?? [:]) else { return false }
+            // The API server labels every namespace with its name.
+            let labels = namespaceLabels[pod.namespace] ?? ["kubernetes.io/metadata.name": pod.namespace]
+            guard Self.matches(namespaceSelector, labels: labels) else { return false }
         } else if pod.namespace != policyNamespace {
             return false
         }

@@ -20,14 +20,16 @@ final class TrafficTests: XCTestCase {
     }
 
     /// Writes `files` (path → text) into the repository and generates its compose app.
-    func generate(_ compose: String, files: [String: String] = [:]) throws -> (GenerationResult, NetworkEvaluator) {
+    func generate(_ compose: String, files: [String: String] = [:], settings: GeneratorSettings = GeneratorSettings()) throws -> (
+        GenerationResult, NetworkEvaluator
+    ) {
         for (path, text) in files.merging(["compose.yaml": compose], uniquingKeysWith: { $1 }) {
             let url = URL(fileURLWithPath: folder + "/repo/" + path)
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Data(text.utf8).write(to: url)
         }
         let projects = try SourceLoader.load(SourceRequest(paths: [folder + "/repo"], environment: [:]))
-        let result = try Generator(settings: GeneratorSettings()).generate(projects)
+        let result = try Generator(settings: settings).generate(projects)
         var objects: [ValueTree] = []
         for file in result.files where file.path.contains("/base/") && file.path.hasSuffix(".yaml") {
             objects += try YAMLLoader.parse(file.contents, file: file.path).map { $0.valueTree() }
@@ -134,5 +136,30 @@ final class TrafficTests: XCTestCase {
         XCTAssertEqual(warning.severity, .warning)
         XCTAssertTrue(warning.message.contains("x-komply.probes.port"), warning.message)
         XCTAssertEqual(warning.location?.range?.start.line, 7, "points at the depends_on entry")
+    }
+
+    func testDNSEgressTargetsTheConfiguredSelectorAndNodeLocalCache() throws {
+        let compose = "services:\n  api:\n    image: example/api:1\n    ports: [\"8080:8080\"]\n"
+        let (_, standard) = try generate(compose)
+        XCTAssertTrue(standard.resolvesDNS("api"), "kube-dns in kube-system by default")
+        var settings = GeneratorSettings()
+        settings.dns.namespace = "openshift-dns"
+        settings.dns.podLabels = ["dns.operator.openshift.io/daemonset-dns": "default"]
+        settings.dns.ports = [5353]
+        settings.dns.nodeLocalIP = "169.254.20.10"
+        let (_, configured) = try generate(compose, settings: settings)
+        let openshift = NetworkEvaluator.Pod(
+            workload: "dns-default", namespace: "openshift-dns", labels: ["dns.operator.openshift.io/daemonset-dns": "default"],
+            ports: [("dns", 5353, "UDP"), ("dns-tcp", 5353, "TCP")], ip: [10, 128, 0, 9])
+        let nodeLocal = NetworkEvaluator.Pod(
+            workload: "node-local-dns", namespace: "kube-system", labels: ["k8s-app": "node-local-dns"], ports: [], ip: [169, 254, 20, 10])
+        XCTAssertTrue(configured.resolvesDNS("api", via: openshift, port: 5353))
+        XCTAssertTrue(
+            configured.resolvesDNS("api", via: nodeLocal, port: 53) == false, "the node-local cache listens on 53; 5353 is configured")
+        XCTAssertFalse(configured.resolvesDNS("api"), "kube-dns is no longer the target")
+        settings.dns.ports = [53]
+        let (_, cached) = try generate(compose, settings: settings)
+        XCTAssertTrue(cached.resolvesDNS("api", via: nodeLocal, port: 53))
+        XCTAssertFalse(standard.resolvesDNS("api", via: nodeLocal, port: 53))
     }
 }
