@@ -19,6 +19,7 @@ public struct Generator: Sendable {
         var files: [GeneratedFile] = []
         var notices: [Diagnostic] = []
         var scope: [String] = []
+        var traffic: [TrafficEdge] = []
         var seen: [String: String] = [:]
         for project in projects {
             let appName = Naming.dnsLabel(project.name)
@@ -36,8 +37,9 @@ public struct Generator: Sendable {
             files += app.files.filter { result.owns($0.path) }
             notices += app.notices
             scope += owned
+            traffic += app.traffic
         }
-        return GenerationResult(files: files.sorted { $0.path < $1.path }, notices: notices, scope: scope)
+        return GenerationResult(files: files.sorted { $0.path < $1.path }, notices: notices, scope: scope, traffic: traffic)
     }
 }
 
@@ -126,7 +128,18 @@ private extension Generator {
                 GeneratedFile(
                     path: "\(appName)/SECRETS.md", contents: secretsDocument(secrets, appName: appName, environments: environments)))
         }
-        return GenerationResult(files: files, notices: project.diagnostics.filter { $0.severity == .warning } + notices)
+        var traffic: [TrafficEdge] = []
+        for service in project.services {
+            for target in (context.connections[service.name] ?? []).sorted() {
+                traffic.append(
+                    TrafficEdge(
+                        app: appName, from: service.name, to: target,
+                        ports: (context.ports[target] ?? []).map { "\($0.port)/\($0.proto.lowercased())" },
+                        evidence: context.evidence[service.name]?[target] ?? []))
+            }
+        }
+        return GenerationResult(
+            files: files, notices: project.diagnostics.filter { $0.severity == .warning } + notices, traffic: traffic)
     }
 
     /// What every service builder needs to know about the app: names, ports, images and who talks to whom.
@@ -197,11 +210,15 @@ private extension Generator {
         }
         // Ports a client writes beside a host name (`backend:9091`), for a target that declares none.
         var namedPorts: [String: [(port: Int, client: String)]] = [:]
+        var evidence: [String: [String: [String]]] = [:]
         for service in project.services {
             var targets = Set(service.dependsOn.keys.filter(known.contains))
+            var why: [String: [String]] = [:]
+            let links: [ValueTree] = if case .array(let items)? = service.other["links"] { items } else { [] }
+            let linked = Set(links.compactMap(\.stringValue).map { String($0.split(separator: ":", maxSplits: 1)[0]) })
+            for target in targets.sorted() { why[target] = [linked.contains(target) ? "links" : "depends_on"] }
             // `links: [db:database]` lets this service call db "database" too.
             var hostNames = aliases
-            let links: [ValueTree] = if case .array(let items)? = service.other["links"] { items } else { [] }
             for link in links.compactMap(\.stringValue) {
                 let parts = link.split(separator: ":", maxSplits: 1).map(String.init)
                 if parts.count == 2, known.contains(parts[0]) { hostNames[parts[1]] = parts[0] }
@@ -211,6 +228,9 @@ private extension Generator {
                 for reference in HostReferences.references(in: value, variable: variable) {
                     guard let target = hostNames[reference.host], target != service.name else { continue }
                     targets.insert(target)
+                    if !why[target, default: []].contains("environment \(variable)") {
+                        why[target, default: []].append("environment \(variable)")
+                    }
                     if let port = reference.port { namedPorts[target, default: []].append((port, "\(service.name) (\(variable))")) }
                 }
             }
@@ -228,6 +248,7 @@ private extension Generator {
                         at: service.komply.source))
             }
             connections[service.name] = targets
+            evidence[service.name] = why.filter { targets.contains($0.key) }
         }
         for service in project.services where ports[service.name, default: []].isEmpty {
             let clients = connections.filter { $0.value.contains(service.name) }.keys.sorted()
@@ -258,7 +279,7 @@ private extension Generator {
             }
         }
         return AppContext(
-            project: project, appName: appName, settings: settings, names: names, connections: connections,
+            project: project, appName: appName, settings: settings, names: names, connections: connections, evidence: evidence,
             ports: ports, images: images)
     }
 
