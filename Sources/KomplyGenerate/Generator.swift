@@ -234,6 +234,19 @@ private extension Generator {
                     if let port = reference.port { namedPorts[target, default: []].append((port, "\(service.name) (\(variable))")) }
                 }
             }
+            // Hosts a command, entrypoint or healthcheck calls (`pg_isready -h db`, `wait-for db:5432`).
+            let argvs: [(String, [String])] = [
+                ("command", service.command ?? []), ("entrypoint", service.entrypoint ?? []),
+                ("healthcheck", Array((service.healthcheck?.test ?? []).drop { ["CMD", "CMD-SHELL", "NONE"].contains($0) })),
+            ]
+            for (origin, argv) in argvs {
+                for reference in HostReferences.commandReferences(in: argv) {
+                    guard let target = hostNames[reference.host], target != service.name else { continue }
+                    targets.insert(target)
+                    if !why[target, default: []].contains(origin) { why[target, default: []].append(origin) }
+                    if let port = reference.port { namedPorts[target, default: []].append((port, "\(service.name) (\(origin))")) }
+                }
+            }
             // A mounted config file gives the port of a dependency (nginx `proxy_pass http://backend:8000`).
             for reference in PortEvidence.mountedFileReferences(service, project: project) {
                 guard let target = hostNames[reference.host], target != service.name, targets.contains(target) else { continue }

@@ -162,4 +162,37 @@ final class TrafficTests: XCTestCase {
         XCTAssertTrue(cached.resolvesDNS("api", via: nodeLocal, port: 53))
         XCTAssertFalse(standard.resolvesDNS("api", via: nodeLocal, port: 53))
     }
+
+    func testHostsInCommandsEntrypointsAndHealthchecksAreEdges() throws {
+        XCTAssertEqual(
+            HostReferences.commandReferences(in: ["sh", "-c", "pg_isready -h db && wait-for cache:6379 -- run --host=queue"]).map(\.host),
+            ["db", "cache", "queue"])
+        XCTAssertEqual(HostReferences.commandReferences(in: ["gunicorn", "-b", "0.0.0.0:8000", "app:app"]).map(\.host), [])
+        let (result, network) = try generate(
+            """
+            services:
+              db:
+                image: postgres:17
+              cache:
+                image: redis:7.4
+              migrate:
+                image: example/migrate:1
+                command: ["migrate", "--host", "db"]
+              web:
+                image: example/web:1
+                entrypoint: ["wait-for", "cache:6379", "--", "web"]
+                healthcheck:
+                  test: ["CMD-SHELL", "pg_isready -h db -p 5432"]
+            """)
+        XCTAssertEqual(network.viaService(from: "migrate", service: "db", port: 5432, to: "db"), 5432)
+        XCTAssertEqual(network.viaService(from: "web", service: "cache", port: 6379, to: "cache"), 6379)
+        XCTAssertEqual(network.viaService(from: "web", service: "db", port: 5432, to: "db"), 5432, "its healthcheck calls db")
+        XCTAssertEqual(network.openPorts(from: "migrate", to: "cache"), [])
+        XCTAssertEqual(
+            result.traffic.filter { $0.from == "web" }.map(\.description),
+            [
+                "\(result.traffic[0].app): web → cache on 6379/tcp (entrypoint)",
+                "\(result.traffic[0].app): web → db on 5432/tcp (healthcheck)",
+            ])
+    }
 }

@@ -30,7 +30,31 @@ enum HostReferences {
     }
 }
 
+extension HostReferences {
+    /// Host names an argv names (`command`, `entrypoint`, a healthcheck): URL hosts, `host:port` words, and
+    /// the value of a host flag (`-h db`, `--host=db`, `-H db`, `--server db`); a shell string is split into words.
+    static func commandReferences(in argv: [String]) -> [(host: String, port: Int?)] {
+        let words = argv.flatMap { $0.split(whereSeparator: { $0.isWhitespace || "\"'();|&".contains($0) }).map(String.init) }
+        var result: [(host: String, port: Int?)] = []
+        for (index, word) in words.enumerated() {
+            if word.contains("//") {
+                result += references(in: word).filter { !$0.host.isEmpty }
+            } else if hostPortWord.firstMatch(in: word, range: NSRange(word.startIndex..., in: word)) != nil {
+                result += references(in: word)
+            } else if let equals = word.firstIndex(of: "="), hostFlags.contains(String(word[..<equals])) {
+                result += references(in: String(word[word.index(after: equals)...]))
+            } else if hostFlags.contains(word), index + 1 < words.count {
+                result += references(in: words[index + 1])
+            }
+        }
+        return result
+    }
+}
+
 private extension HostReferences {
+    static let hostFlags: Set<String> = ["-h", "--host", "-H", "--hostname", "--server", "--addr", "--address"]
+    static let hostPortWord = regex(#"^[A-Za-z][A-Za-z0-9_.-]*:[0-9]{1,5}$"#)
+
     /// Whether a variable's bare value can be a host: `*_HOST`, `*_ADDR`, `*_SERVER` can; a database, user,
     /// password or schema name cannot.
     static func mayNameHost(_ variable: String) -> Bool {
