@@ -247,10 +247,14 @@ private extension Generator {
                     if let port = reference.port { namedPorts[target, default: []].append((port, "\(service.name) (\(origin))")) }
                 }
             }
-            // A mounted config file gives the port of a dependency (nginx `proxy_pass http://backend:8000`).
+            // A mounted config file names the services it calls (nginx `proxy_pass http://backend:8000`, a
+            // Grafana datasource `http://prometheus:9090`), and their ports.
             for reference in PortEvidence.mountedFileReferences(service, project: project) {
-                guard let target = hostNames[reference.host], target != service.name, targets.contains(target) else { continue }
-                namedPorts[target, default: []].append((reference.port, "\(service.name) (\(reference.file))"))
+                guard let target = hostNames[reference.host], target != service.name else { continue }
+                targets.insert(target)
+                let origin = "file \(reference.file)"
+                if !why[target, default: []].contains(origin) { why[target, default: []].append(origin) }
+                if let port = reference.port { namedPorts[target, default: []].append((port, "\(service.name) (\(reference.file))")) }
             }
             for target in targets.sorted() where !shareNetwork(service, project[service: target]) {
                 targets.remove(target)

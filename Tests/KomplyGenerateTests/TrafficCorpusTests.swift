@@ -6,7 +6,7 @@ import XCTest
 @testable import KomplyGenerate
 
 /// Every awesome-compose app's generated base lets each service reach what compose let it reach and it
-/// uses (depends_on, links, host names in environment values), with DNS, and nothing else — judged by
+/// uses (depends_on, links, host names in environment values and in the files it mounts), with DNS, and nothing else — judged by
 /// `NetworkEvaluator` against edges read from the compose files here, independently of the generator.
 final class TrafficCorpusTests: XCTestCase {
     /// The corpus beside the clone (`../shared/corpus`), as `scripts/generate-corpus-check.py` finds it.
@@ -227,8 +227,9 @@ extension TrafficCorpusTests {
         return (root["services"]?.mapping ?? []).compactMap { pair in pair.key.scalar.map { ($0, pair.value) } }
     }
 
-    /// Edges read from the compose file: depends_on, links, and service names in environment values
-    /// (URL hosts, `host:port`, or a bare name in a variable that is not a database, user or password name).
+    /// Edges read from the compose file: depends_on, links, service names in environment values (URL hosts,
+    /// `host:port`, or a bare name in a variable that is not a database, user or password name) and in the
+    /// files it bind-mounts.
     static func edges(_ services: [(name: String, node: Node)], folder: String) -> Set<Edge> {
         let variables = dotEnv(folder)
         var aliases: [String: String] = [:]
@@ -260,6 +261,12 @@ extension TrafficCorpusTests {
                     if let target = names[host] { found.append(Edge(from: name, to: target, port: port, evidence: "environment \(key)")) }
                 }
             }
+            for file in mountedFiles(node, folder: folder) {
+                guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { continue }
+                for (host, port) in fileHosts(text) {
+                    if let target = names[host] { found.append(Edge(from: name, to: target, port: port, evidence: "mounted file")) }
+                }
+            }
             for edge in found where edge.to != name && !networks[name, default: []].isDisjoint(with: networks[edge.to, default: []]) {
                 // One edge per pair and port: depends_on without a port is implied by a port-carrying one.
                 if edge.port == nil, edges.contains(where: { $0.from == edge.from && $0.to == edge.to }) { continue }
@@ -268,6 +275,45 @@ extension TrafficCorpusTests {
             }
         }
         return edges
+    }
+
+    /// The repository files a service bind-mounts (short `./x:/y` or long `{type: bind, source}` syntax),
+    /// a folder's files one level deep.
+    static func mountedFiles(_ node: Node, folder: String) -> [String] {
+        var sources: [String] = []
+        for item in node["volumes"]?.sequence ?? [] {
+            if let short = item.scalar {
+                sources.append(String(short.split(separator: ":")[0]))
+            } else if item["type"]?.scalar == "bind", let source = item["source"]?.scalar {
+                sources.append(source)
+            }
+        }
+        var files: [String] = []
+        for source in sources where source.hasPrefix(".") {
+            let path = folder + "/" + source
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { continue }
+            if !isDirectory.boolValue {
+                files.append(path)
+            } else {
+                files += ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).map { path + "/" + $0 }
+            }
+        }
+        return files
+    }
+
+    /// Hosts a config file names: URL hosts and `host:port` words (nginx `server web1:5000;`).
+    static func fileHosts(_ text: String) -> [(String, Int?)] {
+        var found: [(String, Int?)] = []
+        let patterns = [#"[a-z]+://([A-Za-z0-9_.-]+)(?::([0-9]+))?"#, #"(?:^|\s)([A-Za-z][A-Za-z0-9_.-]*):([0-9]+)"#]
+        for pattern in patterns {
+            let regex = try! NSRegularExpression(pattern: pattern, options: .anchorsMatchLines)
+            for match in regex.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+                let host = String(text[Range(match.range(at: 1), in: text)!])
+                found.append((host, Range(match.range(at: 2), in: text).flatMap { Int(text[$0]) }))
+            }
+        }
+        return found
     }
 
     static func environment(_ node: Node?, variables: [String: String]) -> [(String, String)] {

@@ -58,30 +58,43 @@ enum PortEvidence {
         return result
     }
 
-    /// `host:port` pairs written in the repository files a service bind-mounts (nginx `proxy_pass
-    /// http://backend:8000`, `server web1:5000;`, datasource URLs), with the mount's source as written.
-    static func mountedFileReferences(_ service: ComposeService, project: ComposeProject) -> [(host: String, port: Int, file: String)] {
+    /// Hosts (with a port when one is written) named in the repository files a service bind-mounts, a
+    /// mounted folder's files included (nginx `proxy_pass http://backend:8000`, `server web1:5000;`,
+    /// `fastcgi_pass app:9000;`, a Grafana datasource `url: http://prometheus:9090`), with the file as written.
+    /// Only regular text files inside the repository of at most 512 KiB are read; a folder's first 100 entries.
+    static func mountedFileReferences(_ service: ComposeService, project: ComposeProject) -> [(host: String, port: Int?, file: String)] {
         guard let projectDirectory = project.projectDirectory else { return [] }
-        var result: [(host: String, port: Int, file: String)] = []
-        for mount in service.volumes where mount.type == "bind" {
-            guard let source = mount.source, !source.hasPrefix("/"), !source.hasPrefix("~") else { continue }
-            let path: String?
-            if let root = project.repositoryRoot {
-                path = try? RepositoryRoot(root).resolve(source, from: projectDirectory, at: nil)
-            } else {
-                path = projectDirectory + "/" + source
-            }
-            var isDirectory: ObjCBool = false
-            guard let path, FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
-                let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size <= 512 << 10,
+        var result: [(host: String, port: Int?, file: String)] = []
+        func confined(_ path: String) -> String? {
+            guard let root = project.repositoryRoot else { return projectDirectory + "/" + path }
+            return try? RepositoryRoot(root).resolve(path, from: projectDirectory, at: nil)
+        }
+        func scan(_ path: String, shown: String) {
+            guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+                attributes[.type] as? FileAttributeType == .typeRegular, let size = attributes[.size] as? Int, size <= 512 << 10,
                 let text = try? String(contentsOfFile: path, encoding: .utf8)
-            else { continue }
+            else { return }
             let range = NSRange(text.startIndex..., in: text)
-            for match in hostPort.matches(in: text, range: range) {
-                guard let host = Range(match.range(at: 1), in: text), let digits = Range(match.range(at: 2), in: text),
-                    let port = Int(text[digits]), (1...65535).contains(port)
-                else { continue }
-                result.append((String(text[host]), port, source))
+            for match in hostReference.matches(in: text, range: range) {
+                guard let host = Range(match.range(at: 1), in: text) ?? Range(match.range(at: 3), in: text) else { continue }
+                let digits = Range(match.range(at: 2), in: text) ?? Range(match.range(at: 4), in: text)
+                let port = digits.flatMap { Int(text[$0]) }
+                if let port, !(1...65535).contains(port) { continue }
+                result.append((String(text[host]), port, shown))
+            }
+        }
+        for mount in service.volumes where mount.type == "bind" {
+            guard let source = mount.source, !source.hasPrefix("/"), !source.hasPrefix("~"), let path = confined(source) else { continue }
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { continue }
+            if !isDirectory.boolValue {
+                scan(path, shown: source)
+                continue
+            }
+            let entries = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
+            for entry in entries.prefix(100) {
+                let relative = source.hasSuffix("/") ? source + entry : source + "/" + entry
+                if let resolved = confined(relative) { scan(resolved, shown: relative) }
             }
         }
         return result
@@ -106,12 +119,15 @@ enum PortEvidence {
 }
 
 private extension PortEvidence {
-    // A host name and port in free text: after a line start, blank, quote, `/`, `=` or `@`.
-    static let hostPort: NSRegularExpression = {
+    // A URL's host and port (`http://backend:8000`, `http://backend;`), or a host:port after a line start,
+    // blank, quote, `=` or `(` (`server web1:5000;`).
+    static let hostReference: NSRegularExpression = {
         guard
             let compiled = try? NSRegularExpression(
-                pattern: #"(?:^|[\s/"'=@(])([A-Za-z][A-Za-z0-9_.-]*):([0-9]{1,5})\b"#, options: .anchorsMatchLines)
-        else { preconditionFailure("bad host:port pattern") }
+                pattern:
+                    #"[A-Za-z][A-Za-z0-9+.-]*://(?:[^@/\s]*@)?([A-Za-z][A-Za-z0-9_.-]*)(?::([0-9]{1,5}))?|(?:^|[\s"'=(])([A-Za-z][A-Za-z0-9_.-]*):([0-9]{1,5})\b"#,
+                options: .anchorsMatchLines)
+        else { preconditionFailure("bad host pattern") }
         return compiled
     }()
 }
