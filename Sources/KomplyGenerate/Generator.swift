@@ -247,7 +247,7 @@ private extension Generator {
                     if let port = reference.port { namedPorts[target, default: []].append((port, "\(service.name) (\(origin))")) }
                 }
             }
-            // A mounted config file names the services it calls (nginx `proxy_pass http://backend:8000`, a
+            // A mounted or built-in config file names the services it calls (nginx `proxy_pass http://backend:8000`, a
             // Grafana datasource `http://prometheus:9090`), and their ports.
             for reference in PortEvidence.mountedFileReferences(service, project: project) {
                 guard let target = hostNames[reference.host], target != service.name else { continue }

@@ -195,4 +195,32 @@ final class TrafficTests: XCTestCase {
                 "\(result.traffic[0].app): web → db on 5432/tcp (healthcheck)",
             ])
     }
+
+    func testHostsInMountedAndBuiltInConfigFilesAreEdges() throws {
+        let (result, network) = try generate(
+            """
+            services:
+              prometheus:
+                image: prom/prometheus:v3.0.0
+              grafana:
+                image: grafana/grafana:11.3.0
+                volumes: ["./grafana:/etc/grafana/provisioning/datasources"]
+              api:
+                image: example/api:1
+                expose: ["3000"]
+              frontend:
+                build: {context: frontend}
+            """,
+            files: [
+                "grafana/datasource.yml": "datasources:\n  - name: Prometheus\n    url: http://prometheus:9090\n",
+                "frontend/Dockerfile": "FROM node:22\nEXPOSE 3000\n",
+                "frontend/src/setupProxy.js": "module.exports = app => app.use(proxy({ target: 'http://api:3000' }))\n",
+            ])
+        XCTAssertEqual(network.viaService(from: "grafana", service: "prometheus", port: 9090, to: "prometheus"), 9090)
+        XCTAssertEqual(network.viaService(from: "frontend", service: "api", port: 3000, to: "api"), 3000)
+        XCTAssertEqual(network.openPorts(from: "prometheus", to: "grafana"), [])
+        XCTAssertEqual(
+            result.traffic.map { "\($0.from) → \($0.to) \($0.evidence)" },
+            ["frontend → api [\"file ./frontend/src/setupProxy.js\"]", "grafana → prometheus [\"file ./grafana/datasource.yml\"]"])
+    }
 }

@@ -59,7 +59,7 @@ enum PortEvidence {
     }
 
     /// Hosts (with a port when one is written) named in the repository files a service bind-mounts, a
-    /// mounted folder's files included (nginx `proxy_pass http://backend:8000`, `server web1:5000;`,
+    /// mounted folder's files included, and in the proxy and datasource configs of its build context (nginx `proxy_pass http://backend:8000`, `server web1:5000;`,
     /// `fastcgi_pass app:9000;`, a Grafana datasource `url: http://prometheus:9090`), with the file as written.
     /// Only regular text files inside the repository of at most 512 KiB are read; a folder's first 100 entries.
     static func mountedFileReferences(_ service: ComposeService, project: ComposeProject) -> [(host: String, port: Int?, file: String)] {
@@ -81,6 +81,13 @@ enum PortEvidence {
                 let port = digits.flatMap { Int(text[$0]) }
                 if let port, !(1...65535).contains(port) { continue }
                 result.append((String(text[host]), port, shown))
+            }
+        }
+        // Proxy and datasource configs the build copies in (`COPY nginx.conf …`, a React `src/setupProxy.js`).
+        if case .string(let context)? = service.build?["context"], !context.contains("://"), !context.hasPrefix("git@") {
+            for name in buildConfigFiles {
+                let relative = context.hasSuffix("/") ? context + name : context + "/" + name
+                if let path = confined(relative) { scan(path, shown: relative) }
             }
         }
         for mount in service.volumes where mount.type == "bind" {
@@ -119,6 +126,12 @@ enum PortEvidence {
 }
 
 private extension PortEvidence {
+    /// Files of a build context that say where the service sends traffic.
+    static let buildConfigFiles = [
+        "nginx.conf", "default.conf", "conf.d/default.conf", "nginx/nginx.conf", "Caddyfile", "haproxy.cfg",
+        "setupProxy.js", "src/setupProxy.js", "datasource.yml", "datasources.yml", "prometheus.yml",
+    ]
+
     // A URL's host and port (`http://backend:8000`, `http://backend;`), or a host:port after a line start,
     // blank, quote, `=` or `(` (`server web1:5000;`).
     static let hostReference: NSRegularExpression = {
