@@ -281,16 +281,16 @@ private extension Generator {
                 notices.append(
                     Diagnostic(
                         .info,
-                        "service \(service.name) declares no port; it listens on \(list.map { String($0.port) }.joined(separator: ", ")), the port its clients name (\(named.map(\.client).sorted().joined(separator: ", ")))",
+                        "service \(service.name) declares no port; it listens on \(list.map { String($0.port) }.joined(separator: ", ")), the port its clients name (\(Set(named.map(\.client)).sorted().joined(separator: ", ")))",
                         at: service.komply.source))
                 continue
             }
             for client in clients {
-                let evidence = project[service: client]?.dependsOn[service.name] != nil ? "depends_on" : "a host name in its environment"
+                let why = evidence[client]?[service.name]?.joined(separator: ", ") ?? "depends_on"
                 notices.append(
                     Diagnostic(
                         .warning,
-                        "service \(client) connects to \(service.name) (\(evidence)), but \(service.name) declares no port komply can find (no ports:, expose:, Dockerfile EXPOSE, known image or proxy label): no Service and no allow are generated for this edge; add expose: [PORT] to \(service.name) or set x-komply.probes.port",
+                        "service \(client) connects to \(service.name) (\(why)), but \(service.name) declares no port komply can find (no ports:, expose:, Dockerfile EXPOSE, known image or proxy label): no Service and no allow are generated for this edge; add expose: [PORT] to \(service.name) or set x-komply.probes.port",
                         at: project[service: client]?.komply.positions["depends_on.\(service.name)"]
                             ?? project[service: client]?.komply.source))
             }

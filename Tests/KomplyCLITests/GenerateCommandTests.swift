@@ -23,7 +23,7 @@ final class GenerateCommandTests: XCTestCase {
             [
                 "webshop: api → cache on 6379/tcp (depends_on, environment REDIS_URL)",
                 "webshop: api → db on 5432/tcp (depends_on, environment DATABASE_URL)",
-                "webshop: proxy → api on 3000/tcp (depends_on)",
+                "webshop: proxy → api on 3000/tcp (depends_on, file ./nginx.conf)",
                 "every workload → DNS (namespace kube-system, pods k8s-app=kube-dns) on 53/udp, 53/tcp (defaults.dns)",
             ])
         XCTAssertFalse(result.stdout.prefix(1000).contains("example-only"), "evidence names variables, never their values")
