@@ -207,6 +207,11 @@ private extension Generator {
             aliases[service.name] = service.name
             if let hostname = service.hostname { aliases[hostname] = service.name }
             if let name = service.other["container_name"]?.stringValue { aliases[name] = service.name }
+            // `networks: {back: {aliases: [database]}}`: the other services on that network call it so.
+            for network in service.networks.keys.sorted() {
+                guard case .array(let names)? = service.networks[network]??["aliases"] else { continue }
+                for alias in names.compactMap(\.stringValue) where aliases[alias] == nil { aliases[alias] = service.name }
+            }
         }
         // Ports a client writes beside a host name (`backend:9091`), for a target that declares none.
         var namedPorts: [String: [(port: Int, client: String)]] = [:]

@@ -236,6 +236,11 @@ extension TrafficCorpusTests {
         for (name, node) in services {
             aliases[name] = name
             for key in ["hostname", "container_name"] { if let alias = node[key]?.scalar { aliases[alias] = name } }
+            for network in node["networks"]?.mapping ?? [] {
+                for alias in network.value["aliases"]?.sequence?.compactMap(\.scalar) ?? [] where aliases[alias] == nil {
+                    aliases[alias] = name
+                }
+            }
         }
         let networks = Dictionary(
             services.map { service -> (String, Set<String>) in

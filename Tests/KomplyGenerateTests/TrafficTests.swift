@@ -223,4 +223,24 @@ final class TrafficTests: XCTestCase {
             result.traffic.map { "\($0.from) → \($0.to) \($0.evidence)" },
             ["frontend → api [\"file ./frontend/src/setupProxy.js\"]", "grafana → prometheus [\"file ./grafana/datasource.yml\"]"])
     }
+
+    func testNetworkAliasesAndCaddyLabelsAreUnderstood() throws {
+        var caddy = ComposeService(name: "app")
+        caddy.labels = ["caddy": "app.example.com", "caddy.reverse_proxy": "{{upstreams 8080}}"]
+        XCTAssertEqual(PortEvidence.labelPort(caddy)?.port, 8080)
+        let (_, network) = try generate(
+            """
+            services:
+              db:
+                image: postgres:17
+                networks: {back: {aliases: [database]}}
+              api:
+                image: example/api:1
+                networks: [back]
+                environment: {PGHOST: database}
+            networks:
+              back: {}
+            """)
+        XCTAssertEqual(network.viaService(from: "api", service: "db", port: 5432, to: "db"), 5432)
+    }
 }
