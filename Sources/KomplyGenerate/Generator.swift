@@ -19,6 +19,7 @@ public struct Generator: Sendable {
         var files: [GeneratedFile] = []
         var notices: [Diagnostic] = []
         var scope: [String] = []
+        var traffic: [TrafficEdge] = []
         var seen: [String: String] = [:]
         for project in projects {
             let appName = Naming.dnsLabel(project.name)
@@ -36,8 +37,9 @@ public struct Generator: Sendable {
             files += app.files.filter { result.owns($0.path) }
             notices += app.notices
             scope += owned
+            traffic += app.traffic
         }
-        return GenerationResult(files: files.sorted { $0.path < $1.path }, notices: notices, scope: scope)
+        return GenerationResult(files: files.sorted { $0.path < $1.path }, notices: notices, scope: scope, traffic: traffic)
     }
 }
 
@@ -126,7 +128,18 @@ private extension Generator {
                 GeneratedFile(
                     path: "\(appName)/SECRETS.md", contents: secretsDocument(secrets, appName: appName, environments: environments)))
         }
-        return GenerationResult(files: files, notices: project.diagnostics.filter { $0.severity == .warning } + notices)
+        var traffic: [TrafficEdge] = []
+        for service in project.services {
+            for target in (context.connections[service.name] ?? []).sorted() {
+                traffic.append(
+                    TrafficEdge(
+                        app: appName, from: service.name, to: target,
+                        ports: (context.ports[target] ?? []).map { "\($0.port)/\($0.proto.lowercased())" },
+                        evidence: context.evidence[service.name]?[target] ?? []))
+            }
+        }
+        return GenerationResult(
+            files: files, notices: project.diagnostics.filter { $0.severity == .warning } + notices, traffic: traffic)
     }
 
     /// What every service builder needs to know about the app: names, ports, images and who talks to whom.
@@ -166,6 +179,24 @@ private extension Generator {
             if list.isEmpty, let port = options[service.name]?.probePort ?? ImageKnowledge.profile(for: service.image)?.defaultPort {
                 add(port, "tcp", published: false)
             }
+            if list.isEmpty {
+                let exposed = PortEvidence.dockerfileExpose(service, project: project)
+                for port in exposed { add(port.port, port.proto, published: false) }
+                if !exposed.isEmpty {
+                    notices.append(
+                        Diagnostic(
+                            .info,
+                            "service \(service.name) declares no port; it listens on \(exposed.map { "\($0.port)/\($0.proto)" }.joined(separator: ", ")) (EXPOSE in its Dockerfile)",
+                            at: service.komply.positions["build"] ?? service.komply.source))
+                }
+            }
+            if list.isEmpty, let label = PortEvidence.labelPort(service) {
+                add(label.port, "tcp", published: false)
+                notices.append(
+                    Diagnostic(
+                        .info, "service \(service.name) declares no port; it listens on \(label.port) (label \(label.label))",
+                        at: service.komply.positions["labels"] ?? service.komply.source))
+            }
             ports[service.name] = list
             images[service.name] = image(for: service, appName: appName, notices: &notices)
         }
@@ -176,15 +207,61 @@ private extension Generator {
             aliases[service.name] = service.name
             if let hostname = service.hostname { aliases[hostname] = service.name }
             if let name = service.other["container_name"]?.stringValue { aliases[name] = service.name }
+            // `networks: {back: {aliases: [database]}}`: the other services on that network call it so.
+            for network in service.networks.keys.sorted() {
+                guard case .array(let names)? = service.networks[network]??["aliases"] else { continue }
+                for alias in names.compactMap(\.stringValue) where aliases[alias] == nil { aliases[alias] = service.name }
+            }
         }
+        // Ports a client writes beside a host name (`backend:9091`), for a target that declares none.
+        var namedPorts: [String: [(port: Int, client: String)]] = [:]
+        var evidence: [String: [String: [String]]] = [:]
         for service in project.services {
             var targets = Set(service.dependsOn.keys.filter(known.contains))
-            for value in service.environment.values.compactMap({ $0 }) {
-                for host in HostReferences.hosts(in: value) {
-                    if let target = aliases[host], target != service.name { targets.insert(target) }
+            var why: [String: [String]] = [:]
+            let links: [ValueTree] = if case .array(let items)? = service.other["links"] { items } else { [] }
+            let linked = Set(links.compactMap(\.stringValue).map { String($0.split(separator: ":", maxSplits: 1)[0]) })
+            for target in targets.sorted() { why[target] = [linked.contains(target) ? "links" : "depends_on"] }
+            // `links: [db:database]` lets this service call db "database" too.
+            var hostNames = aliases
+            for link in links.compactMap(\.stringValue) {
+                let parts = link.split(separator: ":", maxSplits: 1).map(String.init)
+                if parts.count == 2, known.contains(parts[0]) { hostNames[parts[1]] = parts[0] }
+            }
+            for (variable, value) in service.environment.sorted(by: { $0.key < $1.key }) {
+                guard let value else { continue }
+                for reference in HostReferences.references(in: value, variable: variable) {
+                    guard let target = hostNames[reference.host], target != service.name else { continue }
+                    targets.insert(target)
+                    if !why[target, default: []].contains("environment \(variable)") {
+                        why[target, default: []].append("environment \(variable)")
+                    }
+                    if let port = reference.port { namedPorts[target, default: []].append((port, "\(service.name) (\(variable))")) }
                 }
             }
-            for target in targets where !shareNetwork(service, project[service: target]) {
+            // Hosts a command, entrypoint or healthcheck calls (`pg_isready -h db`, `wait-for db:5432`).
+            let argvs: [(String, [String])] = [
+                ("command", service.command ?? []), ("entrypoint", service.entrypoint ?? []),
+                ("healthcheck", Array((service.healthcheck?.test ?? []).drop { ["CMD", "CMD-SHELL", "NONE"].contains($0) })),
+            ]
+            for (origin, argv) in argvs {
+                for reference in HostReferences.commandReferences(in: argv) {
+                    guard let target = hostNames[reference.host], target != service.name else { continue }
+                    targets.insert(target)
+                    if !why[target, default: []].contains(origin) { why[target, default: []].append(origin) }
+                    if let port = reference.port { namedPorts[target, default: []].append((port, "\(service.name) (\(origin))")) }
+                }
+            }
+            // A mounted or built-in config file names the services it calls (nginx `proxy_pass http://backend:8000`, a
+            // Grafana datasource `http://prometheus:9090`), and their ports.
+            for reference in PortEvidence.mountedFileReferences(service, project: project) {
+                guard let target = hostNames[reference.host], target != service.name else { continue }
+                targets.insert(target)
+                let origin = "file \(reference.file)"
+                if !why[target, default: []].contains(origin) { why[target, default: []].append(origin) }
+                if let port = reference.port { namedPorts[target, default: []].append((port, "\(service.name) (\(reference.file))")) }
+            }
+            for target in targets.sorted() where !shareNetwork(service, project[service: target]) {
                 targets.remove(target)
                 notices.append(
                     Diagnostic(
@@ -193,9 +270,38 @@ private extension Generator {
                         at: service.komply.source))
             }
             connections[service.name] = targets
+            evidence[service.name] = why.filter { targets.contains($0.key) }
+        }
+        for service in project.services where ports[service.name, default: []].isEmpty {
+            let clients = connections.filter { $0.value.contains(service.name) }.keys.sorted()
+            let named = namedPorts[service.name, default: []].filter { entry in clients.contains { entry.client.hasPrefix("\($0) (") } }
+            if !named.isEmpty {
+                var seen = Set<Int>()
+                var list: [ContainerPort] = []
+                for entry in named.sorted(by: { ($0.port, $0.client) < ($1.port, $1.client) }) where seen.insert(entry.port).inserted {
+                    list.append(
+                        ContainerPort(port: entry.port, proto: "tcp", name: Naming.portName(entry.port, protocol: "tcp"), published: false))
+                }
+                ports[service.name] = list
+                notices.append(
+                    Diagnostic(
+                        .info,
+                        "service \(service.name) declares no port; it listens on \(list.map { String($0.port) }.joined(separator: ", ")), the port its clients name (\(Set(named.map(\.client)).sorted().joined(separator: ", ")))",
+                        at: service.komply.source))
+                continue
+            }
+            for client in clients {
+                let why = evidence[client]?[service.name]?.joined(separator: ", ") ?? "depends_on"
+                notices.append(
+                    Diagnostic(
+                        .warning,
+                        "service \(client) connects to \(service.name) (\(why)), but \(service.name) declares no port komply can find (no ports:, expose:, Dockerfile EXPOSE, known image or proxy label): no Service and no allow are generated for this edge; add expose: [PORT] to \(service.name) or set x-komply.probes.port",
+                        at: project[service: client]?.komply.positions["depends_on.\(service.name)"]
+                            ?? project[service: client]?.komply.source))
+            }
         }
         return AppContext(
-            project: project, appName: appName, settings: settings, names: names, connections: connections,
+            project: project, appName: appName, settings: settings, names: names, connections: connections, evidence: evidence,
             ports: ports, images: images)
     }
 

@@ -35,6 +35,8 @@ public struct GeneratorSettings: Sendable, Equatable {
     public var storageSize: String = "1Gi"
     /// Default storage class (nil: the cluster default).
     public var storageClass: String?
+    /// The cluster DNS every workload's egress allows.
+    public var dns = DNSTarget()
     /// Environments; empty means one `default` environment.
     public var environments: [EnvironmentConfig] = []
     /// The environments this run regenerates (`--env`); nil regenerates all. The others' overlays and

@@ -13,6 +13,22 @@ final class GenerateCommandTests: XCTestCase {
         return folder
     }
 
+    func testExplainPrintsTheTrafficGraphWithEvidenceAndNoValues() throws {
+        let folder = try workspace()
+        let result = try CLIHarness.run(["generate", "app", "--explain", "--dry-run"], in: folder)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let graph = result.stdout.components(separatedBy: "\n").prefix { !$0.hasPrefix("===") }
+        XCTAssertEqual(
+            Array(graph),
+            [
+                "webshop: api → cache on 6379/tcp (depends_on, environment REDIS_URL)",
+                "webshop: api → db on 5432/tcp (depends_on, environment DATABASE_URL)",
+                "webshop: proxy → api on 3000/tcp (depends_on, file ./nginx.conf)",
+                "every workload → DNS (namespace kube-system, pods k8s-app=kube-dns) on 53/udp, 53/tcp (defaults.dns)",
+            ])
+        XCTAssertFalse(result.stdout.prefix(1000).contains("example-only"), "evidence names variables, never their values")
+    }
+
     func testWritesThenRerunsWithoutChangesAndChecksDrift() throws {
         let folder = try workspace()
         let first = try CLIHarness.run(["generate", "app", "-o", "deploy"], in: folder)

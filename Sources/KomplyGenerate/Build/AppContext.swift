@@ -9,6 +9,8 @@ struct AppContext {
     var names: [String: String]
     /// Services each service connects to (depends_on and host names in its environment).
     var connections: [String: Set<String>]
+    /// Why each connection exists, per service and target (`depends_on`, `links`, `environment DB_HOST`).
+    var evidence: [String: [String: [String]]] = [:]
     /// Ports each service listens on.
     var ports: [String: [ContainerPort]]
     /// Image references per service after resolving `build:`-only services.

@@ -40,29 +40,7 @@ extension ServiceBuilder {
                     ("ports", .array(open.map { .members([("port", .int($0.port)), ("protocol", .string($0.proto.uppercased()))]) }))
                 ]))
         }
-        var egressRules: [ValueTree] = [
-            .members([
-                (
-                    "to",
-                    .array([
-                        .members([
-                            (
-                                "namespaceSelector",
-                                .members([("matchLabels", .members([("kubernetes.io/metadata.name", .string("kube-system"))]))])
-                            ),
-                            ("podSelector", .members([("matchLabels", .members([("k8s-app", .string("kube-dns"))]))])),
-                        ])
-                    ])
-                ),
-                (
-                    "ports",
-                    .array([
-                        .members([("port", .int(53)), ("protocol", .string("UDP"))]),
-                        .members([("port", .int(53)), ("protocol", .string("TCP"))]),
-                    ])
-                ),
-            ])
-        ]
+        var egressRules: [ValueTree] = [dnsEgress()]
         for dependency in (context.connections[service.name] ?? []).sorted() {
             let dependencyPorts = context.ports[dependency] ?? []
             guard !dependencyPorts.isEmpty else { continue }
@@ -131,6 +109,34 @@ extension ServiceBuilder {
 }
 
 private extension ServiceBuilder {
+    /// Egress to the cluster DNS `defaults.dns` names (kube-dns in kube-system unless configured), UDP and TCP.
+    func dnsEgress() -> ValueTree {
+        let dns = context.settings.dns
+        var peers: [ValueTree] = [
+            .members([
+                ("namespaceSelector", .members([("matchLabels", .members([("kubernetes.io/metadata.name", .string(dns.namespace))]))])),
+                (
+                    "podSelector",
+                    dns.podLabels.isEmpty
+                        ? .object([]) : .members([("matchLabels", .sortedObject(dns.podLabels.mapValues(ValueTree.string)))])
+                ),
+            ])
+        ]
+        if let address = dns.nodeLocalIP {
+            peers.append(.members([("ipBlock", .members([("cidr", .string("\(address)/32"))]))]))
+        }
+        return .members([
+            ("to", .array(peers)),
+            (
+                "ports",
+                .array(
+                    dns.ports.flatMap { port in
+                        ["UDP", "TCP"].map { ValueTree.members([("port", .int(port)), ("protocol", .string($0))]) }
+                    })
+            ),
+        ])
+    }
+
     /// Hosts outside the app named in environment URLs, and the ports they use.
     func externalHosts() -> (hosts: Set<String>, ports: Set<Int>) {
         var hosts = Set<String>()

@@ -157,6 +157,8 @@ public struct DefaultsConfig: Sendable, Equatable {
     public var storageSize: String
     /// Storage class for claims; nil uses the cluster's default class.
     public var storageClass: String?
+    /// Where the cluster's DNS answers: every workload's egress allows it.
+    public var dns = DNSTarget()
 
     /// Creates a section with the built-in defaults.
     public init(namespace: String = "{app}", uid: Int = 10001, storageSize: String = "1Gi", storageClass: String? = nil) {
@@ -165,4 +167,20 @@ public struct DefaultsConfig: Sendable, Equatable {
         self.storageSize = storageSize
         self.storageClass = storageClass
     }
+}
+
+/// The cluster DNS every workload may reach (`defaults.dns`): kube-dns labels differ between distributions,
+/// and NodeLocal DNSCache answers on a link-local address on each node.
+public struct DNSTarget: Sendable, Equatable {
+    /// The namespace of the DNS pods (matched by `kubernetes.io/metadata.name`).
+    public var namespace: String = "kube-system"
+    /// Labels of the DNS pods; empty allows every pod of the namespace.
+    public var podLabels: [String: String] = ["k8s-app": "kube-dns"]
+    /// The ports the DNS pods listen on (UDP and TCP each).
+    public var ports: [Int] = [53]
+    /// NodeLocal DNSCache's address (`169.254.20.10`), allowed as an ipBlock beside the pods; nil when not used.
+    public var nodeLocalIP: String?
+
+    /// The built-in target: CoreDNS as kubeadm, kind, GKE and EKS label it.
+    public init() {}
 }

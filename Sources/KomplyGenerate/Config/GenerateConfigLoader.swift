@@ -261,6 +261,20 @@ private extension GenerateConfigLoader {
             if let uid = node["uid"].flatMap({ int($0, "defaults.uid") }) { defaults.uid = uid }
             if let size = node["storageSize"].flatMap({ string($0, "defaults.storageSize") }) { defaults.storageSize = size }
             defaults.storageClass = node["storageClass"].flatMap { string($0, "defaults.storageClass") }
+            if let dns = node["dns"], usable("defaults.dns"), dns.mapping != nil {
+                if let namespace = dns["namespace"].flatMap({ string($0, "defaults.dns.namespace") }) { defaults.dns.namespace = namespace }
+                if let labels = dns["podLabels"]?.mapping, usable("defaults.dns.podLabels") {
+                    defaults.dns.podLabels = [:]
+                    for pair in labels {
+                        guard let key = pair.key.scalar, let value = string(pair.value, "defaults.dns.podLabels.\(key)") else { continue }
+                        defaults.dns.podLabels[key] = value
+                    }
+                }
+                if let ports = dns["ports"]?.sequence, usable("defaults.dns.ports") {
+                    defaults.dns.ports = ports.enumerated().compactMap { int($0.element, "defaults.dns.ports.\($0.offset)") }
+                }
+                defaults.dns.nodeLocalIP = dns["nodeLocalIP"].flatMap { string($0, "defaults.dns.nodeLocalIP") }
+            }
             return defaults
         }
 

@@ -6,6 +6,7 @@ extension GeneratorSettings {
         defaultUID = config.defaults.uid
         storageSize = config.defaults.storageSize
         storageClass = config.defaults.storageClass
+        dns = config.defaults.dns
         secrets = config.secrets.provider
         environments = config.environments
         namespaceTemplate = config.defaults.namespace

@@ -128,6 +128,14 @@ struct ServiceDecoder {
         for entry in environmentEntries { environment[entry.key] = entry.value }
         service.environment = environment
         if keys.contains("env_file") { keys.insert("environment") }
+        // A link is also a start-order dependency, as docker compose adds it to depends_on.
+        let links: [ValueTree] = if case .array(let items)? = service.other["links"] { items } else { [] }
+        for link in links.compactMap(\.stringValue) {
+            let target = String(link.split(separator: ":", maxSplits: 1)[0])
+            guard !target.isEmpty, service.dependsOn[target] == nil else { continue }
+            service.dependsOn[target] = Dependency(restart: true)
+            keys.insert("depends_on")
+        }
         return DecodedService(service: service, keys: keys, extends: extends)
     }
 

@@ -29,6 +29,7 @@ extension Komply {
                   komply generate --check                 # exit 1 and a diff when deploy/ is out of date
                   komply generate --check --staged        # the same for what a commit made now would contain
                   komply generate app/ --dry-run          # print the files instead of writing them
+                  komply generate app/ --explain          # print which service may reach which, and why
                 """
         )
 
@@ -42,6 +43,9 @@ extension Komply {
 
         @Flag(help: "Read the staged content (the git index) instead of the worktree; with --check or --dry-run.")
         var staged = false
+
+        @Flag(help: "Print each app's traffic graph first: every edge the NetworkPolicies allow, its ports and its evidence.")
+        var explain = false
 
         func validate() throws {
             if check && dryRun { throw ValidationError("--check and --dry-run cannot be combined") }
@@ -66,6 +70,14 @@ extension Komply {
             let result = pipeline.result
             for notice in result.notices {
                 FileHandle.standardError.write(Data("komply: \(notice)\n".utf8))
+            }
+            if explain {
+                for edge in result.traffic { print(edge) }
+                let dns = plan.settings.dns
+                let labels = dns.podLabels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+                print(
+                    "every workload → DNS (namespace \(dns.namespace), pods \(labels.isEmpty ? "any" : labels)\(dns.nodeLocalIP.map { ", \($0)" } ?? "")) on \(dns.ports.map { "\($0)/udp, \($0)/tcp" }.joined(separator: ", ")) (defaults.dns)"
+                )
             }
             if dryRun {
                 for file in result.files {
