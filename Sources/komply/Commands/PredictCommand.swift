@@ -47,10 +47,11 @@ extension Komply {
         func run() async throws {
             // Sizing reads stored profiles and does not depend on "now", but a bad time is still bad input.
             _ = try HistoryLocation.now(now)
-            let (features, diagnostics) = try PredictInput.load(input.sourceRequest)
+            let config = try ProjectConfig.load()
+            let (features, diagnostics) = try PredictInput.load(ProjectConfig.sources(input.sourceRequest, config: config))
             Komply.report(diagnostics)
             let recommender = try PredictInput.recommender(
-                config: try ConfigFile.discover(from: "."), history: history, tier: tier, environment: environment,
+                config: config, history: history, tier: tier, environment: environment,
                 cpuLimit: cpuLimit)
             let recommendations = features.map(recommender.recommend)
             switch format {
