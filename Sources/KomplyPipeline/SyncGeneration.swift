@@ -71,7 +71,8 @@ public struct SyncGeneration: Sendable {
             let sources = manifests.sorted().map { path in
                 ManifestSource(file: base + "/" + path, text: String(decoding: appFiles[path]!, as: UTF8.self))
             }
-            findings[app] = linter.lint(sources: sources)
+            // Each environment's overlay as it renders, like `komply lint`.
+            findings[app] = OverlayLint.adding(to: linter.lint(sources: sources), linter: linter)
         }
     }
 

@@ -179,4 +179,32 @@ final class DailyUseCommandTests: XCTestCase {
         let misuse = try CLIHarness.run(["lint", "manifests", "--fix-network-policy"], in: folder)
         XCTAssertEqual(misuse.status, 2, misuse.stderr)
     }
+
+    func testLintCoversWhatEachOverlayRenders() throws {
+        let folder = try workspace()
+        try write(
+            """
+            apiVersion: komply.dev/v1
+            kind: Config
+            environments:
+              - name: staging
+                replicas: 1
+                imageTag: latest
+              - name: production
+            """, "komply.yaml", in: folder)
+        let generate = try CLIHarness.run(["generate", "app", "-o", "deploy"], in: folder)
+        XCTAssertEqual(generate.status, 0, generate.stderr)
+        let lint = try CLIHarness.run(["lint", "deploy", "--format", "json"], in: folder)
+        XCTAssertEqual(lint.status, 1, lint.stderr)
+        let report = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(lint.stdout.utf8)) as? [String: Any])
+        let findings = try XCTUnwrap(report["findings"] as? [[String: Any]])
+        let located = Set(findings.map { "\($0["rule"]!) \($0["file"]!):\($0["line"]!):\($0["column"]!)" })
+        let overlay = "deploy/webshop/overlays/staging/kustomization.yaml"
+        // The replicas entry of api (line 18) and the image entry of webshop/api (line 15).
+        XCTAssertTrue(located.contains("single-replica \(overlay):18:5"), "\(located)")
+        XCTAssertTrue(located.contains("latest-image-tag \(overlay):15:5"), "\(located)")
+        XCTAssertFalse(located.contains { $0.contains("overlays/production") }, "\(located)")
+        let message = findings.first { ($0["rule"] as? String) == "single-replica" }?["message"] as? String
+        XCTAssertEqual(message, "Deployment \"webshop-staging/api\" runs a single replica (as overlay \"staging\" renders it)")
+    }
 }

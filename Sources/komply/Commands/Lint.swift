@@ -31,6 +31,9 @@ extension Komply {
                   komply lint deploy/ --new-only --base origin/main     # only findings this change adds
                   komply lint --staged deploy/api.yaml                  # what a commit made now would contain
 
+                A kustomize overlay among the files is rendered with the transforms komply writes (namespace,
+                replicas, images, JSON 6902 patches) and what it adds is reported on the overlay's own lines.
+
                 No manifest file in the PATHs is an error (exit 2; a wrong path in CI must not pass) unless
                 --allow-empty. --fix never writes a namespace-wide default-deny NetworkPolicy unless
                 --fix-network-policy asks: applied to a live namespace it cuts every workload's traffic.
@@ -174,7 +177,12 @@ extension Komply {
                 }
                 if !changes.isEmpty { result = try linter.lint(paths: request.paths, timed: timings) }
             }
-            if let base { result = result.onlyNew(comparedWith: try BaseRevision.lint(result, ref: base, linter: linter)) }
+            // What each kustomize overlay renders (replicas, HPA bounds, images, scaled resources) is linted too.
+            result = OverlayLint.adding(to: result, linter: linter)
+            if let base {
+                let old = OverlayLint.adding(to: try BaseRevision.lint(result, ref: base, linter: linter), linter: linter)
+                result = result.onlyNew(comparedWith: old)
+            }
             try finish((result, linter))
         }
 
