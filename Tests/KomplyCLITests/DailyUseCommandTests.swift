@@ -137,6 +137,11 @@ final class DailyUseCommandTests: XCTestCase {
         XCTAssertFalse(empty.stdout.contains("✓"), empty.stdout)
         let allowed = try CLIHarness.run(["lint", "empty", "--allow-empty"], in: folder)
         XCTAssertEqual(allowed.status, 0, allowed.stderr)
+        // A folder of compose files is not a folder of manifests either.
+        let compose = try CLIHarness.run(["lint", "app"], in: folder)
+        XCTAssertEqual(compose.status, 2, compose.stderr)
+        XCTAssertTrue(compose.stderr.contains("app: no Kubernetes object in"), compose.stderr)
+        XCTAssertFalse(compose.stdout.contains("✓"), compose.stdout)
     }
 
     func testNoCheckMarkWhenAFileCouldNotBeRead() throws {

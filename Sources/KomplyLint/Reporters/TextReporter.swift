@@ -43,7 +43,7 @@ public struct TextReporter: Reporter {
             ? paint.bold("\(result.findings.count) finding\(result.findings.count == 1 ? "" : "s")")
             : !result.problems.isEmpty
                 ? paint.red("✗ no findings in what could be read")
-                : result.files.isEmpty ? paint.yellow("nothing linted") : paint.green("✓ no findings")
+                : result.objectCount == 0 ? paint.yellow("nothing linted") : paint.green("✓ no findings")
         out += "\(head) (\(counts)) \(scope)\(extra)\n"
         return out
     }

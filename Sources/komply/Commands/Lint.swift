@@ -34,8 +34,8 @@ extension Komply {
                 A kustomize overlay among the files is rendered with the transforms komply writes (namespace,
                 replicas, images, JSON 6902 patches) and what it adds is reported on the overlay's own lines.
 
-                No manifest file in the PATHs is an error (exit 2; a wrong path in CI must not pass) unless
-                --allow-empty. --fix never writes a namespace-wide default-deny NetworkPolicy unless
+                No Kubernetes object in the PATHs (no manifest file, or only files without apiVersion and
+                kind) is an error (exit 2; a wrong path in CI must not pass) unless --allow-empty. --fix never writes a namespace-wide default-deny NetworkPolicy unless
                 --fix-network-policy asks: applied to a live namespace it cuts every workload's traffic.
 
                 Exit status: 0 nothing at or above --fail-on, 1 findings at or above it, 2 bad input or usage.
@@ -196,13 +196,15 @@ extension Komply {
                 FileHandle.standardError.write(Data("komply: error: \(problem.localizedDescription)\n".utf8))
             }
             // A wrong path in CI must not pass as "no findings"; pre-commit (--staged) may name no manifest.
-            let empty = result.files.isEmpty && result.problems.isEmpty && !staged && !allowEmpty
+            let empty = result.objectCount == 0 && result.problems.isEmpty && !staged && !allowEmpty
             if empty {
                 let named = (paths.isEmpty ? ["."] : paths).joined(separator: ", ")
+                let what =
+                    result.files.isEmpty
+                    ? "no manifest files found; expected .yaml, .yml or .json files"
+                    : "no Kubernetes object in \(result.files.count) file(s); expected documents with apiVersion and kind"
                 FileHandle.standardError.write(
-                    Data(
-                        "komply: error: \(named): no manifest files found; expected .yaml, .yml or .json files (pass --allow-empty when none is fine)\n"
-                            .utf8))
+                    Data("komply: error: \(named): \(what) (pass --allow-empty when none is fine)\n".utf8))
             }
             let start = LintTimings.Mark.now()
             try report(result, linter: linter)
