@@ -77,6 +77,8 @@ public struct GeneratePipeline: Sendable {
             guard !good.isEmpty else { throw PipelineError.appsFailed(failures) }
             projects = good
             result = try generator.generate(projects)
+            let names = Set(good.map(\.name))
+            recommended = recommended.filter { names.contains($0.app) }
         }
         return GeneratePipeline(
             plan: plan, projects: projects, result: result, sizingProfile: profile, recommendations: recommended,
