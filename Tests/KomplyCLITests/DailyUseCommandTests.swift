@@ -209,7 +209,24 @@ final class DailyUseCommandTests: XCTestCase {
         XCTAssertTrue(located.contains("single-replica \(overlay):18:5"), "\(located)")
         XCTAssertTrue(located.contains("latest-image-tag \(overlay):15:5"), "\(located)")
         XCTAssertFalse(located.contains { $0.contains("overlays/production") }, "\(located)")
+        // An overlay folder alone: its base is read from disk (inside the repository, else the current folder).
+        let alone = try CLIHarness.run(["lint", "deploy/webshop/overlays/staging", "--format", "json"], in: folder)
+        XCTAssertEqual(alone.status, 1, alone.stderr)
+        XCTAssertTrue(alone.stdout.contains("\"rule\": \"single-replica\""), alone.stdout)
         let message = findings.first { ($0["rule"] as? String) == "single-replica" }?["message"] as? String
         XCTAssertEqual(message, "Deployment \"webshop-staging/api\" runs a single replica (as overlay \"staging\" renders it)")
+    }
+
+    func testStagedLintCoversTheOverlaysToo() throws {
+        let folder = try workspace(git: true)
+        try write(
+            "apiVersion: komply.dev/v1\nkind: Config\nenvironments:\n  - name: staging\n    replicas: 1\n", "komply.yaml", in: folder)
+        XCTAssertEqual(try CLIHarness.run(["generate", "app", "-o", "deploy"], in: folder).status, 0)
+        let add = try CLIHarness.run(executable: URL(fileURLWithPath: "/usr/bin/env"), ["git", "add", "-A"], in: folder)
+        XCTAssertEqual(add.status, 0, add.stderr)
+        let overlay = "deploy/webshop/overlays/staging/kustomization.yaml"
+        let staged = try CLIHarness.run(["lint", "--staged", overlay, "--color", "never"], in: folder)
+        XCTAssertEqual(staged.status, 1, staged.stdout + staged.stderr)
+        XCTAssertTrue(staged.stdout.contains("runs a single replica (as overlay \"staging\" renders it)"), staged.stdout)
     }
 }

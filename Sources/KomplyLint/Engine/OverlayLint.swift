@@ -6,8 +6,9 @@ import KomplyCore
 ///
 /// An overlay is rendered in-process with the transforms komply itself writes: `namespace`, `replicas`,
 /// `images` and JSON 6902 `patches` (`add`, `replace`, `remove`) that target a kind and name. Its
-/// `resources` must be files or kustomize folders among the linted files (nothing else is read). An
-/// overlay using anything else (strategic-merge patches, generators, components, remote bases…) is not
+/// `resources` are files or kustomize folders, taken from the linted files or read from disk inside the
+/// repository around the current folder (the current folder outside one); a resource elsewhere, or
+/// reached through a link leading out, leaves the overlay unrendered. An overlay using anything else (strategic-merge patches, generators, components, remote bases…) is not
 /// rendered; `kustomize build DIR | komply lint -` covers those.
 ///
 /// Only what the overlay changes is reported: the findings of the rendered overlay that its resources
@@ -20,8 +21,13 @@ public enum OverlayLint {
 
     /// `result` with the findings of every renderable overlay among its files added, sorted as the linter sorts.
     public static func adding(to result: Linter.Result, linter: Linter) -> Linter.Result {
-        let added = findings(in: result, linter: linter)
-        guard !added.isEmpty else { return result }
+        run(on: result, linter: linter).result
+    }
+
+    /// Like `adding`, and counts the overlays rendered (an overlay holds no object itself, yet was linted).
+    public static func run(on result: Linter.Result, linter: Linter) -> (result: Linter.Result, overlays: Int) {
+        let (added, overlays) = render(result, linter: linter)
+        guard !added.isEmpty else { return (result, overlays) }
         var copy = result
         copy.findings = (result.findings + added).sorted { a, b in
             if a.location.file != b.location.file { return a.location.file < b.location.file }
@@ -29,20 +35,30 @@ public enum OverlayLint {
             if let p, let q, p != q { return p < q }
             return a.ruleID < b.ruleID
         }
-        return copy
+        return (copy, overlays)
     }
 
     /// The findings each overlay adds, on the overlay's own lines.
     public static func findings(in result: Linter.Result, linter: Linter) -> [Finding] {
-        let files = Dictionary(result.texts.keys.map { (Paths.normalized($0), $0) }, uniquingKeysWith: { a, _ in a })
+        render(result, linter: linter).findings
+    }
+}
+
+private extension OverlayLint {
+    static func render(_ result: Linter.Result, linter: Linter) -> (findings: [Finding], overlays: Int) {
+        let current = FileManager.default.currentDirectoryPath
+        let files = Dictionary(result.texts.keys.map { (absolute($0, current), $0) }, uniquingKeysWith: { a, _ in a })
+        let bound = Paths.canonical(RepositoryRoot.enclosing(current)?.path ?? current)
+        var overlays = 0
         var found: [Finding] = []
         for file in result.files.sorted() where isKustomization(file) {
             guard let text = result.texts[file], let root = try? YAMLLoader.parse(text, file: file).first,
                 let overlay = Overlay(root: root, file: file), overlay.isOverlay
             else { continue }
-            var renderer = Renderer(texts: result.texts, files: files)
+            let renderer = Renderer(texts: result.texts, files: files, current: current, bound: bound)
             guard let resources = renderer.resources(of: overlay, depth: 0) else { continue }
             guard let rendered = overlay.apply(to: resources) else { continue }
+            overlays += 1
             let name = (((file as NSString).deletingLastPathComponent) as NSString).lastPathComponent
             let before = linter.lint(sources: [ManifestSource(file: file + "#resources", text: YAMLEmitter.emit(documents: resources))])
             let after = linter.lint(sources: [ManifestSource(file: file + "#rendered", text: YAMLEmitter.emit(documents: rendered))])
@@ -55,11 +71,14 @@ public enum OverlayLint {
                 found.append(moved)
             }
         }
-        return found
+        return (found, overlays)
     }
-}
 
-private extension OverlayLint {
+    /// `path` absolute and normalized (relative paths start at `current`).
+    static func absolute(_ path: String, _ current: String) -> String {
+        Paths.normalized(path.hasPrefix("/") ? path : current + "/" + path)
+    }
+
     static func isKustomization(_ file: String) -> Bool {
         ["kustomization.yaml", "kustomization.yml"].contains((file as NSString).lastPathComponent)
     }
@@ -176,24 +195,26 @@ private extension OverlayLint {
         }
     }
 
-    /// Reads resources from the linted texts only.
+    /// Reads resources from the linted texts, else from disk inside `bound`.
     struct Renderer {
         let texts: [String: String]
-        /// Normalized path → the name the linter used.
+        /// Absolute normalized path → the name the linter used.
         let files: [String: String]
+        let current: String
+        /// The real folder resources may be read from (the repository, else the current folder).
+        let bound: String
 
         /// The objects a kustomization's resources render to (nested kustomize folders with their own
-        /// transforms); nil when one is not among the linted files or not renderable.
-        mutating func resources(of overlay: Overlay, depth: Int) -> [ValueTree]? {
+        /// transforms); nil when one cannot be read or rendered.
+        func resources(of overlay: Overlay, depth: Int) -> [ValueTree]? {
             guard depth < 8 else { return nil }
-            let folder = (overlay.file as NSString).deletingLastPathComponent
+            let folder = (OverlayLint.absolute(overlay.file, current) as NSString).deletingLastPathComponent
             var objects: [ValueTree] = []
             for resource in overlay.resources {
-                let path = Paths.normalized(folder.isEmpty ? resource : folder + "/" + resource)
-                if let name = files[path], let text = texts[name] {
-                    guard let documents = try? YAMLLoader.parse(text, file: name) else { return nil }
+                let path = OverlayLint.absolute(resource.hasPrefix("/") ? resource : folder + "/" + resource, current)
+                if let (name, text) = read(path), let documents = try? YAMLLoader.parse(text, file: name) {
                     objects += documents.filter { $0.mapping != nil }.map { $0.valueTree() }
-                } else if let name = files[path + "/kustomization.yaml"] ?? files[path + "/kustomization.yml"], let text = texts[name],
+                } else if let (name, text) = read(path + "/kustomization.yaml") ?? read(path + "/kustomization.yml"),
                     let root = try? YAMLLoader.parse(text, file: name).first, let nested = Overlay(root: root, file: name),
                     let inner = resources(of: nested, depth: depth + 1), let applied = nested.apply(to: inner)
                 {
@@ -203,6 +224,19 @@ private extension OverlayLint {
                 }
             }
             return objects
+        }
+
+        /// A file's name and text: a linted one, else a regular file whose real path lies inside `bound`.
+        func read(_ path: String) -> (String, String)? {
+            if let name = files[path], let text = texts[name] { return (name, text) }
+            let real = Paths.canonical(path)
+            guard real == bound || real.hasPrefix(bound.hasSuffix("/") ? bound : bound + "/"),
+                YAMLLoader.specialFileKind(real) == nil,
+                let attributes = try? FileManager.default.attributesOfItem(atPath: real),
+                attributes[.type] as? FileAttributeType == .typeRegular, (attributes[.size] as? Int ?? 0) <= 16 << 20,
+                let data = FileManager.default.contents(atPath: real)
+            else { return nil }
+            return (path, String(decoding: data, as: UTF8.self))
         }
     }
 

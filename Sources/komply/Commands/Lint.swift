@@ -178,25 +178,26 @@ extension Komply {
                 if !changes.isEmpty { result = try linter.lint(paths: request.paths, timed: timings) }
             }
             // What each kustomize overlay renders (replicas, HPA bounds, images, scaled resources) is linted too.
-            result = OverlayLint.adding(to: result, linter: linter)
+            let overlays: Int
+            (result, overlays) = OverlayLint.run(on: result, linter: linter)
             if let base {
                 let old = OverlayLint.adding(to: try BaseRevision.lint(result, ref: base, linter: linter), linter: linter)
                 result = result.onlyNew(comparedWith: old)
             }
-            try finish((result, linter))
+            try finish((result, linter), overlays: overlays)
         }
 
         /// Prints problems and reports, then exits with the run's status.
         ///
         /// It exits rather than returns: unwinding would free every parsed object, finding and report
         /// one by one, a tenth of a second on a large run that ends the process anyway.
-        func finish(_ outcome: (result: Linter.Result, linter: Linter)) throws -> Never {
+        func finish(_ outcome: (result: Linter.Result, linter: Linter), overlays: Int = 0) throws -> Never {
             let (result, linter) = outcome
             for problem in result.problems {
                 FileHandle.standardError.write(Data("komply: error: \(problem.localizedDescription)\n".utf8))
             }
             // A wrong path in CI must not pass as "no findings"; pre-commit (--staged) may name no manifest.
-            let empty = result.objectCount == 0 && result.problems.isEmpty && !staged && !allowEmpty
+            let empty = result.objectCount == 0 && overlays == 0 && result.problems.isEmpty && !staged && !allowEmpty
             if empty {
                 let named = (paths.isEmpty ? ["."] : paths).joined(separator: ", ")
                 let what =
