@@ -46,6 +46,8 @@ public enum OverlayLint {
 
 private extension OverlayLint {
     static func render(_ result: Linter.Result, linter: Linter) -> (findings: [Finding], overlays: Int) {
+        // Most runs hold no kustomization: nothing to index.
+        guard result.files.contains(where: isKustomization) else { return ([], 0) }
         let current = FileManager.default.currentDirectoryPath
         let files = Dictionary(result.texts.keys.map { (absolute($0, current), $0) }, uniquingKeysWith: { a, _ in a })
         let bound = Paths.canonical(RepositoryRoot.enclosing(current)?.path ?? current)

@@ -82,7 +82,7 @@ extension Komply {
                         "komply: \(pipeline.failures.count) app(s) failed (listed below); their output under \(plan.outputDirectory) is left as it is\n"
                             .utf8))
             }
-            do { try generateRest(pipeline) } catch let status as ExitCode where !pipeline.failures.isEmpty {
+            do { try emit(pipeline) } catch let status as ExitCode where !pipeline.failures.isEmpty {
                 // Drift (1) in the good apps: bad input (2) still wins.
                 _ = status
             }
@@ -90,7 +90,7 @@ extension Komply {
         }
 
         /// Prints, compares or writes the apps that were generated.
-        func generateRest(_ pipeline: GeneratePipeline) throws {
+        func emit(_ pipeline: GeneratePipeline) throws {
             let plan = pipeline.plan
             let result = pipeline.result
             if dryRun {
