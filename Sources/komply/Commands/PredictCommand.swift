@@ -15,7 +15,10 @@ extension Komply {
                 reasons), local docker stats, runtime flags (-Xmx, MaxRAMPercentage, --max-old-space-size, GOMAXPROCS,
                 worker counts), the image family. See docs/sizing.md for every formula.
 
+                Without PATH or -f, the apps are komply.yaml's sources (else the compose files of the current folder).
+
                 Examples:
+                  komply predict                                   # komply.yaml's sources
                   komply predict ../shared/corpus/docker-inspect/payment-api.inspect.json
                   komply predict app/ --history .komply/history.sqlite --tier performance --format json
                 """
