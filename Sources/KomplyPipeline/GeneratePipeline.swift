@@ -17,12 +17,25 @@ public struct GeneratePipeline: Sendable {
     public var sizingProfile: String
     /// What komply predict recommended per container, by app then service (empty with --no-predict).
     public var recommendations: [Recommendation]
+    /// Apps that could not be read or generated; the others are in `result`, and the failed apps'
+    /// folders are outside its scope, so writing leaves their existing output untouched.
+    public var failures: [AppFailure] = []
+
+    /// One app that could not be read or generated, and why (the error names file:line:column).
+    public struct AppFailure: Sendable, Equatable, CustomStringConvertible {
+        /// The app's PATH (or komply.yaml source) as given, or its name when generating it failed.
+        public var app: String
+        /// The error's message.
+        public var message: String
+
+        public var description: String { message.hasPrefix(app) ? message : "\(app): \(message)" }
+    }
 
     /// Reads the apps, sizes them with komply predict and generates.
     public static func run(_ request: GenerateRequest) throws -> GeneratePipeline {
         let plan = try GeneratePlan.make(request)
         let templateSet = try request.templates.map { try TemplateSet.overriding(with: $0) } ?? .builtIn
-        let projects = try SourceLoader.load(plan.sourceRequest)
+        var (projects, failures) = try readApps(plan.sourceRequest)
         var settings = plan.settings
         for (key, tag) in BuildContextDigest.tags(for: projects) {
             let parts = key.split(separator: "/", maxSplits: 1)
@@ -44,8 +57,68 @@ public struct GeneratePipeline: Sendable {
                 }
             }
         }
-        let result = try Generator(settings: settings, templates: templateSet).generate(projects)
+        let generator = Generator(settings: settings, templates: templateSet)
+        let result: GenerationResult
+        do {
+            result = try generator.generate(projects)
+        } catch {
+            guard projects.count > 1 else { throw failures.isEmpty ? error : PipelineError.appsFailed(failures + [AppFailure(error)]) }
+            // Find the apps that fail on their own; the rest are generated together.
+            var good: [ComposeProject] = []
+            for project in projects {
+                do {
+                    _ = try generator.generate([project])
+                    good.append(project)
+                } catch let failure {
+                    failures.append(AppFailure(app: project.name, message: failure.localizedDescription))
+                }
+            }
+            guard good.count < projects.count else { throw error }
+            guard !good.isEmpty else { throw PipelineError.appsFailed(failures) }
+            projects = good
+            result = try generator.generate(projects)
+            let names = Set(good.map(\.name))
+            recommended = recommended.filter { names.contains($0.app) }
+        }
         return GeneratePipeline(
-            plan: plan, projects: projects, result: result, sizingProfile: profile, recommendations: recommended)
+            plan: plan, projects: projects, result: result, sizingProfile: profile, recommendations: recommended,
+            failures: failures)
+    }
+}
+
+private extension GeneratePipeline {
+    /// Reads every app; with several PATHs (or `sources` globs), an app that cannot be read is a
+    /// failure and the others are still read. A problem only the apps together have (two apps with one
+    /// name) still stops the run.
+    static func readApps(_ request: SourceRequest) throws -> ([ComposeProject], [AppFailure]) {
+        do {
+            return (try SourceLoader.load(request), [])
+        } catch {
+            guard request.paths.count > 1, request.files.isEmpty else { throw error }
+            var failures: [AppFailure] = []
+            var readable: [String] = []
+            for path in request.paths {
+                var one = request
+                one.paths = [path]
+                do {
+                    _ = try SourceLoader.load(one)
+                    readable.append(path)
+                } catch let failure {
+                    failures.append(AppFailure(app: path, message: failure.localizedDescription))
+                }
+            }
+            guard !failures.isEmpty else { throw error }
+            guard !readable.isEmpty else { throw PipelineError.appsFailed(failures) }
+            var rest = request
+            rest.paths = readable
+            return (try SourceLoader.load(rest), failures)
+        }
+    }
+}
+
+extension GeneratePipeline.AppFailure {
+    /// A failure of the whole run, reported as it is.
+    init(_ error: any Error) {
+        self.init(app: "", message: error.localizedDescription)
     }
 }

@@ -24,25 +24,16 @@ public struct GeneratePlan: Sendable {
     public static func make(_ request: GenerateRequest) throws -> GeneratePlan {
         var settings = GeneratorSettings()
         let repository = RepositoryInfo.discover(from: FileManager.default.currentDirectoryPath)
-        var file: ConfigFile?
-        var loaded: GenerateConfig?
-        if let path = request.config {
-            loaded = try GenerateConfigLoader.load(path: path)
-            file = try ConfigFile.load(path: path)
-        } else if let found = try ConfigFile.discover(from: FileManager.default.currentDirectoryPath) {
-            file = found
-            loaded = try GenerateConfigLoader.read(found)
-        }
+        // The whole file is checked (every section, rule ids included), as every command does.
+        let file = try ProjectConfig.load(path: request.config)
+        let loaded = try file.map { file throws in try GenerateConfigLoader.read(file) }
         var paths = request.sources.paths
         var outputDirectory = request.output ?? "deploy"
         if let loaded {
             settings = GeneratorSettings(config: loaded)
             let base = loaded.location.map { ($0.file as NSString).deletingLastPathComponent } ?? "."
             if request.output == nil { outputDirectory = join(base, loaded.output) }
-            if paths.isEmpty && request.sources.files.isEmpty && !loaded.sources.isEmpty {
-                paths = try Glob.expand(loaded.sources, in: base.isEmpty ? "." : base).map { join(base, $0) }
-                if paths.isEmpty { throw PipelineError.sourcesMatchNothing(config: loaded.location?.description ?? "komply.yaml") }
-            }
+            if paths.isEmpty && request.sources.files.isEmpty { paths = try ProjectConfig.sourcePaths(loaded) }
         }
         // The generator never writes a suppression the policy forbids.
         if let file { settings.nonSuppressible = try PolicyConfig.read(file).nonSuppressible }

@@ -24,21 +24,43 @@ public enum LintFixes {
     /// The changes the fixes of `result` make, with the same komply.yaml as `request` (its `--config`,
     /// else the one found from the current folder up).
     public static func changes(
-        for result: Linter.Result, linter: Linter, request: LintRequest, sizing: Sizing?
+        for result: Linter.Result, linter: Linter, request: LintRequest, sizing: Sizing?, networkPolicy: Bool = false
     ) throws -> [Fixer.Change] {
-        try fixes(for: result, linter: linter, request: request, sizing: sizing).changes
+        try fixes(for: result, linter: linter, request: request, sizing: sizing, networkPolicy: networkPolicy).changes
     }
 
     /// Like `changes`, and names the files left byte-identical because they could not be edited safely.
+    ///
+    /// Fixes that create a file (the namespace-wide default-deny NetworkPolicy) are left out unless
+    /// `networkPolicy`: applied to a live namespace, such a policy cuts every workload's traffic that no
+    /// other policy allows. Each one left out is named in the outcome's refusals.
     public static func fixes(
-        for result: Linter.Result, linter: Linter, request: LintRequest, sizing: Sizing?
+        for result: Linter.Result, linter: Linter, request: LintRequest, sizing: Sizing?, networkPolicy: Bool = false
     ) throws -> Fixer.Outcome {
+        var result = result
+        var withheld: [Fixer.Refusal] = []
+        if !networkPolicy {
+            for index in result.findings.indices {
+                guard let fix = result.findings[index].fix, let created = fix.newFile else { continue }
+                if !withheld.contains(where: { $0.file == created.path }) && !FileManager.default.fileExists(atPath: created.path) {
+                    withheld.append(
+                        Fixer.Refusal(
+                            file: created.path,
+                            reason:
+                                "a default-deny NetworkPolicy cuts every workload's traffic in its namespace that no other policy allows; pass --fix-network-policy to write it"
+                        ))
+                }
+                result.findings[index].fix = fix.edits.isEmpty ? nil : Fix(summary: fix.summary, edits: fix.edits)
+            }
+        }
         var predicted: PredictedFixes?
         if let sizing {
-            let config = try request.configPath.map { try ConfigFile.load(path: $0) } ?? request.config ?? ConfigFile.discover(from: ".")
+            let config = try request.config ?? ProjectConfig.load(path: request.configPath, checkRuleIDs: false)
             predicted = try PredictedFixes(result: result, config: config, history: sizing.history, tier: sizing.tier)
         }
-        return Fixer.fixes(result, with: linter) { predicted?.adjust($0) ?? $0 }
+        var outcome = Fixer.fixes(result, with: linter) { predicted?.adjust($0) ?? $0 }
+        outcome.refused += withheld
+        return outcome
     }
 
     /// Writes each change atomically (standard input has no file to write) and reports it to `wrote`; a file

@@ -26,6 +26,8 @@ public enum PipelineError: Error, LocalizedError, Sendable, Equatable {
     case invalidFlag(flag: String, value: String?, expected: String)
     /// Generation produced no app to commit.
     case nothingGenerated
+    /// Every app failed (or `komply sync`, which commits all apps or none, met a failed app).
+    case appsFailed([GeneratePipeline.AppFailure])
 
     public var errorDescription: String? {
         switch self {
@@ -52,6 +54,10 @@ public enum PipelineError: Error, LocalizedError, Sendable, Equatable {
             return "invalid \(flag)\(value.map { " \"\($0)\"" } ?? ""): expected \(expected)"
         case .nothingGenerated:
             return "nothing was generated; expected at least one app"
+        case .appsFailed(let failures):
+            let apps = failures.filter { !$0.app.isEmpty }.count
+            return failures.map(\.description).joined(separator: "\n")
+                + (apps > 1 ? "\n\(apps) apps failed; nothing was generated" : "")
         }
     }
 }

@@ -105,7 +105,9 @@ private extension RepositoryLint {
             guard let key = Paths.relative(file, to: root), seen.insert(key).inserted, mayHoldObjects(file) else { continue }
             context.append(file)
         }
-        return linter.lint(ManifestLoader.load(files: reported + context)).scoped(to: Set(reported))
+        // Overlays render as `komply lint` renders them; their findings sit on the overlay's own lines.
+        return OverlayLint.adding(to: linter.lint(ManifestLoader.load(files: reported + context)), linter: linter)
+            .scoped(to: Set(reported))
     }
 
     /// Whether the file's text names both `apiVersion` and `kind`, without which no document in it

@@ -32,6 +32,8 @@ public struct SyncGeneration: Sendable {
     /// Runs the same pipeline as `komply generate` without writing anything.
     public static func run(_ request: GenerateRequest) throws -> SyncGeneration {
         let pipeline = try GeneratePipeline.run(request)
+        // A sync commits every app or none: a commit without a failed app would read as its removal in review.
+        guard pipeline.failures.isEmpty else { throw PipelineError.appsFailed(pipeline.failures) }
         let projects = pipeline.projects
         let result = pipeline.result
         let plan = pipeline.plan
@@ -69,7 +71,8 @@ public struct SyncGeneration: Sendable {
             let sources = manifests.sorted().map { path in
                 ManifestSource(file: base + "/" + path, text: String(decoding: appFiles[path]!, as: UTF8.self))
             }
-            findings[app] = linter.lint(sources: sources)
+            // Each environment's overlay as it renders, like `komply lint`.
+            findings[app] = OverlayLint.adding(to: linter.lint(sources: sources), linter: linter)
         }
     }
 

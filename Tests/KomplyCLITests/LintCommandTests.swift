@@ -13,7 +13,8 @@ final class LintCommandTests: XCTestCase {
     /// The generator's golden outputs must be policy-clean (DESIGN: generation output must be clean).
     /// Lint tells the truth about generated output: the only findings are the risks compose asked for that no
     /// person accepted in `x-komply.accept` (the jobs case's node-agent runs as root; its accepted privileged
-    /// mode is suppressed with the person's reason and expiry).
+    /// mode is suppressed with the person's reason and expiry), and what an environment of komply.yaml asks for
+    /// (each overlay is rendered and linted).
     func testGeneratorGoldenOutputsReportOnlyUnacceptedComposeRisks() throws {
         let root = CLIHarness.repository.appendingPathComponent("fixtures/generate")
         let cases = (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []
@@ -26,7 +27,15 @@ final class LintCommandTests: XCTestCase {
         let findings = (json["findings"] as? [[String: Any]] ?? []).map { finding in
             "\(finding["rule"] ?? "") \(finding["file"] ?? "") \(finding["container"] ?? "")"
         }
-        XCTAssertEqual(findings, ["run-as-root fixtures/generate/jobs/expected/batch/base/node-agent.yaml node-agent"])
+        // And what komply.yaml asked of an environment: staging's `replicas: 1` renders a single replica and an
+        // autoscaler with minReplicas 1, reported on the overlay's replicas entry (issue 19).
+        let staging = "fixtures/generate/environments/expected/billing/overlays/staging/kustomization.yaml"
+        XCTAssertEqual(
+            findings,
+            [
+                "hpa-single-min-replica \(staging) <null>", "single-replica \(staging) <null>",
+                "run-as-root fixtures/generate/jobs/expected/batch/base/node-agent.yaml node-agent",
+            ])
     }
 
     func testFindingsExitOneAndFailOnControlsIt() throws {
@@ -133,7 +142,8 @@ final class LintCommandTests: XCTestCase {
             to: dir.appendingPathComponent("komply.yaml"), atomically: true, encoding: .utf8)
         let config = try CLIHarness.run(["lint", "."], in: dir)
         XCTAssertEqual(config.status, 2)
-        XCTAssertTrue(config.stderr.contains("komply.yaml:5:18: invalid config"), config.stderr)
+        // The whole file is checked against komply.yaml's schema first, as every command does.
+        XCTAssertTrue(config.stderr.contains("komply.yaml:5:18: policy.rules.run-as-root must be one of"), config.stderr)
     }
 
     func testOutputIsByteIdenticalAcrossRuns() throws {

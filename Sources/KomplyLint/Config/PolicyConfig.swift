@@ -64,6 +64,9 @@ public struct PolicyConfig: Sendable {
     public var failOn: Severity?
     /// The file the config came from.
     public var file: String?
+    /// Where each rule id is written in `rules`, `nonSuppressible` and exemptions (first mention), so an
+    /// unknown id is reported at its line and column.
+    public var ruleLocations: [String: SourceLocation] = [:]
 
     /// An empty config: every rule at its defaults.
     public init() {}
@@ -109,14 +112,17 @@ public struct PolicyConfig: Sendable {
                 for entry in entries {
                     guard let id = entry.key.scalar else { continue }
                     config.rules[id] = try ruleSetting(entry.value, id: id)
+                    config.noteRuleLocations(entry.key)
                 }
             case "exemptions":
                 guard let items = value.sequence else {
                     throw .invalidConfig(value.location, problem: "policy.exemptions: expected a list")
                 }
                 config.exemptions = try items.map(exemption)
+                for item in items { if let rules = item["rules"] { config.noteRuleLocations(rules) } }
             case "nonSuppressible":
                 config.nonSuppressible = Set(try strings(value, "policy.nonSuppressible"))
+                config.noteRuleLocations(value)
             case "rulesDirectories":
                 let base = (root.file as NSString).deletingLastPathComponent
                 config.rulesDirectories = try strings(value, "policy.rulesDirectories").map {
@@ -145,18 +151,31 @@ public struct PolicyConfig: Sendable {
 
     /// Checks that every rule id the config names exists.
     public func validate(against ruleIDs: Set<String>) throws(LintError) {
-        for id in rules.keys.sorted() + nonSuppressible.sorted() where !ruleIDs.contains(id) {
-            throw .unknownRule(id, location: file.map { SourceLocation(file: $0) })
-        }
-        for exemption in exemptions {
-            for id in exemption.rules where id != "*" && !ruleIDs.contains(id) {
-                throw .unknownRule(id, location: file.map { SourceLocation(file: $0) })
+        var unknown = Set(rules.keys).union(nonSuppressible).subtracting(ruleIDs)
+        for exemption in exemptions { unknown.formUnion(exemption.rules.filter { $0 != "*" && !ruleIDs.contains($0) }) }
+        // The first unknown id in the file, so the message points where the reader looks first.
+        let first = unknown.min { a, b in
+            switch (ruleLocations[a]?.range?.start, ruleLocations[b]?.range?.start) {
+            case (let p?, let q?) where p != q: return p < q
+            case (.some, nil): return true
+            case (nil, .some): return false
+            default: return a < b
             }
         }
+        if let first { throw .unknownRule(first, location: ruleLocations[first] ?? file.map { SourceLocation(file: $0) }) }
     }
 }
 
 private extension PolicyConfig {
+    /// Records where the rule ids of `node` (a mapping key, a string or a list of strings) are written.
+    mutating func noteRuleLocations(_ node: Node) {
+        let items = node.sequence ?? [node]
+        for item in items {
+            guard let id = item.scalar, ruleLocations[id] == nil else { continue }
+            ruleLocations[id] = item.location
+        }
+    }
+
     static func ruleSetting(_ node: Node, id: String) throws(LintError) -> RuleSetting {
         if let text = node.scalar {
             if case .bool(let on) = node.resolved(schema: .yaml11) { return RuleSetting(enabled: on) }

@@ -37,9 +37,13 @@ public struct TextReporter: Reporter {
         let extra =
             (summary.suppressed > 0 ? "; \(summary.suppressed) suppressed" : "")
             + (result.problems.isEmpty ? "" : "; \(result.problems.count) unreadable")
+        // "✓" only when every file was read: an unreadable file was not checked at all.
         let head =
-            result.findings.isEmpty
-            ? paint.green("✓ no findings") : paint.bold("\(result.findings.count) finding\(result.findings.count == 1 ? "" : "s")")
+            !result.findings.isEmpty
+            ? paint.bold("\(result.findings.count) finding\(result.findings.count == 1 ? "" : "s")")
+            : !result.problems.isEmpty
+                ? paint.red("✗ no findings in what could be read")
+                : result.objectCount == 0 ? paint.yellow("nothing linted") : paint.green("✓ no findings")
         out += "\(head) (\(counts)) \(scope)\(extra)\n"
         return out
     }

@@ -44,11 +44,13 @@ extension Komply {
         }
 
         func run() async throws {
+            // komply.yaml is checked whole even when --history or PATHs make its history path unused.
+            let config = try ProjectConfig.load()
             let report = try { () throws -> BacktestReport in
                 var batch = HistoryBatch()
                 var label = ""
                 if paths.isEmpty {
-                    let path = try HistoryLocation.resolve(history)
+                    let path = try HistoryLocation.resolve(history, config: config)
                     guard FileManager.default.fileExists(atPath: path) else {
                         throw PredictError.unreadable(file: path, reason: "no such history file")
                     }

@@ -17,6 +17,9 @@ extension Komply {
                 <out>/<app>/overlays/<env> and <out>/<app>/argocd; files komply did not write are never
                 overwritten, and files it wrote that are no longer generated are removed. Writing is
                 all-or-nothing: a file komply may not replace stops the run before anything is written.
+                With several apps, an app that cannot be read or generated is reported (file:line:column)
+                and the others are still generated and written together, all-or-nothing; the failed app's
+                existing output is left untouched, and the run exits 2.
                 Inside a git repository, a symbolic link on the way to an output file must stay inside
                 the repository (it is then written through and kept); one leading out is refused.
 
@@ -79,6 +82,29 @@ extension Komply {
                     "every workload → DNS (namespace \(dns.namespace), pods \(labels.isEmpty ? "any" : labels)\(dns.nodeLocalIP.map { ", \($0)" } ?? "")) on \(dns.ports.map { "\($0)/udp, \($0)/tcp" }.joined(separator: ", ")) (defaults.dns)"
                 )
             }
+            // An app that failed is reported and the others are still generated; the run then exits 2.
+            defer {
+                for failure in pipeline.failures {
+                    FileHandle.standardError.write(Data("komply: error: \(failure)\n".utf8))
+                }
+            }
+            if !pipeline.failures.isEmpty {
+                FileHandle.standardError.write(
+                    Data(
+                        "komply: \(pipeline.failures.count) app(s) failed (listed below); their output under \(plan.outputDirectory) is left as it is\n"
+                            .utf8))
+            }
+            do { try emit(pipeline) } catch let status as ExitCode where !pipeline.failures.isEmpty {
+                // Drift (1) in the good apps: bad input (2) still wins.
+                _ = status
+            }
+            if !pipeline.failures.isEmpty { throw ExitCode(2) }
+        }
+
+        /// Prints, compares or writes the apps that were generated.
+        func emit(_ pipeline: GeneratePipeline) throws {
+            let plan = pipeline.plan
+            let result = pipeline.result
             if dryRun {
                 for file in result.files {
                     print("=== \(plan.outputDirectory)/\(file.path)")

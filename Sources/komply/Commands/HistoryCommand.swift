@@ -122,7 +122,7 @@ extension Komply.History {
         var output: String?
 
         func run() async throws {
-            let path = try HistoryLocation.resolve(options.history)
+            let path = try options.path()
             guard FileManager.default.fileExists(atPath: path) else { throw CLIError(message: "\(path): no such history file") }
             let text = try HistoryStore.open(path: path).exportJSONLines()
             if let output {

@@ -27,8 +27,16 @@ extension Komply {
                   komply lint deploy/ --format sarif=komply.sarif --format text
                   helm template chart | komply lint - --format json
                   komply lint deploy/ --fix --dry-run                   # show the safe fixes as a diff
+                  komply lint deploy/ --fix --fix-network-policy        # also write missing default-deny policies
                   komply lint deploy/ --new-only --base origin/main     # only findings this change adds
                   komply lint --staged deploy/api.yaml                  # what a commit made now would contain
+
+                A kustomize overlay among the files is rendered with the transforms komply writes (namespace,
+                replicas, images, JSON 6902 patches) and what it adds is reported on the overlay's own lines.
+
+                No Kubernetes object in the PATHs (no manifest file, or only files without apiVersion and
+                kind) is an error (exit 2; a wrong path in CI must not pass) unless --allow-empty. --fix never writes a namespace-wide default-deny NetworkPolicy unless
+                --fix-network-policy asks: applied to a live namespace it cuts every workload's traffic.
 
                 Exit status: 0 nothing at or above --fail-on, 1 findings at or above it, 2 bad input or usage.
                 """
@@ -55,6 +63,14 @@ extension Komply {
 
         @Flag(help: "Apply safe fixes in place, then report what remains.")
         var fix = false
+
+        @Flag(
+            name: .customLong("fix-network-policy"),
+            help: "With --fix: also write the missing namespace-wide default-deny NetworkPolicy (it cuts all traffic not allowed).")
+        var fixNetworkPolicy = false
+
+        @Flag(name: .customLong("allow-empty"), help: "Succeed when the paths hold no manifest file (default: exit 2).")
+        var allowEmpty = false
 
         @Flag(name: .customLong("dry-run"), help: "With --fix: print the fixes as a unified diff and change nothing.")
         var dryRun = false
@@ -94,6 +110,7 @@ extension Komply {
 
         func validate() throws {
             if dryRun && !fix { throw ValidationError("--dry-run only applies with --fix") }
+            if fixNetworkPolicy && !fix { throw ValidationError("--fix-network-policy only applies with --fix") }
             if !fix && (history != nil || tier != nil || noPredict) {
                 throw ValidationError("--history, --tier and --no-predict size the resources --fix writes; they only apply with --fix")
             }
@@ -114,9 +131,14 @@ extension Komply {
         }
 
         func run() async throws {
-            let request = LintRequest(
+            var request = LintRequest(
                 paths: paths.isEmpty ? ["."] : paths, configPath: policy.config, rulesDirectories: policy.rulesDirectories,
                 only: only.isEmpty ? nil : only, kubernetesVersion: policy.kubernetesVersion)
+            if !staged {
+                // komply.yaml is checked whole, as every command does; --staged reads the index's copy instead.
+                request.config = try ProjectConfig.load(path: policy.config, checkRuleIDs: false)
+                request.configPath = nil
+            }
             if parseOnly {
                 let loaded = ManifestLoader.load(files: try ManifestLoader.expand(request.paths))
                 print("\(loaded.files.count) files, \(loaded.objects.count) objects, \(loaded.problems.count) unreadable")
@@ -130,7 +152,8 @@ extension Komply {
             var result = first
             if fix {
                 let sizing = noPredict ? nil : LintFixes.Sizing(history: history, tier: tier)
-                let outcome = try LintFixes.fixes(for: result, linter: linter, request: request, sizing: sizing)
+                let outcome = try LintFixes.fixes(
+                    for: result, linter: linter, request: request, sizing: sizing, networkPolicy: fixNetworkPolicy)
                 let changes = outcome.changes
                 for refusal in outcome.refused {
                     FileHandle.standardError.write(Data("komply: not fixed \(refusal.file): \(refusal.reason)\n".utf8))
@@ -154,18 +177,35 @@ extension Komply {
                 }
                 if !changes.isEmpty { result = try linter.lint(paths: request.paths, timed: timings) }
             }
-            if let base { result = result.onlyNew(comparedWith: try BaseRevision.lint(result, ref: base, linter: linter)) }
-            try finish((result, linter))
+            // What each kustomize overlay renders (replicas, HPA bounds, images, scaled resources) is linted too.
+            let overlays: Int
+            (result, overlays) = OverlayLint.run(on: result, linter: linter)
+            if let base {
+                let old = OverlayLint.adding(to: try BaseRevision.lint(result, ref: base, linter: linter), linter: linter)
+                result = result.onlyNew(comparedWith: old)
+            }
+            try finish((result, linter), overlays: overlays)
         }
 
         /// Prints problems and reports, then exits with the run's status.
         ///
         /// It exits rather than returns: unwinding would free every parsed object, finding and report
         /// one by one, a tenth of a second on a large run that ends the process anyway.
-        func finish(_ outcome: (result: Linter.Result, linter: Linter)) throws -> Never {
+        func finish(_ outcome: (result: Linter.Result, linter: Linter), overlays: Int = 0) throws -> Never {
             let (result, linter) = outcome
             for problem in result.problems {
                 FileHandle.standardError.write(Data("komply: error: \(problem.localizedDescription)\n".utf8))
+            }
+            // A wrong path in CI must not pass as "no findings"; pre-commit (--staged) may name no manifest.
+            let empty = result.objectCount == 0 && overlays == 0 && result.problems.isEmpty && !staged && !allowEmpty
+            if empty {
+                let named = (paths.isEmpty ? ["."] : paths).joined(separator: ", ")
+                let what =
+                    result.files.isEmpty
+                    ? "no manifest files found; expected .yaml, .yml or .json files"
+                    : "no Kubernetes object in \(result.files.count) file(s); expected documents with apiVersion and kind"
+                FileHandle.standardError.write(
+                    Data("komply: error: \(named): \(what) (pass --allow-empty when none is fine)\n".utf8))
             }
             let start = LintTimings.Mark.now()
             try report(result, linter: linter)
@@ -174,7 +214,7 @@ extension Komply {
                 FileHandle.standardError.write(Data(timings.table().utf8))
             }
             let threshold = failOn ?? linter.config.failOn ?? .warning
-            if !result.problems.isEmpty { Komply.Lint.exitWith(2) }
+            if !result.problems.isEmpty || empty { Komply.Lint.exitWith(2) }
             if let highest = result.highestSeverity, highest >= threshold { Komply.Lint.exitWith(1) }
             Komply.Lint.exitWith(0)
         }

@@ -15,7 +15,10 @@ extension Komply {
                 reasons), local docker stats, runtime flags (-Xmx, MaxRAMPercentage, --max-old-space-size, GOMAXPROCS,
                 worker counts), the image family. See docs/sizing.md for every formula.
 
+                Without PATH or -f, the apps are komply.yaml's sources (else the compose files of the current folder).
+
                 Examples:
+                  komply predict                                   # komply.yaml's sources
                   komply predict ../shared/corpus/docker-inspect/payment-api.inspect.json
                   komply predict app/ --history .komply/history.sqlite --tier performance --format json
                 """
@@ -47,10 +50,11 @@ extension Komply {
         func run() async throws {
             // Sizing reads stored profiles and does not depend on "now", but a bad time is still bad input.
             _ = try HistoryLocation.now(now)
-            let (features, diagnostics) = try PredictInput.load(input.sourceRequest)
+            let config = try ProjectConfig.load()
+            let (features, diagnostics) = try PredictInput.load(ProjectConfig.sources(input.sourceRequest, config: config))
             Komply.report(diagnostics)
             let recommender = try PredictInput.recommender(
-                config: try ConfigFile.discover(from: "."), history: history, tier: tier, environment: environment,
+                config: config, history: history, tier: tier, environment: environment,
                 cpuLimit: cpuLimit)
             let recommendations = features.map(recommender.recommend)
             switch format {

@@ -35,7 +35,7 @@ extension Komply.Rules {
         @OptionGroup var policy: LintPolicyOptions
 
         func run() async throws {
-            let linter = try policy.request.makeLinter()
+            let linter = try policy.request().makeLinter()
             let active = Dictionary(uniqueKeysWithValues: linter.active.map { ($0.rule.id, $0.severity) })
             switch format {
             case .text:
@@ -65,7 +65,7 @@ extension Komply.Rules {
         @OptionGroup var policy: LintPolicyOptions
 
         func run() async throws {
-            let linter = try policy.request.makeLinter()
+            let linter = try policy.request().makeLinter()
             guard let rule = linter.allRules.first(where: { $0.id == id }) else { throw LintError.unknownRule(id, location: nil) }
             let severity = linter.active.first { $0.rule.id == id }?.severity
             print(RuleReference.section(rule, effective: severity), terminator: "")

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KomplyCore
+import KomplyPipeline
 import KomplySources
 
 extension Komply {
@@ -15,7 +16,7 @@ extension Komply {
                 project stay relative to the project folder. Warnings go to standard error.
 
                 Examples:
-                  komply sources                                   # compose files in the current folder
+                  komply sources                                   # komply.yaml's sources, else the current folder
                   komply sources app/ --format yaml
                   komply sources shop.inspect.json --stats shop.stats.jsonl
                 """
@@ -32,9 +33,7 @@ extension Komply {
         var format: Format = .json
 
         func run() async throws {
-            let request = SourceRequest(
-                paths: input.paths, files: input.files, envFiles: input.envFiles, profiles: input.profiles,
-                stats: input.stats, root: input.root)
+            let request = try ProjectConfig.sources(input.sourceRequest, config: ProjectConfig.load())
             let projects = try SourceLoader.load(request)
             for diagnostic in projects.flatMap(\.diagnostics) {
                 FileHandle.standardError.write(Data("komply: \(diagnostic)\n".utf8))

@@ -10,8 +10,12 @@ struct HistoryOptions: ParsableArguments {
     @Option(help: "The time to treat as now (RFC 3339); default KOMPLY_NOW or the clock.")
     var now: String?
 
+    /// The history file: `--history`, else komply.yaml's (the file validated whole, as every command does).
+    func path() throws -> String {
+        try HistoryLocation.resolve(history, config: ProjectConfig.load())
+    }
+
     func open() throws -> HistoryStore {
-        let path = try HistoryLocation.resolve(history)
-        return try HistoryStore.open(path: path)
+        try HistoryStore.open(path: path())
     }
 }

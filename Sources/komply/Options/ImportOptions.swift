@@ -37,7 +37,7 @@ struct ImportOptions: ParsableArguments {
         if let app, HistoryApp.key(app).isEmpty || !app.unicodeScalars.contains(where: { CharacterSet.alphanumerics.contains($0) }) {
             throw CLIError(message: "invalid --app \"\(app)\": expected an app (compose project) name such as shop")
         }
-        options.namespacePatterns = try HistoryIngest.namespacePatterns(config: ConfigFile.discover(from: "."))
+        options.namespacePatterns = try HistoryIngest.namespacePatterns(config: ProjectConfig.load())
         if let at {
             guard let time = Timestamp.parse(at), (try? BoundedNumber.check(time, .unixSeconds)) != nil else {
                 throw CLIError(message: "invalid --at \"\(at)\": expected RFC 3339 such as 2026-01-31T12:00:00Z, between 1970 and 2100")

@@ -3,7 +3,10 @@ import KomplySources
 
 /// The inputs shared by commands that read apps: paths, `-f` files, env files and profiles.
 struct InputOptions: ParsableArguments {
-    @Argument(help: "Apps to read: a compose file, a docker inspect snapshot, a folder with compose files, or a docker stats .jsonl file.")
+    @Argument(
+        help:
+            "Apps to read: a compose file, a docker inspect snapshot, a folder with compose files, or a docker stats .jsonl file (default: komply.yaml's sources, else the current folder)."
+    )
     var paths: [String] = []
 
     @Option(name: [.customShort("f"), .customLong("file")], help: "A compose file; repeat to merge several files into one app.")

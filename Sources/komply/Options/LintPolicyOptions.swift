@@ -1,6 +1,7 @@
 import ArgumentParser
 import KomplyCore
 import KomplyLint
+import KomplyPipeline
 
 /// Options shared by `komply lint` and `komply rules`: config, extra rules, target version.
 struct LintPolicyOptions: ParsableArguments {
@@ -21,8 +22,12 @@ struct LintPolicyOptions: ParsableArguments {
         }
     }
 
-    /// A lint request with this policy (no paths: for the rule commands).
-    var request: LintRequest {
-        LintRequest(paths: [], configPath: config, rulesDirectories: rulesDirectories, kubernetesVersion: kubernetesVersion)
+    /// A lint request with this policy (no paths: for the rule commands), with komply.yaml found and
+    /// validated whole as every command does (its rule ids are checked by the request's linter, which
+    /// also knows the `--rules` folders).
+    func request(paths: [String] = []) throws -> LintRequest {
+        var request = LintRequest(paths: paths, rulesDirectories: rulesDirectories, kubernetesVersion: kubernetesVersion)
+        request.config = try ProjectConfig.load(path: config, checkRuleIDs: false)
+        return request
     }
 }
