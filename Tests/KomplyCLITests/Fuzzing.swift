@@ -67,7 +67,7 @@ struct Fuzzer {
         String(repeating: "${A}", count: 300), String(repeating: "${A:-", count: 80) + "x" + String(repeating: "}", count: 80),
         "\u{FEFF}", "\r\n", "\r", "é漢字🙂\u{202E}", "[", "{", "}", "]", "&a [*a, *a, *a]", "*a", "'", "\"", "- ", ": ", "\t",
         "../../../../etc/passwd", "/etc/hostname", "1-65535", "0:0", ",", "? ", "!!binary", "%YAML 1.1\n", "---\n", "...\n", "|\n",
-        "\u{0}",
+        "\u{0}", String(repeating: "x", count: 100_000),
     ]
 
     /// Compose keys whose values are numbers komply computes with, for `edit`'s key injection (`H` is the

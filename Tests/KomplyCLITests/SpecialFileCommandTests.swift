@@ -54,6 +54,18 @@ final class SpecialFileCommandTests: XCTestCase {
         return url
     }
 
+    /// Host references are looked for in environment values and mounted files with patterns that try a URL
+    /// scheme only where a word starts: a long value without one used to take minutes (quadratic backtracking).
+    func testLongValuesAndMountedFilesAreScannedForHostsInBoundedTime() throws {
+        let directory = try temporaryDirectory()
+        let long = String(repeating: "x", count: 200_000)
+        try Data(repeating: UInt8(ascii: "y"), count: 400 * 1024).write(to: directory.appendingPathComponent("big.conf"))
+        try "services:\n  web:\n    image: nginx:1.27\n    environment:\n      BLOB: \(long)\n    volumes: [\"./big.conf:/etc/big.conf\"]\n"
+            .write(to: directory.appendingPathComponent("compose.yaml"), atomically: true, encoding: .utf8)
+        let result = try runBounded(["generate", ".", "--dry-run"], in: directory)
+        XCTAssertEqual(result?.status, 0, result?.stderr ?? "komply ran for more than ten seconds")
+    }
+
     func makePipe(_ url: URL) throws {
         guard mkfifo(url.path, 0o600) == 0 else { throw CocoaError(.fileWriteUnknown) }
     }

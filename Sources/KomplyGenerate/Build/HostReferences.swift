@@ -65,7 +65,8 @@ private extension HostReferences {
 
     static let notHost = regex(#"USER|PASS|PWD|DATABASE|(^|_)DB$|(^|_)NAME$|SCHEMA|TABLE|BUCKET"#)
     // Compiled once: these run for every environment value of every service.
-    static let urlHost = regex(#"(?:[a-z][a-z0-9+.-]*:)*//(?:[^@/\s]*@)?([A-Za-z0-9._-]+)(?::([0-9]{1,5}))?"#)
+    // A scheme is tried only where a word starts: from every letter of a long value it backtracked (quadratic).
+    static let urlHost = regex(#"(?<![a-z0-9+.:-])(?:[a-z][a-z0-9+.-]*:)*//(?:[^@/\s]*@)?([A-Za-z0-9._-]+)(?::([0-9]{1,5}))?"#)
     static let bareHost = regex(#"^[A-Za-z0-9_-]+(:[0-9]+)?$"#)
 
     static func regex(_ pattern: String) -> NSRegularExpression {
