@@ -78,6 +78,7 @@ struct ServiceBuilder {
         ingress(labels: labels)
         networkPolicy(labels: labels, selector: selector)
         unusedAcceptances()
+        untranslatedKeys()
         return output
     }
 }

@@ -1,0 +1,51 @@
+import KomplyCore
+
+// Compose keys the generated workload does not carry: each is a warning at its line, never silence.
+extension ServiceBuilder {
+    /// Warns once per compose key of the service that has no Kubernetes translation here, at its position.
+    mutating func untranslatedKeys() {
+        var keys: [(key: String, why: String)] = service.other.keys.sorted().compactMap { key in
+            Self.translatedOtherKeys.contains(key) ? nil : (key, Self.reasons[key] ?? "komply has no Kubernetes translation for it")
+        }
+        if let mode = service.networkMode, mode != "bridge", mode != "default" {
+            keys.append(
+                (
+                    "network_mode",
+                    mode == "host"
+                        ? "pods do not share the node's network (hostNetwork is refused by Pod Security); the service gets its own pod network"
+                        : "\(mode) is not translated; the service gets its own pod network and reaches others through their Services"
+                ))
+        }
+        if !service.ulimits.isEmpty { keys.append(("ulimits", "Kubernetes sets no per-container ulimits; the node's limits apply")) }
+        if service.stopSignal != nil {
+            keys.append(("stop_signal", "Kubernetes stops containers with SIGTERM; set STOPSIGNAL in the image or a preStop hook"))
+        }
+        for (key, why) in keys.sorted(by: { $0.key < $1.key }) {
+            output.notices.append(
+                Diagnostic(
+                    .warning, "service \(service.name): compose key \(key) is left out of the generated workload: \(why)",
+                    at: service.komply.positions[key] ?? location))
+        }
+    }
+}
+
+private extension ServiceBuilder {
+    /// Keys kept in `ComposeService.other` that the generator does use.
+    static let translatedOtherKeys: Set<String> = ["container_name", "links"]
+
+    /// Why a common untranslated key is left out, in the user's terms.
+    static let reasons: [String: String] = [
+        "pid": "pods do not share the node's process namespace (hostPID is refused by Pod Security)",
+        "ipc": "pods do not share the node's IPC namespace",
+        "devices": "host devices are not mounted into pods (use a device plugin)",
+        "sysctls": "pod sysctls beyond the safe set are refused by Pod Security; set them on the node",
+        "platform": "the cluster's nodes decide the platform; use a nodeSelector on kubernetes.io/arch",
+        "runtime": "set a RuntimeClass for the workload instead",
+        "extra_hosts": "add hostAliases to the pod spec with an x-komply template if the app needs them",
+        "dns": "pods use the cluster DNS", "dns_search": "pods use the cluster DNS",
+        "logging": "the cluster's log collection applies", "init": "add an init process to the image (tini) if needed",
+        "stdin_open": "pods have no attached terminal", "tty": "pods have no attached terminal",
+        "security_opt": "the pod's securityContext is komply's (restricted profile)",
+        "shm_size": "mount an emptyDir with medium Memory at /dev/shm if the app needs more shared memory",
+    ]
+}
