@@ -310,7 +310,9 @@ private struct Loader {
                         guard SecretDetector.reason(name: name, value: word) != nil, !SecretTaint.isTainted(word) else { return word }
                         return SecretTaint.marker(name)
                     })
-                node.content = .scalar(value, style)
+                // compose-go interpolates strings: a plain `$UNSET` becomes "", not YAML null (which in
+                // `environment` would mean "take it from the shell").
+                node.content = .scalar(value, value.isEmpty && style == .plain ? .doubleQuoted : style)
                 if let poisonedUse { throw SourcesError.markerCharacter(node.location, variable: poisonedUse) }
                 if let variable = SecretTaint.variables(in: value).first, !SecretPlacement.accepts(path) {
                     throw SourcesError.secretOutOfPlace(
