@@ -23,6 +23,15 @@ extension ServiceBuilder {
                 plain.append((key, .string(value)))
             }
         }
+        if service.environment["PGDATA"] == nil, let folder = postgresDataFolder {
+            // A fresh volume's root holds lost+found (ext4), which initdb refuses: the data goes one level down.
+            plain.append(("PGDATA", .string(folder)))
+            plain.sort { $0.0 < $1.0 }
+            notice(
+                .info,
+                "PGDATA=\(folder): the volume's root holds lost+found on most storage classes, which initdb refuses; postgres keeps its data in a sub-folder"
+            )
+        }
         let secretName = "\(name)-secrets"
         var references = secretKeys.map { (env: $0.key, key: $0.key) }
         for variable in argumentVariables() {
@@ -52,6 +61,14 @@ extension ServiceBuilder {
             .info,
             "\(secretKeys.count) secret value(s) (\(secretKeys.map(\.key).joined(separator: ", "))) become references to Secret \(secretName); their values are not written"
         )
+    }
+
+    /// `<volume>/pgdata` when the service is postgres with a named volume at its data folder, else nil.
+    var postgresDataFolder: String? {
+        guard classification.profile?.family == "postgres" else { return nil }
+        let data = "/var/lib/postgresql/data"
+        guard service.volumes.contains(where: { $0.type == "volume" && Paths.normalized($0.target) == data }) else { return nil }
+        return data + "/pgdata"
     }
 
     /// Why the environment variable `key` holding `value` is secret, nil when it goes into the ConfigMap.
