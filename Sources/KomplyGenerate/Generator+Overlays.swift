@@ -10,7 +10,7 @@ extension Generator {
         built: [String: ServiceOutput], autoscaled: Set<String>, header: String
     ) throws(GenerateError) -> [GeneratedFile] {
         let namespace = self.namespace(of: environment, appName: appName)
-        guard Naming.isDNSLabel(namespace) else {
+        guard DNSLabel.isValid(namespace) else {
             throw .config(
                 nil,
                 message:

@@ -1,30 +1,11 @@
+import KomplyCore
+
 /// Kubernetes names and labels for an app's objects.
 public enum Naming {
     /// A DNS-1123 label: lower case, `a-z0-9-`, starts and ends alphanumeric, at most 63 characters.
     public static func dnsLabel(_ raw: String, maxLength: Int = 63) -> String {
-        var out = ""
-        var lastWasDash = false
-        for scalar in raw.lowercased().unicodeScalars {
-            if ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar) {
-                out.unicodeScalars.append(scalar)
-                lastWasDash = false
-            } else if !lastWasDash, !out.isEmpty {
-                out += "-"
-                lastWasDash = true
-            }
-        }
-        while out.hasSuffix("-") { out.removeLast() }
-        if out.count > maxLength { out = String(out.prefix(maxLength)) }
-        while out.hasSuffix("-") { out.removeLast() }
-        return out.isEmpty ? "app" : out
-    }
-
-    /// Whether `name` is a DNS-1123 label as it stands (what a namespace name must be).
-    public static func isDNSLabel(_ name: String) -> Bool {
-        let scalars = Array(name.unicodeScalars)
-        let allowed = { (scalar: Unicode.Scalar) in ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar) }
-        guard let first = scalars.first, let last = scalars.last, scalars.count <= 63 else { return false }
-        return allowed(first) && allowed(last) && scalars.allSatisfy { allowed($0) || $0 == "-" }
+        let label = DNSLabel.make(raw, maxLength: maxLength)
+        return label.isEmpty ? "app" : label
     }
 
     /// A ConfigMap/Secret key for a file name (`nginx.conf` stays; `/` and other characters become `-`).

@@ -1,3 +1,5 @@
+import KomplyCore
+
 /// The app part of a history key: every source's app name (compose project, `com.docker.compose.project`
 /// label, CSV/JSON `app`, Kubernetes namespace, `--app`) is normalised the one way komply names an app in
 /// generated output (`Naming.dnsLabel`), so `my_shop`, `My-Shop` and the namespace `my-shop` are one app.
@@ -5,20 +7,7 @@ public enum HistoryApp {
     /// The history key of an app name: a DNS-1123 label (lower case, `a-z0-9-`, at most 63 characters);
     /// empty stays empty (a legacy row, recorded before history was keyed by app).
     public static func key(_ raw: String) -> String {
-        var out = ""
-        var lastWasDash = false
-        for scalar in raw.lowercased().unicodeScalars {
-            if ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar) {
-                out.unicodeScalars.append(scalar)
-                lastWasDash = false
-            } else if !lastWasDash, !out.isEmpty {
-                out += "-"
-                lastWasDash = true
-            }
-        }
-        while out.hasSuffix("-") { out.removeLast() }
-        if out.count > 63 { out = String(out.prefix(63)) }
-        while out.hasSuffix("-") { out.removeLast() }
+        let out = DNSLabel.make(raw)
         // A name with no letter or digit at all is still an app the user named: `Naming.dnsLabel` calls it "app".
         return out.isEmpty && !raw.isEmpty ? "app" : out
     }
