@@ -71,7 +71,7 @@ let package = Package(
         .testTarget(name: "KomplyCLITests", dependencies: ["KomplyCore", "KomplyTestSupport"]),
         .testTarget(name: "KomplyGitTests", dependencies: ["KomplyGit", "KomplyTestSupport"]),
         .testTarget(name: "KomplyLintTests", dependencies: ["KomplyLint", "KomplyCore"]),
-        .testTarget(name: "KomplyPredictTests", dependencies: ["KomplyPredict", "KomplyCore"]),
+        .testTarget(name: "KomplyPredictTests", dependencies: ["KomplyPredict", "KomplyCore", "KomplyTestSupport"]),
         .testTarget(
             name: "KomplyPipelineTests",
             dependencies: ["KomplyPipeline", "KomplyCore", "KomplySources", "KomplyPredict", "KomplyLint", "KomplyGit"]),

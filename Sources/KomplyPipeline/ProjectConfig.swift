@@ -35,6 +35,7 @@ public enum ProjectConfig {
         _ = try GenerateConfigLoader.read(file)
         let policy = try PolicyConfig.read(file)
         _ = try SizingConfig.read(file)
+        _ = try ObserveConfig.read(file)
         if checkRuleIDs {
             // Built-in rules plus policy.rulesDirectories: the ids `policy.rules` may name.
             _ = try Linter(config: policy)

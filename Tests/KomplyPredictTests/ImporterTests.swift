@@ -123,7 +123,7 @@ final class ImporterTests: XCTestCase {
 
     func testLivePrometheusQueryUsesTheInjectedTransport() async throws {
         struct Stub: HTTPTransport {
-            func get(_ url: URL) async throws -> Data {
+            func get(_ url: URL, headers: [String: String]) async throws -> Data {
                 XCTAssertEqual(
                     url.absoluteString,
                     "http://127.0.0.1:9090/api/v1/query_range?query=up&start=0&end=120&step=60")

@@ -150,7 +150,7 @@ final class PerAppHistoryTests: XCTestCase {
         let path = folder.appendingPathComponent("history.sqlite").path
         try writeV1File(at: path)
         let store = try HistoryStore.open(path: path)
-        XCTAssertEqual(try store.appliedMigrations(), ["v1-history", "v2-app"])
+        XCTAssertEqual(try store.appliedMigrations(), ["v1-history", "v2-app", "v3-observations"])
         XCTAssertEqual(
             try store.samples(),
             [

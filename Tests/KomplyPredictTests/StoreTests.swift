@@ -33,9 +33,9 @@ final class StoreTests: XCTestCase {
     func testFileStoreUsesWALAndMigrations() throws {
         let store = try HistoryStore.open(path: folder.appendingPathComponent("h/history.sqlite").path)
         XCTAssertEqual(try store.journalMode(), "wal")
-        XCTAssertEqual(try store.appliedMigrations(), ["v1-history", "v2-app"])
+        XCTAssertEqual(try store.appliedMigrations(), ["v1-history", "v2-app", "v3-observations"])
         // Reopening does not migrate twice.
-        XCTAssertEqual(try HistoryStore.open(path: store.path).appliedMigrations(), ["v1-history", "v2-app"])
+        XCTAssertEqual(try HistoryStore.open(path: store.path).appliedMigrations(), ["v1-history", "v2-app", "v3-observations"])
     }
 
     func testWriteIsIdempotentAndRebuildsProfiles() throws {

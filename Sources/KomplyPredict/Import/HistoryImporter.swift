@@ -21,6 +21,8 @@ public struct HistoryImporter: Sendable {
         case oom
         /// Fraction of CFS periods throttled (`rate(throttled_periods) / rate(periods)`).
         case throttled
+        /// Container restarts, a counter (`kube_pod_container_status_restarts_total`); each increase is an event.
+        case restarts
     }
 
     /// Options that apply to formats that need them.
@@ -47,6 +49,15 @@ public struct HistoryImporter: Sendable {
         public var cluster: String?
         /// Throttled fraction above which a throttling event is recorded.
         public var throttlingThreshold: Double = 0.25
+        /// The workload of each pod (`namespace/pod` → Deployment, StatefulSet, CronJob… name), from
+        /// kube-state-metrics' owner series; a pod found here is that workload's, whatever its name says.
+        public var podWorkloads: [String: String] = [:]
+        /// The `source` recorded with Prometheus samples (`prometheus`, or `prometheus:<cluster>` from `komply
+        /// observe`, so two clusters' samples of one container at one time are both kept).
+        public var prometheusSource = "prometheus"
+        /// Whether each series' pod is part of its samples' source (`prometheus:<cluster>/<pod>`): replicas of one
+        /// container measured at the same instant are then each kept, not folded into the first one read.
+        public var sourcePerPod = false
 
         /// Creates options.
         public init(

@@ -41,9 +41,15 @@ public enum PrometheusImporter {
                 throw .invalidInput(
                     seriesFields.location("metric"), expected: "a metric kind: pass --metric cpu, cpu-seconds, memory, oom or throttled")
             }
-            let service = options.service ?? serviceName(labels)
+            let service =
+                options.service ?? labels["namespace"].flatMap { namespace in
+                    labels["pod"].flatMap { options.podWorkloads["\(namespace)/\($0)"] }
+                } ?? serviceName(labels)
             let container = labels["container"] ?? service
             let app = options.app(namespace: labels["namespace"])
+            let source =
+                options.sourcePerPod
+                ? labels["pod"].map { "\(options.prometheusSource)/\($0)" } ?? options.prometheusSource : options.prometheusSource
             guard let values = series["values"]?.sequence else {
                 throw .invalidInput(seriesFields.location(), expected: "\"values\": [[time, \"value\"], …]")
             }
@@ -79,7 +85,7 @@ public enum PrometheusImporter {
                     batch.samples.append(
                         UsageSample(
                             app: app, service: service, container: container, time: t, resource: metric == .cpu ? .cpu : .memory,
-                            value: v, source: "prometheus"))
+                            value: v, source: source))
                 }
                 gaps += steps.filter(isGap).count
             case .cpuSeconds:
@@ -91,7 +97,7 @@ public enum PrometheusImporter {
                     batch.samples.append(
                         UsageSample(
                             app: app, service: service, container: container, time: current.0, resource: .cpu,
-                            value: increase / dt, source: "prometheus"))
+                            value: increase / dt, source: source))
                 }
             case .oom:
                 var previous = 0.0
@@ -103,6 +109,14 @@ public enum PrometheusImporter {
                                 detail: "prometheus: last terminated reason OOMKilled"))
                     }
                     previous = v
+                }
+            case .restarts:
+                // A counter that goes down belongs to a new container instance: no restart is inferred from it.
+                for (previous, current) in zip(unique, unique.dropFirst()) where current.1 > previous.1 {
+                    batch.events.append(
+                        UsageEvent(
+                            app: app, service: service, container: container, time: current.0, kind: .restart,
+                            value: current.1 - previous.1, detail: "prometheus: restart count rose to \(JSONEmitter.number(current.1))"))
                 }
             case .throttled:
                 var inEpisode = false
@@ -130,6 +144,7 @@ public enum PrometheusImporter {
         case "container_cpu_usage_seconds_total": .cpuSeconds
         case "container_memory_working_set_bytes": .memory
         case "kube_pod_container_status_last_terminated_reason": .oom
+        case "kube_pod_container_status_restarts_total": .restarts
         default: nil
         }
     }
@@ -150,8 +165,13 @@ public enum PrometheusImporter {
 
 /// Fetches bytes over HTTP; replaceable in tests.
 public protocol HTTPTransport: Sendable {
-    /// The body of a successful GET, or an error.
-    func get(_ url: URL) async throws -> Data
+    /// The body of a successful GET sent with `headers` (an `Authorization` bearer token), or an error.
+    func get(_ url: URL, headers: [String: String]) async throws -> Data
+}
+
+extension HTTPTransport {
+    /// A GET without extra headers.
+    public func get(_ url: URL) async throws -> Data { try await get(url, headers: [:]) }
 }
 
 /// `URLSession` as the transport.
@@ -159,8 +179,10 @@ public struct URLSessionTransport: HTTPTransport {
     /// Creates the transport.
     public init() {}
 
-    public func get(_ url: URL) async throws -> Data {
-        let (data, response) = try await URLSession.shared.data(from: url)
+    public func get(_ url: URL, headers: [String: String]) async throws -> Data {
+        var request = URLRequest(url: url, timeoutInterval: 60)
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+        let (data, response) = try await URLSession.shared.data(for: request)
         if let http = response as? HTTPURLResponse, !(200..<300).contains(http.statusCode) {
             throw PredictError.unreadable(
                 file: url.absoluteString, reason: "HTTP \(http.statusCode): \(String(decoding: data.prefix(300), as: UTF8.self))")

@@ -75,7 +75,8 @@ public final class HistoryStore: Sendable {
     /// are not finite, out of range, or dated after `now` (beyond the clock-skew tolerance) are left out, and
     /// `WriteSummary.dropped` says what was left out.
     @discardableResult
-    public func write(_ batch: HistoryBatch, now: Double? = nil) throws(PredictError) -> WriteSummary {
+    /// `observed` moves each named cluster's observation mark (`komply observe`) in the same transaction.
+    public func write(_ batch: HistoryBatch, now: Double? = nil, observed: [String: Double] = [:]) throws(PredictError) -> WriteSummary {
         let batch = batch.bounded(now: now).keyedByApp()
         let dropped = batch.warnings
         return try run { db in
@@ -107,6 +108,14 @@ public final class HistoryStore: Sendable {
                         arguments: [event.app, event.service, event.container, event.time, event.kind.rawValue, event.value, event.detail])
                     summary.events += db.changesCount
                 }
+                for (cluster, until) in observed.sorted(by: { $0.key < $1.key }) {
+                    try db.execute(
+                        sql: """
+                            INSERT INTO observations (cluster, until) VALUES (?, ?)
+                            ON CONFLICT (cluster) DO UPDATE SET until = max(until, excluded.until)
+                            """,
+                        arguments: [cluster, until])
+                }
                 var touched = Set<ContainerKey>()
                 batch.samples.forEach { touched.insert(ContainerKey(app: $0.app, service: $0.service, container: $0.container)) }
                 batch.events.forEach { touched.insert(ContainerKey(app: $0.app, service: $0.service, container: $0.container)) }
@@ -128,6 +137,18 @@ public final class HistoryStore: Sendable {
     /// Every sample, ordered by app, service, container, time and resource.
     public func samples() throws(PredictError) -> [UsageSample] {
         try run { db in try Self.fetchSamples(db, key: nil) }
+    }
+
+    /// How far `komply observe` has read each cluster (Unix seconds of the last point recorded), by cluster name.
+    public func observationMarks() throws(PredictError) -> [String: Double] {
+        try run { db in
+            var marks: [String: Double] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT cluster, until FROM observations") {
+                let cluster: String = row["cluster"]
+                if case .some(.some(let until)) = Self.bounded(row["until"], .unixSeconds) { marks[cluster] = until }
+            }
+            return marks
+        }
     }
 
     /// Every event, ordered by time.
@@ -180,6 +201,9 @@ public final class HistoryStore: Sendable {
         public var profiles = 0
         /// What the batch's importers and the store left out because it is outside komply's physical bounds.
         public var dropped: [String] = []
+
+        /// Nothing written yet.
+        public init() {}
     }
 
     private init(path: String, writer: any DatabaseWriter) throws {
@@ -231,6 +255,10 @@ private extension HistoryStore {
                     """)
         }
         migrator.registerMigration("v2-app") { db in try migrateToAppKeys(db) }
+        // How far `komply observe` has read each cluster, so the next run asks only for what is new.
+        migrator.registerMigration("v3-observations") { db in
+            try db.execute(sql: "CREATE TABLE observations (cluster TEXT NOT NULL PRIMARY KEY, until REAL NOT NULL) WITHOUT ROWID")
+        }
         return migrator
     }
 
