@@ -79,6 +79,25 @@ final class ObserveCommandTests: XCTestCase {
         XCTAssertEqual(again.stdout, "up: nothing new since the last observation\n", "the reachable cluster was recorded")
     }
 
+    func testDockerStatsSnapshotsAreRecordedAtNowAndABadOneIsNamed() throws {
+        let stats = CLIHarness.repository.appendingPathComponent("fixtures/inspect/shop-stack.stats.jsonl").path
+        let first = try CLIHarness.run(
+            ["observe", "--docker-stats", stats, "--history", "h.sqlite"], in: folder, environment: environment())
+        XCTAssertEqual(first.status, 0, first.stderr)
+        XCTAssertTrue(first.stdout.contains("+8 sample(s)"), first.stdout)
+        let export = try CLIHarness.run(["history", "export", "--history", "h.sqlite"], in: folder, environment: environment())
+        XCTAssertTrue(export.stdout.contains(#""source":"docker-stats""#), export.stdout)
+        XCTAssertTrue(export.stdout.contains(#""time":"2026-01-01T05:59:30"#), "the snapshot is dated now (KOMPLY_NOW)")
+        let bad = CLIHarness.repository.appendingPathComponent("fixtures/inspect/bad/not-json.stats.jsonl").path
+        let failed = try CLIHarness.run(
+            ["observe", "--docker-stats", bad, "--docker-stats", stats, "--history", "h.sqlite", "--now", "2026-01-02T00:00:00Z"],
+            in: folder,
+            environment: environment())
+        XCTAssertEqual(failed.status, 2)
+        XCTAssertTrue(failed.stderr.contains("not-json.stats.jsonl:3:1"), failed.stderr)
+        XCTAssertTrue(failed.stdout.contains("+8 sample(s)"), "the good snapshot is still recorded: \(failed.stdout)")
+    }
+
     func testBadInputIsExitTwoWithItsPosition() throws {
         for (arguments, expected) in [
             (["observe", "--cluster", "prod"], "--cluster"),
