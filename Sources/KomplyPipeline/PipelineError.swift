@@ -26,6 +26,8 @@ public enum PipelineError: Error, LocalizedError, Sendable, Equatable {
     case invalidFlag(flag: String, value: String?, expected: String)
     /// Generation produced no app to commit.
     case nothingGenerated
+    /// A komply.yaml value the pipeline reads itself (the `report` section) is unusable.
+    case invalidConfig(SourceLocation, expected: String)
     /// Every app failed (or `komply sync`, which commits all apps or none, met a failed app).
     case appsFailed([GeneratePipeline.AppFailure])
 
@@ -54,6 +56,8 @@ public enum PipelineError: Error, LocalizedError, Sendable, Equatable {
             return "invalid \(flag)\(value.map { " \"\($0)\"" } ?? ""): expected \(expected)"
         case .nothingGenerated:
             return "nothing was generated; expected at least one app"
+        case .invalidConfig(let location, let expected):
+            return "\(location): invalid config: expected \(expected)"
         case .appsFailed(let failures):
             let apps = failures.filter { !$0.app.isEmpty }.count
             return failures.map(\.description).joined(separator: "\n")

@@ -36,6 +36,7 @@ public enum ProjectConfig {
         let policy = try PolicyConfig.read(file)
         _ = try SizingConfig.read(file)
         _ = try ObserveConfig.read(file)
+        _ = try ReportFlow.prices(file)
         if checkRuleIDs {
             // Built-in rules plus policy.rulesDirectories: the ids `policy.rules` may name.
             _ = try Linter(config: policy)

@@ -17,7 +17,7 @@ struct Komply: AsyncParsableCommand {
         version: KomplyVersion.current,
         subcommands: [
             SourcesCommand.self, Generate.self, Bench.self, Predict.self, History.self, BacktestCommand.self, Lint.self, Rules.self,
-            Sync.self, Serve.self, ObserveClusters.self,
+            Sync.self, Serve.self, ObserveClusters.self, Report.self,
         ]
     )
 }

@@ -42,7 +42,7 @@ final class ClusterObserverTests: XCTestCase {
         XCTAssertEqual(Set(batch.samples.map(\.service)), ["api", "db", "report"])
         XCTAssertEqual(Set(batch.samples.map(\.app)), ["shop"])
         // The pause and pod-level cgroups are not containers of the app.
-        XCTAssertEqual(Set(batch.samples.map(\.container)), ["api", "postgres", "report"])
+        XCTAssertEqual(Set(batch.samples.map(\.container)), ["api", "db", "report"])
         // Each replica is kept: three api pods measured at the same minutes are three samples, not one.
         let apiSources = Set(batch.samples.filter { $0.service == "api" }.map(\.source))
         XCTAssertEqual(

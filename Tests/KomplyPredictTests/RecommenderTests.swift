@@ -104,6 +104,35 @@ final class RecommenderTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(recommendation.memoryRequest.bytes, Int(160 * mi))  // 60 + 100
     }
 
+    func testAShortHistoryNeverPutsTheLimitBelowItsPeak() {
+        // A 20-minute job: 24 samples at 300Mi and 0.9 cores, weighted 0.2 against a 192Mi python prior.
+        let samples = (0..<24).flatMap { i in
+            [
+                UsageSample(service: "job", container: "job", time: Double(i * 60), resource: .memory, value: 300 * mi, source: "t"),
+                UsageSample(service: "job", container: "job", time: Double(i * 60), resource: .cpu, value: 0.9, source: "t"),
+            ]
+        }
+        let profile = ProfileBuilder().build(app: "a", service: "job", container: "job", samples: samples, events: [])
+        let recommendation = Recommender(history: [ServiceHistory(profile: profile, latest: nil, oomLimits: [])])
+            .recommend(WorkloadFeatures(app: "a", service: "job", image: "python:3.12-slim", command: ["python", "job.py"]))
+        XCTAssertLessThan(recommendation.memoryRequest.bytes, Int(300 * mi), "the request is still blended")
+        XCTAssertGreaterThanOrEqual(recommendation.memoryLimit.bytes, Int(360 * mi), "peak 300Mi × 1.2")
+        XCTAssertTrue(recommendation.reasons.contains { $0.contains("would be an OOM kill") })
+    }
+
+    func testReplicasMeasuredAtTheSameInstantAreEachKept() {
+        let samples = ["web-1", "web-2"].enumerated().flatMap { index, pod in
+            (0..<10).map { i in
+                UsageSample(
+                    service: "web", container: "web", time: Double(i * 60), resource: .memory, value: Double(100 + 100 * index) * mi,
+                    source: "prometheus:prod/\(pod)")
+            }
+        }
+        let profile = ProfileBuilder().build(app: "a", service: "web", container: "web", samples: samples + samples, events: [])
+        XCTAssertEqual(profile.memorySampleCount, 20, "two pods × 10 minutes; the repeated import is dropped")
+        XCTAssertEqual(profile.peakMemory, 200 * mi)
+    }
+
     func testJSONShape() {
         let json = Recommender().recommend(paymentAPI).valueTree.compactJSON
         XCTAssertTrue(

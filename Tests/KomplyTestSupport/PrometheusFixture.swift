@@ -54,7 +54,7 @@ public struct PrometheusScenario: Sendable {
             ("api-7d4b9c6f8d-x2k9p", "api", 0, Self.scrapes, 0.25, 180),
             ("api-7d4b9c6f8d-q8w4n", "api", 0, Self.scrapes, 0.20, 160),
             ("api-7d4b9c6f8d-zz9kq", "api", 0, 240, 0.30, 200),
-            ("db-0", "postgres", 0, Self.scrapes, 0.10, 400),
+            ("db-0", "db", 0, Self.scrapes, 0.10, 400),
             ("report-29000000-h7k2m", "report", 0, 40, 0.90, 300),
         ]
         let oomAt = 360, throttleFrom = 600, gap = 480..<540

@@ -208,7 +208,7 @@ public struct ProfileBuilder: Sendable {
 
 private extension ProfileBuilder {
     /// Drops unusable samples and says why: non-finite or negative values, samples from the future
-    /// (clock skew beyond the tolerance), exact duplicates; orders the rest by time; reports gaps.
+    /// (clock skew beyond the tolerance), exact duplicates (one time, one pod); orders the rest by time; reports gaps.
     func hygiene(_ samples: [UsageSample], now: Double?, notes: inout [String]) -> [UsageSample] {
         var invalid = 0, future = 0, duplicates = 0
         var seen = Set<String>()
@@ -216,7 +216,10 @@ private extension ProfileBuilder {
         for sample in samples {
             guard sample.value.isFinite, sample.value >= 0, sample.time.isFinite else { invalid += 1; continue }
             if let now, sample.time > now + futureTolerance { future += 1; continue }
-            let key = "\(sample.resource.rawValue)@\(sample.time)"
+            // Replicas measured at the same instant are distinct observations: a source naming its pod
+            // (`prometheus:<cluster>/<pod>`, from `komply observe`) keeps each; anything else at one time is one sample.
+            let instance = sample.source.split(separator: "/", maxSplits: 1).dropFirst().first ?? ""
+            let key = "\(sample.resource.rawValue)@\(sample.time)@\(instance)"
             guard seen.insert(key).inserted else { duplicates += 1; continue }
             kept.append(sample)
         }

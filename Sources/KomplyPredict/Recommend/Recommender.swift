@@ -342,6 +342,15 @@ private extension Recommender {
                 + (cpuWeight < 1 || memoryWeight < 1
                     ? "; weighted \(String(format: "%.2f", min(cpuWeight, memoryWeight))) against the starting point" : "")
                 + ".")
+        // The weight tempers what the scheduler reserves, never the limit: a limit below a peak the container already
+        // reached is an OOM kill waiting to happen, however short the history.
+        if estimate.memoryLimit < fromHistory.memoryLimit {
+            estimate.memoryLimit = fromHistory.memoryLimit
+            reasons.append(
+                "The memory limit stays at the observed peak × \(JSONEmitter.number(Self.historyShape(policy.tier).memoryLimitMargin)) = "
+                    + "\(Self.mem(fromHistory.memoryLimit)) whatever the weight: a limit below a peak already reached would be an OOM kill."
+            )
+        }
         if profile.oomKills > 0, let bumped = profile.oomBumpedMemory {
             reasons.append(
                 "\(profile.oomKills) OOM kill\(profile.oomKills == 1 ? "" : "s") in history: memory bumped to "

@@ -1,0 +1,151 @@
+import Foundation
+import KomplyTestSupport
+import XCTest
+
+/// `komply report` through the binary: an app observed from a real Prometheus, rendered as HTML and JSON,
+/// checked by an HTML parser and rendered by headless Chromium.
+final class ReportCommandTests: XCTestCase {
+    var folder: URL!
+
+    override func setUpWithError() throws {
+        guard PrometheusServer.isAvailable else {
+            if ProcessInfo.processInfo.environment["CI"] == "true" { XCTFail("CI must install prometheus (scripts/setup)") }
+            throw XCTSkip("prometheus and promtool are not installed (apt-get install prometheus)")
+        }
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("komply-report-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try """
+        name: shop
+        services:
+          api:
+            image: node:20.11-alpine
+            ports: ["8080:8080"]
+            deploy:
+              resources:
+                reservations: {cpus: "1", memory: 1G}
+                limits: {memory: 1G}
+          db:
+            image: postgres:16.2
+          report:
+            image: python:3.12-slim
+            command: ["python", "report.py"]
+        """.write(to: folder.appendingPathComponent("compose.yaml"), atomically: true, encoding: .utf8)
+    }
+
+    override func tearDownWithError() throws {
+        if let folder { try? FileManager.default.removeItem(at: folder) }
+    }
+
+    func testTheReportShowsDeclaredRecommendedAndObservedAndIsTheSameBytesTwice() throws {
+        let prometheus = try PrometheusServer(openMetrics: PrometheusScenario().openMetrics())
+        defer { prometheus.stop() }
+        var environment = ProcessInfo.processInfo.environment
+        environment["KOMPLY_NOW"] = String(PrometheusScenario().end)
+        let observe = try CLIHarness.run(
+            ["observe", "--cluster", "prod=\(prometheus.url)", "--since", "7h", "--history", "h.sqlite"], in: folder,
+            environment: environment)
+        XCTAssertEqual(observe.status, 0, observe.stderr)
+        let arguments = ["report", "compose.yaml", "--history", "h.sqlite", "-o", "report.html", "--json", "report.json"]
+        let first = try CLIHarness.run(arguments, in: folder, environment: environment)
+        XCTAssertEqual(first.status, 0, first.stderr)
+        let html = try String(contentsOf: folder.appendingPathComponent("report.html"), encoding: .utf8)
+        let json = try Data(contentsOf: folder.appendingPathComponent("report.json"))
+        if let keep = ProcessInfo.processInfo.environment["KOMPLY_REPORT_KEEP"] {
+            try? FileManager.default.removeItem(atPath: keep)
+            try FileManager.default.copyItem(at: folder, to: URL(fileURLWithPath: keep))
+        }
+        // Self-contained: nothing to fetch (no src, href or url() pointing anywhere).
+        XCTAssertNil(html.firstMatch(of: #/(src|href)\s*=|url\(|@import|https?:\/\//#), "the report must fetch nothing")
+        // Two charts per observed container, the request and limit lines in them.
+        XCTAssertEqual(html.components(separatedBy: "<svg ").count - 1, 6)
+        XCTAssertTrue(html.contains(#"<line class="limit""#))
+        // The JSON twin carries the same workloads and the observed figures.
+        let root = try XCTUnwrap(JSONSerialization.jsonObject(with: json) as? [String: Any])
+        let workloads = try XCTUnwrap(root["workloads"] as? [[String: Any]])
+        XCTAssertEqual(workloads.map { $0["service"] as? String }, ["api", "db", "report"])
+        let api = workloads[0]
+        XCTAssertEqual(api["observedIn"] as? [String], ["prod"])
+        XCTAssertEqual((api["events"] as? [String: Any])?["oomKills"] as? Int, 1)
+        let declared = try XCTUnwrap(api["declared"] as? [String: Any])
+        XCTAssertEqual(declared["cpuRequest"] as? Double, 1)
+        let observedMemory = try XCTUnwrap((api["observed"] as? [String: Any])?["memory"] as? [String: Any])
+        // api's pods peak at 220 MiB (x2k9p), 200 MiB (q8w4n) and 240 MiB (the deleted zz9kq).
+        XCTAssertEqual(try XCTUnwrap(observedMemory["max"] as? Double) / 1_048_576, 240, accuracy: 1)
+        let totals = try XCTUnwrap(root["totals"] as? [String: Any])
+        let overall = try XCTUnwrap(totals["overall"] as? [String: Any])
+        XCTAssertGreaterThan(try XCTUnwrap(overall["monthlyCost"] as? Double), 0)
+        // The same inputs give the same bytes.
+        let second = try CLIHarness.run(arguments, in: folder, environment: environment)
+        XCTAssertEqual(second.status, 0)
+        XCTAssertEqual(try String(contentsOf: folder.appendingPathComponent("report.html"), encoding: .utf8), html)
+        XCTAssertEqual(try Data(contentsOf: folder.appendingPathComponent("report.json")), json)
+        try validateHTML(folder.appendingPathComponent("report.html"))
+        try screenshot(folder.appendingPathComponent("report.html"))
+    }
+
+    func testBadPricesAreExitTwoWithTheirPosition() throws {
+        try """
+        apiVersion: komply.dev/v1
+        kind: Config
+        report:
+          prices: {vcpuHour: .nan}
+        """.write(to: folder.appendingPathComponent("komply.yaml"), atomically: true, encoding: .utf8)
+        let result = try CLIHarness.run(["report", "compose.yaml", "--history", "h.sqlite"], in: folder)
+        XCTAssertEqual(result.status, 2, result.stdout)
+        XCTAssertTrue(result.stderr.contains("komply.yaml:4:"), result.stderr)
+        XCTAssertTrue(result.stdout.isEmpty, "nothing is printed for a bad config")
+    }
+
+    /// html5lib's strict parser (the HTML standard's parsing algorithm) refuses any parse error.
+    func validateHTML(_ file: URL) throws {
+        let python = CLIHarness.repository.appendingPathComponent(".venv/bin/python")
+        guard FileManager.default.isExecutableFile(atPath: python.path) else { throw XCTSkip("no .venv (scripts/setup)") }
+        let check = try CLIHarness.run(
+            executable: python,
+            ["-c", "import html5lib,sys; html5lib.HTMLParser(strict=True).parse(open(sys.argv[1],'rb').read()); print('ok')", file.path],
+            in: folder)
+        if check.stderr.contains("No module named 'html5lib'") {
+            if ProcessInfo.processInfo.environment["CI"] == "true" { XCTFail("CI must install html5lib (scripts/setup)") }
+            throw XCTSkip("html5lib is not installed")
+        }
+        XCTAssertEqual(check.stdout, "ok\n", check.stderr)
+    }
+
+    /// Headless Chromium renders the file with every network request refused and logged; the PNG is not blank.
+    func screenshot(_ file: URL) throws {
+        let chromium = URL(fileURLWithPath: "/usr/bin/chromium")
+        guard FileManager.default.isExecutableFile(atPath: chromium.path) else {
+            if ProcessInfo.processInfo.environment["CI"] == "true" { XCTFail("CI must install chromium (scripts/setup)") }
+            throw XCTSkip("chromium is not installed")
+        }
+        let png = folder.appendingPathComponent("report.png"), netlog = folder.appendingPathComponent("net.json")
+        let run = try CLIHarness.run(
+            executable: chromium,
+            [
+                "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=1280,1600",
+                // The browser's own background traffic (updates, sync, spelling dictionaries) is switched off, so
+                // any request left in the log came from the page.
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+                "--disable-default-apps", "--disable-client-side-phishing-detection", "--disable-features=Translate,SpellCheck",
+                "--proxy-server=http://127.0.0.1:9", "--log-net-log=\(netlog.path)",
+                "--user-data-dir=\(folder.appendingPathComponent("profile").path)",
+                "--screenshot=\(png.path)", file.absoluteString,
+            ], in: folder)
+        let data = try Data(contentsOf: png)
+        XCTAssertGreaterThan(data.count, 20_000, "a rendered report, not a blank page: \(run.stderr.suffix(500))")
+        XCTAssertEqual(Array(data.prefix(8)), [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
+        // No URL request other than the file itself (Chromium's own background requests go to its services, not http(s) URLs of the page).
+        let log = (try? String(contentsOf: netlog, encoding: .utf8)) ?? ""
+        // Chromium still phones its update, clock and account services whatever the flags; those hosts are the
+        // browser's, and the page (checked above to hold no URL at all) names none of them.
+        let browserServices = /^https?:\/\/([a-z0-9.-]+\.)?(googleapis\.com|google\.com|gvt1\.com|gstatic\.com)\//
+        let requested = Set(log.matches(of: /"url":"(https?:\/\/[^"]+)"/).map { String($0.1) }).filter {
+            $0.firstMatch(of: browserServices) == nil
+        }
+        XCTAssertTrue(requested.isEmpty, "the report made network requests: \(requested)")
+        if let docs = ProcessInfo.processInfo.environment["KOMPLY_REPORT_SCREENSHOT"] {
+            try? FileManager.default.removeItem(atPath: docs)
+            try FileManager.default.copyItem(at: png, to: URL(fileURLWithPath: docs))
+        }
+    }
+}
