@@ -96,6 +96,52 @@ final class ReportCommandTests: XCTestCase {
         XCTAssertTrue(result.stdout.isEmpty, "nothing is printed for a bad config")
     }
 
+    func testLintSummaryTotalsRequestsGPUsAndCostPerNamespace() throws {
+        let manifest = """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: train, namespace: ml}
+            spec:
+              replicas: 3
+              selector: {matchLabels: {app: train}}
+              template:
+                metadata: {labels: {app: train}}
+                spec:
+                  containers:
+                    - name: train
+                      image: registry.example.com/train:1.0
+                      resources:
+                        requests: {cpu: 500m, memory: 2Gi}
+                        limits: {memory: 2Gi, nvidia.com/gpu: 1}
+                    - name: sidecar
+                      image: registry.example.com/log:1.0
+            ---
+            apiVersion: apps/v1
+            kind: DaemonSet
+            metadata: {name: agent, namespace: ops}
+            spec:
+              selector: {matchLabels: {app: agent}}
+              template:
+                metadata: {labels: {app: agent}}
+                spec:
+                  containers:
+                    - {name: agent, image: registry.example.com/agent:1.0, resources: {requests: {cpu: 100m, memory: 128Mi}}}
+            """
+        try manifest.write(to: folder.appendingPathComponent("deploy.yaml"), atomically: true, encoding: .utf8)
+        let text = try CLIHarness.run(["lint", "deploy.yaml", "--summary"], in: folder)
+        let lines = text.stdout.split(separator: "\n").map(String.init)
+        let ml = try XCTUnwrap(lines.first { $0.hasPrefix("ml ") }).split(separator: " ").map(String.init)
+        // 3 pods × (500m, 2Gi, 1 GPU); the sidecar has no request and is counted as unsized.
+        XCTAssertEqual(ml, ["ml", "1", "3", "1.50", "6.0Gi", "3", "53.17", "1"])  // 730 h × (1.5 × 0.031611 + 6 × 0.004237)
+        let all = try XCTUnwrap(lines.first { $0.hasPrefix("all ") }).split(separator: " ").map(String.init)
+        XCTAssertEqual(all[1], "2")
+        XCTAssertEqual(all[2], "4")
+        // With JSON on standard output the table moves to standard error, and the JSON still parses.
+        let json = try CLIHarness.run(["lint", "deploy.yaml", "--summary", "--format", "json"], in: folder)
+        XCTAssertNoThrow(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)))
+        XCTAssertTrue(json.stderr.contains("USD/month"), json.stderr)
+    }
+
     /// html5lib's strict parser (the HTML standard's parsing algorithm) refuses any parse error.
     func validateHTML(_ file: URL) throws {
         let python = CLIHarness.repository.appendingPathComponent(".venv/bin/python")

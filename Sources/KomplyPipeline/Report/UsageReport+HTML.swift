@@ -163,11 +163,19 @@ private extension UsageReport {
 
     static func cost(_ amount: Double) -> (String, Double?) { (money(amount), (amount * 100).rounded() / 100) }
 
-    static func cores(_ value: Double) -> String {
+    static func cores(_ value: Double) -> String { coresText(value) }
+
+    static func bytes(_ value: Double) -> String { bytesText(value) }
+}
+
+extension UsageReport {
+    /// Cores as people read them: `250m` below one core, `1.50` above.
+    static func coresText(_ value: Double) -> String {
         value < 1 ? "\(Int((value * 1000).rounded()))m" : String(format: "%.2f", value)
     }
 
-    static func bytes(_ value: Double) -> String {
+    /// Bytes in binary units (`512Mi`, `1.5Gi`).
+    static func bytesText(_ value: Double) -> String {
         let units = [("Ti", 1_099_511_627_776.0), ("Gi", 1_073_741_824.0), ("Mi", 1_048_576.0), ("Ki", 1024.0)]
         for (unit, size) in units where value >= size { return String(format: value / size >= 100 ? "%.0f" : "%.1f", value / size) + unit }
         return String(format: "%.0f", value)

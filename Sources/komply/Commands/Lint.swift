@@ -69,6 +69,10 @@ extension Komply {
             help: "With --fix: also write the missing namespace-wide default-deny NetworkPolicy (it cuts all traffic not allowed).")
         var fixNetworkPolicy = false
 
+        @Flag(
+            help: "Also print what the manifests request per namespace: CPU, memory, GPUs × replicas and the monthly cost (report.prices).")
+        var summary = false
+
         @Flag(name: .customLong("allow-empty"), help: "Succeed when the paths hold no manifest file (default: exit 2).")
         var allowEmpty = false
 
@@ -209,6 +213,14 @@ extension Komply {
             }
             let start = LintTimings.Mark.now()
             try report(result, linter: linter)
+            if summary {
+                let prices = try ReportFlow.prices(staged ? nil : ProjectConfig.load(path: policy.config, checkRuleIDs: false))
+                let table = ManifestTotals(objects: result.objects, prices: prices).table(currency: prices.currency)
+                // A machine-readable report on standard output stays parseable: the table goes to standard error then.
+                let specs = formats.isEmpty ? [FormatSpec(argument: "text")!] : formats
+                let machineOnStdout = specs.contains { $0.format != .text && $0.file == nil && output == nil }
+                (machineOnStdout ? FileHandle.standardError : FileHandle.standardOutput).write(Data(("\n" + table).utf8))
+            }
             if var timings = result.timings {
                 timings.phase("report", since: start)
                 FileHandle.standardError.write(Data(timings.table().utf8))
