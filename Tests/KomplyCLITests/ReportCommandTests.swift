@@ -27,7 +27,7 @@ final class ReportCommandTests: XCTestCase {
           db:
             image: postgres:16.2
           report:
-            image: python:3.12-slim
+            image: python:latest
             command: ["python", "report.py"]
         """.write(to: folder.appendingPathComponent("compose.yaml"), atomically: true, encoding: .utf8)
     }
@@ -79,6 +79,22 @@ final class ReportCommandTests: XCTestCase {
         XCTAssertEqual(second.status, 0)
         XCTAssertEqual(try String(contentsOf: folder.appendingPathComponent("report.html"), encoding: .utf8), html)
         XCTAssertEqual(try Data(contentsOf: folder.appendingPathComponent("report.json")), json)
+        // Not generated yet: every file of the app is drift; once generated with the same history, none is.
+        let drift = try XCTUnwrap(root["drift"] as? [String: [String]])
+        XCTAssertTrue(drift["shop"]?.contains("shop/base/api.yaml") == true, "\(drift)")
+        XCTAssertEqual((workloads[0]["findings"] as? [String: Int]), [:], "generated output is lint-clean")
+        XCTAssertEqual((workloads[2]["findings"] as? [String: Int])?["latest-image-tag"], 1, "a risk compose asks for stays visible")
+        let generate = try CLIHarness.run(
+            ["generate", "compose.yaml", "--history", "h.sqlite", "-o", "deploy"], in: folder, environment: environment)
+        XCTAssertEqual(generate.status, 0, generate.stderr)
+        let after = try CLIHarness.run(
+            ["report", "compose.yaml", "--history", "h.sqlite", "--json", "after.json", "-o", "after.html"], in: folder,
+            environment: environment)
+        XCTAssertEqual(after.status, 0, after.stderr)
+        let afterRoot = try XCTUnwrap(
+            JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("after.json"))) as? [String: Any])
+        XCTAssertEqual(afterRoot["drift"] as? [String: [String]], ["shop": []])
+        XCTAssertTrue(try String(contentsOf: folder.appendingPathComponent("after.html"), encoding: .utf8).contains("up to date"))
         try validateHTML(folder.appendingPathComponent("report.html"))
         try screenshot(folder.appendingPathComponent("report.html"))
     }

@@ -1,5 +1,7 @@
 import Foundation
 import KomplyCore
+import KomplyGenerate
+import KomplyLint
 import KomplyPredict
 import KomplySources
 
@@ -20,9 +22,51 @@ public enum ReportFlow {
             samples = try store.samples()
             events = try store.events()
         }
-        let report = UsageReport.build(
+        var report = UsageReport.build(
             features: features, recommender: recommender, samples: samples, events: events, prices: try prices(config), now: now)
+        try addGeneration(to: &report, sources: ProjectConfig.sources(sources, config: config), config: config, history: history)
         return (report, diagnostics)
+    }
+
+    /// Generates the apps in memory as `komply generate` would: the report then shows the recommendations generate
+    /// writes, each workload's lint findings, and each app's drift from the output folder.
+    static func addGeneration(to report: inout UsageReport, sources: SourceRequest, config: ConfigFile?, history: String?) throws {
+        let generation: GeneratePipeline
+        do {
+            generation = try GeneratePipeline.run(GenerateRequest(sources: sources, history: history))
+        } catch {
+            report.notes.append("not generated, so no findings or drift: \(error.localizedDescription)")
+            return
+        }
+        for failure in generation.failures { report.notes.append("not generated: \(failure.description)") }
+        var written: [String: Recommendation] = [:]
+        for recommendation in generation.recommendations {
+            written["\(HistoryApp.key(recommendation.app))/\(recommendation.service)/\(recommendation.container)"] = recommendation
+        }
+        var drift: [String: [String]] = [:]
+        let apps = Set(report.workloads.map(\.app))
+        for app in apps { drift[app] = [] }
+        for change in OutputTree.drift(generation.result, in: generation.plan.outputDirectory).changes {
+            let app = String(change.path.split(separator: "/").first ?? "")
+            drift[app, default: []].append(change.path)
+        }
+        report.drift = drift
+        let linter = try Linter(config: config.map(PolicyConfig.read) ?? PolicyConfig())
+        let manifests = generation.result.files.filter { $0.path.hasSuffix(".yaml") }.map {
+            ManifestSource(file: $0.path, text: $0.contents)
+        }
+        var findings: [String: [String: Int]] = [:]
+        for finding in linter.lint(sources: manifests).findings {
+            let app = String(finding.location.file.split(separator: "/").first ?? "")
+            findings["\(app)/\(finding.object.name)", default: [:]][finding.ruleID, default: 0] += 1
+        }
+        for index in report.workloads.indices {
+            let workload = report.workloads[index]
+            if let recommendation = written["\(workload.app)/\(workload.service)/\(workload.container)"] {
+                report.workloads[index].recommended = recommendation
+            }
+            report.workloads[index].findings = findings["\(workload.app)/\(DNSLabel.make(workload.service))"] ?? [:]
+        }
     }
 
     /// komply.yaml's `report.prices` (`vcpuHour`, `gibHour`, `currency`) over the defaults (Kubecost's list prices in USD).

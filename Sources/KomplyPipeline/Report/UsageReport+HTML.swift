@@ -40,7 +40,7 @@ extension UsageReport {
         for header in [
             "app", "service", "container", "observed in", "replicas", "CPU request", "CPU recommended", "CPU P50", "CPU P95", "CPU max",
             "memory request", "memory recommended", "memory P50", "memory P95", "memory max", "restarts", "OOM kills", "throttling",
-            "cost / month", "recommended / month",
+            "lint findings", "cost / month", "recommended / month",
         ] {
             out += "<th>\(header)</th>"
         }
@@ -60,6 +60,11 @@ extension UsageReport {
                 Self.stat(workload.memory?.p95, Self.bytes), Self.stat(workload.memory?.max, Self.bytes),
                 (String(workload.restarts), Double(workload.restarts)), (String(workload.oomKills), Double(workload.oomKills)),
                 (String(workload.throttling), Double(workload.throttling)),
+                (
+                    workload.findings.isEmpty
+                        ? "none" : workload.findings.keys.sorted().map { "\($0) ×\(workload.findings[$0]!)" }.joined(separator: ", "),
+                    Double(workload.findings.values.reduce(0, +))
+                ),
                 Self.cost(prices.monthly(cpu: workload.currentCPU, memory: workload.currentMemory) * replicas),
                 Self.cost(prices.monthly(cpu: recommendedCPU, memory: recommendedMemory) * replicas),
             ]
@@ -85,6 +90,20 @@ extension UsageReport {
                 out += "</tr>\n"
             }
             out += "</tbody></table></div>\n"
+        }
+        if let drift {
+            out +=
+                "<h2>Drift from the repository</h2>\n<div class=\"scroll\"><table>\n<thead><tr><th>app</th><th>generated files that differ</th></tr></thead>\n<tbody>\n"
+            for app in drift.keys.sorted() {
+                let files = drift[app]!
+                out += "<tr\(files.isEmpty ? "" : " class=\"alert\"")><td>\(Self.escape(app))</td><td>"
+                out += files.isEmpty ? "up to date" : "\(files.count): " + Self.escape(files.joined(separator: ", "))
+                out += "</td></tr>\n"
+            }
+            out += "</tbody></table></div>\n"
+        }
+        if !notes.isEmpty {
+            out += "<h2>Notes</h2>\n<ul>\n" + notes.map { "<li>\(Self.escape($0))</li>\n" }.joined() + "</ul>\n"
         }
         out += "<h2>Usage over time</h2>\n"
         for workload in workloads where !workload.cpuChart.isEmpty || !workload.memoryChart.isEmpty {

@@ -3,7 +3,7 @@ import KomplyPredict
 
 // The report's JSON twin: the same numbers as the HTML, for scripts and dashboards.
 extension UsageReport {
-    /// `{"version":1,"now","prices","workloads":[…],"totals":{"overall","apps","clusters"}}`; CPU in cores, memory in
+    /// `{"version":1,"now","prices","workloads":[…],"drift":{app:[files]},"notes","totals":{"overall","apps","clusters"}}`; CPU in cores, memory in
     /// bytes, money in the prices' currency per 730-hour month.
     public func json() -> String {
         func stats(_ stats: Stats?) -> ValueTree {
@@ -43,6 +43,7 @@ extension UsageReport {
                         ("throttling", .int(workload.throttling)),
                     ])
                 ),
+                ("findings", .members(workload.findings.keys.sorted().map { ($0, .int(workload.findings[$0]!)) })),
                 ("charts", .members([("cpu", chart(workload.cpuChart)), ("memory", chart(workload.memoryChart))])),
             ])
         }
@@ -55,6 +56,11 @@ extension UsageReport {
                 ])
             ),
             ("workloads", .array(items)),
+            (
+                "drift",
+                drift.map { drift in .members(drift.keys.sorted().map { ($0, .array(drift[$0]!.map { .string($0) })) }) } ?? .null
+            ),
+            ("notes", .array(notes.map { .string($0) })),
             (
                 "totals",
                 .members([("overall", total(overall)), ("apps", .array(byApp.map(total))), ("clusters", .array(byCluster.map(total)))])

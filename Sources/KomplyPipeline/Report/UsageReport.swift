@@ -92,6 +92,8 @@ public struct UsageReport: Sendable {
         public var oomKills: Int
         /// CPU throttling episodes recorded.
         public var throttling: Int
+        /// Lint findings of the generated workload, count by rule id (what Argo CD would sync after regeneration).
+        public var findings: [String: Int] = [:]
 
         /// The requests that run today: the declared ones, else komply's (what generate writes when compose says nothing).
         public var currentCPU: Double { declared.cpuRequest ?? Double(recommended.cpuRequest.milliValue) / 1000 }
@@ -121,6 +123,11 @@ public struct UsageReport: Sendable {
     public var prices: Prices
     /// The time the report describes (`--now`), Unix seconds.
     public var now: Double
+    /// Per app, the generated files the output folder lacks or holds differently (`generate --check`'s drift);
+    /// nil when the apps were not generated.
+    public var drift: [String: [String]]?
+    /// Why parts are missing (an app that could not be generated).
+    public var notes: [String] = []
 
     /// Totals per app.
     public var byApp: [Total] { totals { [$0.app] } }
