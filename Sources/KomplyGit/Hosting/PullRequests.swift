@@ -17,6 +17,8 @@ public struct HostedRepository: Sendable, Equatable {
     public var path: String
     /// `https` or `http` (SSH remotes use `https` for the API).
     public var scheme: String
+    /// The remote is a folder (`/srv/git/acme/shop.git`, `file://…`): no API can be derived from it.
+    public var isLocalPath = false
 
     public init(host: String, path: String, scheme: String = "https") {
         self.host = host
@@ -61,6 +63,7 @@ public struct HostedRepository: Sendable, Equatable {
         let parts = localPath.split(separator: "/")
         guard parts.count >= 2 else { return nil }
         self.init(host: "localhost", path: parts.suffix(2).joined(separator: "/"))
+        isLocalPath = true
     }
 }
 
@@ -134,8 +137,9 @@ public struct PullRequestClient: Sendable {
         self.transport = transport
     }
 
-    /// The API root a host's public instance uses, from the repository's host.
+    /// The API root a host's public instance uses, from the repository's host; nil for a local path.
     public static func defaultAPIURL(kind: HostingKind, repository: HostedRepository) -> URL? {
+        guard !repository.isLocalPath else { return nil }
         switch kind {
         case .github:
             return URL(
@@ -151,6 +155,35 @@ public struct PullRequestClient: Sendable {
         case .github: return ["KOMPLY_API_TOKEN", "GITHUB_TOKEN", "GH_TOKEN", "KOMPLY_GIT_TOKEN"]
         case .gitea: return ["KOMPLY_API_TOKEN", "GITEA_TOKEN", "FORGEJO_TOKEN", "KOMPLY_GIT_TOKEN"]
         case .gitlab: return ["KOMPLY_API_TOKEN", "GITLAB_TOKEN", "KOMPLY_GIT_TOKEN"]
+        }
+    }
+
+    /// Checks, with one authenticated GET of the repository, that the API answers at `apiURL`, accepts
+    /// the token and can see the repository; `sync --pr` calls it before pushing anything.
+    /// `tokenVariable` names where the token came from in the errors (never the token).
+    public func checkAccess(tokenVariable: String) async throws {
+        let url = apiURL.absoluteString.trimmingSuffix("/") + projectPath
+        let data: Data
+        let status: Int
+        do {
+            (data, status) = try await call("GET", projectPath, body: nil)
+        } catch {
+            throw GitError.hostingUnreachable(kind: kind.rawValue, url: url, detail: Self.transportDetail(error))
+        }
+        switch status {
+        case 200:
+            guard (try? JSONSerialization.jsonObject(with: data)) is [String: Any] else {
+                throw GitError.notAHostingAPI(kind: kind.rawValue, url: url, status: status)
+            }
+        case 401, 403:
+            throw GitError.tokenRefused(url: url, status: status, variable: tokenVariable, repository: repository.path)
+        case 404:
+            throw GitError.repositoryNotFound(kind: kind.rawValue, url: url, repository: repository.path, variable: tokenVariable)
+        default:
+            guard (try? JSONSerialization.jsonObject(with: data)) != nil else {
+                throw GitError.notAHostingAPI(kind: kind.rawValue, url: url, status: status)
+            }
+            throw apiError(status, data)
         }
     }
 
@@ -273,6 +306,12 @@ private extension PullRequestClient {
             throw GitError.hostingAPI(
                 host: apiURL.host ?? apiURL.absoluteString, status: 0, detail: "\(method) \(path): \(error.localizedDescription)")
         }
+    }
+
+    /// The transport's reason without the wrapping `call` adds (`GET /path: …`).
+    static func transportDetail(_ error: Error) -> String {
+        guard case .hostingAPI(_, _, let detail)? = error as? GitError else { return error.localizedDescription }
+        return detail.firstIndex(of: ":").map { String(detail[detail.index(after: $0)...]).trimmingCharacters(in: .whitespaces) } ?? detail
     }
 
     func json(_ data: Data, status: Int) throws -> [String: Any] {
