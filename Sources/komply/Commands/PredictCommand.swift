@@ -10,7 +10,8 @@ extension Komply {
         static let configuration = CommandConfiguration(
             commandName: "predict",
             abstract: "Recommend CPU and memory requests and limits per container, with confidence, reasons and warnings.",
-            discussion: """
+            discussion: HelpText.paragraphs(
+                """
                 Evidence, strongest first: the service's own usage history, similar services in history (named in the
                 reasons), local docker stats, runtime flags (-Xmx, MaxRAMPercentage, --max-old-space-size, GOMAXPROCS,
                 worker counts), the image family. See docs/sizing.md for every formula.
@@ -20,8 +21,8 @@ extension Komply {
                 Examples:
                   komply predict                                   # komply.yaml's sources
                   komply predict ../shared/corpus/docker-inspect/payment-api.inspect.json
-                  komply predict app/ --history .komply/history.sqlite --tier performance --format json
-                """
+                  komply predict app/ --history .komply/history.sqlite --tier performance
+                """)
         )
 
         /// Output formats.

@@ -45,6 +45,9 @@ extension Tier: ExpressibleByArgument {}
 extension CPULimitPolicy: ExpressibleByArgument {
     /// `none`, `2`, `2x` or `ratio:2`; anything else is a usage error.
     public init?(argument: String) { try? self.init(parsing: argument) }
+
+    /// Completion offers `none` and common ratios.
+    public static var defaultCompletionKind: CompletionKind { .list(["none", "1.5", "2", "4"]) }
 }
 
 /// `--pr github|gitea|gitlab`.
