@@ -83,7 +83,13 @@ public enum GitError: Error, LocalizedError, Equatable {
         case .pushRejected(let reference, let reason):
             return "git: the remote rejected \(reference): \(reason); expected a fast-forward of a branch komply owns"
         case .hostingAPI(let host, let status, let detail):
-            return "\(host): unexpected answer \(status): \(detail)"
+            let fix =
+                switch status {
+                case 401, 403: "; the token was refused: expected one that may open pull requests on the repository"
+                case 404: "; check --api-url and the remote's owner/repository"
+                default: ""
+                }
+            return "\(host): unexpected answer \(status): \(detail)\(fix)"
         case .missingToken(let variables):
             return "no API token; expected one of \(variables.joined(separator: ", ")) in the environment"
         case .bareRepository(let gitDirectory):

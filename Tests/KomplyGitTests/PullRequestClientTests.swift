@@ -117,6 +117,9 @@ final class PullRequestClientTests: XCTestCase {
             XCTFail("expected an error")
         } catch {
             XCTAssertTrue(error.localizedDescription.contains("401"), error.localizedDescription)
+            XCTAssertTrue(
+                error.localizedDescription.contains("GET http://127.0.0.1:\(server.port)/repos/acme/shop/pulls"), "names the URL: \(error)")
+            XCTAssertTrue(error.localizedDescription.contains("the token was refused"), "says the fix: \(error)")
             XCTAssertFalse(error.localizedDescription.contains("sekret"), error.localizedDescription)
         }
     }

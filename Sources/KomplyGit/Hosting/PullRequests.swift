@@ -183,7 +183,7 @@ public struct PullRequestClient: Sendable {
             guard (try? JSONSerialization.jsonObject(with: data)) != nil else {
                 throw GitError.notAHostingAPI(kind: kind.rawValue, url: url, status: status)
             }
-            throw apiError(status, data)
+            throw apiError(status, data, "GET", projectPath)
         }
     }
 
@@ -201,7 +201,7 @@ public struct PullRequestClient: Sendable {
         if status == 422 || status == 409, let open = try await findOpen(draft) {
             return try await update(open, draft)
         }
-        throw apiError(status, data)
+        throw apiError(status, data, "POST", collectionPath)
     }
 }
 
@@ -264,14 +264,15 @@ private extension PullRequestClient {
     func update(_ open: (Int, String), _ draft: PullRequestDraft) async throws -> PublishedPullRequest {
         let body: [String: Any] =
             kind == .gitlab ? ["title": draft.title, "description": draft.body] : ["title": draft.title, "body": draft.body]
-        let (data, status) = try await call(kind == .gitlab ? "PUT" : "PATCH", collectionPath + "/\(open.0)", body: body)
-        guard status == 200 || status == 201 else { throw apiError(status, data) }
+        let method = kind == .gitlab ? "PUT" : "PATCH"
+        let (data, status) = try await call(method, collectionPath + "/\(open.0)", body: body)
+        guard status == 200 || status == 201 else { throw apiError(status, data, method, collectionPath + "/\(open.0)") }
         return PublishedPullRequest(number: open.0, url: open.1, created: false)
     }
 
     func listPage(_ path: String) async throws -> [[String: Any]] {
         let (data, status) = try await call("GET", path, body: nil)
-        guard status == 200 else { throw apiError(status, data) }
+        guard status == 200 else { throw apiError(status, data, "GET", path) }
         guard let list = try? JSONSerialization.jsonObject(with: data) as? [[String: Any]] else {
             throw GitError.hostingAPI(host: apiURL.host ?? "", status: status, detail: "expected a JSON array of pull requests")
         }
@@ -337,9 +338,11 @@ private extension PullRequestClient {
         return url
     }
 
-    func apiError(_ status: Int, _ data: Data) -> GitError {
+    /// The answer to `method path` as an error naming the request's URL (never the token).
+    func apiError(_ status: Int, _ data: Data, _ method: String, _ path: String) -> GitError {
         let text = String(decoding: data.prefix(300), as: UTF8.self).replacingOccurrences(of: token, with: "***")
-        return .hostingAPI(host: apiURL.host ?? apiURL.absoluteString, status: status, detail: text.isEmpty ? "empty body" : text)
+        let url = apiURL.absoluteString.trimmingSuffix("/") + path
+        return .hostingAPI(host: "\(method) \(url)", status: status, detail: text.isEmpty ? "empty body" : text)
     }
 
     func escape(_ text: String) -> String {
