@@ -59,6 +59,13 @@ struct Example: CustomStringConvertible {
     /// Runs the example in a fresh folder with copies of the repository paths it names; reports a
     /// failure when the exit status is not the documented one.
     func run(file: StaticString = #filePath, line: UInt = #line) throws {
+        let result = try outcome()
+        XCTAssertEqual(
+            result.status, expectedStatus, "\(self) exited \(result.status):\n\(result.stderr.prefix(2000))", file: file, line: line)
+    }
+
+    /// What running the example in a fresh folder with copies of the repository paths it names gives.
+    func outcome() throws -> CLIHarness.Result {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("komply-example-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -67,9 +74,7 @@ struct Example: CustomStringConvertible {
             try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
             try FileManager.default.copyItem(at: CLIHarness.repository.appendingPathComponent(path), to: target)
         }
-        let result = try CLIHarness.run(arguments, in: folder)
-        XCTAssertEqual(
-            result.status, expectedStatus, "\(self) exited \(result.status):\n\(result.stderr.prefix(2000))", file: file, line: line)
+        return try CLIHarness.run(arguments, in: folder)
     }
 }
 
@@ -101,6 +106,7 @@ extension Example {
             }
             if !inBlock {
                 if trimmed.hasPrefix("<!-- komply:example-skip") { skip = true } else if !trimmed.isEmpty { skip = false }
+                examples += inlineExamples(line, origin: "\(path):\(index + 1)")
                 continue
             }
             guard runnable else { continue }
@@ -124,6 +130,19 @@ extension Example {
             }
         }
         return (examples, skipped, unrunnable)
+    }
+
+    /// The `komply …` code spans of a prose line that name repository files ("Try `komply lint
+    /// fixtures/lint/shop` (exit 2: …)"), with the exit status written right after the span.
+    static func inlineExamples(_ line: String, origin: String) -> [Example] {
+        guard let regex = try? NSRegularExpression(pattern: #"`(komply [^`]+)`( \(exit ([0-9]))?"#) else { return [] }
+        return regex.matches(in: line, range: NSRange(line.startIndex..., in: line)).compactMap { match in
+            guard let span = Range(match.range(at: 1), in: line), var example = Example(line: String(line[span]), origin: origin),
+                !example.repositoryPaths.isEmpty
+            else { return nil }
+            example.expectedStatus = Range(match.range(at: 3), in: line).flatMap { Int32(line[$0]) } ?? 0
+            return example
+        }
     }
 
     /// The examples of one command's `--help`: the indented `komply …` lines under "Example:"/"Examples:".

@@ -3,7 +3,7 @@ import XCTest
 
 /// Issue 19: the examples people copy work. Every `komply` line of a ```sh block in README.md, docs/
 /// and action/README.md runs with the built binary and exits as documented (0 unless the line says
-/// `exit N`); a block marked `<!-- komply:example-skip REASON -->` is skipped and counted. Every
+/// `exit N`), and so does every `komply …` code span in prose that names repository files; a block marked `<!-- komply:example-skip REASON -->` is skipped and counted. Every
 /// command's `--help` has examples, and those naming repository files run too.
 final class ExampleTests: XCTestCase {
     /// The Markdown files whose sh blocks are examples.
@@ -36,6 +36,15 @@ final class ExampleTests: XCTestCase {
         let quoted = try XCTUnwrap(Example(line: #"komply rules show 'run-as-root' --config "a b.yaml""#, origin: "t"))
         XCTAssertEqual(quoted.arguments, ["rules", "show", "run-as-root", "--config", "a b.yaml"])
         XCTAssertEqual(quoted.expectedStatus, 0)
+        // An example whose documented status is wrong is caught (the malformed file makes this exit 2).
+        var wrong = lint
+        wrong.expectedStatus = 0
+        XCTAssertNotEqual(try wrong.outcome().status, wrong.expectedStatus)
+        XCTAssertEqual(try lint.outcome().status, lint.expectedStatus)
+        let inline = Example.inlineExamples(
+            "Try `komply lint fixtures/lint/shop` (exit 2: on purpose) or `komply rules list`.", origin: "t")
+        XCTAssertEqual(inline.map(\.command), ["komply lint fixtures/lint/shop"], "spans that name no repository file are prose")
+        XCTAssertEqual(inline.first?.expectedStatus, 2)
         XCTAssertNil(Example(line: "helm template chart | komply lint -", origin: "t"))
         XCTAssertNil(Example(line: "komply lint deploy/ > out.txt", origin: "t"))
         XCTAssertNil(Example(line: "git clone x", origin: "t"))

@@ -20,7 +20,7 @@ extension Komply {
 
                 Examples:
                   komply predict                                   # komply.yaml's sources
-                  komply predict ../shared/corpus/docker-inspect/payment-api.inspect.json
+                  komply predict fixtures/inspect/payment-api.inspect.json
                   komply predict app/ --history .komply/history.sqlite --tier performance
                 """)
         )
