@@ -113,6 +113,15 @@ final class ExampleTests: XCTestCase {
             XCTAssertNil(
                 flattened.range(of: #"\(default: [^)]*\)\.? \(default: "#, options: .regularExpression),
                 "komply \(command) --help states a default twice:\n\(help)")
+            // ArgumentParser appends "(values: a, b, c)" to a typed option: its help need not list them too.
+            for options in flattened.components(separatedBy: " --").dropFirst() {
+                guard let range = options.range(of: #"\(values: [^;)]*"#, options: .regularExpression) else { continue }
+                let values = options[range].dropFirst("(values: ".count).components(separatedBy: ", ")
+                let text = options[..<range.lowerBound]
+                XCTAssertFalse(
+                    values.count > 1 && values.allSatisfy { text.contains($0) },
+                    "komply \(command) --help lists the values twice: --\(options)")
+            }
         }
     }
 

@@ -39,7 +39,7 @@ extension Komply {
         @Flag(help: "Also print each service's observed usage and every strategy's requests.")
         var details = false
 
-        @Option(help: "Output format: text or json.")
+        @Option(help: "Output format.")
         var format: Format = .text
 
         func validate() throws {

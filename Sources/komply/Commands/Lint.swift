@@ -51,7 +51,7 @@ extension Komply {
         @Argument(help: "Manifest files or folders; - reads standard input.")
         var paths: [String] = []
 
-        @Option(name: .customLong("format"), help: "Report format text|json|sarif|junit|github|markdown, optionally =FILE; repeatable.")
+        @Option(name: .customLong("format"), help: "Report format, optionally =FILE (sarif=komply.sarif); repeatable.")
         var formats: [FormatSpec] = []
 
         @Option(
@@ -59,7 +59,8 @@ extension Komply {
         var output: String?
 
         @Option(
-            name: .customLong("fail-on"), help: "Lowest severity that makes the exit status 1: error, warning or info (default: warning).")
+            name: .customLong("fail-on"),
+            help: "Lowest severity that makes the exit status 1 (default: policy.failOn in komply.yaml, else warning).")
         var failOn: Severity?
 
         @Option(name: .customLong("rule"), help: "Run only this rule (disabled rules included); repeatable.")
@@ -84,7 +85,7 @@ extension Komply {
         @Option(help: "With --fix: the history file that sizes missing requests and limits (default as komply predict).")
         var history: String?
 
-        @Option(help: "With --fix: sizing tier cost, balanced or performance (default from komply.yaml, else balanced).")
+        @Option(help: "With --fix: the sizing tier (default: from komply.yaml, else balanced).")
         var tier: Tier?
 
         @Flag(name: .customLong("no-predict"), help: "With --fix: write the rules' fixed resource values instead of komply predict's.")
@@ -109,7 +110,7 @@ extension Komply {
         )
         var timings = false
 
-        @Option(name: .customLong("color"), help: "Colour the text report: auto, always or never.")
+        @Option(name: .customLong("color"), help: "Colour the text report (auto: when standard output is a terminal).")
         var color: ColorMode = .auto
 
         enum ColorMode: String, ExpressibleByArgument, CaseIterable { case auto, always, never }

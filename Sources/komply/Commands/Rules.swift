@@ -42,7 +42,7 @@ extension Komply.Rules {
 
         enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, markdown }
 
-        @Option(help: "Output format: text, json or markdown.")
+        @Option(help: "Output format.")
         var format: Format = .text
 
         @OptionGroup var policy: LintPolicyOptions
@@ -144,7 +144,7 @@ extension Komply.Rules {
         @Option(help: "The check template the rule runs (docs/checks.md lists them).")
         var check: String
 
-        @Option(help: "Default severity: error, warning or info (default: the example rule's, else warning).")
+        @Option(help: "Default severity (default: the example rule's, else warning).")
         var severity: Severity?
 
         @Option(help: "What the rule flags, as a sentence.")

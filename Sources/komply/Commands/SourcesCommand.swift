@@ -31,7 +31,7 @@ extension Komply {
 
         @OptionGroup var input: InputOptions
 
-        @Option(help: "Output format: json or yaml.")
+        @Option(help: "Output format.")
         var format: Format = .json
 
         func run() async throws {

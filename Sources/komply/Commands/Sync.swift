@@ -50,7 +50,7 @@ extension Komply {
         @Flag(help: "Push the branch to the remote (never forced).")
         var push = false
 
-        @Option(help: "Open or update a pull request: github, gitea or gitlab (implies --push).")
+        @Option(help: "Open or update a pull request on this kind of host (implies --push; the API and token are checked first).")
         var pr: HostingKind?
 
         @Option(

@@ -26,7 +26,7 @@ struct GenerateOptions: ParsableArguments {
     @Option(help: "History file for sizing (default: predict.history in komply.yaml, else .komply/history.sqlite if present).")
     var history: String?
 
-    @Option(help: "Sizing tier: cost, balanced or performance (default from komply.yaml, else balanced).")
+    @Option(help: "Sizing tier (default: from komply.yaml, else balanced).")
     var tier: Tier?
 
     @Flag(name: .customLong("no-predict"), help: "Size containers from role and runtime defaults instead of komply predict.")
