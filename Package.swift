@@ -61,8 +61,11 @@ let package = Package(
                 "KomplyCore", "KomplyPipeline", "KomplySources", "KomplyGenerate", "KomplyPredict", "KomplyLint", "KomplyGit",
                 "KomplyServe",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            plugins: ["CommitStamp"]
         ),
+        // `komply --version` names the commit: scripts/commit-stamp reads the local .git before each build.
+        .plugin(name: "CommitStamp", capability: .buildTool()),
         .testTarget(name: "KomplyCoreTests", dependencies: ["KomplyCore"]),
         .testTarget(name: "KomplySourcesTests", dependencies: ["KomplySources"]),
         .testTarget(name: "KomplyGenerateTests", dependencies: ["KomplyGenerate", "KomplySources", "KomplyCore"]),

@@ -37,6 +37,26 @@ public enum GitError: Error, LocalizedError, Equatable {
     case unhostedRemote(remote: String)
     /// The hosting API's base URL is not a URL.
     case invalidAPIURL(String)
+    /// No API URL follows from the remote (a local path) and none was given.
+    case noAPIURL(kind: String, remote: String)
+    /// Nothing answered at the API URL (connection refused, unknown host, TLS).
+    case hostingUnreachable(kind: String, url: String, detail: String)
+    /// Something answered at the API URL, but not the host's API (HTML, not JSON).
+    case notAHostingAPI(kind: String, url: String, status: Int)
+    /// The API refused the token (401, 403); `variable` is where it came from.
+    case tokenRefused(url: String, status: Int, variable: String, repository: String)
+    /// The API does not know the repository, or the token may not see it.
+    case repositoryNotFound(kind: String, url: String, repository: String, variable: String)
+
+    /// How messages name a host kind (`github` → GitHub).
+    static func hostName(_ kind: String) -> String {
+        ["github": "GitHub", "gitea": "Gitea", "gitlab": "GitLab"][kind] ?? kind
+    }
+
+    /// An API root to show in a hint.
+    static func exampleAPI(_ kind: String) -> String {
+        ["github": "https://api.github.com", "gitea": "https://gitea.example.com", "gitlab": "https://gitlab.com"][kind] ?? "https://host"
+    }
 
     public var errorDescription: String? {
         switch self {
@@ -63,7 +83,13 @@ public enum GitError: Error, LocalizedError, Equatable {
         case .pushRejected(let reference, let reason):
             return "git: the remote rejected \(reference): \(reason); expected a fast-forward of a branch komply owns"
         case .hostingAPI(let host, let status, let detail):
-            return "\(host): unexpected answer \(status): \(detail)"
+            let fix =
+                switch status {
+                case 401, 403: "; the token was refused: expected one that may open pull requests on the repository"
+                case 404: "; check --api-url and the remote's owner/repository"
+                default: ""
+                }
+            return "\(host): unexpected answer \(status): \(detail)\(fix)"
         case .missingToken(let variables):
             return "no API token; expected one of \(variables.joined(separator: ", ")) in the environment"
         case .bareRepository(let gitDirectory):
@@ -76,6 +102,20 @@ public enum GitError: Error, LocalizedError, Equatable {
             return "remote \(remote): cannot tell the owner and repository; expected a URL like https://host/owner/repo.git"
         case .invalidAPIURL(let url):
             return "--api-url \(url): expected a URL such as https://api.github.com"
+        case .noAPIURL(let kind, let remote):
+            return
+                "cannot derive a \(Self.hostName(kind)) API URL from remote \(remote); pass --api-url (for example \(Self.exampleAPI(kind)))"
+        case .hostingUnreachable(let kind, let url, let detail):
+            return
+                "cannot reach the \(Self.hostName(kind)) API at \(url) (\(detail)); check --api-url (for example \(Self.exampleAPI(kind)))"
+        case .notAHostingAPI(let kind, let url, let status):
+            return
+                "\(url) answered \(status) but not as the \(Self.hostName(kind)) API (expected JSON); pass --api-url with the API root (for example \(Self.exampleAPI(kind)))"
+        case .tokenRefused(let url, let status, let variable, let repository):
+            return "\(url) refused the token in \(variable) (\(status)); expected a token that may open pull requests on \(repository)"
+        case .repositoryNotFound(let kind, let url, let repository, let variable):
+            return
+                "\(url): the \(Self.hostName(kind)) API knows no repository \(repository) (404); check --api-url and the remote, and that the token in \(variable) may see it"
         }
     }
 }

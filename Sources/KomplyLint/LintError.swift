@@ -16,7 +16,7 @@ public enum LintError: Error, LocalizedError, Sendable, Equatable {
     /// The configuration file is malformed.
     case invalidConfig(SourceLocation, problem: String)
     /// A rule id named on the command line or in the config does not exist.
-    case unknownRule(String, location: SourceLocation?)
+    case unknownRule(String, location: SourceLocation?, suggestion: String? = nil)
     /// A path named on the command line does not exist.
     case missingPath(String)
     /// A `--format` value is not understood.
@@ -49,8 +49,10 @@ public enum LintError: Error, LocalizedError, Sendable, Equatable {
                 "\(location): rule \"\(id)\" is already defined in \(first); expected each id once (a user rule with a built-in id replaces it only from a rules directory)"
         case .invalidConfig(let location, let problem):
             return "\(location): invalid config: \(problem)"
-        case .unknownRule(let id, let location):
-            return "\(location.map { "\($0): " } ?? "")unknown rule \"\(id)\"; `komply rules list` shows the rule ids"
+        case .unknownRule(let id, let location, let suggestion):
+            let list = "`komply rules list` shows the rule ids"
+            let hint = suggestion.map { "did you mean \"\($0)\"? (\(list))" } ?? list
+            return "\(location.map { "\($0): " } ?? "")unknown rule \"\(id)\"; \(hint)"
         case .missingPath(let path):
             return "\(path): no such file or directory; expected a manifest file, a folder of manifests, or - for standard input"
         case .invalidFormat(let value):

@@ -98,6 +98,11 @@ private extension GeneratePipeline {
             var failures: [AppFailure] = []
             var readable: [String] = []
             for path in request.paths {
+                // A docker stats file is usage for the other apps, not an app that can fail on its own.
+                if path.hasSuffix(".jsonl") {
+                    readable.append(path)
+                    continue
+                }
                 var one = request
                 one.paths = [path]
                 do {
@@ -108,7 +113,7 @@ private extension GeneratePipeline {
                 }
             }
             guard !failures.isEmpty else { throw error }
-            guard !readable.isEmpty else { throw PipelineError.appsFailed(failures) }
+            guard readable.contains(where: { !$0.hasSuffix(".jsonl") }) else { throw PipelineError.appsFailed(failures) }
             var rest = request
             rest.paths = readable
             return (try SourceLoader.load(rest), failures)

@@ -30,6 +30,8 @@ public enum PipelineError: Error, LocalizedError, Sendable, Equatable {
     case invalidConfig(SourceLocation, expected: String)
     /// Every app failed (or `komply sync`, which commits all apps or none, met a failed app).
     case appsFailed([GeneratePipeline.AppFailure])
+    /// `komply sync`: these apps failed and were not synced; the others were.
+    case appsNotSynced([GeneratePipeline.AppFailure])
 
     public var errorDescription: String? {
         switch self {
@@ -62,6 +64,9 @@ public enum PipelineError: Error, LocalizedError, Sendable, Equatable {
             let apps = failures.filter { !$0.app.isEmpty }.count
             return failures.map(\.description).joined(separator: "\n")
                 + (apps > 1 ? "\n\(apps) apps failed; nothing was generated" : "")
+        case .appsNotSynced(let failures):
+            return failures.map(\.description).joined(separator: "\n")
+                + "\n\(failures.count) app\(failures.count == 1 ? "" : "s") failed and \(failures.count == 1 ? "was" : "were") not synced; the other apps were"
         }
     }
 }

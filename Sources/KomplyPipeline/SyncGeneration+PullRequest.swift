@@ -19,7 +19,8 @@ extension SyncGeneration {
             sizingProfile == "defaults"
             ? "Sized from role and runtime defaults (`--no-predict`).\n"
             : SizingCard.markdown(recommendations.filter { apps.contains(Naming.dnsLabel($0.app)) })
-        return PullRequestBody(version: trailers[0].value, apps: sections, warnings: warnings, sizing: sizing, trailers: trailers)
-            .markdown
+        var body = PullRequestBody(version: trailers[0].value, apps: sections, warnings: warnings, sizing: sizing, trailers: trailers)
+        body.failures = failures.map(\.description)
+        return body.markdown
     }
 }

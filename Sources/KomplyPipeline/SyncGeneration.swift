@@ -28,12 +28,15 @@ public struct SyncGeneration: Sendable {
     public var findings: [String: Linter.Result] = [:]
     /// komply.yaml as generation read it (its policy section lints the output).
     public var config: ConfigFile?
+    /// Apps that could not be read or generated; the others are synced, these are named in the commit
+    /// message and pull request, and the run exits 2.
+    public var failures: [GeneratePipeline.AppFailure] = []
 
     /// Runs the same pipeline as `komply generate` without writing anything.
     public static func run(_ request: GenerateRequest) throws -> SyncGeneration {
+        // Apps that fail are left out and listed in `failures`: the others are still synced (a failed app's
+        // folder is outside the run's scope, so its committed output stays as it was).
         let pipeline = try GeneratePipeline.run(request)
-        // A sync commits every app or none: a commit without a failed app would read as its removal in review.
-        guard pipeline.failures.isEmpty else { throw PipelineError.appsFailed(pipeline.failures) }
         let projects = pipeline.projects
         let result = pipeline.result
         let plan = pipeline.plan
@@ -46,6 +49,7 @@ public struct SyncGeneration: Sendable {
             inputDigest: "sha256:" + SHA256.hex(model), rulesDigest: "sha256:" + SHA256.hex(rulesText), sizingProfile: profile,
             recommendations: pipeline.recommendations, config: plan.config)
         generation.scope = result.scope
+        generation.failures = pipeline.failures
         return generation
     }
 

@@ -19,6 +19,9 @@ public struct PushEvent: Sendable, Equatable {
         self.commit = commit
     }
 
+    /// The payload fields komply needs, as docs/serve.md lists them ("The push payload"); `deleted` is optional.
+    public static let requiredFields = ["ref", "after", "repository.full_name", "repository.clone_url"]
+
     /// The longest `ref` accepted, in UTF-8 bytes: git keeps a ref as a file, and file names stop at 255 bytes.
     public static let maxRefBytes = 255
     /// The longest `repository.full_name` accepted, in bytes (GitHub: 39 for the owner, 100 for the name).
@@ -140,7 +143,10 @@ private extension PushEvent {
         switch error {
         case .keyNotFound(let key, let context):
             let field = path(context.codingPath + [key])
-            return .invalidField(field: field, value: "missing", expected: "a push payload with ref, after and repository.full_name")
+            let fields = PushEvent.requiredFields
+            return .invalidField(
+                field: field, value: "missing",
+                expected: "a push payload with \(fields.dropLast().joined(separator: ", ")) and \(fields.last!) (see docs/serve.md)")
         case .typeMismatch(_, let context) where context.codingPath.isEmpty:
             return .malformedPayload("the body is not a JSON object; expected a push payload")
         case .typeMismatch(let type, let context), .valueNotFound(let type, let context):

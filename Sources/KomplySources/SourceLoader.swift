@@ -3,7 +3,8 @@ import KomplyCore
 
 /// What `komply sources` (and later `generate`) reads: apps from paths, `-f` files and stats snapshots.
 public struct SourceRequest: Sendable {
-    /// Each path is one app: a compose file, an inspect snapshot, a folder, or a `docker stats` JSON-lines file.
+    /// Each path is one app (a compose file, an inspect snapshot, a folder), or a `docker stats` JSON-lines
+    /// file whose usage is attached to the apps named beside it (alone, it is refused: it is not an app).
     public var paths: [String]
     /// `-f` files merged into one app.
     public var files: [String]
@@ -67,6 +68,14 @@ public enum SourceLoader {
             } else {
                 projects.append(try ComposeLoader.load(composeRequest(request, files: [path])))
             }
+        }
+        // Usage needs an app to belong to: a stats file alone names no image, port or command to model.
+        if projects.isEmpty, let lone = paths.first(where: { $0.hasSuffix(".jsonl") }) {
+            throw .unrecognisedInput(
+                path: lone,
+                reason:
+                    "docker stats usage, not an app; name its app too (a compose file, folder or docker inspect snapshot: a sibling x.stats.jsonl of x.inspect.json is attached by itself) or pass it with --stats"
+            )
         }
         for file in statsFiles {
             let samples = try DockerStatsReader.read(path: file, displayName: file)

@@ -7,6 +7,7 @@ import KomplySources
 @main
 enum Main {
     static func main() async {
+        if let message = Komply.unknownSubcommand(in: Array(CommandLine.arguments.dropFirst())) { fail(message) }
         do {
             var command = try Komply.parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {

@@ -51,5 +51,20 @@ enum CLIHarness {
             stderr: String(decoding: errData, as: UTF8.self))
     }
 
+    /// A test-only tool from `.venv/bin` (installed by scripts/setup); skipped when missing outside CI,
+    /// a failure in CI (`CI` set), so a check cannot silently stop running there.
+    static func venvTool(_ name: String) throws -> URL {
+        let tool = repository.appendingPathComponent(".venv/bin/" + name)
+        if FileManager.default.isExecutableFile(atPath: tool.path) { return tool }
+        let message = "\(name) is not at \(tool.path); run scripts/setup (it installs \(name) into .venv)"
+        let ci = ProcessInfo.processInfo.environment["CI"].map { !["", "0", "false"].contains($0.lowercased()) } ?? false
+        guard !ci else {
+            throw NSError(
+                domain: "CLIHarness", code: 1,
+                userInfo: [NSLocalizedDescriptionKey: message + " (CI is set, so a missing tool fails the test)"])
+        }
+        throw XCTSkip(message)
+    }
+
     private final class BundleMarker {}
 }

@@ -204,18 +204,7 @@ final class PreCommitTests: XCTestCase {
 
 extension PreCommitTests {
     /// `.venv/bin/pre-commit`; skipped when missing outside CI, a failure in CI (`CI` set).
-    func preCommit() throws -> URL {
-        let tool = CLIHarness.repository.appendingPathComponent(".venv/bin/pre-commit")
-        if FileManager.default.isExecutableFile(atPath: tool.path) { return tool }
-        let message = "pre-commit is not at \(tool.path); run scripts/setup (it installs pre-commit into .venv)"
-        let ci = ProcessInfo.processInfo.environment["CI"].map { !["", "0", "false"].contains($0.lowercased()) } ?? false
-        guard !ci else {
-            throw NSError(
-                domain: "PreCommitTests", code: 1,
-                userInfo: [NSLocalizedDescriptionKey: message + " (CI is set, so a missing tool fails the test)"])
-        }
-        throw XCTSkip(message)
-    }
+    func preCommit() throws -> URL { try CLIHarness.venvTool("pre-commit") }
 
     /// The `repo: local` block of docs/pre-commit.md (the YAML block after `<!-- komply:local-hooks -->`).
     static func localHooksConfig() throws -> String {

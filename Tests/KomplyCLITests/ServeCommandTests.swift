@@ -46,6 +46,17 @@ final class ServeCommandTests: XCTestCase {
         XCTAssertTrue(metrics.body.contains(#"komply_webhook_deliveries_total{result="ignored"} 1"#), metrics.body)
         XCTAssertTrue(metrics.body.contains(#"komply_webhook_deliveries_total{result="unauthorized"} 1"#), metrics.body)
 
+        // docs/serve.md lists every payload field komply reads; a missing one is named in the answer.
+        let incomplete = Data(
+            #"{"ref":"refs/heads/main","after":"\#(String(repeating: "ab", count: 20))","repository":{"full_name":"acme/shop"}}"#.utf8)
+        let missing = try await server.post(incomplete, event: "push", signature: sign(incomplete))
+        XCTAssertEqual(missing.status, 400, missing.body)
+        XCTAssertTrue(missing.body.contains("payload field repository.clone_url is missing"), missing.body)
+        let docs = try String(contentsOf: CLIHarness.repository.appendingPathComponent("docs/serve.md"), encoding: .utf8)
+        for field in ["ref", "after", "repository.full_name", "repository.clone_url", "deleted"] {
+            XCTAssertTrue(docs.contains("| `\(field)` |"), "docs/serve.md's payload table lists \(field)")
+        }
+
         let status = try server.terminate()
         XCTAssertEqual(status, 0, server.stderr)
         XCTAssertFalse(server.stderr.contains(secret), "the secret is never logged")

@@ -193,6 +193,8 @@ final class SyncCommandTests: XCTestCase {
         let open = OpenPullRequests()
         let api = try RecordingHTTPServer { request in
             switch (request.method, request.path) {
+            case ("GET", "/repos/acme/shop"):
+                return (200, #"{"full_name": "acme/shop"}"#)
             case ("GET", let path) where path.hasPrefix("/repos/acme/shop/pulls?"):
                 return (200, open.isOpen ? #"[{"number": 3, "html_url": "https://github.example/acme/shop/pull/3"}]"# : "[]")
             case ("POST", "/repos/acme/shop/pulls"):
@@ -222,9 +224,15 @@ final class SyncCommandTests: XCTestCase {
         XCTAssertEqual(second.status, 0, second.stderr)
         XCTAssertTrue(second.stderr.contains("updated https://github.example/acme/shop/pull/3"), second.stderr)
 
-        let requests = api.requests
-        XCTAssertEqual(requests.map(\.method), ["GET", "POST", "GET", "PATCH"], "a rerun updates, never duplicates")
-        XCTAssertTrue(requests.allSatisfy { $0.headers["authorization"] == "Bearer " + token })
+        let all = api.requests
+        XCTAssertEqual(
+            all.map { $0.method + " " + $0.path.prefix { $0 != "?" } },
+            [
+                "GET /repos/acme/shop", "GET /repos/acme/shop/pulls", "POST /repos/acme/shop/pulls", "GET /repos/acme/shop",
+                "GET /repos/acme/shop/pulls", "PATCH /repos/acme/shop/pulls/3",
+            ], "each run checks access first; a rerun updates, never duplicates")
+        XCTAssertTrue(all.allSatisfy { $0.headers["authorization"] == "Bearer " + token })
+        let requests = all.filter { $0.path != "/repos/acme/shop" }
         let created = try XCTUnwrap(requests[1].json)
         XCTAssertEqual(created["head"] as? String, "komply/webshop")
         XCTAssertEqual(created["base"] as? String, "main")
@@ -240,6 +248,103 @@ final class SyncCommandTests: XCTestCase {
         let updated = try XCTUnwrap(requests[3].json?["body"] as? String)
         XCTAssertNotEqual(updated, body, "the second body has the new input digest")
         XCTAssertEqual(try SyncGit.run(served.folder, "rev-parse", "komply/webshop"), try SyncGit.run(repo, "rev-parse", "komply/webshop"))
+    }
+}
+
+extension SyncCommandTests {
+    /// Issue 19: `sync --pr` proves the API URL and the token with one GET before pushing anything, and
+    /// each failure names the URL and the fix, never the token.
+    func testSyncPullRequestChecksTheAPIAndTokenBeforePushing() throws {
+        let token = "ghp-\(UUID().uuidString.prefix(8))"
+        let server = try SyncGitServer.start(token: token, test: self)
+        let served = try server.createRepository("acme/shop.git")
+        let api = try RecordingHTTPServer { request in
+            switch (request.method, request.path, request.headers["authorization"]) {
+            case ("GET", "/repos/acme/shop", "Bearer " + token): return (200, #"{"full_name": "acme/shop"}"#)
+            case ("GET", "/repos/acme/shop", _): return (401, #"{"message": "Bad credentials"}"#)
+            case ("GET", "/html/repos/acme/shop", _): return (200, "<html>sign in</html>")
+            default: return (404, #"{"message": "Not Found"}"#)
+            }
+        }
+        defer { api.stop() }
+        let (repo, home) = try checkout()
+        try SyncGit.run(repo, "push", "-q", served.folder, "main")
+        try SyncGit.run(repo, "remote", "add", "origin", served.url)
+        try SyncGit.run(repo, "remote", "add", "local", served.folder)
+        let root = "http://127.0.0.1:\(api.port)"
+        func sync(_ apiURL: String?, token: String?, remote: String? = nil) throws -> CLIHarness.Result {
+            var arguments = ["sync", "app", "--pr", "github", "--base", "main", "--no-predict"]
+            if let apiURL { arguments += ["--api-url", apiURL] }
+            if let remote { arguments += ["--remote", remote] }
+            return try komply(arguments, in: repo, home: home, token: token)
+        }
+
+        let cases: [(String, CLIHarness.Result, [String])] = [
+            (
+                "refused token", try sync(root, token: "wrong-\(token)"),
+                ["\(root)/repos/acme/shop refused the token in KOMPLY_GIT_TOKEN (401)"]
+            ),
+            ("no token", try sync(root, token: nil), ["no API token; expected one of KOMPLY_API_TOKEN, GITHUB_TOKEN"]),
+            (
+                "wrong repository", try sync(root + "/v3", token: token),
+                ["\(root)/v3/repos/acme/shop", "knows no repository acme/shop (404)"]
+            ),
+            ("not the API", try sync(root + "/html", token: token), ["answered 200 but not as the GitHub API", "pass --api-url"]),
+            (
+                "nothing listening", try sync("http://127.0.0.1:1", token: token),
+                ["cannot reach the GitHub API at http://127.0.0.1:1/repos/acme/shop"]
+            ),
+            ("bad URL", try sync("not a url", token: token), ["--api-url not a url: expected a URL"]),
+            (
+                "local remote", try sync(nil, token: token, remote: "local"),
+                ["cannot derive a GitHub API URL from remote", "pass --api-url"]
+            ),
+        ]
+        for (name, result, expected) in cases {
+            XCTAssertEqual(result.status, 2, "\(name): \(result.stderr)")
+            for text in expected { XCTAssertTrue(result.stderr.contains(text), "\(name): expected \(text) in \(result.stderr)") }
+            XCTAssertFalse(result.stderr.contains(token) || result.stdout.contains(token), "\(name): tokens never reach the output")
+            XCTAssertFalse(result.stderr.contains("committed") || result.stderr.contains("pushed"), "\(name): \(result.stderr)")
+        }
+        XCTAssertThrowsError(try SyncGit.run(served.folder, "rev-parse", "--verify", "-q", "komply/webshop"), "nothing was pushed")
+        XCTAssertThrowsError(try SyncGit.run(repo, "rev-parse", "--verify", "-q", "komply/webshop"), "nothing was committed")
+    }
+
+    /// Issue 19: one app failing does not stop the others: they are committed and pushed, the commit
+    /// names the failed app with its error, the failed app's committed output stays, and the run exits 2.
+    func testSyncCommitsTheOtherAppsWhenOneFails() throws {
+        let (repo, home) = try checkout()
+        let remote = try temporary() + "/remote.git"
+        try SyncGit.run(repo, "init", "-q", "--bare", "-b", "main", remote)
+        try SyncGit.run(repo, "remote", "add", "origin", remote)
+        try FileManager.default.createDirectory(atPath: repo + "/cache", withIntermediateDirectories: true)
+        try "name: cache\nservices:\n  redis:\n    image: redis:7.4.1-alpine\n".write(
+            toFile: repo + "/cache/compose.yaml", atomically: true, encoding: .utf8)
+        try SyncGit.run(repo, "add", "-A")
+        try SyncGit.run(repo, "commit", "-q", "-m", "a second app")
+        try SyncGit.run(repo, "push", "-q", "origin", "main")
+        let both = try komply(["sync", "app", "cache", "--branch", "komply/all", "--push", "--no-predict"], in: repo, home: home)
+        XCTAssertEqual(both.status, 0, both.stderr)
+        let cacheFiles = try SyncGit.run(remote, "ls-tree", "-r", "komply/all", "deploy/cache")
+        let webTree = try SyncGit.run(remote, "rev-parse", "komply/all:deploy/webshop")
+
+        // The cache app breaks; the web app changes.
+        try "name: cache\nservices:\n  redis: [\n".write(toFile: repo + "/cache/compose.yaml", atomically: true, encoding: .utf8)
+        try "services:\n  proxy:\n    image: nginx:1.27.3-alpine\n".write(
+            toFile: repo + "/app/compose.override.yaml", atomically: true, encoding: .utf8)
+        try SyncGit.run(repo, "add", "-A")
+        try SyncGit.run(repo, "commit", "-q", "-m", "break cache, pin the proxy")
+        let partial = try komply(["sync", "app", "cache", "--branch", "komply/all", "--push", "--no-predict"], in: repo, home: home)
+        XCTAssertEqual(partial.status, 2, partial.stderr)
+        XCTAssertTrue(partial.stderr.contains("cache/compose.yaml:"), partial.stderr)
+        XCTAssertTrue(partial.stderr.contains("1 app failed and was not synced; the other apps were"), partial.stderr)
+        XCTAssertTrue(partial.stderr.contains("pushed komply/all"), partial.stderr)
+        let message = try SyncGit.run(remote, "log", "-1", "--format=%B", "komply/all")
+        XCTAssertTrue(message.contains("komply: regenerate webshop"), message)
+        XCTAssertTrue(message.contains("Not regenerated (failed; their committed output is unchanged):\n- cache"), message)
+        XCTAssertTrue(message.contains("cache/compose.yaml:"), message)
+        XCTAssertEqual(try SyncGit.run(remote, "ls-tree", "-r", "komply/all", "deploy/cache"), cacheFiles, "the failed app's output stays")
+        XCTAssertNotEqual(try SyncGit.run(remote, "rev-parse", "komply/all:deploy/webshop"), webTree, "the good app is regenerated")
     }
 }
 

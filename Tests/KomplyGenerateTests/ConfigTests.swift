@@ -15,7 +15,8 @@ final class ConfigTests: XCTestCase {
         XCTAssertEqual(config.output, "k8s")
         XCTAssertEqual(config.registry, "ghcr.io/acme")
         XCTAssertEqual(
-            config.secrets.provider, .externalSecrets(storeKind: "ClusterSecretStore", storeName: "vault-backend", keyPrefix: "shop/"))
+            config.secrets.provider, .externalSecrets(storeKind: "ClusterSecretStore", storeName: "vault-backend", keyPrefix: "shop"),
+            "keyPrefix shop/ is the path segment shop (remote keys shop/<app>/<secret>, never shop//…)")
         XCTAssertEqual(
             config.environments,
             [

@@ -106,6 +106,48 @@ final class PullRequestClientTests: XCTestCase {
         XCTAssertTrue(server.requests.allSatisfy { $0.headers["authorization"] == "token tea" })
     }
 
+    /// `sync --pr`'s check before pushing: one GET of the repository with each host's path and header.
+    func testCheckAccessGetsTheRepositoryOnEachHost() async throws {
+        let server = try RecordingHTTPServer { request in
+            switch (request.method, request.path) {
+            case ("GET", "/repos/acme/shop"), ("GET", "/api/v1/repos/acme/shop"), ("GET", "/api/v4/projects/group%2Fsub%2Fshop"):
+                return (200, #"{"id": 1}"#)
+            case ("GET", "/repos/acme/gone"):
+                return (404, #"{"message": "Not Found"}"#)
+            default:
+                return (401, #"{"message": "Bad credentials"}"#)
+            }
+        }
+        defer { server.stop() }
+        let api = URL(string: "http://127.0.0.1:\(server.port)")!
+        for (kind, remote) in [
+            (HostingKind.github, "https://github.com/acme/shop.git"), (.gitea, "https://gitea.example.com/acme/shop"),
+            (.gitlab, "git@gitlab.example.com:group/sub/shop.git"),
+        ] {
+            let client = PullRequestClient(kind: kind, apiURL: api, repository: HostedRepository(remoteURL: remote)!, token: "t0k")
+            try await client.checkAccess(tokenVariable: "KOMPLY_API_TOKEN")
+        }
+        XCTAssertEqual(
+            server.requests.map(\.path), ["/repos/acme/shop", "/api/v1/repos/acme/shop", "/api/v4/projects/group%2Fsub%2Fshop"])
+        XCTAssertEqual(
+            server.requests.map { $0.headers["authorization"] ?? $0.headers["private-token"] }, ["Bearer t0k", "token t0k", "t0k"])
+
+        let gone = PullRequestClient(
+            kind: .github, apiURL: api, repository: HostedRepository(host: "github.com", path: "acme/gone"), token: "t0k")
+        do {
+            try await gone.checkAccess(tokenVariable: "GITHUB_TOKEN")
+            XCTFail("expected an error")
+        } catch {
+            XCTAssertEqual(
+                error.localizedDescription,
+                "\(api.absoluteString)/repos/acme/gone: the GitHub API knows no repository acme/gone (404); check --api-url and the remote, and that the token in GITHUB_TOKEN may see it"
+            )
+        }
+        XCTAssertNil(
+            PullRequestClient.defaultAPIURL(kind: .github, repository: HostedRepository(remoteURL: "/srv/git/acme/shop.git")!),
+            "a local-path remote gives no API URL")
+    }
+
     func testAnErrorNamesTheStatusAndNeverTheToken() async throws {
         let server = try RecordingHTTPServer { _ in (401, #"{"message": "Bad credentials for token sekret"}"#) }
         defer { server.stop() }
@@ -117,6 +159,9 @@ final class PullRequestClientTests: XCTestCase {
             XCTFail("expected an error")
         } catch {
             XCTAssertTrue(error.localizedDescription.contains("401"), error.localizedDescription)
+            XCTAssertTrue(
+                error.localizedDescription.contains("GET http://127.0.0.1:\(server.port)/repos/acme/shop/pulls"), "names the URL: \(error)")
+            XCTAssertTrue(error.localizedDescription.contains("the token was refused"), "says the fix: \(error)")
             XCTAssertFalse(error.localizedDescription.contains("sekret"), error.localizedDescription)
         }
     }

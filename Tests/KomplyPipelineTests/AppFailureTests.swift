@@ -5,7 +5,7 @@ import XCTest
 @testable import KomplyPipeline
 
 /// Issue 19: with several apps, one that cannot be read is a failure of that app, not of the run; a sync
-/// commits every app or none.
+/// still syncs the other apps and lists the failed one.
 final class AppFailureTests: XCTestCase {
     var root = ""
 
@@ -44,10 +44,13 @@ final class AppFailureTests: XCTestCase {
         }
     }
 
-    func testSyncCommitsEveryAppOrNone() throws {
-        XCTAssertThrowsError(try SyncGeneration.run(request(["broken", "shop"]))) { error in
-            guard case .appsFailed(let failures)? = error as? PipelineError else { return XCTFail("\(error)") }
-            XCTAssertEqual(failures.map(\.app), [self.root + "/broken"])
-        }
+    func testSyncKeepsTheGoodAppsAndListsTheFailedOne() throws {
+        let generation = try SyncGeneration.run(request(["broken", "shop"]))
+        XCTAssertEqual(generation.apps.map(\.app), ["shop"])
+        XCTAssertEqual(generation.failures.map(\.app), [root + "/broken"])
+        XCTAssertEqual(generation.scope, ["shop/"], "the failed app's committed folder is not touched")
+        let body = generation.pullRequestBody(apps: ["shop"], folder: "deploy")
+        XCTAssertTrue(body.contains("### Not regenerated"), body)
+        XCTAssertTrue(body.contains("broken/compose.yaml:"), body)
     }
 }

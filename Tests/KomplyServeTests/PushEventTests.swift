@@ -55,6 +55,14 @@ final class PushEventTests: XCTestCase {
             (Data("[1, 2]".utf8), "malformed webhook payload: the body is not a JSON object"),
             (Data(#"{"ref": "refs/heads/main", "after": "\#(Self.commit)"}"#.utf8), "payload field repository is missing"),
             (
+                Data(#"{"ref": "refs/heads/main", "after": "\#(Self.commit)", "repository": {"full_name": "a/b"}}"#.utf8),
+                "payload field repository.clone_url is missing; expected a push payload with ref, after, repository.full_name and repository.clone_url"
+            ),
+            (
+                Data(#"{"after": "\#(Self.commit)", "repository": {"full_name": "a/b", "clone_url": "u"}}"#.utf8),
+                "payload field ref is missing"
+            ),
+            (
                 Data(#"{"ref": 7, "after": "x", "repository": {"full_name": "a/b", "clone_url": "u"}}"#.utf8),
                 "payload field ref is of the wrong type; expected a string"
             ),

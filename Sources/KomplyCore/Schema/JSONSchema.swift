@@ -539,7 +539,7 @@ private extension SchemaRun {
         }
         if collect {
             let message = SchemaMessage.additionalProperty(
-                name, in: path.container, suggestion: Self.suggestion(for: name, among: owner.knownProperties),
+                name, in: path.container, suggestion: Suggestion.closest(to: name, among: owner.knownProperties),
                 // A mapping of names (services, volumes…) says what a name may look like.
                 keyPatterns: owner.knownProperties.isEmpty ? owner.patternProperties.map { schema.patterns[$0.pattern].source } : [])
             let violation = SchemaViolation(location: pair.key.location, path: childPath.rendered, message: message)
@@ -613,29 +613,4 @@ private extension SchemaRun {
         return out
     }
 
-    /// The known property closest to a misspelt key, when one is close enough to be a typo.
-    static func suggestion(for name: String, among known: [String]) -> String? {
-        // One edit in a short name is usually another word; allow more as names grow.
-        let limit = name.count <= 3 ? 0 : name.count <= 6 ? 1 : 2
-        var best: (name: String, distance: Int)?
-        for candidate in known where candidate != name {
-            let distance = editDistance(name.lowercased(), candidate.lowercased())
-            if distance <= limit, distance < best?.distance ?? .max { best = (candidate, distance) }
-        }
-        return best?.name
-    }
-
-    static func editDistance(_ a: String, _ b: String) -> Int {
-        let (x, y) = (Array(a.unicodeScalars), Array(b.unicodeScalars))
-        guard abs(x.count - y.count) <= 2 else { return 3 }
-        var previous = Array(0...y.count)
-        for i in 1...max(x.count, 1) where !x.isEmpty {
-            var current = [i] + [Int](repeating: 0, count: y.count)
-            for j in 1...max(y.count, 1) where !y.isEmpty {
-                current[j] = Swift.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1))
-            }
-            previous = current
-        }
-        return previous[y.count]
-    }
 }

@@ -194,7 +194,12 @@ public struct ServiceOptions: Sendable, Equatable {
                     case "path": ingress.path = try string(entry.value, "ingress.path")
                     case "port": ingress.port = try integer(entry.value, "ingress.port")
                     case "className": ingress.className = try string(entry.value, "ingress.className")
-                    case "tls": ingress.tlsSecret = try string(entry.value, "ingress.tls")
+                    case "tls":
+                        // A Secret's name, not a switch: `tls: true` would say nothing of the certificate.
+                        guard case .string(let secret) = entry.value else {
+                            throw fail("ingress.tls", "a string: the name of the Secret holding the TLS certificate, such as shop-tls")
+                        }
+                        ingress.tlsSecret = secret
                     default: throw fail("ingress.\(entry.key)", "one of host, path, port, className, tls (unknown key)")
                     }
                 }

@@ -179,7 +179,19 @@ private extension GenerateConfigLoader {
                     return SecretsConfig()
                 }
                 let kind = store["storeKind"].flatMap { string($0, "secrets.externalSecrets.storeKind") } ?? "SecretStore"
-                let prefix = store["keyPrefix"].flatMap { string($0, "secrets.externalSecrets.keyPrefix") }
+                // Remote keys are <keyPrefix>/<app>/<secret>: "shop", "shop/" and "/shop/" all mean the
+                // segment shop (a trailing slash once gave shop//app/secret).
+                var prefix: String?
+                if let node = store["keyPrefix"], let raw = string(node, "secrets.externalSecrets.keyPrefix") {
+                    let segments = raw.split(separator: "/", omittingEmptySubsequences: true)
+                    if segments.isEmpty {
+                        report(
+                            node, "secrets.externalSecrets.keyPrefix", "expected a key path such as shop or team/shop, found \(quoted(raw))"
+                        )
+                    } else {
+                        prefix = segments.joined(separator: "/")
+                    }
+                }
                 return SecretsConfig(provider: .externalSecrets(storeKind: kind, storeName: name, keyPrefix: prefix))
             case "sealed-secrets", "placeholder":
                 if store != nil, let key = node.pair("externalSecrets")?.key {

@@ -37,6 +37,8 @@ public struct PullRequestBody: Sendable {
     public var sizing: String
     /// The commit's provenance trailers.
     public var trailers: [(key: String, value: String)]
+    /// Apps of the run that failed (each `app: error`) and were not regenerated.
+    public var failures: [String] = []
 
     /// A body from rendered sections.
     public init(version: String, apps: [App], warnings: [String], sizing: String, trailers: [(key: String, value: String)]) {
@@ -56,6 +58,14 @@ public struct PullRequestBody: Sendable {
             lines.append("| `\(app.folder)` | \(app.files) |")
         }
         lines.append("")
+        if !failures.isEmpty {
+            lines.append("### Not regenerated")
+            lines.append("")
+            lines.append("These apps failed; their committed output is unchanged until the input is fixed:")
+            lines.append("")
+            lines.append(contentsOf: failures.map { "- \(Markdown.cell($0))" })
+            lines.append("")
+        }
         lines.append("### Policy")
         lines.append("")
         for app in apps {

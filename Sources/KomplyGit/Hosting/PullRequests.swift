@@ -17,6 +17,8 @@ public struct HostedRepository: Sendable, Equatable {
     public var path: String
     /// `https` or `http` (SSH remotes use `https` for the API).
     public var scheme: String
+    /// The remote is a folder (`/srv/git/acme/shop.git`, `file://…`): no API can be derived from it.
+    public var isLocalPath = false
 
     public init(host: String, path: String, scheme: String = "https") {
         self.host = host
@@ -61,6 +63,7 @@ public struct HostedRepository: Sendable, Equatable {
         let parts = localPath.split(separator: "/")
         guard parts.count >= 2 else { return nil }
         self.init(host: "localhost", path: parts.suffix(2).joined(separator: "/"))
+        isLocalPath = true
     }
 }
 
@@ -134,8 +137,9 @@ public struct PullRequestClient: Sendable {
         self.transport = transport
     }
 
-    /// The API root a host's public instance uses, from the repository's host.
+    /// The API root a host's public instance uses, from the repository's host; nil for a local path.
     public static func defaultAPIURL(kind: HostingKind, repository: HostedRepository) -> URL? {
+        guard !repository.isLocalPath else { return nil }
         switch kind {
         case .github:
             return URL(
@@ -154,6 +158,35 @@ public struct PullRequestClient: Sendable {
         }
     }
 
+    /// Checks, with one authenticated GET of the repository, that the API answers at `apiURL`, accepts
+    /// the token and can see the repository; `sync --pr` calls it before pushing anything.
+    /// `tokenVariable` names where the token came from in the errors (never the token).
+    public func checkAccess(tokenVariable: String) async throws {
+        let url = apiURL.absoluteString.trimmingSuffix("/") + projectPath
+        let data: Data
+        let status: Int
+        do {
+            (data, status) = try await call("GET", projectPath, body: nil)
+        } catch {
+            throw GitError.hostingUnreachable(kind: kind.rawValue, url: url, detail: Self.transportDetail(error))
+        }
+        switch status {
+        case 200:
+            guard (try? JSONSerialization.jsonObject(with: data)) is [String: Any] else {
+                throw GitError.notAHostingAPI(kind: kind.rawValue, url: url, status: status)
+            }
+        case 401, 403:
+            throw GitError.tokenRefused(url: url, status: status, variable: tokenVariable, repository: repository.path)
+        case 404:
+            throw GitError.repositoryNotFound(kind: kind.rawValue, url: url, repository: repository.path, variable: tokenVariable)
+        default:
+            guard (try? JSONSerialization.jsonObject(with: data)) != nil else {
+                throw GitError.notAHostingAPI(kind: kind.rawValue, url: url, status: status)
+            }
+            throw apiError(status, data, "GET", projectPath)
+        }
+    }
+
     /// Opens the pull request, or updates the one already open for `draft.head` → `draft.base`.
     public func publish(_ draft: PullRequestDraft) async throws -> PublishedPullRequest {
         if let open = try await findOpen(draft) {
@@ -168,7 +201,7 @@ public struct PullRequestClient: Sendable {
         if status == 422 || status == 409, let open = try await findOpen(draft) {
             return try await update(open, draft)
         }
-        throw apiError(status, data)
+        throw apiError(status, data, "POST", collectionPath)
     }
 }
 
@@ -231,14 +264,15 @@ private extension PullRequestClient {
     func update(_ open: (Int, String), _ draft: PullRequestDraft) async throws -> PublishedPullRequest {
         let body: [String: Any] =
             kind == .gitlab ? ["title": draft.title, "description": draft.body] : ["title": draft.title, "body": draft.body]
-        let (data, status) = try await call(kind == .gitlab ? "PUT" : "PATCH", collectionPath + "/\(open.0)", body: body)
-        guard status == 200 || status == 201 else { throw apiError(status, data) }
+        let method = kind == .gitlab ? "PUT" : "PATCH"
+        let (data, status) = try await call(method, collectionPath + "/\(open.0)", body: body)
+        guard status == 200 || status == 201 else { throw apiError(status, data, method, collectionPath + "/\(open.0)") }
         return PublishedPullRequest(number: open.0, url: open.1, created: false)
     }
 
     func listPage(_ path: String) async throws -> [[String: Any]] {
         let (data, status) = try await call("GET", path, body: nil)
-        guard status == 200 else { throw apiError(status, data) }
+        guard status == 200 else { throw apiError(status, data, "GET", path) }
         guard let list = try? JSONSerialization.jsonObject(with: data) as? [[String: Any]] else {
             throw GitError.hostingAPI(host: apiURL.host ?? "", status: status, detail: "expected a JSON array of pull requests")
         }
@@ -275,6 +309,12 @@ private extension PullRequestClient {
         }
     }
 
+    /// The transport's reason without the wrapping `call` adds (`GET /path: …`).
+    static func transportDetail(_ error: Error) -> String {
+        guard case .hostingAPI(_, _, let detail)? = error as? GitError else { return error.localizedDescription }
+        return detail.firstIndex(of: ":").map { String(detail[detail.index(after: $0)...]).trimmingCharacters(in: .whitespaces) } ?? detail
+    }
+
     func json(_ data: Data, status: Int) throws -> [String: Any] {
         guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
             throw GitError.hostingAPI(host: apiURL.host ?? "", status: status, detail: "expected a JSON object")
@@ -298,9 +338,11 @@ private extension PullRequestClient {
         return url
     }
 
-    func apiError(_ status: Int, _ data: Data) -> GitError {
+    /// The answer to `method path` as an error naming the request's URL (never the token).
+    func apiError(_ status: Int, _ data: Data, _ method: String, _ path: String) -> GitError {
         let text = String(decoding: data.prefix(300), as: UTF8.self).replacingOccurrences(of: token, with: "***")
-        return .hostingAPI(host: apiURL.host ?? apiURL.absoluteString, status: status, detail: text.isEmpty ? "empty body" : text)
+        let url = apiURL.absoluteString.trimmingSuffix("/") + path
+        return .hostingAPI(host: "\(method) \(url)", status: status, detail: text.isEmpty ? "empty body" : text)
     }
 
     func escape(_ text: String) -> String {

@@ -41,7 +41,8 @@ public struct SuppressionAuditCheck: Check {
                 for p in problems { add(JVMHeapCheck.fill(Self.malformed, [p.entry, p.problem])) }
                 for s in suppressions {
                     if !context.settings.knownRules.isEmpty, !context.settings.knownRules.contains(s.ruleID) {
-                        add(JVMHeapCheck.fill(Self.unknown, [s.ruleID]))
+                        let hint = Suggestion.closest(to: s.ruleID, among: context.settings.knownRules).map { "; did you mean \($0)?" }
+                        add(JVMHeapCheck.fill(Self.unknown, [s.ruleID]) + (hint ?? ""))
                     } else if context.settings.nonSuppressible.contains(s.ruleID) {
                         add(JVMHeapCheck.fill(Self.notSuppressible, [s.ruleID]))
                     }

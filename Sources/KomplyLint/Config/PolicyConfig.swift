@@ -162,7 +162,11 @@ public struct PolicyConfig: Sendable {
             default: return a < b
             }
         }
-        if let first { throw .unknownRule(first, location: ruleLocations[first] ?? file.map { SourceLocation(file: $0) }) }
+        if let first {
+            throw .unknownRule(
+                first, location: ruleLocations[first] ?? file.map { SourceLocation(file: $0) },
+                suggestion: Suggestion.closest(to: first, among: ruleIDs))
+        }
     }
 }
 

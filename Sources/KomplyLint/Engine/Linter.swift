@@ -80,7 +80,9 @@ public struct Linter: Sendable {
     ) throws(LintError) {
         let ids = Set(rules.map(\.id))
         try config.validate(against: ids)
-        for id in only ?? [] where !ids.contains(id) { throw .unknownRule(id, location: nil) }
+        for id in only ?? [] where !ids.contains(id) {
+            throw .unknownRule(id, location: nil, suggestion: Suggestion.closest(to: id, among: ids))
+        }
         // Instantiating a check decodes its parameters. Rules are independent, so they are decoded on
         // all cores and taken in id order: the first broken rule in that order is the one reported.
         let sorted = rules.sorted(by: { $0.id < $1.id })

@@ -10,11 +10,13 @@ extension Komply {
         static let configuration = CommandConfiguration(
             commandName: "backtest",
             abstract: "Replay a history: fit on the earlier window, evaluate komply's tiers, the VPA formula, KRR and the declared values.",
-            discussion: """
-                Examples:
-                  komply backtest fixtures/history/measured          # the measured fixture history
-                  komply backtest --history .komply/history.sqlite --fit 0.5 --format json
+            discussion: HelpText.paragraphs(
                 """
+                Examples:
+                  # the measured fixture history
+                  komply backtest fixtures/history/measured
+                  komply backtest --history .komply/history.sqlite --fit 0.5 --format json
+                """)
         )
 
         /// Output formats.
@@ -26,21 +28,22 @@ extension Komply {
         @Option(help: "The history file, when no paths are given.")
         var history: String?
 
-        @Option(help: "Fraction of the time span used for fitting (0 < f < 1).")
-        var fit: Double = 2.0 / 3.0
+        @Option(help: "Fraction of the time span used for fitting, 0 < f < 1 (default: 2/3; the rest is evaluated).")
+        var fit: Double?
 
-        @Option(name: .customLong("cpu-limit"), help: "CPU limits for komply's tiers: none, or a ratio such as 2.")
-        var cpuLimit: String = "none"
+        @Option(
+            name: .customLong("cpu-limit"), help: "CPU limits for komply's tiers: none, or a ratio of at least 1 such as 2 (default: none)."
+        )
+        var cpuLimit: CPULimitPolicy?
 
         @Flag(help: "Also print each service's observed usage and every strategy's requests.")
         var details = false
 
-        @Option(help: "Output format: text or json.")
+        @Option(help: "Output format.")
         var format: Format = .text
 
         func validate() throws {
-            guard fit > 0, fit < 1 else { throw ValidationError("--fit must be between 0 and 1, not \(fit)") }
-            if (try? CPULimitPolicy(parsing: cpuLimit)) == nil { throw ValidationError("--cpu-limit must be none or a ratio such as 2") }
+            if let fit, !(fit > 0 && fit < 1) { throw ValidationError("--fit must be between 0 and 1, not \(fit)") }
         }
 
         func run() async throws {
@@ -61,7 +64,7 @@ extension Komply {
                     for file in try Self.expand(paths) { batch.append(try HistoryImporter().read(path: file)) }
                     label = paths.joined(separator: ", ")
                 }
-                return try Backtest(fitFraction: fit, cpuLimit: try CPULimitPolicy(parsing: cpuLimit)).run(batch, file: label)
+                return try Backtest(fitFraction: fit ?? 2.0 / 3.0, cpuLimit: cpuLimit ?? CPULimitPolicy.none).run(batch, file: label)
             }()
             switch format {
             case .text: print(report.text(details: details), terminator: "")

@@ -8,6 +8,12 @@ extension Komply {
     struct Bench: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Measure how long komply takes on a corpus (figures, not assertions).",
+            discussion: HelpText.paragraphs(
+                """
+                Examples:
+                  komply bench generate fixtures/generate/web-db/input --repeat 5
+                  komply bench generate ../shared/corpus/awesome-compose/*/
+                """),
             subcommands: [GenerateBench.self]
         )
     }
@@ -17,10 +23,12 @@ extension Komply {
         static let configuration = CommandConfiguration(
             commandName: "generate",
             abstract: "Time reading and generating every app (nothing is written).",
-            discussion: """
-                Example:
-                  komply bench generate ../shared/corpus/awesome-compose/*/ --repeat 5
+            discussion: HelpText.paragraphs(
                 """
+                Examples:
+                  komply bench generate fixtures/generate/web-db/input --repeat 5
+                  komply bench generate ../shared/corpus/awesome-compose/*/ --repeat 5
+                """)
         )
 
         @Argument(help: "Apps: compose files, folders or docker inspect snapshots.")

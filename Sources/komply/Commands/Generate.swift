@@ -11,7 +11,8 @@ extension Komply {
     struct Generate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Generate production-grade Kubernetes manifests (kustomize base + overlays, Argo CD) from compose apps.",
-            discussion: """
+            discussion: HelpText.paragraphs(
+                """
                 Each PATH is one app: a compose file, a folder, or a docker inspect snapshot. Without PATH or
                 -f, the `sources` globs of komply.yaml are used. Output goes to <out>/<app>/base,
                 <out>/<app>/overlays/<env> and <out>/<app>/argocd; files komply did not write are never
@@ -29,11 +30,15 @@ extension Komply {
 
                 Examples:
                   komply generate compose.yaml -o deploy
-                  komply generate --check                 # exit 1 and a diff when deploy/ is out of date
-                  komply generate --check --staged        # the same for what a commit made now would contain
-                  komply generate app/ --dry-run          # print the files instead of writing them
-                  komply generate app/ --explain          # print which service may reach which, and why
-                """
+                  # exit 1 and a diff when deploy/ is out of date
+                  komply generate --check
+                  # the same for what a commit made now would contain
+                  komply generate --check --staged
+                  # print the files instead of writing them
+                  komply generate app/ --dry-run
+                  # print which service may reach which, and why
+                  komply generate app/ --explain
+                """)
         )
 
         @OptionGroup var options: GenerateOptions

@@ -10,7 +10,18 @@ extension Komply {
         static let configuration = CommandConfiguration(
             commandName: "history",
             abstract: "Keep the sizing history: deployments, usage samples, events (SQLite, exportable as JSON lines).",
-            discussion: "History is keyed by app (compose project), service and container; see docs/sizing.md, \"Per-app history\".",
+            discussion: HelpText.paragraphs(
+                """
+                History is keyed by app (compose project), service and container; see docs/sizing.md, "Per-app history".
+
+                Examples:
+                  komply history import fixtures/history/measured/deployments.jsonl
+                  komply history observe fixtures/inspect/shop-stack.stats.jsonl \\
+                    --at 2026-11-20T10:00:00Z
+                  komply history record app/ --env production --commit "$(git rev-parse HEAD)"
+                  # JSON lines, stable order, for review in git
+                  komply history export -o history.jsonl
+                """),
             subcommands: [Record.self, Observe.self, Import.self, Export.self]
         )
     }
@@ -20,7 +31,13 @@ extension Komply.History {
     /// `komply history record`: record what was deployed.
     struct Record: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Record a deployment of the given apps (declared resources, or komply's recommendation with --recommended).")
+            abstract: "Record a deployment of the given apps (declared resources, or komply's recommendation with --recommended).",
+            discussion: HelpText.paragraphs(
+                """
+                Examples:
+                  komply history record fixtures/generate/web-db/input --env staging
+                  komply history record app/ --recommended --env production --outcome healthy
+                """))
 
         @OptionGroup var input: InputOptions
         @OptionGroup var options: HistoryOptions
@@ -53,14 +70,18 @@ extension Komply.History {
     struct Observe: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Add observed usage: CSV, docker stats, Prometheus query_range files, or a live Prometheus query.",
-            discussion: """
+            discussion: HelpText.paragraphs(
+                """
                 Examples:
                   komply history observe usage.csv
                   komply history observe shop.stats.jsonl --at 2026-11-20T10:00:00Z
-                  komply history observe my-shop.stats.jsonl --at 2026-11-20T10:00:00Z --app my-shop
-                  komply history observe --prometheus-url http://127.0.0.1:9090 --metric memory \\
-                    --query 'container_memory_working_set_bytes{namespace="shop"}' --start 2026-11-19T00:00:00Z --end 2026-11-20T00:00:00Z
-                """)
+                  komply history observe my-shop.stats.jsonl --app my-shop \\
+                    --at 2026-11-20T10:00:00Z
+                  komply history observe --prometheus-url http://127.0.0.1:9090 \\
+                    --metric memory \\
+                    --query 'container_memory_working_set_bytes{namespace="shop"}' \\
+                    --start 2026-11-19T00:00:00Z --end 2026-11-20T00:00:00Z
+                """))
 
         @Argument(help: "Usage files.")
         var files: [String] = []
@@ -99,7 +120,15 @@ extension Komply.History {
     /// `komply history import`: add anything komply can read.
     struct Import: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Import kubectl -o json dumps, docker inspect/stats snapshots, Prometheus responses, CSV or komply JSON lines.")
+            abstract: "Import kubectl -o json dumps, docker inspect/stats snapshots, Prometheus responses, CSV or komply JSON lines.",
+            discussion: HelpText.paragraphs(
+                """
+                Examples:
+                  komply history import fixtures/history/measured/events.jsonl
+                  komply history import fixtures/inspect/shop-stack.inspect.json
+                  # kubectl get pods -o json
+                  komply history import pods.json --env production --cluster eu-1
+                """))
 
         @Argument(help: "Files to import.")
         var files: [String]
@@ -115,7 +144,15 @@ extension Komply.History {
 
     /// `komply history export`: the history as JSON lines.
     struct Export: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print the history as JSON lines (stable order, for review in git).")
+        static let configuration = CommandConfiguration(
+            abstract: "Print the history as JSON lines (stable order, for review in git).",
+            discussion: HelpText.paragraphs(
+                """
+                Examples:
+                  # the default history file, to standard output
+                  komply history export
+                  komply history export --history other.sqlite -o history.jsonl
+                """))
 
         @OptionGroup var options: HistoryOptions
         @Option(name: .shortAndLong, help: "Write to this file (atomically) instead of standard output.")

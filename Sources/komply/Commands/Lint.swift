@@ -12,7 +12,8 @@ extension Komply {
         static let configuration = CommandConfiguration(
             commandName: "lint",
             abstract: "Check Kubernetes manifests against policy rules.",
-            discussion: """
+            discussion: HelpText.paragraphs(
+                """
                 PATH is a manifest file (multi-document YAML or JSON, List kinds, kustomize or Helm output),
                 a folder searched recursively for .yaml/.yml/.json, or - for standard input. A file that
                 cannot be parsed is reported with its position and the others are still linted.
@@ -23,13 +24,18 @@ extension Komply {
                 hold a Kubernetes object (no apiVersion and kind), are skipped.
 
                 Examples:
-                  komply lint deploy/                                   # text report, grouped by file
+                  # text report, grouped by file
+                  komply lint deploy/
                   komply lint deploy/ --format sarif=komply.sarif --format text
                   helm template chart | komply lint - --format json
-                  komply lint deploy/ --fix --dry-run                   # show the safe fixes as a diff
-                  komply lint deploy/ --fix --fix-network-policy        # also write missing default-deny policies
-                  komply lint deploy/ --new-only --base origin/main     # only findings this change adds
-                  komply lint --staged deploy/api.yaml                  # what a commit made now would contain
+                  # show the safe fixes as a diff
+                  komply lint deploy/ --fix --dry-run
+                  # also write missing default-deny policies
+                  komply lint deploy/ --fix --fix-network-policy
+                  # only findings this change adds
+                  komply lint deploy/ --new-only --base origin/main
+                  # what a commit made now would contain
+                  komply lint --staged deploy/api.yaml
 
                 A kustomize overlay among the files is rendered with the transforms komply writes (namespace,
                 replicas, images, JSON 6902 patches) and what it adds is reported on the overlay's own lines.
@@ -39,13 +45,13 @@ extension Komply {
                 --fix-network-policy asks: applied to a live namespace it cuts every workload's traffic.
 
                 Exit status: 0 nothing at or above --fail-on, 1 findings at or above it, 2 bad input or usage.
-                """
+                """)
         )
 
         @Argument(help: "Manifest files or folders; - reads standard input.")
         var paths: [String] = []
 
-        @Option(name: .customLong("format"), help: "Report format text|json|sarif|junit|github|markdown, optionally =FILE; repeatable.")
+        @Option(name: .customLong("format"), help: "Report format, optionally =FILE (sarif=komply.sarif); repeatable.")
         var formats: [FormatSpec] = []
 
         @Option(
@@ -53,7 +59,8 @@ extension Komply {
         var output: String?
 
         @Option(
-            name: .customLong("fail-on"), help: "Lowest severity that makes the exit status 1: error, warning or info (default: warning).")
+            name: .customLong("fail-on"),
+            help: "Lowest severity that makes the exit status 1 (default: policy.failOn in komply.yaml, else warning).")
         var failOn: Severity?
 
         @Option(name: .customLong("rule"), help: "Run only this rule (disabled rules included); repeatable.")
@@ -82,7 +89,7 @@ extension Komply {
         @Option(help: "With --fix: the history file that sizes missing requests and limits (default as komply predict).")
         var history: String?
 
-        @Option(help: "With --fix: sizing tier cost, balanced or performance (default from komply.yaml, else balanced).")
+        @Option(help: "With --fix: the sizing tier (default: from komply.yaml, else balanced).")
         var tier: Tier?
 
         @Flag(name: .customLong("no-predict"), help: "With --fix: write the rules' fixed resource values instead of komply predict's.")
@@ -107,10 +114,10 @@ extension Komply {
         )
         var timings = false
 
-        @Option(name: .customLong("color"), help: "Colour the text report: auto, always or never.")
+        @Option(name: .customLong("color"), help: "Colour the text report (auto: when standard output is a terminal).")
         var color: ColorMode = .auto
 
-        enum ColorMode: String, ExpressibleByArgument { case auto, always, never }
+        enum ColorMode: String, ExpressibleByArgument, CaseIterable { case auto, always, never }
 
         func validate() throws {
             if dryRun && !fix { throw ValidationError("--dry-run only applies with --fix") }

@@ -10,16 +10,19 @@ extension Komply {
         static let configuration = CommandConfiguration(
             commandName: "observe",
             abstract: "Record what each cluster's containers used (Prometheus) and local docker stats, from where the last run stopped.",
-            discussion: """
+            discussion: HelpText.paragraphs(
+                """
                 Per cluster: CPU, working-set memory, restarts, OOM kills and CPU throttling per container, each pod
                 mapped to its workload through kube-state-metrics' owner series (pods deleted in the window included).
                 Clusters come from komply.yaml (observe.clusters, with tokens from the environment variables named
                 there) and --cluster. See docs/observe.md.
 
                 Examples:
-                  komply observe --cluster prod-eu=http://127.0.0.1:9090 --since 7d
-                  docker stats --no-stream --format '{{json .}}' | komply observe --docker-stats -
-                """)
+                  komply observe --cluster prod-eu=http://127.0.0.1:9090
+                  komply observe --since 2w --history .komply/history.sqlite
+                  # local containers, one snapshot
+                  komply observe --docker-stats stats.jsonl
+                """))
 
         @Option(name: .customLong("cluster"), help: "A cluster to observe, NAME=URL of its Prometheus (repeatable).")
         var clusters: [String] = []

@@ -10,7 +10,8 @@ extension Komply {
         static let configuration = CommandConfiguration(
             commandName: "predict",
             abstract: "Recommend CPU and memory requests and limits per container, with confidence, reasons and warnings.",
-            discussion: """
+            discussion: HelpText.paragraphs(
+                """
                 Evidence, strongest first: the service's own usage history, similar services in history (named in the
                 reasons), local docker stats, runtime flags (-Xmx, MaxRAMPercentage, --max-old-space-size, GOMAXPROCS,
                 worker counts), the image family. See docs/sizing.md for every formula.
@@ -19,9 +20,9 @@ extension Komply {
 
                 Examples:
                   komply predict                                   # komply.yaml's sources
-                  komply predict ../shared/corpus/docker-inspect/payment-api.inspect.json
-                  komply predict app/ --history .komply/history.sqlite --tier performance --format json
-                """
+                  komply predict fixtures/inspect/payment-api.inspect.json
+                  komply predict app/ --history .komply/history.sqlite --tier performance
+                """)
         )
 
         /// Output formats.
@@ -32,7 +33,7 @@ extension Komply {
         @Option(help: "The history file (default: predict.history in komply.yaml, else .komply/history.sqlite).")
         var history: String?
 
-        @Option(help: "Sizing tier: cost, balanced or performance (default: the tier komply.yaml gives --env, else balanced).")
+        @Option(help: "Sizing tier (default: the tier komply.yaml gives --env, else balanced).")
         var tier: Tier?
 
         @Option(name: .customLong("env"), help: "Environment whose tier komply.yaml's predict.tiers sets.")
@@ -41,7 +42,7 @@ extension Komply {
         @Option(name: .customLong("cpu-limit"), help: "CPU limits: none, or a ratio of at least 1 to the request such as 2.")
         var cpuLimit: CPULimitPolicy?
 
-        @Option(help: "Output format: text, json, or markdown (the recommendation card for pull requests).")
+        @Option(help: "Output format (markdown: the recommendation card for pull requests).")
         var format: Format = .text
 
         @Option(help: "The time to treat as now (RFC 3339), for reproducible runs; default KOMPLY_NOW or the clock.")

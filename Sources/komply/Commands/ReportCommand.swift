@@ -9,17 +9,18 @@ extension Komply {
         static let configuration = CommandConfiguration(
             commandName: "report",
             abstract: "Write one self-contained HTML report: declared vs recommended vs observed CPU and memory, events, cost.",
-            discussion: """
-                Per container of each app: what compose declares, what komply recommends, and what the history observed
-                (P50/P95/max per cluster and the local Docker host, charts over time with the request and limit lines),
-                restarts, OOM kills and throttling; totals per app and cluster with a monthly cost estimate from
-                report.prices in komply.yaml. The file fetches nothing and is the same bytes for the same inputs.
-                See docs/report.md.
+            discussion: HelpText.paragraphs(
+                """
+                Per container of each app: what compose declares, what komply recommends and what the history
+                observed (P50/P95/max per cluster and the local Docker host, charts over time with the request and
+                limit lines), restarts, OOM kills and throttling, lint findings and drift; totals per app and cluster
+                with a monthly cost from report.prices in komply.yaml. The file fetches nothing and is the same bytes
+                for the same inputs. See docs/report.md.
 
                 Examples:
                   komply report -o report.html --json report.json
-                  komply report fixtures/generate/web-db/input --history .komply/history.sqlite -o report.html
-                """)
+                  komply report fixtures/generate/web-db/input -o report.html
+                """))
 
         @OptionGroup var input: InputOptions
         @OptionGroup var options: HistoryOptions

@@ -9,14 +9,17 @@ extension Komply {
         static let configuration = CommandConfiguration(
             commandName: "rules",
             abstract: "List, show, test and create policy rules.",
-            discussion: """
+            discussion: HelpText.paragraphs(
+                """
                 Examples:
-                  komply rules list                         # every rule with its severity and category
-                  komply rules list --format markdown       # the rule reference (docs/rules.md)
+                  # every rule with its severity and category
+                  komply rules list
+                  # the rule reference (docs/rules.md)
+                  komply rules list --format markdown
                   komply rules show run-as-root
                   komply rules test policy/rules            # run your rules' own fixtures
                   komply rules new service-missing-owner --category metadata --check Assert
-                """,
+                """),
             subcommands: [List.self, Show.self, Test.self, New.self]
         )
     }
@@ -25,11 +28,21 @@ extension Komply {
 extension Komply.Rules {
     /// `komply rules list`.
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the rules (built-in, configured and from --rules folders).")
+        static let configuration = CommandConfiguration(
+            abstract: "List the rules (built-in, configured and from --rules folders).",
+            discussion: HelpText.paragraphs(
+                """
+                Examples:
+                  # id, severity as configured, category
+                  komply rules list
+                  komply rules list --format json
+                  # with a folder of your own rules
+                  komply rules list --rules fixtures/lint/custom-rules
+                """))
 
-        enum Format: String, ExpressibleByArgument { case text, json, markdown }
+        enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, markdown }
 
-        @Option(help: "Output format: text, json or markdown.")
+        @Option(help: "Output format.")
         var format: Format = .text
 
         @OptionGroup var policy: LintPolicyOptions
@@ -57,7 +70,14 @@ extension Komply.Rules {
 
     /// `komply rules show ID`.
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show one rule: what it checks, why, how to fix it, and its parameters.")
+        static let configuration = CommandConfiguration(
+            abstract: "Show one rule: what it checks, why, how to fix it, and its parameters.",
+            discussion: HelpText.paragraphs(
+                """
+                Examples:
+                  komply rules show run-as-root
+                  komply rules show approved-registry --rules fixtures/lint/custom-rules
+                """))
 
         @Argument(help: "The rule id.")
         var id: String
@@ -66,7 +86,9 @@ extension Komply.Rules {
 
         func run() async throws {
             let linter = try policy.request().makeLinter()
-            guard let rule = linter.allRules.first(where: { $0.id == id }) else { throw LintError.unknownRule(id, location: nil) }
+            guard let rule = linter.allRules.first(where: { $0.id == id }) else {
+                throw LintError.unknownRule(id, location: nil, suggestion: Suggestion.closest(to: id, among: linter.allRules.map(\.id)))
+            }
             let severity = linter.active.first { $0.rule.id == id }?.severity
             print(RuleReference.section(rule, effective: severity), terminator: "")
         }
@@ -76,7 +98,14 @@ extension Komply.Rules {
     struct Test: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Run rules' own fixtures (compliant.*.yaml / violating.*.yaml with # expect: markers).",
-            discussion: "Fixtures are found in DIR/fixtures/<rule-id>/, DIR/../fixtures/rules/<rule-id>/ or DIR/<rule-id>/.")
+            discussion: HelpText.paragraphs(
+                """
+                Fixtures are found in DIR/fixtures/<rule-id>/, DIR/../fixtures/rules/<rule-id>/ or DIR/<rule-id>/.
+
+                Examples:
+                  # a rule folder with fixtures/<rule-id>/
+                  komply rules test fixtures/lint/custom-rules
+                """))
 
         @Argument(help: "Folders of rule files.")
         var directories: [String]
@@ -94,11 +123,17 @@ extension Komply.Rules {
     struct New: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Create a built-in rule: its file in rules/<category>/ and fixtures in fixtures/rules/<id>/.",
-            discussion: """
+            discussion: HelpText.paragraphs(
+                """
                 Run in komply's repository (or pass --root). The rule starts from the first rule that uses the same \
                 check (message, scope, params and fixtures), so it loads and its fixtures pass; edit them, replace \
                 the TODO description and remediation, then run scripts/generate.
-                """)
+
+                Examples:
+                  komply rules new service-missing-owner --category metadata --check Assert
+                  komply rules new job-missing-deadline --category availability \\
+                    --severity warning --check Assert
+                """))
 
         @Argument(help: "The rule id: kebab-case, naming the flagged condition (missing-owner-label).")
         var id: String
@@ -109,7 +144,7 @@ extension Komply.Rules {
         @Option(help: "The check template the rule runs (docs/checks.md lists them).")
         var check: String
 
-        @Option(help: "Default severity: error, warning or info (default: the example rule's, else warning).")
+        @Option(help: "Default severity (default: the example rule's, else warning).")
         var severity: Severity?
 
         @Option(help: "What the rule flags, as a sentence.")

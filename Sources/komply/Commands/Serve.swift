@@ -8,7 +8,8 @@ extension Komply {
     struct Serve: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Receive GitHub and Gitea push webhooks and regenerate with komply sync for each pushed branch.",
-            discussion: """
+            discussion: HelpText.paragraphs(
+                """
                 POST /webhook takes push deliveries signed with the secret in KOMPLY_WEBHOOK_SECRET
                 (X-Hub-Signature-256 or X-Gitea-Signature); GET /healthz answers ok; GET /metrics
                 serves Prometheus metrics. Each accepted push is answered 202 at once and queued; one
@@ -18,16 +19,17 @@ extension Komply {
                 stops accepting and lets the running regeneration finish.
 
                 Examples:
-                  KOMPLY_WEBHOOK_SECRET=… komply serve --listen 0.0.0.0:8080 -- --push --pr github
+                  KOMPLY_WEBHOOK_SECRET=… komply serve --listen 0.0.0.0:8080 -- \\
+                    --push --pr github
                   komply serve --repository /srv/shop --queue-capacity 16 -- --push
-                """
+                """)
         )
 
         @Option(help: "The address and port to listen on (HOST:PORT, [IPv6]:PORT; port 0 picks a free one).")
         var listen = "127.0.0.1:8080"
 
         @Option(help: "The local clone to fetch into and regenerate in (default: the current folder).")
-        var repository = "."
+        var repository: String?
 
         @Option(help: "The remote pushed branches are fetched from.")
         var remote = "origin"
@@ -89,7 +91,7 @@ extension Komply {
 
         func run() async throws {
             var request = ServeRequest(
-                listen: listen, repository: repository, remote: remote, queueCapacity: queueCapacity, maxBodyBytes: maxBodyBytes,
+                listen: listen, repository: repository ?? ".", remote: remote, queueCapacity: queueCapacity, maxBodyBytes: maxBodyBytes,
                 timeout: .seconds(timeout), syncArguments: syncArguments, executable: try Self.executable())
             request.headerTimeout = .seconds(headerTimeout)
             request.bodyTimeout = .seconds(bodyTimeout)

@@ -10,16 +10,18 @@ extension Komply {
         static let configuration = CommandConfiguration(
             commandName: "sources",
             abstract: "Print what komply understood from the inputs, as the canonical Compose model.",
-            discussion: """
+            discussion: HelpText.paragraphs(
+                """
                 The output has the shape of `docker compose config --format json`, plus an `x-komply`
                 member per service (source position, observed usage, runtime state). Paths inside the
                 project stay relative to the project folder. Warnings go to standard error.
 
                 Examples:
-                  komply sources                                   # komply.yaml's sources, else the current folder
+                  # komply.yaml's sources, else the current folder
+                  komply sources
                   komply sources app/ --format yaml
                   komply sources shop.inspect.json --stats shop.stats.jsonl
-                """
+                """)
         )
 
         /// Output formats.
@@ -29,7 +31,7 @@ extension Komply {
 
         @OptionGroup var input: InputOptions
 
-        @Option(help: "Output format: json or yaml.")
+        @Option(help: "Output format.")
         var format: Format = .json
 
         func run() async throws {

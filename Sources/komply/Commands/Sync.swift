@@ -11,7 +11,8 @@ extension Komply {
     struct Sync: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Generate, then commit the manifests onto a branch without touching the worktree or index.",
-            discussion: """
+            discussion: HelpText.paragraphs(
+                """
                 The branch (default komply/<app>, one per app) starts at --base (default: the checked-out
                 branch) and gets one commit per run whose tree is its parent's with the output folder's
                 komply-written files replaced; no commit when nothing changed. Commits carry provenance
@@ -23,11 +24,13 @@ extension Komply {
                 --pr opens one pull request per branch, or updates the one already open.
 
                 Examples:
-                  komply sync                                 # commit onto komply/<app> locally
+                  # commit onto komply/<app> locally
+                  komply sync
                   komply sync --push --remote origin
                   komply sync --push --pr github --base main
-                  komply sync --ref origin/main --base main   # generate from a revision, not the worktree
-                """
+                  # generate from a revision, not the worktree
+                  komply sync --ref origin/main --base main
+                """)
         )
 
         @OptionGroup var options: GenerateOptions
@@ -47,7 +50,7 @@ extension Komply {
         @Flag(help: "Push the branch to the remote (never forced).")
         var push = false
 
-        @Option(help: "Open or update a pull request: github, gitea or gitlab (implies --push).")
+        @Option(help: "Open or update a pull request on this kind of host (implies --push; the API and token are checked first).")
         var pr: HostingKind?
 
         @Option(

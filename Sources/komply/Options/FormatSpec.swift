@@ -15,6 +15,9 @@ struct FormatSpec: ExpressibleByArgument, Hashable {
     }
 
     static var allValueStrings: [String] { ReportFormat.allCases.map(\.rawValue) }
+
+    /// Shell completion offers the formats (`=FILE` is typed by hand).
+    static var defaultCompletionKind: CompletionKind { .list(allValueStrings) }
 }
 
 extension Severity: ExpressibleByArgument {}

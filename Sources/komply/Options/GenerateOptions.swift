@@ -26,7 +26,7 @@ struct GenerateOptions: ParsableArguments {
     @Option(help: "History file for sizing (default: predict.history in komply.yaml, else .komply/history.sqlite if present).")
     var history: String?
 
-    @Option(help: "Sizing tier: cost, balanced or performance (default from komply.yaml, else balanced).")
+    @Option(help: "Sizing tier (default: from komply.yaml, else balanced).")
     var tier: Tier?
 
     @Flag(name: .customLong("no-predict"), help: "Size containers from role and runtime defaults instead of komply predict.")
@@ -45,6 +45,9 @@ extension Tier: ExpressibleByArgument {}
 extension CPULimitPolicy: ExpressibleByArgument {
     /// `none`, `2`, `2x` or `ratio:2`; anything else is a usage error.
     public init?(argument: String) { try? self.init(parsing: argument) }
+
+    /// Completion offers `none` and common ratios.
+    public static var defaultCompletionKind: CompletionKind { .list(["none", "1.5", "2", "4"]) }
 }
 
 /// `--pr github|gitea|gitlab`.

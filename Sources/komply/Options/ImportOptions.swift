@@ -6,10 +6,10 @@ import KomplyPredict
 
 /// Flags that say how to read usage files.
 struct ImportOptions: ParsableArguments {
-    @Option(help: "Input format: jsonl, csv, kubectl, docker-inspect, docker-stats or prometheus (default: detected).")
+    @Option(help: "Input format (default: detected from the file).")
     var format: HistoryImporter.Format?
 
-    @Option(help: "What a Prometheus series measures: cpu, cpu-seconds, memory, oom or throttled (default: from __name__).")
+    @Option(help: "What a Prometheus series measures (default: from __name__).")
     var metric: HistoryImporter.Metric?
 
     @Option(help: "Service name to record instead of the one in the file.")

@@ -5,7 +5,7 @@ import KomplySources
 struct InputOptions: ParsableArguments {
     @Argument(
         help:
-            "Apps to read: a compose file, a docker inspect snapshot, a folder with compose files, or a docker stats .jsonl file (default: komply.yaml's sources, else the current folder)."
+            "Apps to read: a compose file, a docker inspect snapshot, a folder with compose files; a docker stats .jsonl file adds usage to the apps beside it (default: komply.yaml's sources, else the current folder)."
     )
     var paths: [String] = []
 
