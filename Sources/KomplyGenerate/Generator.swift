@@ -176,7 +176,11 @@ private extension Generator {
             for range in service.expose {
                 for port in range.ports { add(port, range.protocol, published: false) }
             }
-            if list.isEmpty, let port = options[service.name]?.probePort ?? ImageKnowledge.profile(for: service.image)?.defaultPort {
+            if list.isEmpty,
+                let port = options[service.name]?.probePort
+                    ?? Classifier.classify(service, options: options[service.name] ?? ServiceOptions(), project: project).profile?
+                    .defaultPort
+            {
                 add(port, "tcp", published: false)
             }
             if list.isEmpty {

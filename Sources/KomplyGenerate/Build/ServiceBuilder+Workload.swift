@@ -17,6 +17,7 @@ extension ServiceBuilder {
     /// A StatefulSet keeps one replica unless `x-komply.replicas` asks for more: compose's `deploy.replicas` would
     /// start independent copies of a database, each with its own volume, not a replicated one.
     mutating func replicaCount() -> Int {
+        if let gpuReplicas = gpuReplicaCount() { return gpuReplicas }
         let family = classification.profile?.family ?? "this stateful service"
         if kind == .statefulSet, options.replicas == nil, let asked = service.deploy?.replicas, asked > 1 {
             notice(
