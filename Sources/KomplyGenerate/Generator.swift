@@ -176,10 +176,10 @@ private extension Generator {
             for range in service.expose {
                 for port in range.ports { add(port, range.protocol, published: false) }
             }
+            let classification = Classifier.classify(service, options: options[service.name] ?? ServiceOptions(), project: project)
             if list.isEmpty,
                 let port = options[service.name]?.probePort
-                    ?? Classifier.classify(service, options: options[service.name] ?? ServiceOptions(), project: project).profile?
-                    .defaultPort
+                    ?? classification.profile.flatMap({ ImageKnowledge.defaultPort($0, image: classification.image?.value) })
             {
                 add(port, "tcp", published: false)
             }

@@ -84,6 +84,15 @@ final class ImageKnowledgeTests: XCTestCase {
         XCTAssertNil(exporter.profile)
     }
 
+    func testASPNETImagesListenOnThePortOfTheirVersion() throws {
+        let aspnet = try XCTUnwrap(ImageKnowledge.profile(for: "mcr.microsoft.com/dotnet/aspnet:6.0"))
+        XCTAssertEqual(ImageKnowledge.defaultPort(aspnet, image: "mcr.microsoft.com/dotnet/aspnet:6.0"), 80)
+        XCTAssertEqual(ImageKnowledge.defaultPort(aspnet, image: "mcr.microsoft.com/dotnet/aspnet:8.0-alpine"), 8080)
+        XCTAssertEqual(ImageKnowledge.defaultPort(aspnet, image: "mcr.microsoft.com/dotnet/aspnet"), 8080)
+        let nginx = try XCTUnwrap(ImageKnowledge.profile(for: "nginx:1.13-alpine"))
+        XCTAssertEqual(ImageKnowledge.defaultPort(nginx, image: "nginx:1.13-alpine"), 80)
+    }
+
     func testMariaDBHealthcheckScriptOnlyForVersionsThatShipIt() throws {
         let mariadb = try XCTUnwrap(ImageKnowledge.profile(for: "mariadb"))
         func ships(_ image: String) -> Bool { ImageKnowledge.probeCommandAvailability(mariadb, image: image).ships }
