@@ -244,6 +244,11 @@ final class ImageKnowledgeTests: XCTestCase {
         XCTAssertFalse(base.contains("HorizontalPodAutoscaler"))
         XCTAssertTrue(base.contains("memory: 2Gi"), base)
         XCTAssertTrue(result.notices.contains { $0.message.contains("deploy.replicas: 3 would claim 3 GPUs") })
+        var settings = GeneratorSettings()
+        settings.environments = [EnvironmentConfig(name: "production", replicas: 4)]
+        let production = try Generator(settings: settings).generate([project])
+        let overlay = try XCTUnwrap(production.files.first { $0.path.hasSuffix("overlays/production/kustomization.yaml") }).contents
+        XCTAssertFalse(overlay.contains("count: 4"), "an environment's replicas do not scale a GPU service:\n\(overlay)")
     }
 
     /// Corpus apps: the image each service's knowledge comes from, and the runtime it gives.

@@ -66,10 +66,10 @@ extension ServiceBuilder {
         service.volumes.contains(where: { $0.type == "volume" && $0.source != nil })
     }
 
-    /// Whether an environment's `replicas` may scale it: stateless Deployments only, never a StatefulSet or a
-    /// Deployment holding a ReadWriteOnce claim.
+    /// Whether an environment's `replicas` may scale it: stateless Deployments only, never a StatefulSet, a
+    /// Deployment holding a ReadWriteOnce claim or a GPU service (each replica claims whole GPUs).
     var scalesWithEnvironment: Bool {
-        kind == .deployment && !output.drafts.contains { $0.kind == "PersistentVolumeClaim" }
+        kind == .deployment && gpuCount == nil && !output.drafts.contains { $0.kind == "PersistentVolumeClaim" }
     }
 
     /// The pod spec with a topology spread that prefers one replica per node.
