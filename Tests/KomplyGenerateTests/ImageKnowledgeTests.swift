@@ -149,6 +149,8 @@ final class ImageKnowledgeTests: XCTestCase {
                 build: {context: bin, dockerfile: build/Containerfile}
               root:
                 build: root
+              dotnet:
+                build: dotnet
             """,
             files: [
                 "api/Dockerfile": "FROM node:lts AS development\nWORKDIR /app\nFROM development AS dev-envs\nFROM nginx:1.13-alpine\n",
@@ -157,6 +159,7 @@ final class ImageKnowledgeTests: XCTestCase {
                 "bin/build/Containerfile":
                     "FROM golang:1.22 AS builder\nRUN go build -o /app\nFROM scratch\nUSER 65532\nCOPY --from=builder /app /app\n",
                 "root/Dockerfile": "FROM python:3.12-slim\nUSER root\n",
+                "dotnet/Dockerfile": "FROM mcr.microsoft.com/dotnet/aspnet:8.0\nUSER $APP_UID\n",
             ])
         let api = try classify(project, "api")
         XCTAssertEqual(api.image?.value, "node:lts")
@@ -176,6 +179,7 @@ final class ImageKnowledgeTests: XCTestCase {
         XCTAssertTrue(try file("web").contains("mountPath: /var/cache/nginx"), "nginx's writable paths")
         XCTAssertTrue(try file("web").contains("containerPort: 80"), "nginx's port when none is declared")
         XCTAssertTrue(try file("bin").contains("runAsUser: 65532"), "USER of the final stage")
+        XCTAssertTrue(try file("dotnet").contains("runAsUser: 1654"), "USER $APP_UID of .NET 8 images")
         XCTAssertTrue(
             result.notices.contains { $0.severity == .warning && $0.message.contains("USER in root/Dockerfile (stage final) is root") })
     }

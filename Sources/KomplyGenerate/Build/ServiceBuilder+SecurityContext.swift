@@ -101,6 +101,10 @@ private extension ServiceBuilder {
             notice(.warning, Self.dockerfileRootUser(user.reason))
             return (nil, "")
         }
+        // .NET 8+ images name their non-root user `app` (uid 1654) and set ENV APP_UID=1654 for `USER $APP_UID`.
+        if classification.profile?.runtime == .dotnet, ["app", "$APP_UID", "${APP_UID}"].contains(name) {
+            return (1654, "\(user.reason) names the .NET image's app user, uid 1654")
+        }
         if let known = Self.knownUsers[name] ?? classification.profile?.uid {
             return (known, "\(user.reason) names \(name), uid \(known)")
         }
