@@ -168,6 +168,7 @@ final class ImageKnowledgeTests: XCTestCase {
         let web = try classify(project, "web")
         XCTAssertEqual(web.profile?.family, "nginx")
         XCTAssertEqual(web.runtime.value, .static)
+        XCTAssertEqual(web.role.value, .web, "an app built FROM nginx is what its name says, not a proxy")
         let bin = try classify(project, "bin")
         XCTAssertEqual(bin.runtime.value, .go)
         XCTAssertEqual(bin.runtime.reason, "a binary built FROM golang:1.22 runs on scratch")
@@ -278,5 +279,7 @@ final class ImageKnowledgeTests: XCTestCase {
             XCTAssertEqual(classification.image?.value, entry.image, "\(entry.app)/\(entry.service)")
             XCTAssertEqual(classification.runtime.value, entry.runtime, "\(entry.app)/\(entry.service): \(classification.runtime.reason)")
         }
+        let nginx = try XCTUnwrap(SourceLoader.load(SourceRequest(paths: [corpus + "/nginx-nodejs-redis"], environment: [:])).first)
+        XCTAssertEqual(try classify(nginx, "nginx").role.value, .proxy, "built FROM nginx, named nginx, proxying web1 and web2")
     }
 }

@@ -48,7 +48,7 @@ public enum Classifier {
         let image = knowledgeImage(service, built: built.map(\.file), stage: stage)
         let profile = ImageKnowledge.profile(for: image?.value)
         let runtime = runtimeDecision(service, options, profile, image, stage, project)
-        let role = roleDecision(service, options, profile)
+        let role = roleDecision(service, options, profile, built: image != nil && image?.value != service.image)
         let kind = kindDecision(service, options, profile, role: role.value)
         let user = stage.flatMap { stage in
             stage.user.map { Decision(value: $0, reason: "USER in \(built!.file) (stage \(stage.stage ?? "final"))") }
@@ -129,10 +129,14 @@ private extension Classifier {
         return words.contains("--appendonly yes") || words.contains("--save ")
     }
 
-    static func roleDecision(_ service: ComposeService, _ options: ServiceOptions, _ profile: ImageProfile?) -> Decision<Role> {
+    static func roleDecision(_ service: ComposeService, _ options: ServiceOptions, _ profile: ImageProfile?, built: Bool)
+        -> Decision<Role>
+    {
         if let role = options.role { return Decision(value: role, reason: "x-komply.role") }
         let name = service.name.lowercased()
-        if let profile, ![.api, .worker].contains(profile.role) {
+        // An app built on a web server's image (a React build `FROM nginx`) is what its name says before it is a proxy.
+        let weak: Set<Role> = built ? [.api, .worker, .web, .proxy] : [.api, .worker]
+        if let profile, !weak.contains(profile.role) {
             return Decision(value: profile.role, reason: "image \(profile.family) is a \(profile.role.rawValue)")
         }
         let nameRoles: [(String, Role)] = [
