@@ -18,6 +18,13 @@ final class WorkloadClassTests: XCTestCase {
         XCTAssertEqual(runtime("eclipse-temurin:21"), "jvm")
         XCTAssertEqual(runtime("example/app:1", ["sh", "-c", "exec python3 app.py"]), "python")
         XCTAssertEqual(runtime("mcr.microsoft.com/dotnet/aspnet:8.0"), "dotnet")
+        func role(_ image: String, _ command: [String] = [], ports: [Int] = [8080]) -> String {
+            WorkloadTraits.of(WorkloadFeatures(app: "a", service: "s", image: image, command: command, ports: ports)).role
+        }
+        XCTAssertEqual(role("example/jobsearch-api:1"), "api", "jobsearch is not a job")
+        XCTAssertEqual(role("example/queue-worker:1"), "worker")
+        XCTAssertEqual(role("example/app:1", ["php", "artisan", "queue:work"]), "worker")
+        XCTAssertEqual(role("example/app:1", ["python", "manage.py", "migrate"]), "batch")
     }
 
     func testTheClassificationWinsOverGuessesAndGPUsRaiseThePrior() {

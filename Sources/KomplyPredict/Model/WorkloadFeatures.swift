@@ -335,9 +335,14 @@ private struct TraitReader {
 
     func role(family: String?, runtime: String?) -> String {
         if let family, let known = Priors.families[family] { return known.role }
-        let text = ([features.image ?? ""] + features.command).joined(separator: " ").lowercased()
-        if ["worker", "celery", "sidekiq", "consumer", "queue:work"].contains(where: text.contains) { return "worker" }
-        if ["migrate", "batch", "cron", "job"].contains(where: text.contains) { return "batch" }
+        // Whole words of the image's name and the command (`jobsearch-api` is no job, `workerman` no worker).
+        let words = Set(
+            (Self.imagePath(features.image).suffix(1)
+                + features.command.flatMap { Self.words($0) }.map { ($0 as NSString).lastPathComponent })
+                .flatMap { $0.lowercased().split(whereSeparator: { "-_.:".contains($0) }).map(String.init) })
+        let command = features.command.joined(separator: " ")
+        if !words.isDisjoint(with: ["worker", "celery", "sidekiq", "consumer"]) || command.contains("queue:work") { return "worker" }
+        if !words.isDisjoint(with: ["migrate", "migration", "migrations", "batch", "cron", "job"]) { return "batch" }
         return features.ports.isEmpty ? "worker" : "api"
     }
 }
