@@ -16,6 +16,9 @@ final class PredictInputTests: XCTestCase {
         try FileManager.default.createDirectory(atPath: folder + "/.git", withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: folder + "/web", withIntermediateDirectories: true)
         try Data("FROM node:20 AS dev\nFROM nginx:1.27-alpine\n".utf8).write(to: URL(fileURLWithPath: folder + "/web/Dockerfile"))
+        try FileManager.default.createDirectory(atPath: folder + "/tasks", withIntermediateDirectories: true)
+        try Data("FROM example.com/base:1\n".utf8).write(to: URL(fileURLWithPath: folder + "/tasks/Dockerfile"))
+        try Data("celery\n".utf8).write(to: URL(fileURLWithPath: folder + "/tasks/requirements.txt"))
         try Data(
             """
             services:
@@ -23,6 +26,8 @@ final class PredictInputTests: XCTestCase {
                 build: web
               exporter:
                 image: prom/node-exporter:v1.8.2
+              tasks:
+                build: tasks
               inference:
                 image: ghcr.io/example/inference:2
                 ports: ["8000"]
@@ -42,5 +47,8 @@ final class PredictInputTests: XCTestCase {
         XCTAssertEqual(WorkloadTraits.of(features["frontend"]!).runtime, "nginx")
         XCTAssertNil(WorkloadTraits.of(features["exporter"]!).runtime, "node-exporter is not Node.js")
         XCTAssertEqual(features["inference"]?.classified?.gpus, 2)
+        XCTAssertEqual(WorkloadTraits.of(features["tasks"]!).runtime, "python", "known only from the build context's requirements.txt")
+        let tasks = Recommender().recommend(features["tasks"]!)
+        XCTAssertTrue(tasks.reasons.contains { $0.hasPrefix("Starting point for python runtime") }, "\(tasks.reasons)")
     }
 }
