@@ -176,7 +176,11 @@ private extension Generator {
             for range in service.expose {
                 for port in range.ports { add(port, range.protocol, published: false) }
             }
-            if list.isEmpty, let port = options[service.name]?.probePort ?? ImageKnowledge.profile(for: service.image)?.defaultPort {
+            let classification = Classifier.classify(service, options: options[service.name] ?? ServiceOptions(), project: project)
+            if list.isEmpty,
+                let port = options[service.name]?.probePort
+                    ?? classification.profile.flatMap({ ImageKnowledge.defaultPort($0, image: classification.image?.value) })
+            {
                 add(port, "tcp", published: false)
             }
             if list.isEmpty {

@@ -1,5 +1,6 @@
 import Foundation
 import KomplyCore
+import KomplyGenerate
 import KomplyPredict
 import KomplySources
 
@@ -7,11 +8,12 @@ import KomplySources
 public enum PredictInput {
     /// The features of every service of every project.
     public static func features(of projects: [ComposeProject]) -> [WorkloadFeatures] {
-        projects.flatMap { project in project.services.map { features(of: $0, app: project.name) } }
+        projects.flatMap { project in project.services.map { features(of: $0, app: project.name, project: project) } }
     }
 
-    /// One service's features: image, argv, environment, ports, declared resources, observed usage, runtime state.
-    public static func features(of service: ComposeService, app: String) -> WorkloadFeatures {
+    /// One service's features: image, argv, environment, ports, declared resources, observed usage, runtime state,
+    /// and the classification `komply generate` decides for it (from its build context in `project`, when given).
+    public static func features(of service: ComposeService, app: String, project: ComposeProject? = nil) -> WorkloadFeatures {
         var environment: [String: String] = [:]
         // Sizing reads flags (JAVA_OPTS, GOMEMLIMIT…), never secrets: they stay out of the features.
         for (key, value) in service.environment {
@@ -31,7 +33,20 @@ public enum PredictInput {
             command: (service.entrypoint ?? []) + (service.command ?? []), environment: environment, ports: ports,
             declared: declared, observed: observed, restartCount: service.komply.runtime?.restartCount ?? 0,
             oomKilled: service.komply.runtime?.oomKilled ?? false, replicas: service.deploy?.replicas,
-            location: service.komply.source?.description)
+            location: service.komply.source?.description, classified: classification(of: service, project: project))
+    }
+
+    /// The generator's classification of a service as sizing reads it; nil when its `x-komply` block is invalid
+    /// (generate reports that with its position).
+    public static func classification(of service: ComposeService, project: ComposeProject?) -> WorkloadClass? {
+        guard let options = try? ServiceOptions.read(service) else { return nil }
+        let decided = Classifier.classify(service, options: options, project: project)
+        let runtime = decided.runtime.value
+        let known: Set<Runtime> = [.jvm, .node, .python, .go, .ruby, .php, .dotnet]
+        return WorkloadClass(
+            role: decided.role.value.rawValue, runtime: known.contains(runtime) ? runtime.rawValue : nil, family: decided.profile?.family,
+            gpus: decided.gpus,
+            reason: "role \(decided.role.value.rawValue) (\(decided.role.reason)), runtime \(runtime.rawValue) (\(decided.runtime.reason))")
     }
 
     /// The recommender configured from `komply.yaml` and flags, with the history file loaded when there is one.
@@ -61,7 +76,8 @@ public enum PredictInput {
         var result: [String: [String: Recommendation]] = [:]
         for project in projects {
             for service in project.services {
-                result[project.name, default: [:]][service.name] = recommender.recommend(features(of: service, app: project.name))
+                result[project.name, default: [:]][service.name] = recommender.recommend(
+                    features(of: service, app: project.name, project: project))
             }
         }
         return result

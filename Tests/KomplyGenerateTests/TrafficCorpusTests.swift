@@ -15,7 +15,6 @@ final class TrafficCorpusTests: XCTestCase {
 
     /// Apps whose edges komply cannot serve yet, with the reason; an app listed here that passes fails the test.
     static let knownFailing: [String: String] = [
-        "nginx-aspnet-mysql": "backend's port is nowhere in the repository (no expose:, no EXPOSE): warned, no Service",
         "nginx-golang": "backend's port is nowhere in the repository (its build context and nginx.conf are absent): warned",
         "nginx-golang-postgres": "backend's port is nowhere in the repository (its build context and nginx.conf are absent): warned",
         "react-java-mysql": "backend's port is nowhere in the repository (its build context is absent): warned, no Service",

@@ -47,8 +47,9 @@ final class DockerInspectReaderTests: XCTestCase {
         XCTAssertEqual(api.command, ["node", "dist/server.js"])
         XCTAssertEqual(api.environment["DB_HOST"], "db")
         XCTAssertEqual(api.environment["JWT_SECRET"], "dev-jwt-secret-change-me")
-        XCTAssertEqual(api.environment["PATH"], "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
-        XCTAssertEqual(api.environment.count, 13)
+        XCTAssertNil(api.environment["PATH"], "the image's PATH comes with the image")
+        XCTAssertNil(api.environment["NODE_VERSION"])
+        XCTAssertEqual(api.environment.count, 10)
         XCTAssertEqual(api.ports, [PortMapping(target: 3000, published: "3000")])
         XCTAssertEqual(api.expose, [])
         XCTAssertEqual(api.user, "node")
@@ -98,9 +99,12 @@ final class DockerInspectReaderTests: XCTestCase {
             try XCTUnwrap(shop[service: "cache"]).command,
             ["redis-server", "--appendonly", "yes", "--maxmemory", "256mb"])
 
-        // The secret bind mount is reported as a note; nothing else in the shop stack goes unmapped.
-        XCTAssertEqual(shop.diagnostics.map(\.severity), [.info])
-        XCTAssertEqual(shop.diagnostics.first?.location?.description, "shop-stack.inspect.json:76:13")
+        // The secret bind mount is reported as a note, and each container's image-baked variables; nothing else goes unmapped.
+        XCTAssertEqual(shop.diagnostics.map(\.severity), [.info, .info, .info, .info, .info])
+        let baked = shop.diagnostics.filter { $0.message.contains("come with image") }
+        XCTAssertEqual(baked.count, 4)
+        XCTAssertEqual(
+            shop.diagnostics.first { !$0.message.contains("come with image") }?.location?.description, "shop-stack.inspect.json:76:13")
     }
 
     func testShopStackGetsObservedUsageFromStats() throws {
@@ -145,7 +149,12 @@ final class DockerInspectReaderTests: XCTestCase {
         XCTAssertEqual(service.labels.keys.sorted(), ["org.opencontainers.image.title", "org.opencontainers.image.version"])
         XCTAssertEqual(service.networks, [:], "the default bridge is not a compose network")
         XCTAssertNil(service.networkMode)
-        XCTAssertEqual(project.diagnostics, [])
+        XCTAssertEqual(
+            project.diagnostics.map(\.message),
+            [
+                "container \"payment-api\": 3 variables of Config.Env come with image registry.example.com/pay/payment-api:3.2.0 "
+                    + "and are left out: JAVA_HOME, JAVA_VERSION, PATH"
+            ])
         // MemorySwap is twice Memory, the engine's default, so no memswap_limit.
         XCTAssertNil(service.other["memswap_limit"])
         XCTAssertEqual(service.other, [:])
@@ -280,6 +289,37 @@ final class DockerInspectReaderTests: XCTestCase {
             .members([("driver", .string("syslog")), ("options", .members([("tag", .string("metrics"))]))]))
         XCTAssertEqual(exporter.komply.runtime, RuntimeState(status: "exited", restartCount: 0, oomKilled: false, exitCode: 2))
         XCTAssertEqual(metrics.diagnostics, [])
+    }
+
+    // MARK: Image-baked variables
+
+    /// Every sample in the corpus: what the image sets is left out, what the container was started with is kept.
+    func testImageBakedVariablesOfTheCorpusSamplesAreLeftOut() throws {
+        let corpus = inspectFixtures.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("shared/corpus/docker-inspect")
+        let files = ["shop-stack.inspect.json", "payment-api.inspect.json"].map { corpus.appendingPathComponent($0).path }
+        guard files.allSatisfy(FileManager.default.fileExists) else { throw XCTSkip("no corpus at \(corpus.path)") }
+        var kept: [String: [String]] = [:]
+        for file in files {
+            for project in try DockerInspectReader.read(YAMLLoader.load(path: file, displayName: file), file: file) {
+                for service in project.services { kept[service.name] = service.environment.keys.sorted() }
+            }
+        }
+        XCTAssertEqual(
+            kept,
+            [
+                "api": [
+                    "DB_HOST", "DB_NAME", "DB_PASSWORD", "DB_PORT", "DB_USER", "JWT_SECRET", "LOG_LEVEL", "NODE_ENV", "PORT", "REDIS_URL",
+                ],
+                "cache": [], "web": [], "db": ["POSTGRES_DB", "POSTGRES_PASSWORD_FILE", "POSTGRES_USER"],
+                "payment-api": [
+                    "JAVA_OPTS", "MANAGEMENT_ENDPOINTS_WEB_EXPOSURE_INCLUDE", "SERVER_PORT", "SPRING_DATASOURCE_PASSWORD",
+                    "SPRING_DATASOURCE_URL", "SPRING_DATASOURCE_USERNAME", "SPRING_PROFILES_ACTIVE",
+                ],
+            ])
+        XCTAssertEqual(
+            ImageBakedEnvironment.names(in: ["PATH": "/bin", "APP_MODE": "x"], image: nil), [], "no image, nothing is the image's")
+        XCTAssertEqual(ImageBakedEnvironment.names(in: ["PGDATA": "/data/pg"], image: "postgres:16"), [], "a PGDATA of one's own is kept")
     }
 
     // MARK: Golden canonical output

@@ -7,55 +7,13 @@ enum PortEvidence {
     /// The ports the Dockerfile of the service's build context `EXPOSE`s in the stage it builds (`build.target`,
     /// else the last), including the stages that one is built `FROM`; variables (`EXPOSE $PORT`) are skipped.
     static func dockerfileExpose(_ service: ComposeService, project: ComposeProject) -> [(port: Int, proto: String)] {
-        guard case .string(let context)? = service.build?["context"], let projectDirectory = project.projectDirectory,
-            !context.contains("://"), !context.hasPrefix("git@")
-        else { return [] }
-        let name = service.build?["dockerfile"]?.stringValue ?? "Dockerfile"
-        // Inside the repository only, links followed (the reader refused escapes already; this is the second lock).
-        let path: String?
-        if let root = project.repositoryRoot {
-            path = (try? RepositoryRoot(root).resolve(context, from: projectDirectory, at: nil)).flatMap { directory in
-                try? RepositoryRoot(root).resolve(name, from: directory, at: nil)
-            }
-        } else {
-            path = projectDirectory + "/" + context + "/" + name
-        }
-        guard let path, let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [] }
-        return expose(dockerfile: text, target: service.build?["target"]?.stringValue)
+        guard let (dockerfile, _) = Dockerfile.of(service, project: project) else { return [] }
+        return ports(dockerfile, target: service.build?["target"]?.stringValue)
     }
 
     /// The `EXPOSE`d ports of one stage of a Dockerfile and the stages it is built from.
     static func expose(dockerfile text: String, target: String?) -> [(port: Int, proto: String)] {
-        struct Stage {
-            var name: String?
-            var base: String
-            var ports: [(Int, String)] = []
-        }
-        var stages: [Stage] = []
-        for raw in text.split(whereSeparator: \.isNewline) {
-            let words = raw.split(whereSeparator: \.isWhitespace).map(String.init)
-            guard let instruction = words.first?.uppercased() else { continue }
-            if instruction == "FROM" {
-                let args = words.dropFirst().filter { !$0.hasPrefix("--") }
-                let name = args.count >= 3 && args[args.startIndex + 1].uppercased() == "AS" ? args.last?.lowercased() : nil
-                stages.append(Stage(name: name, base: args.first?.lowercased() ?? ""))
-            } else if instruction == "EXPOSE", !stages.isEmpty {
-                for word in words.dropFirst() {
-                    let parts = word.split(separator: "/")
-                    if let port = Int(parts[0]), (1...65535).contains(port) {
-                        stages[stages.count - 1].ports.append((port, parts.count > 1 ? parts[1].lowercased() : "tcp"))
-                    }
-                }
-            }
-        }
-        var index = target.flatMap { wanted in stages.lastIndex { $0.name == wanted.lowercased() } } ?? stages.indices.last
-        var result: [(port: Int, proto: String)] = []
-        var visited = Set<Int>()
-        while let current = index, visited.insert(current).inserted {
-            result = stages[current].ports.map { (port: $0.0, proto: $0.1) } + result
-            index = stages[..<current].lastIndex { $0.name == stages[current].base }
-        }
-        return result
+        ports(Dockerfile(parsing: text), target: target)
     }
 
     /// Hosts (with a port when one is written) named in the repository files a service bind-mounts, a
@@ -131,6 +89,10 @@ enum PortEvidence {
 }
 
 private extension PortEvidence {
+    static func ports(_ dockerfile: Dockerfile, target: String?) -> [(port: Int, proto: String)] {
+        (dockerfile.built(target: target)?.ports ?? []).map { (port: $0.port, proto: $0.proto) }
+    }
+
     /// Files of a build context that say where the service sends traffic.
     static let buildConfigFiles = [
         "nginx.conf", "default.conf", "conf.d/default.conf", "nginx/nginx.conf", "Caddyfile", "haproxy.cfg",

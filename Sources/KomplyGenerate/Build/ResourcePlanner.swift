@@ -32,9 +32,10 @@ public enum ResourcePlanner {
     ) -> ResourcePlan {
         let role = classification.role.value
         let runtime = classification.runtime.value
-        let base = defaults(role: role, runtime: runtime)
+        // A CUDA runtime holds host memory of its own before the first request; GPU pods start from larger defaults.
+        let base = classification.gpus != nil ? gpuDefaults : defaults(role: role, runtime: runtime)
         var cpuRequest = q(base.0), memoryRequest = q(base.1), cpuLimit = q(base.2), memoryLimit = q(base.3)
-        var reasons = ["\(role.rawValue)/\(runtime.rawValue) defaults"]
+        var reasons = ["\(role.rawValue)/\(runtime.rawValue)\(classification.gpus != nil ? " GPU" : "") defaults"]
         var warnings: [String] = []
         if let prediction {
             // The sizing engine already weighed compose limits, heap flags and observed usage.
@@ -144,6 +145,9 @@ private extension ResourcePlanner {
         guard let quantity = try? Quantity(parsing: text) else { preconditionFailure("bad default quantity \(text)") }
         return quantity
     }
+
+    /// (cpu request, memory request, cpu limit, memory limit) of a container that reserves GPUs.
+    static let gpuDefaults = ("1", "2Gi", "2", "4Gi")
 
     /// (cpu request, memory request, cpu limit, memory limit).
     static func defaults(role: Role, runtime: Runtime) -> (String, String, String, String) {

@@ -5,7 +5,8 @@ import KomplyCore
 extension ServiceBuilder {
     /// A HorizontalPodAutoscaler (CPU 70%, up to 3× the replicas) and a PodDisruptionBudget for replicated workloads.
     mutating func autoscaling(labels: [(String, String)], selector: [(String, String)], replicas: Int) {
-        guard kind.isAutoscaled, replicas >= 2 else { return }
+        // CPU utilisation does not measure a GPU workload's load, and each more replica claims whole GPUs.
+        guard kind.isAutoscaled, replicas >= 2, gpuCount == nil else { return }
         output.drafts.append(
             ObjectDraft(
                 kind: "HorizontalPodAutoscaler", name: name,

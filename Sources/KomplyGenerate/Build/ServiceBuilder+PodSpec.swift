@@ -96,13 +96,4 @@ private extension ServiceBuilder {
         let tag = ImageKnowledge.tag(image)
         return tag == nil || tag == "latest"
     }
-
-    /// GPUs reserved in compose (`count: all` becomes 1: Kubernetes needs a number).
-    var gpuCount: Int? {
-        let devices = (service.deploy?.reservations?.devices ?? []) + (service.deploy?.limits?.devices ?? [])
-        guard let gpu = devices.first(where: { $0.capabilities.contains("gpu") }) else { return nil }
-        if let count = gpu.count, count > 0 { return count }
-        if !gpu.deviceIDs.isEmpty { return gpu.deviceIDs.count }
-        return 1
-    }
 }

@@ -35,7 +35,9 @@ extension ServiceBuilder {
             }
             return timedProbes(httpHandler(path, port), period: 10, timeout: 3, retries: 3, startPeriod: nil, startInterval: nil)
         }
-        if let command = classification.profile?.probeCommand {
+        if let profile = classification.profile, let command = profile.probeCommand,
+            probeCommandShipped(profile, command: command)
+        {
             return timedProbes(
                 .members([("exec", .members([("command", .array(command.map(ValueTree.string)))]))]),
                 period: 10, timeout: 5, retries: 3, startPeriod: ComposeDuration(nanoseconds: 60_000_000_000), startInterval: nil)
@@ -57,6 +59,21 @@ extension ServiceBuilder {
 }
 
 private extension ServiceBuilder {
+    /// Whether the image's version ships the profile's probe command; when it does not (or komply cannot tell), says
+    /// so: the probe falls back to the port.
+    mutating func probeCommandShipped(_ profile: ImageProfile, command: [String]) -> Bool {
+        let availability = ImageKnowledge.probeCommandAvailability(profile, image: classification.image?.value)
+        if !availability.ships {
+            notice(.info, Self.probeCommandMissing(command.joined(separator: " "), availability.reason))
+        }
+        return availability.ships
+    }
+
+    /// The image's version may not ship the command its family is probed with.
+    static func probeCommandMissing(_ command: String, _ reason: String) -> String {
+        "probe \(command) not used: \(reason); a TCP probe on the port instead (add a compose healthcheck to choose)"
+    }
+
     /// Records that the probe rules do not apply, with the reason.
     mutating func ignoreProbes(_ reason: String) {
         ignores.append(Suppression(ruleID: "missing-liveness-probe", reason: reason))

@@ -19,6 +19,9 @@ extension ServiceBuilder {
                 reason = "compose user \(userPart) is uid \(known) in this image"
             }
         }
+        if uid == nil, !runAsRoot, service.user == nil, let user = classification.dockerfileUser {
+            (uid, reason) = dockerfileUID(user)
+        }
         if uid == nil, !runAsRoot, let profileUID = classification.profile?.uid {
             uid = profileUID
             reason = "image \(classification.profile!.family) runs as uid \(profileUID)"
@@ -89,6 +92,35 @@ extension ServiceBuilder {
 }
 
 private extension ServiceBuilder {
+    /// The uid a Dockerfile `USER` names (numeric, a known name, or a name the image profile knows), with the reason;
+    /// a root `USER` or a name komply cannot map is warned about and left to the image profile or the default uid.
+    mutating func dockerfileUID(_ user: Decision<String>) -> (Int?, String) {
+        let name = String(user.value.split(separator: ":").first ?? "")
+        if let numeric = Int(name), numeric != 0 { return (numeric, "\(user.reason) is uid \(numeric)") }
+        if name == "root" || name == "0" {
+            notice(.warning, Self.dockerfileRootUser(user.reason))
+            return (nil, "")
+        }
+        // .NET 8+ images name their non-root user `app` (uid 1654) and set ENV APP_UID=1654 for `USER $APP_UID`.
+        if classification.profile?.runtime == .dotnet, ["app", "$APP_UID", "${APP_UID}"].contains(name) {
+            return (1654, "\(user.reason) names the .NET image's app user, uid 1654")
+        }
+        if let known = Self.knownUsers[name] ?? classification.profile?.uid {
+            return (known, "\(user.reason) names \(name), uid \(known)")
+        }
+        notice(.warning, Self.dockerfileUnknownUser(user.reason, name))
+        return (nil, "")
+    }
+
+    /// The built image's `USER` is root; the pod runs non-root anyway.
+    static func dockerfileRootUser(_ source: String) -> String {
+        "\(source) is root; the pod runs as a non-root uid under the restricted profile (set x-komply.uid to the uid the app needs, or user: \"0\" in compose to keep root with a recorded risk)"
+    }
+    /// The built image's `USER` is a name komply cannot map to a uid.
+    static func dockerfileUnknownUser(_ source: String, _ name: String) -> String {
+        "\(source) names user \(name), whose uid komply does not know; set x-komply.uid to it (Kubernetes' runAsNonRoot needs a number)"
+    }
+
     /// Uids of user names common images run as.
     static let knownUsers: [String: Int] = [
         "node": 1000, "nginx": 101, "postgres": 999, "redis": 999, "mysql": 999, "www-data": 33, "nobody": 65534,

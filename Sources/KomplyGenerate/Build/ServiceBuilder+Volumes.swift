@@ -119,8 +119,7 @@ extension ServiceBuilder {
             provideSecret(secretName, keys: [(Naming.dataKey(secret.source), "compose secret \(secret.source)")])
         }
         // A read-only root filesystem needs writable scratch space where the image writes.
-        let writable = (classification.profile?.writablePaths ?? ["/tmp"]) + options.writablePaths
-        for path in writable where !covered.contains(path) && !covered.contains(where: { path.hasPrefix($0 + "/") }) {
+        for path in writablePaths(covered: covered) where !Self.isCovered(path, by: covered) {
             let volume = "tmp-" + Naming.dnsLabel(path, maxLength: 50)
             volumes.append(emptyDir(volume, memory: false))
             mounts.append(mountTree(volume, path, readOnly: false))

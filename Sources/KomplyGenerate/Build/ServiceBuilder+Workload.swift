@@ -17,6 +17,7 @@ extension ServiceBuilder {
     /// A StatefulSet keeps one replica unless `x-komply.replicas` asks for more: compose's `deploy.replicas` would
     /// start independent copies of a database, each with its own volume, not a replicated one.
     mutating func replicaCount() -> Int {
+        if let gpuReplicas = gpuReplicaCount() { return gpuReplicas }
         let family = classification.profile?.family ?? "this stateful service"
         if kind == .statefulSet, options.replicas == nil, let asked = service.deploy?.replicas, asked > 1 {
             notice(
@@ -65,10 +66,10 @@ extension ServiceBuilder {
         service.volumes.contains(where: { $0.type == "volume" && $0.source != nil })
     }
 
-    /// Whether an environment's `replicas` may scale it: stateless Deployments only, never a StatefulSet or a
-    /// Deployment holding a ReadWriteOnce claim.
+    /// Whether an environment's `replicas` may scale it: stateless Deployments only, never a StatefulSet, a
+    /// Deployment holding a ReadWriteOnce claim or a GPU service (each replica claims whole GPUs).
     var scalesWithEnvironment: Bool {
-        kind == .deployment && !output.drafts.contains { $0.kind == "PersistentVolumeClaim" }
+        kind == .deployment && gpuCount == nil && !output.drafts.contains { $0.kind == "PersistentVolumeClaim" }
     }
 
     /// The pod spec with a topology spread that prefers one replica per node.

@@ -43,9 +43,7 @@ struct ServiceBuilder {
         self.context = context
         self.service = service
         self.options = options
-        classification = Classifier.classify(
-            service, options: options, projectDirectory: context.project.projectDirectory,
-            repositoryRoot: context.project.repositoryRoot)
+        classification = Classifier.classify(service, options: options, project: context.project)
     }
 
     /// The Kubernetes name of the service's objects.

@@ -29,19 +29,41 @@ public struct Classification: Sendable, Equatable {
     public var runtime: Decision<Runtime>
     /// The image profile, when the image is a known one.
     public var profile: ImageProfile?
+    /// The image komply's image knowledge was looked up for and why: compose's `image`, or for a `build:`
+    /// service the external image at the root of the built stage's `FROM` chain in its Dockerfile.
+    public var image: Decision<String>?
+    /// The `USER` the built stage of the service's Dockerfile runs as, with where it is written.
+    public var dockerfileUser: Decision<String>?
+    /// GPUs the service reserves (`deploy.resources.reservations.devices` with capability `gpu`), nil for none.
+    public var gpus: Int?
 }
 
 /// Classifies services by `x-komply` overrides first, then image knowledge, then what the service declares.
 public enum Classifier {
-    /// The classification of `service` given its typed `x-komply` options.
-    public static func classify(
-        _ service: ComposeService, options: ServiceOptions, projectDirectory: String? = nil, repositoryRoot: String? = nil
-    ) -> Classification {
-        let profile = ImageKnowledge.profile(for: service.image)
-        let runtime = runtimeDecision(service, options, profile, projectDirectory, repositoryRoot)
-        let role = roleDecision(service, options, profile)
+    /// The classification of `service` of `project` (whose repository the build context is read from, confined to
+    /// it) given its typed `x-komply` options.
+    public static func classify(_ service: ComposeService, options: ServiceOptions, project: ComposeProject? = nil) -> Classification {
+        let built = project.flatMap { Dockerfile.of(service, project: $0) }
+        let stage = built.flatMap { $0.dockerfile.built(target: service.build?["target"]?.stringValue) }
+        let image = knowledgeImage(service, built: built.map(\.file), stage: stage)
+        let profile = ImageKnowledge.profile(for: image?.value)
+        let runtime = runtimeDecision(service, options, profile, image, stage, project)
+        let role = roleDecision(service, options, profile, built: image != nil && image?.value != service.image)
         let kind = kindDecision(service, options, profile, role: role.value)
-        return Classification(kind: kind, role: role, runtime: runtime, profile: profile)
+        let user = stage.flatMap { stage in
+            stage.user.map { Decision(value: $0, reason: "USER in \(built!.file) (stage \(stage.stage ?? "final"))") }
+        }
+        return Classification(
+            kind: kind, role: role, runtime: runtime, profile: profile, image: image, dockerfileUser: user, gpus: gpuCount(service))
+    }
+
+    /// GPUs a service reserves or limits itself to (`deploy.resources.*.devices` with capability `gpu`), nil for none.
+    public static func gpuCount(_ service: ComposeService) -> Int? {
+        let devices = (service.deploy?.reservations?.devices ?? []) + (service.deploy?.limits?.devices ?? [])
+        guard let gpu = devices.first(where: { $0.capabilities.contains("gpu") }) else { return nil }
+        if let count = gpu.count, count > 0 { return count }
+        if !gpu.deviceIDs.isEmpty { return gpu.deviceIDs.count }
+        return 1
     }
 }
 
@@ -68,6 +90,16 @@ private extension Classifier {
             return Decision(value: .job, reason: "restart: \"no\" and no ports: runs once")
         }
         return Decision(value: .deployment, reason: "stateless service")
+    }
+
+    /// The image image knowledge applies to: for a `build:` service with a readable Dockerfile, the root of the built
+    /// stage's `FROM` chain (`scratch` has no knowledge); otherwise compose's `image`.
+    static func knowledgeImage(_ service: ComposeService, built file: String?, stage: Dockerfile.BuiltImage?) -> Decision<String>? {
+        if let stage, let file, !stage.base.isEmpty, !stage.base.contains("$") {
+            let named = stage.stage.map { " (stage \($0))" } ?? ""
+            return Decision(value: stage.base, reason: "FROM \(stage.base) in \(file):\(stage.line)\(named)")
+        }
+        return service.image.map { Decision(value: $0, reason: "image \($0)") }
     }
 
     /// The runtime a build context's manifest files reveal (`pom.xml` → jvm, `package.json` → node…).
@@ -97,10 +129,14 @@ private extension Classifier {
         return words.contains("--appendonly yes") || words.contains("--save ")
     }
 
-    static func roleDecision(_ service: ComposeService, _ options: ServiceOptions, _ profile: ImageProfile?) -> Decision<Role> {
+    static func roleDecision(_ service: ComposeService, _ options: ServiceOptions, _ profile: ImageProfile?, built: Bool)
+        -> Decision<Role>
+    {
         if let role = options.role { return Decision(value: role, reason: "x-komply.role") }
         let name = service.name.lowercased()
-        if let profile, ![.api, .worker].contains(profile.role) {
+        // An app built on a web server's image (a React build `FROM nginx`) is what its name says before it is a proxy.
+        let weak: Set<Role> = built ? [.api, .worker, .web, .proxy] : [.api, .worker]
+        if let profile, !weak.contains(profile.role) {
             return Decision(value: profile.role, reason: "image \(profile.family) is a \(profile.role.rawValue)")
         }
         let nameRoles: [(String, Role)] = [
@@ -119,11 +155,22 @@ private extension Classifier {
     }
 
     static func runtimeDecision(
-        _ service: ComposeService, _ options: ServiceOptions, _ profile: ImageProfile?, _ projectDirectory: String?,
-        _ repositoryRoot: String? = nil
+        _ service: ComposeService, _ options: ServiceOptions, _ profile: ImageProfile?, _ image: Decision<String>?,
+        _ stage: Dockerfile.BuiltImage?, _ project: ComposeProject?
     ) -> Decision<Runtime> {
         if let runtime = options.runtime { return Decision(value: runtime, reason: "x-komply.runtime") }
-        if let profile { return Decision(value: profile.runtime, reason: "image \(profile.family)") }
+        if let profile, let image {
+            let via = image.value == service.image ? "" : " (\(image.reason))"
+            return Decision(value: profile.runtime, reason: "image \(profile.family)\(via)")
+        }
+        // A binary copied into `scratch` or distroless runs what its build stage compiled.
+        if let stage, stage.base == "scratch" || stage.base.hasPrefix("gcr.io/distroless/") {
+            for base in stage.otherBases {
+                if let builder = ImageKnowledge.profile(for: base), [.go, .native].contains(builder.runtime) {
+                    return Decision(value: builder.runtime, reason: "a binary built FROM \(base) runs on \(stage.base)")
+                }
+            }
+        }
         let argv = (service.entrypoint ?? []) + (service.command ?? [])
         let first = argv.first.map { String($0.split(separator: "/").last ?? "") } ?? ""
         let commandRuntimes: [(String, Runtime)] = [
@@ -146,8 +193,8 @@ private extension Classifier {
         if keys.contains("ASPNETCORE_URLS") || keys.contains("ASPNETCORE_ENVIRONMENT") {
             return Decision(value: .dotnet, reason: "ASP.NET settings in environment")
         }
-        if case .string(let context)? = service.build?["context"], let projectDirectory,
-            let directory = buildContextDirectory(context, projectDirectory, repositoryRoot),
+        if case .string(let context)? = service.build?["context"], let projectDirectory = project?.projectDirectory,
+            let directory = buildContextDirectory(context, projectDirectory, project?.repositoryRoot),
             let runtime = buildContextRuntime(directory)
         {
             return runtime

@@ -27,13 +27,18 @@ public struct ImageProfile: Sendable, Equatable {
 /// Knowledge of common images, looked up by the last path component of the repository.
 public enum ImageKnowledge {
     /// The profile for an image reference (`docker.io/library/postgres:16` → postgres), if known.
+    ///
+    /// Matched by whole repository path (`mcr.microsoft.com/mssql/server`) or whole last path component
+    /// (`bitnami/postgresql` → postgresql) and a few known variant names (`mysql-server`, `redis-stack`), never by
+    /// substring: `prom/node-exporter` is not `node`.
     public static func profile(for image: String?) -> ImageProfile? {
-        guard let image else { return nil }
+        guard let image, !image.isEmpty else { return nil }
+        var path = repository(image).lowercased()
+        for prefix in ["docker.io/", "index.docker.io/"] where path.hasPrefix(prefix) { path.removeFirst(prefix.count) }
+        if path.hasPrefix("library/") { path.removeFirst("library/".count) }
+        if let known = paths[path] { return table[known] }
         let family = familyName(image)
-        if let exact = table[family] { return exact }
-        // Variants such as `bitnami/postgresql`, `mysql/mysql-server`, `redislabs/redismod`.
-        for (prefix, profile) in prefixes where family.hasPrefix(prefix) { return profile }
-        return nil
+        return table[aliases[family] ?? family]
     }
 
     /// `registry:5000/org/name:tag@sha256:…` → `name`.
@@ -99,7 +104,7 @@ private extension ImageKnowledge {
         p("memcached", .cache, .native, uid: 11211, port: 11211),
         p(
             "elasticsearch", .database, .jvm, stateful: true, uid: 1000, data: "/usr/share/elasticsearch/data",
-            writable: ["/tmp", "/usr/share/elasticsearch/logs", "/usr/share/elasticsearch/config"], port: 9200,
+            writable: ["/tmp", "/usr/share/elasticsearch/logs"], port: 9200,
             health: "/_cluster/health?local=true", storage: "10Gi"),
         p(
             "opensearch", .database, .jvm, stateful: true, uid: 1000, data: "/usr/share/opensearch/data",
@@ -121,8 +126,10 @@ private extension ImageKnowledge {
         p("haproxy", .proxy, .native, uid: 99, writable: ["/tmp", "/var/run"], port: 80),
         p("envoy", .proxy, .native, uid: 101, port: 10000),
         p("caddy", .proxy, .go, uid: 1000, writable: ["/tmp", "/data", "/config"], port: 80),
-        p("wordpress", .web, .php, uid: 33, data: "/var/www/html", writable: ["/tmp", "/var/run/apache2"], port: 80),
-        p("nextcloud", .web, .php, uid: 33, data: "/var/www/html", writable: ["/tmp", "/var/run/apache2"], port: 80, storage: "10Gi"),
+        p("wordpress", .web, .php, uid: 33, data: "/var/www/html", writable: ["/tmp", "/var/run/apache2", "/var/lock/apache2"], port: 80),
+        p(
+            "nextcloud", .web, .php, uid: 33, data: "/var/www/html", writable: ["/tmp", "/var/run/apache2", "/var/lock/apache2"], port: 80,
+            storage: "10Gi"),
         p("gitea", .web, .go, stateful: true, uid: 1000, data: "/data", port: 3000, health: "/api/healthz", storage: "10Gi"),
         p("grafana", .web, .go, stateful: true, uid: 472, data: "/var/lib/grafana", port: 3000, health: "/api/health"),
         p(
@@ -137,15 +144,30 @@ private extension ImageKnowledge {
         p("eclipse-temurin", .api, .jvm, uid: 10001),
         p("amazoncorretto", .api, .jvm, uid: 10001),
         p("ruby", .api, .ruby, uid: 10001),
-        p("php", .web, .php, uid: 33),
+        p("php", .web, .php, uid: 33, writable: ["/tmp", "/var/run/apache2", "/var/lock/apache2"]),
         p("aspnet", .api, .dotnet, uid: 1654),
+        p("dotnet-sdk", .api, .dotnet, uid: 1654),
+        p("maven", .api, .jvm, uid: 10001),
+        p("gradle", .api, .jvm, uid: 10001),
+        p("rust", .api, .native, uid: 10001),
+        p("pypy", .api, .python, uid: 10001),
         p("busybox", .worker, .native, uid: 65534),
         p("alpine", .worker, .native, uid: 65534),
     ]
 
     static let table: [String: ImageProfile] = Dictionary(profiles.map { ($0.family, $0) }, uniquingKeysWith: { first, _ in first })
 
-    /// Families recognised by prefix (`mysql-server`, `redis-stack`, `wordpress-fpm`…), longest first.
-    static let prefixes: [(String, ImageProfile)] = table.keys.filter { $0.count >= 4 }.sorted { $0.count > $1.count }
-        .map { ($0, table[$0]!) }
+    /// Variant names of a known family (the last path component), for images that name their family differently.
+    static let aliases: [String: String] = [
+        "mysql-server": "mysql", "redis-stack": "redis", "redis-stack-server": "redis", "postgis": "postgres",
+        "timescaledb": "postgres", "azure-sql-edge": "mssql", "elasticsearch-oss": "elasticsearch", "kibana-oss": "kibana",
+        "wordpress-fpm": "wordpress", "cp-kafka": "kafka", "cp-zookeeper": "zookeeper", "jre": "openjdk", "jdk": "openjdk",
+    ]
+
+    /// Whole repository paths (registry included where it is not Docker Hub) whose last component is too generic to match.
+    static let paths: [String: String] = [
+        "mcr.microsoft.com/mssql/server": "mssql", "mcr.microsoft.com/dotnet/aspnet": "aspnet",
+        "mcr.microsoft.com/dotnet/runtime": "aspnet", "mcr.microsoft.com/dotnet/sdk": "dotnet-sdk",
+        "mcr.microsoft.com/azure-sql-edge": "mssql",
+    ]
 }

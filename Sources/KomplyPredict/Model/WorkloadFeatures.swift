@@ -32,13 +32,15 @@ public struct WorkloadFeatures: Sendable, Hashable {
     public var replicas: Int?
     /// Where the service is defined (`file:line:column`), for messages.
     public var location: String?
+    /// The classification komply generate decided, when the caller has one; it wins over guesses from the image.
+    public var classified: WorkloadClass?
 
     /// Creates features.
     public init(
         app: String, service: String, container: String? = nil, image: String? = nil, command: [String] = [],
         environment: [String: String] = [:], ports: [Int] = [], declared: ResourceAmounts = ResourceAmounts(),
         observed: ObservedSnapshot? = nil, restartCount: Int = 0, oomKilled: Bool = false, replicas: Int? = nil,
-        location: String? = nil
+        location: String? = nil, classified: WorkloadClass? = nil
     ) {
         self.app = app
         self.service = service
@@ -53,6 +55,7 @@ public struct WorkloadFeatures: Sendable, Hashable {
         self.oomKilled = oomKilled
         self.replicas = replicas
         self.location = location
+        self.classified = classified
     }
 }
 
@@ -100,6 +103,8 @@ public struct WorkloadTraits: Sendable, Hashable {
     public var goMaxProcs: Int?
     /// `GOMEMLIMIT` in bytes (the Go runtime's soft memory limit).
     public var goMemLimitBytes: Double?
+    /// GPUs the container reserves (from the classification), nil for none.
+    public var gpus: Int?
     /// Worker processes (gunicorn, uvicorn, celery, puma, WEB_CONCURRENCY).
     public var workers: Int?
     /// Where the worker count was found.
@@ -183,6 +188,14 @@ private struct TraitReader {
                     break
                 }
             }
+        }
+        if let classified = features.classified {
+            // One decision: the generator's classification (labels, explanation) is what sizing starts from.
+            traits.family = classified.family ?? family
+            traits.runtime = traits.family.flatMap { Priors.families[$0]?.runtime } ?? classified.runtime
+            traits.role = classified.role
+            traits.gpus = classified.gpus
+            return traits
         }
         traits.runtime = runtime(family: family, traits: traits)
         traits.role = role(family: family, runtime: traits.runtime)
@@ -277,36 +290,59 @@ private struct TraitReader {
     }
 
     func runtime(family: String?, traits: WorkloadTraits) -> String? {
-        let text = ([features.image ?? ""] + features.command).joined(separator: " ").lowercased()
         let env = features.environment
         if let family, let known = Priors.families[family] { return known.runtime }
-        if traits.jvmHeapBytes != nil || traits.jvmMaxRAMPercentage != nil || env["JAVA_HOME"] != nil
-            || env["JAVA_VERSION"] != nil || ["openjdk", "temurin", "corretto", "jre", "jdk", "java "].contains(where: text.contains)
+        // Whole words only: an image's path components and the command's programs (`prom/node-exporter` is not node).
+        let components = Set(Self.imagePath(features.image))
+        let programs = Set(features.command.flatMap { Self.words($0) }.map { ($0 as NSString).lastPathComponent.lowercased() })
+        func named(_ images: Set<String>, _ commands: Set<String>) -> Bool {
+            !components.isDisjoint(with: images) || !programs.isDisjoint(with: commands)
+        }
+        if traits.jvmHeapBytes != nil || traits.jvmMaxRAMPercentage != nil || env["JAVA_HOME"] != nil || env["JAVA_VERSION"] != nil
+            || named(
+                ["openjdk", "eclipse-temurin", "amazoncorretto", "ibmjava", "ibm-semeru-runtimes", "sapmachine", "tomcat", "jetty"],
+                ["java"])
         {
             return "jvm"
         }
         if traits.nodeOldSpaceBytes != nil || env["NODE_ENV"] != nil || env["NODE_OPTIONS"] != nil || env["NODE_VERSION"] != nil
-            || ["node:", "node ", "npm ", "yarn ", "/node"].contains(where: text.contains) || text.hasPrefix("node")
+            || named(["node"], ["node", "npm", "npx", "yarn", "pnpm"])
         {
             return "node"
         }
-        if ["python", "gunicorn", "uvicorn", "celery", "django", "flask"].contains(where: text.contains) || env["PYTHONPATH"] != nil
-            || env["PYTHON_VERSION"] != nil
+        if env["PYTHONPATH"] != nil || env["PYTHON_VERSION"] != nil
+            || named(
+                ["python", "pypy"],
+                ["python", "python3", "gunicorn", "uvicorn", "celery", "flask", "django-admin", "hypercorn", "daphne"])
         {
             return "python"
         }
-        if traits.goMaxProcs != nil || env["GOMEMLIMIT"] != nil || env["GOGC"] != nil || text.contains("golang") { return "go" }
-        if ["ruby", "rails", "puma", "sidekiq"].contains(where: text.contains) { return "ruby" }
-        if text.contains("dotnet") || env.keys.contains(where: { $0.hasPrefix("ASPNETCORE_") }) { return "dotnet" }
-        if text.contains("php") { return "php" }
+        if traits.goMaxProcs != nil || env["GOMEMLIMIT"] != nil || env["GOGC"] != nil || named(["golang"], []) { return "go" }
+        if named(["ruby"], ["ruby", "rails", "puma", "sidekiq", "bundle", "rake"]) { return "ruby" }
+        if named(["dotnet", "aspnet"], ["dotnet"]) || env.keys.contains(where: { $0.hasPrefix("ASPNETCORE_") }) { return "dotnet" }
+        if named(["php"], ["php", "php-fpm"]) { return "php" }
         return nil
+    }
+
+    /// The lowercased path components of an image's repository (`registry:5000/prom/node-exporter:v1` → registry:5000, prom, node-exporter).
+    static func imagePath(_ image: String?) -> [String] {
+        guard var reference = image?.lowercased(), !reference.isEmpty else { return [] }
+        if let at = reference.firstIndex(of: "@") { reference = String(reference[..<at]) }
+        var parts = reference.split(separator: "/").map(String.init)
+        if let last = parts.popLast() { parts.append(String(last.split(separator: ":").first ?? Substring(last))) }
+        return parts
     }
 
     func role(family: String?, runtime: String?) -> String {
         if let family, let known = Priors.families[family] { return known.role }
-        let text = ([features.image ?? ""] + features.command).joined(separator: " ").lowercased()
-        if ["worker", "celery", "sidekiq", "consumer", "queue:work"].contains(where: text.contains) { return "worker" }
-        if ["migrate", "batch", "cron", "job"].contains(where: text.contains) { return "batch" }
+        // Whole words of the image's name and the command (`jobsearch-api` is no job, `workerman` no worker).
+        let words = Set(
+            (Self.imagePath(features.image).suffix(1)
+                + features.command.flatMap { Self.words($0) }.map { ($0 as NSString).lastPathComponent })
+                .flatMap { $0.lowercased().split(whereSeparator: { "-_.:".contains($0) }).map(String.init) })
+        let command = features.command.joined(separator: " ")
+        if !words.isDisjoint(with: ["worker", "celery", "sidekiq", "consumer"]) || command.contains("queue:work") { return "worker" }
+        if !words.isDisjoint(with: ["migrate", "migration", "migrations", "batch", "cron", "job"]) { return "batch" }
         return features.ports.isEmpty ? "worker" : "api"
     }
 }

@@ -54,6 +54,11 @@ public enum Priors {
         "php": Entry(runtime: "php", role: "api", cpu: 0.1, memory: 128 * mi),
     ]
 
+    /// A container that reserves GPUs: CUDA libraries, the driver context and a framework (PyTorch, TensorFlow, an
+    /// inference server) hold 1–3 GiB of host memory before the first request, and feeding the GPU keeps a core
+    /// busy; the family or runtime prior is raised to at least this.
+    public static let gpu = Entry(runtime: nil, role: "api", cpu: 1, memory: 2048 * mi)
+
     /// When nothing is known.
     public static let unknown = Entry(runtime: nil, role: "api", cpu: 0.1, memory: 128 * mi)
 

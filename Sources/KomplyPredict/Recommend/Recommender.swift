@@ -185,6 +185,13 @@ private extension Recommender {
         var cpu = entry.cpu, memory = entry.memory
         var confidence = 0.2
         reasons.append("Starting point for \(label) (role \(traits.role)): \(Self.cores(cpu)) CPU, \(Self.mem(memory)) memory.")
+        if let gpus = traits.gpus, cpu < Priors.gpu.cpu || memory < Priors.gpu.memory {
+            cpu = max(cpu, Priors.gpu.cpu)
+            memory = max(memory, Priors.gpu.memory)
+            reasons.append(
+                "\(gpus) GPU\(gpus == 1 ? "" : "s") reserved: CUDA runtimes hold host memory of their own; starting point raised to at "
+                    + "least \(Self.cores(Priors.gpu.cpu)) CPU and \(Self.mem(Priors.gpu.memory)).")
+        }
         if let workers = traits.workers, workers > 1 {
             cpu += Double(workers - 1) * Priors.perWorker.cpu
             memory += Double(workers - 1) * Priors.perWorker.memory

@@ -8,9 +8,10 @@ import KomplyCore
 /// Containers started by docker compose are grouped by their `com.docker.compose.project` label into one
 /// project, one service per `com.docker.compose.service` label; several containers of one service become
 /// `deploy.replicas`. Every other container becomes a project of its own, named after the container.
-/// The snapshot records the effective configuration, so image defaults (`PATH`, the image's `CMD`, its
-/// `EXPOSE` ports and labels) are kept: they are what ran. Settings komply cannot express are reported as
-/// warnings in `ComposeProject.diagnostics`, never dropped silently.
+/// The snapshot records the effective configuration, so image defaults (the image's `CMD`, its `EXPOSE` ports
+/// and labels) are kept: they are what ran; variables the image sets (`PATH`, `*_VERSION`…, see
+/// `ImageBakedEnvironment`) are left out with an info notice naming them, as they come with the image. Settings
+/// komply cannot express are reported as warnings in `ComposeProject.diagnostics`, never dropped silently.
 public enum DockerInspectReader {
     /// The `x-komply.origin` of services read from a snapshot.
     public static let origin = "docker-inspect"
@@ -370,6 +371,16 @@ private extension ContainerSnapshot {
             } else {
                 service.environment[entry] = .some(nil)
             }
+        }
+        let baked = ImageBakedEnvironment.names(in: service.environment, image: service.image)
+        if !baked.isEmpty, let field = try config.member("Env") {
+            for name in baked { service.environment.removeValue(forKey: name) }
+            // Names only: a value could be a secret.
+            diagnostics.append(
+                Diagnostic(
+                    .info,
+                    "container \"\(name)\": \(baked.count) variables of Config.Env come with image \(service.image ?? "")"
+                        + " and are left out: \(baked.joined(separator: ", "))", at: field.location))
         }
         service.user = try config.member("User")?.nonEmptyString()
         service.workingDir = try config.member("WorkingDir")?.nonEmptyString()
