@@ -134,8 +134,75 @@ final class TrafficTests: XCTestCase {
         XCTAssertNil(network.viaService(from: "proxy", service: "backend", port: nil, to: "backend"))
         let warning = try XCTUnwrap(result.notices.first { $0.message.contains("service proxy connects to backend (depends_on)") })
         XCTAssertEqual(warning.severity, .warning)
-        XCTAssertTrue(warning.message.contains("x-komply.probes.port"), warning.message)
+        XCTAssertTrue(warning.message.contains("set x-komply.port: PORT on it"), warning.message)
         XCTAssertEqual(warning.location?.range?.start.line, 7, "points at the depends_on entry")
+    }
+
+    func testXKomplyPortGivesAPortlessServiceItsPortAndProbesPortStillWorks() throws {
+        let (result, network) = try generate(
+            """
+            services:
+              backend:
+                build: {context: backend}
+                x-komply: {port: 9000}
+              legacy:
+                build: {context: backend}
+                x-komply: {probes: {port: 9100}}
+              declared:
+                image: example/declared:1
+                expose: [7000]
+                x-komply:
+                  port: 7001
+              proxy:
+                image: nginx:1.27
+                ports: ["80:80"]
+                depends_on: [backend, legacy, declared]
+            """,
+            files: ["backend/Dockerfile": "FROM golang:1.23\n"])
+        XCTAssertEqual(network.viaService(from: "proxy", service: "backend", port: 9000, to: "backend"), 9000)
+        XCTAssertEqual(network.viaService(from: "proxy", service: "legacy", port: 9100, to: "legacy"), 9100)
+        XCTAssertFalse(result.notices.contains { $0.message.contains("declares no port komply can find") })
+        let ignored = try XCTUnwrap(result.notices.first { $0.message.contains("x-komply.port 7001 is ignored") })
+        XCTAssertEqual(ignored.severity, .warning)
+        XCTAssertEqual(ignored.location?.range?.start.line, 12, "points at x-komply.port")
+        XCTAssertNil(network.viaService(from: "proxy", service: "declared", port: 7001, to: "declared"))
+    }
+
+    func testXKomplyPortOutOfRangeIsRefusedAtItsPosition() throws {
+        for bad in ["0", "65536", "99999999999999999999", "\"80\""] {
+            XCTAssertThrowsError(try generate("services:\n  api:\n    image: example/api:1\n    x-komply:\n      port: \(bad)\n")) {
+                error in
+                let text = (error as? LocalizedError)?.errorDescription ?? "\(error)"
+                XCTAssertTrue(text.contains("x-komply.port"), text)
+                XCTAssertTrue(text.contains("compose.yaml:5:"), "names the line of port: \(text)")
+            }
+        }
+    }
+
+    func testNetworkModeServiceJoinsTheOwnersNetworksAndIsWarnedWithTheReason() throws {
+        let (result, network) = try generate(
+            """
+            services:
+              vpn:
+                image: example/vpn:1
+                networks: [back]
+              agent:
+                image: example/agent:1
+                network_mode: "service:vpn"
+                environment: {DB_HOST: db}
+                depends_on: [vpn]
+              db:
+                image: postgres:16.4
+                networks: [back]
+            networks:
+              back: {}
+            """)
+        XCTAssertNotNil(network.viaService(from: "agent", service: "db", port: 5432, to: "db"), "on vpn's network, agent reaches db")
+        XCTAssertFalse(result.notices.contains { $0.message.contains("agent refers to db but they share no compose network") })
+        let warning = try XCTUnwrap(result.notices.first { $0.message.contains("service agent: compose key network_mode") })
+        XCTAssertTrue(warning.message.contains("vpn's network namespace"), warning.message)
+        XCTAssertTrue(warning.message.contains("localhost"), warning.message)
+        XCTAssertEqual(warning.location?.range?.start.line, 7)
     }
 
     func testDNSEgressTargetsTheConfiguredSelectorAndNodeLocalCache() throws {
