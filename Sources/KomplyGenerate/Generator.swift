@@ -69,8 +69,11 @@ private extension Generator {
         let shared = SharedSecrets.plan(
             secrets: Dictionary(uniqueKeysWithValues: builders.map { ($0.service.name, $0.secretEnvironmentValues) }),
             connections: context.connections, names: context.names)
+        let sidecarOwners = Self.sidecarOwners(
+            project, kinds: Dictionary(uniqueKeysWithValues: builders.map { ($0.service.name, $0.kind) }))
         for index in builders.indices {
             builders[index].shared = shared
+            builders[index].joinsPodOf = sidecarOwners[builders[index].service.name]
             let service = builders[index].service
             let output = builders[index].build()
             built[service.name] = output
@@ -79,6 +82,8 @@ private extension Generator {
             baseFiles.append(("\(context.names[service.name]!).yaml", output.drafts))
         }
         try checkCollisions(baseFiles, services: project.services)
+        notices += placeSidecars(sidecarOwners, project: project, context: context, files: &baseFiles, built: &built)
+        baseFiles.removeAll { $0.1.isEmpty }
         let labels = [("app.kubernetes.io/part-of", appName), ("app.kubernetes.io/managed-by", "komply")]
         let denyAll = ObjectDraft(
             kind: "NetworkPolicy", name: "default-deny",

@@ -179,7 +179,7 @@ final class TrafficTests: XCTestCase {
         }
     }
 
-    func testNetworkModeServiceJoinsTheOwnersNetworksAndIsWarnedWithTheReason() throws {
+    func testNetworkModeServiceRunsAsASecondContainerOfTheOwnersPod() throws {
         let (result, network) = try generate(
             """
             services:
@@ -189,17 +189,66 @@ final class TrafficTests: XCTestCase {
               agent:
                 image: example/agent:1
                 network_mode: "service:vpn"
-                environment: {DB_HOST: db}
-                depends_on: [vpn]
+                user: "2000"
+                expose: [9100]
+                environment: {DB_HOST: db, LOG_LEVEL: info}
+                volumes: [./agent.conf:/etc/agent.conf:ro]
+              db:
+                image: postgres:16.4
+                networks: [back]
+              web:
+                image: example/web:1
+                networks: [back]
+                environment: {AGENT_URL: "http://agent:9100/metrics"}
+            networks:
+              back: {}
+            """, files: ["agent.conf": "level: info\n"])
+        let base = result.files.filter { $0.path.contains("/base/") }
+        XCTAssertFalse(base.contains { $0.contents.contains("kind: Deployment\nmetadata:\n  name: agent\n") }, "no pod of its own")
+        let vpn = try XCTUnwrap(base.first { $0.path.hasSuffix("/base/vpn.yaml") }?.contents)
+        let pod = try XCTUnwrap(
+            YAMLLoader.parse(vpn, file: "vpn.yaml").map { $0.valueTree() }.first { $0["kind"]?.stringValue == "Deployment" }?["spec"]?[
+                "template"])
+        guard case .array(let containers)? = pod["spec"]?["containers"] else { return XCTFail("no containers") }
+        XCTAssertEqual(containers.compactMap { $0["name"]?.stringValue }, ["vpn", "agent"])
+        XCTAssertEqual(containers[1]["securityContext"]?["runAsUser"], .int(2000), "the container keeps its own user")
+        XCTAssertEqual(containers[1]["envFrom"]?.items?.first?["configMapRef"]?["name"]?.stringValue, "agent-env")
+        XCTAssertNotNil(pod["metadata"]?["annotations"]?["komply.dev/config-hash-agent"], "its config rolls the shared pod")
+        XCTAssertTrue(
+            pod["spec"]?["volumes"]?.items?.contains { $0["name"]?.stringValue == "agent-files" } == true, "its volumes, renamed")
+        // Its traffic is the shared pod's: it reaches db, and web reaches it through its Service.
+        XCTAssertEqual(network.viaService(from: "vpn", service: "db", port: 5432, to: "db"), 5432)
+        XCTAssertEqual(network.viaService(from: "web", service: "agent", port: 9100, to: "vpn"), 9100)
+        XCTAssertNil(network.viaService(from: "db", service: "agent", port: 9100, to: "vpn"), "db is no client of agent")
+        XCTAssertFalse(result.notices.contains { $0.severity == .warning && $0.message.contains("network_mode") })
+        let notice = try XCTUnwrap(result.notices.first { $0.message.contains("runs it as a second container of vpn's pod") })
+        XCTAssertEqual(notice.location?.range?.start.line, 7)
+    }
+
+    func testNetworkModeServiceThatCannotJoinThePodIsWarnedWithTheReason() throws {
+        let (result, network) = try generate(
+            """
+            services:
+              vpn:
+                image: example/vpn:1
+                networks: [back]
+              cache:
+                image: redis:7.4
+                network_mode: "service:vpn"
+                command: ["redis-server", "--appendonly", "yes"]
+                volumes: [cache-data:/data]
+                depends_on: [db]
               db:
                 image: postgres:16.4
                 networks: [back]
             networks:
               back: {}
+            volumes:
+              cache-data: {}
             """)
-        XCTAssertNotNil(network.viaService(from: "agent", service: "db", port: 5432, to: "db"), "on vpn's network, agent reaches db")
-        XCTAssertFalse(result.notices.contains { $0.message.contains("agent refers to db but they share no compose network") })
-        let warning = try XCTUnwrap(result.notices.first { $0.message.contains("service agent: compose key network_mode") })
+        XCTAssertNotNil(network.viaService(from: "cache", service: "db", port: 5432, to: "db"), "on vpn's network, it reaches db")
+        XCTAssertFalse(result.notices.contains { $0.message.contains("cache refers to db but they share no compose network") })
+        let warning = try XCTUnwrap(result.notices.first { $0.message.contains("service cache: compose key network_mode") })
         XCTAssertTrue(warning.message.contains("vpn's network namespace"), warning.message)
         XCTAssertTrue(warning.message.contains("localhost"), warning.message)
         XCTAssertEqual(warning.location?.range?.start.line, 7)

@@ -7,7 +7,8 @@ extension ServiceBuilder {
         var keys: [(key: String, why: String)] = service.other.keys.sorted().compactMap { key in
             Self.translatedOtherKeys.contains(key) ? nil : (key, Self.reasons[key] ?? "komply has no Kubernetes translation for it")
         }
-        if let mode = service.networkMode, mode != "bridge", mode != "default" {
+        // A service that joins another's pod keeps compose's shared namespace: nothing is left out.
+        if let mode = service.networkMode, mode != "bridge", mode != "default", joinsPodOf == nil {
             keys.append(
                 (
                     "network_mode",

@@ -17,6 +17,8 @@ struct ServiceOutput {
     var autoscaled = false
     /// True when a `hostPath` volume was mounted with consent: the namespace cannot be restricted.
     var usesHostPaths = false
+    /// The service whose pod this one's container joined (`network_mode: service:x`), nil for a pod of its own.
+    var joinsPodOf: String?
 }
 
 /// Builds the objects of one service: workload, ServiceAccount, Services, ConfigMaps, secret
@@ -41,6 +43,8 @@ struct ServiceBuilder {
     var secretFiles: [(target: String, key: String, reason: String)] = []
     /// Secret values this service shares with others: which keys it owns and which it reads from another's Secret.
     var shared = SharedSecrets()
+    /// The service whose pod this one's container joins (`network_mode: service:x`, placed by `Generator.placeSidecars`).
+    var joinsPodOf: String?
 
     /// A builder for `service` of the app in `context`, classified on creation.
     init(context: AppContext, service: ComposeService, options: ServiceOptions) {
