@@ -5,8 +5,9 @@ import KomplyCore
 // network namespace.
 extension Generator {
     /// The services that join another's pod: service → the owner whose network namespace compose runs it in. Only a
-    /// Deployment joins, only into a long-running workload (Deployment, StatefulSet, DaemonSet) that itself joins
-    /// nobody and that nobody else joins through it; the rest keep a pod of their own, with a warning.
+    /// Deployment without a volume claim joins (a ReadWriteOnce claim would follow the owner's replicas onto other
+    /// nodes), only into a long-running workload (Deployment, StatefulSet, DaemonSet) that itself joins nobody and
+    /// that nobody else joins through it; the rest keep a pod of their own, with a warning.
     static func sidecarOwners(_ project: ComposeProject, kinds: [String: WorkloadKind]) -> [String: String] {
         var owners: [String: String] = [:]
         for service in project.services {
@@ -15,6 +16,7 @@ extension Generator {
             guard owner != service.name, let ownerService = project[service: owner], kinds[service.name] == .deployment,
                 [.deployment, .statefulSet, .daemonSet].contains(kinds[owner]),
                 !(ownerService.networkMode ?? "").hasPrefix("service:"),
+                !service.volumes.contains(where: { $0.type == "volume" && $0.source != nil }),
                 !project.services.contains(where: { $0.networkMode == "service:\(service.name)" })
             else { continue }
             owners[service.name] = owner

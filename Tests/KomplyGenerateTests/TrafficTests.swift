@@ -238,6 +238,10 @@ final class TrafficTests: XCTestCase {
                 command: ["redis-server", "--appendonly", "yes"]
                 volumes: [cache-data:/data]
                 depends_on: [db]
+              uploader:
+                image: example/uploader:1
+                network_mode: "service:vpn"
+                volumes: [uploads:/data]
               db:
                 image: postgres:16.4
                 networks: [back]
@@ -245,7 +249,11 @@ final class TrafficTests: XCTestCase {
               back: {}
             volumes:
               cache-data: {}
+              uploads: {}
             """)
+        XCTAssertNotNil(
+            result.notices.first { $0.severity == .warning && $0.message.contains("service uploader: compose key network_mode") },
+            "a Deployment with a volume claim keeps its own pod")
         XCTAssertNotNil(network.viaService(from: "cache", service: "db", port: 5432, to: "db"), "on vpn's network, it reaches db")
         XCTAssertFalse(result.notices.contains { $0.message.contains("cache refers to db but they share no compose network") })
         let warning = try XCTUnwrap(result.notices.first { $0.message.contains("service cache: compose key network_mode") })
