@@ -29,6 +29,8 @@ package struct NumberBound: Sendable, Hashable {
     package static let seconds = NumberBound("seconds", 0, 2_147_483_647)
     /// A replica count: 0 to 1,000,000 (Kubernetes supports 150,000 pods per cluster; `× 3` still fits 32 bits).
     package static let replicas = NumberBound("replicas", 0, 1_000_000)
+    /// A TCP or UDP port: 1 to 65,535 (16 bits; port 0 means "any" and cannot be listened on by name).
+    package static let port = NumberBound("a port", 1, 65_535)
     /// A count of events (restarts, retries): 0 to 2^31 - 1 (Kubernetes' thresholds are 32-bit).
     package static let count = NumberBound("a count", 0, 2_147_483_647)
     /// A Unix time in seconds: 1970-01-01 to 2100-01-01 (history older than Unix time or a century ahead is a

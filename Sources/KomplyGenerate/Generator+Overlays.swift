@@ -7,7 +7,7 @@ extension Generator {
     /// so patches target exactly the objects the base holds.
     func overlay(
         _ environment: EnvironmentConfig, appName: String, project: ComposeProject, context: AppContext,
-        built: [String: ServiceOutput], autoscaled: Set<String>, header: String
+        built: [String: ServiceOutput], header: String
     ) throws(GenerateError) -> [GeneratedFile] {
         let namespace = self.namespace(of: environment, appName: appName)
         guard DNSLabel.isValid(namespace) else {
@@ -39,12 +39,14 @@ extension Generator {
         if let replicas = environment.replicas {
             // Stateless workloads only: a StatefulSet scaled by an environment becomes split copies of its data.
             let scalable = project.services.filter { built[$0.name]?.scalesWithEnvironment == true }
-            if !scalable.isEmpty {
+            // A workload an autoscaler manages carries no count in git: the environment's count becomes the
+            // autoscaler's minimum instead (and its maximum at least that), so Argo CD never fights the autoscaler.
+            let counted = scalable.filter { built[$0.name]?.autoscaled != true }
+            if !counted.isEmpty {
                 parts["replicas"] = .array(
-                    scalable.map { .members([("name", .string(context.names[$0.name]!)), ("count", .int(replicas))]) })
+                    counted.map { .members([("name", .string(context.names[$0.name]!)), ("count", .int(replicas))]) })
             }
-            // An autoscaler's minimum would undo the overlay's replica count: move it too.
-            for service in project.services where autoscaled.contains(context.names[service.name]!) {
+            for service in scalable where built[service.name]?.autoscaled == true {
                 let bounds: ValueTree = .array([
                     .members([("op", .string("replace")), ("path", .string("/spec/minReplicas")), ("value", .int(max(1, replicas)))]),
                     .members([("op", .string("replace")), ("path", .string("/spec/maxReplicas")), ("value", .int(max(1, replicas) * 3))]),

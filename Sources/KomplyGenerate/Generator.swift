@@ -63,15 +63,27 @@ private extension Generator {
         var baseFiles: [(String, [ObjectDraft])] = []
         var secrets: [String: [(key: String, reason: String)]] = [:]
         var built: [String: ServiceOutput] = [:]
-        for service in project.services {
-            var builder = ServiceBuilder(context: context, service: service, options: options[service.name] ?? ServiceOptions())
-            let output = builder.build()
+        var builders = project.services.map { service in
+            ServiceBuilder(context: context, service: service, options: options[service.name] ?? ServiceOptions())
+        }
+        let shared = SharedSecrets.plan(
+            secrets: Dictionary(uniqueKeysWithValues: builders.map { ($0.service.name, $0.secretEnvironmentValues) }),
+            connections: context.connections, names: context.names)
+        let sidecarOwners = Self.sidecarOwners(
+            project, kinds: Dictionary(uniqueKeysWithValues: builders.map { ($0.service.name, $0.kind) }))
+        for index in builders.indices {
+            builders[index].shared = shared
+            builders[index].joinsPodOf = sidecarOwners[builders[index].service.name]
+            let service = builders[index].service
+            let output = builders[index].build()
             built[service.name] = output
             notices += output.notices
             secrets.merge(output.secretsToProvide) { $0 + $1 }
             baseFiles.append(("\(context.names[service.name]!).yaml", output.drafts))
         }
         try checkCollisions(baseFiles, services: project.services)
+        notices += placeSidecars(sidecarOwners, project: project, context: context, files: &baseFiles, built: &built)
+        baseFiles.removeAll { $0.1.isEmpty }
         let labels = [("app.kubernetes.io/part-of", appName), ("app.kubernetes.io/managed-by", "komply")]
         let denyAll = ObjectDraft(
             kind: "NetworkPolicy", name: "default-deny",
@@ -108,12 +120,10 @@ private extension Generator {
                                     ]),
                                 ]))
                     )))
-        let autoscaled = Set(baseFiles.flatMap(\.1).filter { $0.kind == "HorizontalPodAutoscaler" }.map(\.name))
         let environments = settings.environments.isEmpty ? [EnvironmentConfig(name: "default")] : settings.environments
         for environment in environments {
             files += try overlay(
-                environment, appName: appName, project: project, context: context, built: built, autoscaled: autoscaled,
-                header: header)
+                environment, appName: appName, project: project, context: context, built: built, header: header)
         }
         if let argo = try argoApplications(appName: appName, environments: environments, header: header) {
             files += argo
@@ -176,9 +186,16 @@ private extension Generator {
             for range in service.expose {
                 for port in range.ports { add(port, range.protocol, published: false) }
             }
+            if let port = options[service.name]?.port, !list.isEmpty, !list.contains(where: { $0.port == port }) {
+                notices.append(
+                    Diagnostic(
+                        .warning,
+                        "service \(service.name): x-komply.port \(port) is ignored: compose declares its ports (\(list.map { String($0.port) }.joined(separator: ", "))); x-komply.port is for a service that declares none (add \(port) to expose: instead)",
+                        at: service.komply.positions["x-komply.port"] ?? service.komply.source))
+            }
             let classification = Classifier.classify(service, options: options[service.name] ?? ServiceOptions(), project: project)
             if list.isEmpty,
-                let port = options[service.name]?.probePort
+                let port = options[service.name]?.port ?? options[service.name]?.probePort
                     ?? classification.profile.flatMap({ ImageKnowledge.defaultPort($0, image: classification.image?.value) })
             {
                 add(port, "tcp", published: false)
@@ -265,7 +282,7 @@ private extension Generator {
                 if !why[target, default: []].contains(origin) { why[target, default: []].append(origin) }
                 if let port = reference.port { namedPorts[target, default: []].append((port, "\(service.name) (\(reference.file))")) }
             }
-            for target in targets.sorted() where !shareNetwork(service, project[service: target]) {
+            for target in targets.sorted() where !shareNetwork(service, project[service: target], in: project) {
                 targets.remove(target)
                 notices.append(
                     Diagnostic(
@@ -299,7 +316,7 @@ private extension Generator {
                 notices.append(
                     Diagnostic(
                         .warning,
-                        "service \(client) connects to \(service.name) (\(why)), but \(service.name) declares no port komply can find (no ports:, expose:, Dockerfile EXPOSE, known image or proxy label): no Service and no allow are generated for this edge; add expose: [PORT] to \(service.name) or set x-komply.probes.port",
+                        "service \(client) connects to \(service.name) (\(why)), but \(service.name) declares no port komply can find (no ports:, expose:, Dockerfile EXPOSE, known image or proxy label): no Service and no allow are generated for this edge; add expose: [PORT] to \(service.name) or set x-komply.port: PORT on it",
                         at: project[service: client]?.komply.positions["depends_on.\(service.name)"]
                             ?? project[service: client]?.komply.source))
             }
@@ -310,12 +327,21 @@ private extension Generator {
     }
 
     /// Whether two services share a compose network (host networking reaches everything).
-    func shareNetwork(_ a: ComposeService, _ b: ComposeService?) -> Bool {
+    func shareNetwork(_ a: ComposeService, _ b: ComposeService?, in project: ComposeProject) -> Bool {
         guard let b else { return false }
-        let left = a.networks.isEmpty ? Set(["default"]) : Set(a.networks.keys)
-        let right = b.networks.isEmpty ? Set(["default"]) : Set(b.networks.keys)
         if a.networkMode == "host" || b.networkMode == "host" { return true }
-        return !left.isDisjoint(with: right)
+        return !networks(of: a, in: project).isDisjoint(with: networks(of: b, in: project))
+    }
+
+    /// The compose networks a service is on: with `network_mode: service:x` those of x, whose network namespace it
+    /// joins (its own `networks:` are ignored by compose); else its own, or `default`.
+    func networks(of service: ComposeService, in project: ComposeProject, depth: Int = 0) -> Set<String> {
+        if let mode = service.networkMode, mode.hasPrefix("service:"), depth < 8,
+            let owner = project[service: String(mode.dropFirst("service:".count))]
+        {
+            return networks(of: owner, in: project, depth: depth + 1)
+        }
+        return service.networks.isEmpty ? Set(["default"]) : Set(service.networks.keys)
     }
 
     /// The image of a service; `build:`-only services get `<registry>/<app>/<service>:<build tag>`.

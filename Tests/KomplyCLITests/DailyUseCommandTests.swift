@@ -205,16 +205,19 @@ final class DailyUseCommandTests: XCTestCase {
         let findings = try XCTUnwrap(report["findings"] as? [[String: Any]])
         let located = Set(findings.map { "\($0["rule"]!) \($0["file"]!):\($0["line"]!):\($0["column"]!)" })
         let overlay = "deploy/webshop/overlays/staging/kustomization.yaml"
-        // The replicas entry of api (line 18) and the image entry of webshop/api (line 15).
-        XCTAssertTrue(located.contains("single-replica \(overlay):18:5"), "\(located)")
+        // api's autoscaler patch (line 18: staging's count is its minReplicas) and the image entry of webshop/api (line 15).
+        XCTAssertTrue(located.contains("hpa-single-min-replica \(overlay):18:5"), "\(located)")
+        XCTAssertFalse(located.contains { $0.hasPrefix("single-replica ") }, "an autoscaled Deployment's count is the HPA's: \(located)")
         XCTAssertTrue(located.contains("latest-image-tag \(overlay):15:5"), "\(located)")
         XCTAssertFalse(located.contains { $0.contains("overlays/production") }, "\(located)")
         // An overlay folder alone: its base is read from disk (inside the repository, else the current folder).
         let alone = try CLIHarness.run(["lint", "deploy/webshop/overlays/staging", "--format", "json"], in: folder)
         XCTAssertEqual(alone.status, 1, alone.stderr)
-        XCTAssertTrue(alone.stdout.contains("\"rule\": \"single-replica\""), alone.stdout)
-        let message = findings.first { ($0["rule"] as? String) == "single-replica" }?["message"] as? String
-        XCTAssertEqual(message, "Deployment \"webshop-staging/api\" runs a single replica (as overlay \"staging\" renders it)")
+        XCTAssertTrue(alone.stdout.contains("\"rule\": \"hpa-single-min-replica\""), alone.stdout)
+        let message = findings.first { ($0["rule"] as? String) == "hpa-single-min-replica" }?["message"] as? String
+        XCTAssertEqual(
+            message,
+            "HorizontalPodAutoscaler \"webshop-staging/api\" may scale down to a single replica (as overlay \"staging\" renders it)")
     }
 
     func testStagedLintCoversTheOverlaysToo() throws {
@@ -227,6 +230,6 @@ final class DailyUseCommandTests: XCTestCase {
         let overlay = "deploy/webshop/overlays/staging/kustomization.yaml"
         let staged = try CLIHarness.run(["lint", "--staged", overlay, "--color", "never"], in: folder)
         XCTAssertEqual(staged.status, 1, staged.stdout + staged.stderr)
-        XCTAssertTrue(staged.stdout.contains("runs a single replica (as overlay \"staging\" renders it)"), staged.stdout)
+        XCTAssertTrue(staged.stdout.contains("may scale down to a single replica (as overlay \"staging\" renders it)"), staged.stdout)
     }
 }

@@ -37,7 +37,8 @@ final class EnvironmentIndependenceTests: XCTestCase {
         XCTAssertEqual(onlyProduction.status, 0, onlyProduction.stderr)
         XCTAssertFalse(onlyProduction.stderr.contains("removed"), onlyProduction.stderr)
         XCTAssertEqual(try read(folder, staging), stagingBefore, "--env production rewrote staging's overlay")
-        XCTAssertTrue(try read(folder, "deploy/webshop/overlays/production/kustomization.yaml").contains("count: 4"))
+        XCTAssertTrue(
+            try read(folder, "deploy/webshop/overlays/production/kustomization.yaml").contains(#"/spec/minReplicas\",\"value\":4"#))
         let secrets = try read(folder, "deploy/webshop/SECRETS.md")
         XCTAssertTrue(secrets.contains("webshop-staging"), "SECRETS.md still lists every environment: \(secrets)")
         let check = try CLIHarness.run(["generate", "--env", "production", "--check"], in: folder)
@@ -69,8 +70,12 @@ final class EnvironmentIndependenceTests: XCTestCase {
         XCTAssertTrue(database.contains("kind: StatefulSet"))
         XCTAssertTrue(database.contains("  replicas: 1\n"), database)
         let overlay = try read(folder, "deploy/webshop/overlays/production/kustomization.yaml")
-        XCTAssertTrue(overlay.contains("- name: api\n    count: 3"), overlay)
-        XCTAssertTrue(overlay.contains("- name: proxy\n    count: 3"), overlay)
+        // api and proxy are autoscaled: the environment's count is their autoscalers' minimum, not a replicas entry.
+        XCTAssertFalse(overlay.contains("count:"), overlay)
+        for name in ["api", "proxy"] {
+            let patch = overlay.components(separatedBy: "kind: HorizontalPodAutoscaler\n      name: \(name)\n    patch: ").dropFirst().first
+            XCTAssertTrue(patch?.prefix { $0 != "\n" }.contains(#"/spec/minReplicas\",\"value\":3"#) == true, overlay)
+        }
         XCTAssertFalse(overlay.contains("name: db\n"), "a StatefulSet is never scaled by an environment: \(overlay)")
         XCTAssertFalse(overlay.contains("name: cache\n"), "a workload with a ReadWriteOnce claim is not scaled: \(overlay)")
     }

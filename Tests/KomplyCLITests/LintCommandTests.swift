@@ -27,13 +27,13 @@ final class LintCommandTests: XCTestCase {
         let findings = (json["findings"] as? [[String: Any]] ?? []).map { finding in
             "\(finding["rule"] ?? "") \(finding["file"] ?? "") \(finding["container"] ?? "")"
         }
-        // And what komply.yaml asked of an environment: staging's `replicas: 1` renders a single replica and an
-        // autoscaler with minReplicas 1, reported on the overlay's replicas entry (issue 19).
+        // And what komply.yaml asked of an environment: staging's `replicas: 1` becomes the autoscaler's minReplicas
+        // (the Deployment it scales carries no count in git), reported on the overlay's patch (issue 19, issue 15).
         let staging = "fixtures/generate/environments/expected/billing/overlays/staging/kustomization.yaml"
         XCTAssertEqual(
             findings,
             [
-                "hpa-single-min-replica \(staging) <null>", "single-replica \(staging) <null>",
+                "hpa-single-min-replica \(staging) <null>",
                 "run-as-root fixtures/generate/jobs/expected/batch/base/node-agent.yaml node-agent",
             ])
     }

@@ -106,6 +106,9 @@ final class NumberBoundsCommandTests: XCTestCase {
     func testXKomplyPortAndUserIDOutOfRangeExitTwo() throws {
         let cases = [
             ("probes: {path: /h, port: 9223372036854775807}", "x-komply.probes.port must be a port from 1 to 65535"),
+            ("port: 9223372036854775807", "x-komply.port must be a port from 1 to 65535"),
+            ("port: 0", "x-komply.port must be a port from 1 to 65535"),
+            ("port: http", "x-komply.port must be an integer"),
             ("uid: 9223372036854775807", "x-komply.uid must be a non-root numeric user id from 1 to 2147483647"),
             ("replicas: -1", "x-komply.replicas must be a replica count from 0 to 1000000"),
         ]

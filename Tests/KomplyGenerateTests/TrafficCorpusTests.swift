@@ -183,27 +183,85 @@ extension TrafficCorpusTests {
     func check(app: String) throws -> [String] {
         let folder = "\(Self.corpus)/\(app)"
         let projects = try SourceLoader.load(SourceRequest(paths: [folder], environment: [:]))
-        let result = try Generator(settings: GeneratorSettings(), templates: .builtIn).generate(projects)
+        let result = try Generator(settings: Self.settings, templates: .builtIn).generate(projects)
         let appName = try XCTUnwrap(result.files.first?.path.split(separator: "/").first.map(String.init))
         var objects: [ValueTree] = []
         for file in result.files where file.path.hasPrefix("\(appName)/base/") && file.path.hasSuffix(".yaml") {
             objects += try YAMLLoader.parse(file.contents, file: file.path).map { $0.valueTree() }
         }
-        let evaluator = NetworkEvaluator(objects: objects)
         let services = try Self.composeServices(folder)
         let edges = Self.edges(services, folder: folder)
+        var problems = try check(NetworkEvaluator(objects: objects), edges: edges, result: result, in: "base")
+        // Each environment as Kubernetes receives it: the overlay rendered by kustomize, in its own namespace.
+        for environment in Self.settings.environments {
+            guard let rendered = try Self.kustomize(result.files, overlay: "\(appName)/overlays/\(environment.name)") else { continue }
+            let namespace = environment.namespace(app: appName, defaultTemplate: Self.settings.namespaceTemplate)
+            let objects = rendered.filter { $0["kind"]?.stringValue != "Namespace" }
+            for object in objects where object["metadata"]?["namespace"]?.stringValue != namespace {
+                problems.append(
+                    "overlay \(environment.name): \(object["kind"]?.stringValue ?? "?") \(object["metadata"]?["name"]?.stringValue ?? "?") is not in namespace \(namespace)"
+                )
+            }
+            problems += try check(
+                NetworkEvaluator(objects: objects, namespace: namespace), edges: edges, result: result, in: "overlay \(environment.name)")
+        }
+        return problems
+    }
+
+    /// Two environments as a platform team writes them: staging scaled to one replica, production as the base.
+    static let settings: GeneratorSettings = {
+        var settings = GeneratorSettings()
+        settings.environments = [
+            EnvironmentConfig(name: "staging", replicas: 1, resourceScale: 0.5), EnvironmentConfig(name: "production"),
+        ]
+        return settings
+    }()
+
+    /// The objects `kubectl kustomize` renders for one overlay of the generated files, nil without kubectl.
+    static func kustomize(_ files: [GeneratedFile], overlay: String) throws -> [ValueTree]? {
+        guard let kubectl = ["/usr/bin/kubectl", "/usr/local/bin/kubectl"].first(where: FileManager.default.isExecutableFile) else {
+            return nil
+        }
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("komply-traffic-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        for file in files {
+            let url = root.appendingPathComponent(file.path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(file.contents.utf8).write(to: url)
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: kubectl)
+        process.arguments = ["kustomize", root.appendingPathComponent(overlay).path]
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            XCTFail("kubectl kustomize \(overlay) failed: \(message)")
+            return []
+        }
+        return try YAMLLoader.parse(String(decoding: data, as: UTF8.self), file: overlay).map { $0.valueTree() }
+    }
+
+    /// Problems of one rendering (`place`: base or an overlay): edges that do not flow, flows that are no edge.
+    func check(_ evaluator: NetworkEvaluator, edges: Set<Edge>, result: GenerationResult, in place: String) throws -> [String] {
+        let prefix = place == "base" ? "" : "\(place): "
         let name = { (service: String) in Naming.dnsLabel(service, maxLength: 50) }
         var problems: [String] = []
         for edge in edges.sorted(by: { $0.description < $1.description }) {
-            if !evaluator.resolvesDNS(name(edge.from)) { problems.append("\(edge): \(edge.from) cannot resolve names") }
+            if !evaluator.resolvesDNS(name(edge.from)) { problems.append("\(prefix)\(edge): \(edge.from) cannot resolve names") }
             if evaluator.viaService(from: name(edge.from), service: name(edge.to), port: edge.port, to: name(edge.to)) == nil {
                 // An edge komply cannot serve must be a warning naming it and the key that fixes it, never silence.
                 let warned = result.notices.contains {
                     $0.severity == .warning && $0.message.contains("service \(edge.from) connects to \(edge.to)")
-                        && $0.message.contains("x-komply.probes.port")
+                        && $0.message.contains("x-komply.port")
                 }
                 problems.append(
-                    "\(edge): not reachable through Service \(name(edge.to))\(warned ? " (warned)" : ", and no warning names it")")
+                    "\(prefix)\(edge): not reachable through Service \(name(edge.to))\(warned ? " (warned)" : ", and no warning names it")")
             }
         }
         let allowedPairs = Set(edges.map { "\(name($0.from))→\(name($0.to))" })
@@ -211,7 +269,7 @@ extension TrafficCorpusTests {
         for from in workloads {
             for to in workloads where from != to && !allowedPairs.contains("\(from)→\(to)") {
                 let open = evaluator.openPorts(from: from, to: to)
-                if !open.isEmpty { problems.append("\(from) → \(to) is no edge but ports \(open) are open") }
+                if !open.isEmpty { problems.append("\(prefix)\(from) → \(to) is no edge but ports \(open) are open") }
             }
         }
         return problems

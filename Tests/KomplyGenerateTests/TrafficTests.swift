@@ -134,8 +134,132 @@ final class TrafficTests: XCTestCase {
         XCTAssertNil(network.viaService(from: "proxy", service: "backend", port: nil, to: "backend"))
         let warning = try XCTUnwrap(result.notices.first { $0.message.contains("service proxy connects to backend (depends_on)") })
         XCTAssertEqual(warning.severity, .warning)
-        XCTAssertTrue(warning.message.contains("x-komply.probes.port"), warning.message)
+        XCTAssertTrue(warning.message.contains("set x-komply.port: PORT on it"), warning.message)
         XCTAssertEqual(warning.location?.range?.start.line, 7, "points at the depends_on entry")
+    }
+
+    func testXKomplyPortGivesAPortlessServiceItsPortAndProbesPortStillWorks() throws {
+        let (result, network) = try generate(
+            """
+            services:
+              backend:
+                build: {context: backend}
+                x-komply: {port: 9000}
+              legacy:
+                build: {context: backend}
+                x-komply: {probes: {port: 9100}}
+              declared:
+                image: example/declared:1
+                expose: [7000]
+                x-komply:
+                  port: 7001
+              proxy:
+                image: nginx:1.27
+                ports: ["80:80"]
+                depends_on: [backend, legacy, declared]
+            """,
+            files: ["backend/Dockerfile": "FROM golang:1.23\n"])
+        XCTAssertEqual(network.viaService(from: "proxy", service: "backend", port: 9000, to: "backend"), 9000)
+        XCTAssertEqual(network.viaService(from: "proxy", service: "legacy", port: 9100, to: "legacy"), 9100)
+        XCTAssertFalse(result.notices.contains { $0.message.contains("declares no port komply can find") })
+        let ignored = try XCTUnwrap(result.notices.first { $0.message.contains("x-komply.port 7001 is ignored") })
+        XCTAssertEqual(ignored.severity, .warning)
+        XCTAssertEqual(ignored.location?.range?.start.line, 12, "points at x-komply.port")
+        XCTAssertNil(network.viaService(from: "proxy", service: "declared", port: 7001, to: "declared"))
+    }
+
+    func testXKomplyPortOutOfRangeIsRefusedAtItsPosition() throws {
+        for bad in ["0", "65536", "99999999999999999999", "\"80\""] {
+            XCTAssertThrowsError(try generate("services:\n  api:\n    image: example/api:1\n    x-komply:\n      port: \(bad)\n")) {
+                error in
+                let text = (error as? LocalizedError)?.errorDescription ?? "\(error)"
+                XCTAssertTrue(text.contains("x-komply.port"), text)
+                XCTAssertTrue(text.contains("compose.yaml:5:"), "names the line of port: \(text)")
+            }
+        }
+    }
+
+    func testNetworkModeServiceRunsAsASecondContainerOfTheOwnersPod() throws {
+        let (result, network) = try generate(
+            """
+            services:
+              vpn:
+                image: example/vpn:1
+                networks: [back]
+              agent:
+                image: example/agent:1
+                network_mode: "service:vpn"
+                user: "2000"
+                expose: [9100]
+                environment: {DB_HOST: db, LOG_LEVEL: info}
+                volumes: [./agent.conf:/etc/agent.conf:ro]
+              db:
+                image: postgres:16.4
+                networks: [back]
+              web:
+                image: example/web:1
+                networks: [back]
+                environment: {AGENT_URL: "http://agent:9100/metrics"}
+            networks:
+              back: {}
+            """, files: ["agent.conf": "level: info\n"])
+        let base = result.files.filter { $0.path.contains("/base/") }
+        XCTAssertFalse(base.contains { $0.contents.contains("kind: Deployment\nmetadata:\n  name: agent\n") }, "no pod of its own")
+        let vpn = try XCTUnwrap(base.first { $0.path.hasSuffix("/base/vpn.yaml") }?.contents)
+        let pod = try XCTUnwrap(
+            YAMLLoader.parse(vpn, file: "vpn.yaml").map { $0.valueTree() }.first { $0["kind"]?.stringValue == "Deployment" }?["spec"]?[
+                "template"])
+        guard case .array(let containers)? = pod["spec"]?["containers"] else { return XCTFail("no containers") }
+        XCTAssertEqual(containers.compactMap { $0["name"]?.stringValue }, ["vpn", "agent"])
+        XCTAssertEqual(containers[1]["securityContext"]?["runAsUser"], .int(2000), "the container keeps its own user")
+        XCTAssertEqual(containers[1]["envFrom"]?.items?.first?["configMapRef"]?["name"]?.stringValue, "agent-env")
+        XCTAssertNotNil(pod["metadata"]?["annotations"]?["komply.dev/config-hash-agent"], "its config rolls the shared pod")
+        XCTAssertTrue(
+            pod["spec"]?["volumes"]?.items?.contains { $0["name"]?.stringValue == "agent-files" } == true, "its volumes, renamed")
+        // Its traffic is the shared pod's: it reaches db, and web reaches it through its Service.
+        XCTAssertEqual(network.viaService(from: "vpn", service: "db", port: 5432, to: "db"), 5432)
+        XCTAssertEqual(network.viaService(from: "web", service: "agent", port: 9100, to: "vpn"), 9100)
+        XCTAssertNil(network.viaService(from: "db", service: "agent", port: 9100, to: "vpn"), "db is no client of agent")
+        XCTAssertFalse(result.notices.contains { $0.severity == .warning && $0.message.contains("network_mode") })
+        let notice = try XCTUnwrap(result.notices.first { $0.message.contains("runs it as a second container of vpn's pod") })
+        XCTAssertEqual(notice.location?.range?.start.line, 7)
+    }
+
+    func testNetworkModeServiceThatCannotJoinThePodIsWarnedWithTheReason() throws {
+        let (result, network) = try generate(
+            """
+            services:
+              vpn:
+                image: example/vpn:1
+                networks: [back]
+              cache:
+                image: redis:7.4
+                network_mode: "service:vpn"
+                command: ["redis-server", "--appendonly", "yes"]
+                volumes: [cache-data:/data]
+                depends_on: [db]
+              uploader:
+                image: example/uploader:1
+                network_mode: "service:vpn"
+                volumes: [uploads:/data]
+              db:
+                image: postgres:16.4
+                networks: [back]
+            networks:
+              back: {}
+            volumes:
+              cache-data: {}
+              uploads: {}
+            """)
+        XCTAssertNotNil(
+            result.notices.first { $0.severity == .warning && $0.message.contains("service uploader: compose key network_mode") },
+            "a Deployment with a volume claim keeps its own pod")
+        XCTAssertNotNil(network.viaService(from: "cache", service: "db", port: 5432, to: "db"), "on vpn's network, it reaches db")
+        XCTAssertFalse(result.notices.contains { $0.message.contains("cache refers to db but they share no compose network") })
+        let warning = try XCTUnwrap(result.notices.first { $0.message.contains("service cache: compose key network_mode") })
+        XCTAssertTrue(warning.message.contains("vpn's network namespace"), warning.message)
+        XCTAssertTrue(warning.message.contains("localhost"), warning.message)
+        XCTAssertEqual(warning.location?.range?.start.line, 7)
     }
 
     func testDNSEgressTargetsTheConfiguredSelectorAndNodeLocalCache() throws {

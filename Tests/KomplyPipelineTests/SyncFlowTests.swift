@@ -107,7 +107,8 @@ final class SyncFlowTests: XCTestCase {
         let after = try repository.files(at: "komply/shop", under: "deploy")
         XCTAssertEqual(after[staging], before[staging], "sync --env production changed staging's overlay")
         XCTAssertTrue(
-            String(decoding: after["deploy/shop/overlays/production/kustomization.yaml"] ?? Data(), as: UTF8.self).contains("count: 4"))
+            String(decoding: after["deploy/shop/overlays/production/kustomization.yaml"] ?? Data(), as: UTF8.self).contains(
+                #"/spec/minReplicas\",\"value\":4"#))
 
         try configure("  - name: production\n")
         let all = try await sync([])

@@ -3,10 +3,14 @@ import KomplyCore
 
 // HorizontalPodAutoscaler and PodDisruptionBudget for replicated workloads.
 extension ServiceBuilder {
+    /// Whether a HorizontalPodAutoscaler manages the workload (a Deployment of 2+ replicas): its `spec.replicas` is then
+    /// left out of git, base and overlays alike, so that Argo CD's self-heal never undoes the autoscaler's scaling.
+    func isAutoscaled(replicas: Int) -> Bool { kind.isAutoscaled && replicas >= 2 && gpuCount == nil }
+
     /// A HorizontalPodAutoscaler (CPU 70%, up to 3× the replicas) and a PodDisruptionBudget for replicated workloads.
     mutating func autoscaling(labels: [(String, String)], selector: [(String, String)], replicas: Int) {
         // CPU utilisation does not measure a GPU workload's load, and each more replica claims whole GPUs.
-        guard kind.isAutoscaled, replicas >= 2, gpuCount == nil else { return }
+        guard isAutoscaled(replicas: replicas) else { return }
         output.drafts.append(
             ObjectDraft(
                 kind: "HorizontalPodAutoscaler", name: name,

@@ -10,6 +10,7 @@ extension ServiceBuilder {
         var plain: [(String, ValueTree)] = []
         var secretKeys: [(key: String, reason: String)] = []
         var secretEnvironment = Set<String>()
+        var borrowedKeys: [(env: String, key: SharedSecrets.Key)] = []
         for key in service.environment.keys.sorted() {
             let value = service.environment[key] ?? nil
             guard let value else {
@@ -17,8 +18,13 @@ extension ServiceBuilder {
                 continue
             }
             if let reason = secretReason(key, value) {
-                secretKeys.append((key, reason))
                 secretEnvironment.insert(key)
+                // A value another service carries alike is read from the owner's key (SharedSecrets).
+                if let shared = shared.borrowed[service.name]?[key] {
+                    borrowedKeys.append((key, shared))
+                    continue
+                }
+                secretKeys.append((key, shared.owned[service.name]?[key].map { sharedReason(reason, $0) } ?? reason))
             } else {
                 plain.append((key, .string(value)))
             }
@@ -48,14 +54,23 @@ extension ServiceBuilder {
             configMap(configName, data: plain)
             envFrom.append(.members([("configMapRef", .members([("name", .string(configName))]))]))
         }
-        guard !references.isEmpty else { return }
-        for entry in references {
+        let allReferences =
+            (references.map { (env: $0.env, secret: secretName, key: $0.key) }
+                + borrowedKeys.map { (env: $0.env, secret: $0.key.secretName, key: $0.key.key) })
+        for entry in allReferences {
             env.append(
                 .members([
                     ("name", .string(entry.env)),
-                    ("valueFrom", .members([("secretKeyRef", .members([("name", .string(secretName)), ("key", .string(entry.key))]))])),
+                    ("valueFrom", .members([("secretKeyRef", .members([("name", .string(entry.secret)), ("key", .string(entry.key))]))])),
                 ]))
         }
+        for (variable, shared) in borrowedKeys {
+            notice(
+                .info,
+                "\(variable) reads Secret \(shared.secretName) key \(shared.key), shared by \(SharedSecrets.readersText(shared)): \(shared.why), so one key holds it"
+            )
+        }
+        guard !references.isEmpty else { return }
         provideSecret(secretName, keys: secretKeys)
         notice(
             .info,

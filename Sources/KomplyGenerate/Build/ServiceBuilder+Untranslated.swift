@@ -7,13 +7,16 @@ extension ServiceBuilder {
         var keys: [(key: String, why: String)] = service.other.keys.sorted().compactMap { key in
             Self.translatedOtherKeys.contains(key) ? nil : (key, Self.reasons[key] ?? "komply has no Kubernetes translation for it")
         }
-        if let mode = service.networkMode, mode != "bridge", mode != "default" {
+        // A service that joins another's pod keeps compose's shared namespace: nothing is left out.
+        if let mode = service.networkMode, mode != "bridge", mode != "default", joinsPodOf == nil {
             keys.append(
                 (
                     "network_mode",
                     mode == "host"
                         ? "pods do not share the node's network (hostNetwork is refused by Pod Security); the service gets its own pod network"
-                        : "\(mode) is not translated; the service gets its own pod network and reaches others through their Services"
+                        : mode.hasPrefix("service:") || mode.hasPrefix("container:")
+                            ? Self.sharedNamespaceReason(String(mode.drop { $0 != ":" }.dropFirst()))
+                            : "\(mode) is not translated; the service gets its own pod network and reaches others through their Services"
                 ))
         }
         if !service.ulimits.isEmpty { keys.append(("ulimits", "Kubernetes sets no per-container ulimits; the node's limits apply")) }
@@ -30,6 +33,14 @@ extension ServiceBuilder {
 }
 
 private extension ServiceBuilder {
+    /// Why `network_mode: service:<owner>` is not kept: Kubernetes shares a network namespace only inside one pod.
+    static func sharedNamespaceReason(_ owner: String) -> String {
+        "compose runs it in \(owner)'s network namespace (they talk over localhost, and it is reached at \(owner)'s name); "
+            + "Kubernetes shares a network namespace only inside one pod, so komply gives it a pod of its own on "
+            + "\(owner)'s networks, with its own Service and allows: calls between the two over localhost, or to its ports at "
+            + "\(owner)'s name, do not arrive; point them at its service name (or run both processes in one image)"
+    }
+
     /// Keys kept in `ComposeService.other` that the generator does use.
     static let translatedOtherKeys: Set<String> = ["container_name", "links"]
 

@@ -117,7 +117,8 @@ extension ServiceBuilder {
         case .deployment:
             let hasClaims = output.drafts.contains { $0.kind == "PersistentVolumeClaim" }
             spec = .members([
-                ("replicas", .int(replicas)), ("revisionHistoryLimit", .int(5)),
+                // The autoscaler sets the count; a count in git would be re-applied on every sync.
+                ("replicas", isAutoscaled(replicas: replicas) ? nil : .int(replicas)), ("revisionHistoryLimit", .int(5)),
                 ("selector", .members([("matchLabels", tree(selector))])),
                 (
                     "strategy",

@@ -13,8 +13,12 @@ struct ServiceOutput {
     var resources: ResourcePlan?
     /// Whether an environment's `replicas` scales it (stateless Deployments without a claim).
     var scalesWithEnvironment = false
+    /// Whether a HorizontalPodAutoscaler owns its replica count (no `spec.replicas` in git; environments move the autoscaler).
+    var autoscaled = false
     /// True when a `hostPath` volume was mounted with consent: the namespace cannot be restricted.
     var usesHostPaths = false
+    /// The service whose pod this one's container joined (`network_mode: service:x`), nil for a pod of its own.
+    var joinsPodOf: String?
 }
 
 /// Builds the objects of one service: workload, ServiceAccount, Services, ConfigMaps, secret
@@ -37,6 +41,10 @@ struct ServiceBuilder {
     var secretArguments: [String: String] = [:]
     /// Mounted files that hold a secret: where they are mounted, their Secret key and why.
     var secretFiles: [(target: String, key: String, reason: String)] = []
+    /// Secret values this service shares with others: which keys it owns and which it reads from another's Secret.
+    var shared = SharedSecrets()
+    /// The service whose pod this one's container joins (`network_mode: service:x`, placed by `Generator.placeSidecars`).
+    var joinsPodOf: String?
 
     /// A builder for `service` of the app in `context`, classified on creation.
     init(context: AppContext, service: ComposeService, options: ServiceOptions) {
@@ -58,7 +66,7 @@ struct ServiceBuilder {
         let labels = Naming.labels(app: context.appName, service: name, component: classification.role.value.rawValue)
         let selector = Naming.selector(app: context.appName, service: name)
         serviceAccount(labels: labels)
-        var pod = podSpec()
+        var pod = mountingFoldersWhole(podSpec())
         let replicas = replicaCount()
         if replicas >= 2, kind.isScalable { pod = spreadingAcrossNodes(pod, selector: selector) }
         let resources = ResourcePlanner.plan(
@@ -68,8 +76,11 @@ struct ServiceBuilder {
         output.kind = kind
         output.resources = resources
         output.scalesWithEnvironment = scalesWithEnvironment
+        output.autoscaled = isAutoscaled(replicas: replicas)
         pod = pod.updatingContainer { $0.adding("resources", resources.tree) }
-        let podAnnotations: [(String, String)] = [("komply.dev/sizing", resources.reason)]
+        var podAnnotations: [(String, String)] = [("komply.dev/sizing", resources.reason)]
+        // A changed ConfigMap or Secret reference changes the template, so the workload rolls.
+        if let hash = configHash(pod: pod) { podAnnotations.append((Self.configHashAnnotation, hash)) }
         workload(pod: pod, labels: labels, selector: selector, replicas: replicas, podAnnotations: podAnnotations)
         services(labels: labels, selector: selector)
         autoscaling(labels: labels, selector: selector, replicas: replicas)

@@ -10,6 +10,7 @@ import KomplyCore
 ///   runtime: jvm               # jvm | node | python | go | ruby | php | dotnet | static | native
 ///   schedule: "0 3 * * *"      # makes a CronJob
 ///   replicas: 3
+///   port: 8080                 # the port a service that declares none listens on
 ///   uid: 10001                 # numeric user to run as
 ///   storage: {size: 20Gi, class: fast-ssd}
 ///   ingress: {host: shop.example.com, path: /, port: 80, className: nginx, tls: shop-tls}
@@ -29,6 +30,8 @@ public struct ServiceOptions: Sendable, Equatable {
     public var runtime: Runtime?
     public var schedule: String?
     public var replicas: Int?
+    /// The port the service listens on when compose declares none (`x-komply.port`).
+    public var port: Int?
     public var uid: Int?
     public var storageSize: Quantity?
     public var storageClass: String?
@@ -65,7 +68,7 @@ public struct ServiceOptions: Sendable, Equatable {
 
     /// The keys `x-komply` accepts.
     public static let keys = [
-        "kind", "role", "runtime", "schedule", "replicas", "uid", "storage", "ingress", "probes", "resources", "writablePaths",
+        "kind", "role", "runtime", "schedule", "replicas", "port", "uid", "storage", "ingress", "probes", "resources", "writablePaths",
         "secretEnv", "plainEnv", "accept", "hostPath",
     ]
 
@@ -168,6 +171,12 @@ public struct ServiceOptions: Sendable, Equatable {
                     throw fail(key, "a replica count \(NumberBound.replicas.rangeText)")
                 }
                 options.replicas = replicas
+            case "port":
+                let port = try integer(value, key)
+                guard (try? BoundedNumber.check(port, .port)) != nil else {
+                    throw fail(key, "\(NumberBound.port.name) \(NumberBound.port.rangeText)")
+                }
+                options.port = port
             case "uid":
                 let uid = try integer(value, key)
                 // komply.yaml's defaults.uid has the same range: Linux user ids are 32-bit.

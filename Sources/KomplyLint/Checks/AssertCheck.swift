@@ -12,6 +12,7 @@ import KomplyCore
 ///   assert:
 ///     - {path: securityContext.privileged, op: notEquals, value: true}
 ///   fix: [{path: securityContext.privileged, value: false}]
+///   unlessAutoscaled: true   # optional: skip workloads a HorizontalPodAutoscaler scales
 /// ```
 ///
 /// Operators: `exists`, `absent`, `equals`, `notEquals`, `matches`, `notMatches` (regex, whole
@@ -32,6 +33,9 @@ public struct AssertCheck: Check {
         public var assert: [Assertion]
         /// Values to set when fixing.
         public var fix: [FixStep]?
+        /// True when the rule does not apply to a workload a HorizontalPodAutoscaler of its namespace scales
+        /// (its replica count is the autoscaler's, which the autoscaler's own rules check).
+        public var unlessAutoscaled: Bool?
     }
 
     /// Where paths start.
@@ -138,8 +142,10 @@ public struct AssertCheck: Check {
     }
 
     public var needsPodSpec: Bool { parameters.on == .container || parameters.on == .podSpec }
+    public var readsIndex: Bool { parameters.unlessAutoscaled == true }
 
     public func check(_ object: KubeObject, in context: CheckContext) -> [Violation] {
+        if parameters.unlessAutoscaled == true, context.index.isAutoscaled(object) { return [] }
         var violations: [Violation] = []
         switch parameters.on ?? .object {
         case .object:

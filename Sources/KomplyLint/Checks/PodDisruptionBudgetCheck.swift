@@ -1,6 +1,6 @@
 import KomplyCore
 
-/// Flags workloads with at least `minReplicas` replicas (or any HorizontalPodAutoscaler) that no
+/// Flags workloads with at least `minReplicas` replicas (an autoscaler's `minReplicas` when one scales them) that no
 /// PodDisruptionBudget in their namespace selects.
 public struct PodDisruptionBudgetCheck: Check {
     /// Parameters.
@@ -20,7 +20,7 @@ public struct PodDisruptionBudgetCheck: Check {
     public func applies(kind: String, apiVersion: String) -> Bool { KubeObject.isScalable(kind: kind) }
 
     public func check(_ object: KubeObject, in context: CheckContext) -> [Violation] {
-        guard let replicas = object.replicas, replicas >= minReplicas else { return [] }
+        guard let replicas = context.index.replicas(of: object), replicas >= minReplicas else { return [] }
         let labels = object.podLabels
         if !labels.isEmpty, context.index.hasBudget(inNamespace: object.effectiveNamespace, selecting: labels) {
             return []

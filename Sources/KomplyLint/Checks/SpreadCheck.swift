@@ -1,6 +1,6 @@
 import KomplyCore
 
-/// Flags workloads with at least `minReplicas` replicas whose pods may all land on one node: no
+/// Flags workloads with at least `minReplicas` replicas (an autoscaler's `minReplicas` when one scales them) whose pods may all land on one node: no
 /// pod anti-affinity and no topology spread constraints.
 public struct SpreadCheck: Check {
     /// Parameters.
@@ -28,9 +28,10 @@ public struct SpreadCheck: Check {
     }
 
     public var needsPodSpec: Bool { true }
+    public var readsIndex: Bool { true }
 
     public func check(_ object: KubeObject, in context: CheckContext) -> [Violation] {
-        guard let spec = object.podSpec, let replicas = object.replicas, replicas >= minReplicas else { return [] }
+        guard let spec = object.podSpec, let replicas = context.index.replicas(of: object), replicas >= minReplicas else { return [] }
         if !(spec["topologySpreadConstraints"]?.sequence?.isEmpty ?? true) || spreadsByAntiAffinity(object, spec) { return [] }
         let anchor = object.node["spec"]?.pair("replicas")?.key ?? spec
         return [

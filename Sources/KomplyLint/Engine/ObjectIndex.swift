@@ -19,6 +19,8 @@ public struct ObjectIndex: Sendable {
     private let policyDirections: [(ingress: Bool, egress: Bool)]
     /// Every PodDisruptionBudget's selector.
     private let budgetIndex: SelectorIndex
+    /// The `minReplicas` (default 1) of the HorizontalPodAutoscaler that scales each workload, by the workload's name.
+    private let autoscalerMinimum: [NameKey: Int]
 
     /// Indexes objects.
     public init(_ objects: [KubeObject]) {
@@ -60,6 +62,19 @@ public struct ObjectIndex: Sendable {
         policySelectors = SelectorIndex(policies.map { ($0.0, $0.1.selector) })
         policyDirections = policies.map { ($0.1.governsIngress, $0.1.governsEgress) }
         budgetIndex = SelectorIndex(budgetsByNamespace.flatMap { namespace, selectors in selectors.map { (namespace, $0) } })
+        autoscalerMinimum = Self.autoscalerMinimum(objects, byNamespaceAndKind)
+    }
+
+    /// The replicas a workload runs at the least: the `minReplicas` of a HorizontalPodAutoscaler of its namespace
+    /// that scales it (its `spec.replicas` is the autoscaler's to set), else `spec.replicas` (nil for kinds without replicas).
+    public func replicas(of object: KubeObject) -> Int? {
+        guard let replicas = object.replicas else { return nil }
+        return autoscalerMinimum[NameKey(namespace: object.effectiveNamespace, kind: object.kind, name: object.name)] ?? replicas
+    }
+
+    /// True when a HorizontalPodAutoscaler of the object's namespace scales it.
+    public func isAutoscaled(_ object: KubeObject) -> Bool {
+        autoscalerMinimum[NameKey(namespace: object.effectiveNamespace, kind: object.kind, name: object.name)] != nil
     }
 
     /// The first object (in input order) of `kind` named `name` in a namespace.
@@ -223,6 +238,24 @@ public struct LintSettings: Sendable, Hashable {
 }
 
 extension ObjectIndex {
+    /// Each HorizontalPodAutoscaler's target (namespace, kind, name) with its `minReplicas`; the first autoscaler of a target wins.
+    static func autoscalerMinimum(_ objects: [KubeObject], _ byNamespaceAndKind: [String: [String: [Int]]]) -> [NameKey: Int] {
+        var minimum: [NameKey: Int] = [:]
+        for (namespace, kinds) in byNamespaceAndKind {
+            for i in kinds["HorizontalPodAutoscaler"] ?? [] {
+                let spec = objects[i].node["spec"]
+                guard let kind = spec?["scaleTargetRef"]?["kind"]?.scalar, let name = spec?["scaleTargetRef"]?["name"]?.scalar else {
+                    continue
+                }
+                var value = 1
+                if case .int(let count)? = spec?["minReplicas"]?.resolved(schema: .yaml11) { value = count }
+                let key = NameKey(namespace: namespace, kind: kind, name: name)
+                if minimum[key] == nil { minimum[key] = value }
+            }
+        }
+        return minimum
+    }
+
     struct NameKey: Hashable, Sendable {
         let namespace: String
         let kind: String

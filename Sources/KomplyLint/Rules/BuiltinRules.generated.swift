@@ -231,6 +231,7 @@ enum BuiltinRules {
                 - {path: spec.replicas, op: ge, value: 2, default: 1}
               fix:
                 - {path: spec.replicas, value: 2}
+              unlessAutoscaled: true
             equivalents:
               polaris: [deploymentMissingReplicas]
               datree: ["16"]
