@@ -110,6 +110,8 @@ private extension Generator {
                     )))
         let autoscaled = Set(baseFiles.flatMap(\.1).filter { $0.kind == "HorizontalPodAutoscaler" }.map(\.name))
         let environments = settings.environments.isEmpty ? [EnvironmentConfig(name: "default")] : settings.environments
+        notices += podSecurityNotices(
+            built, services: project.services, namespaces: environments.map { namespace(of: $0, appName: appName) })
         for environment in environments {
             files += try overlay(
                 environment, appName: appName, project: project, context: context, built: built, autoscaled: autoscaled,

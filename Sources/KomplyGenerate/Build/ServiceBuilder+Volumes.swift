@@ -289,7 +289,6 @@ private extension ServiceBuilder {
         let volume = "host-" + Naming.dnsLabel(path, maxLength: 50)
         volumes.append(.members([("name", .string(volume)), ("hostPath", .members([("path", .string(path))]))]))
         mounts.append(mountTree(volume, mount.target, readOnly: mount.readOnly))
-        output.usesHostPaths = true
         var rules = ["host-path-volume", "restricted-volume-type"]
         if Self.runtimeSockets.contains(path) { rules.append("docker-socket-mount") }
         for rule in rules { suppress(rule, accepted: consent, by: "x-komply.hostPath.\(path)") }

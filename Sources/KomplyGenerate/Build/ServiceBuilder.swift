@@ -13,8 +13,8 @@ struct ServiceOutput {
     var resources: ResourcePlan?
     /// Whether an environment's `replicas` scales it (stateless Deployments without a claim).
     var scalesWithEnvironment = false
-    /// True when a `hostPath` volume was mounted with consent: the namespace cannot be restricted.
-    var usesHostPaths = false
+    /// The fields of the pod that Pod Security `restricted` refuses, with the least level that admits each.
+    var podSecurity: [LocatedPodSecurityNeed] = []
 }
 
 /// Builds the objects of one service: workload, ServiceAccount, Services, ConfigMaps, secret
@@ -72,6 +72,7 @@ struct ServiceBuilder {
         output.scalesWithEnvironment = scalesWithEnvironment
         pod = pod.updatingContainer { $0.adding("resources", resources.tree) }
         let podAnnotations: [(String, String)] = [("komply.dev/sizing", resources.reason)]
+        recordPodSecurity(pod, annotations: Dictionary(podAnnotations) { a, _ in a })
         workload(pod: pod, labels: labels, selector: selector, replicas: replicas, podAnnotations: podAnnotations)
         services(labels: labels, selector: selector)
         autoscaling(labels: labels, selector: selector, replicas: replicas)
