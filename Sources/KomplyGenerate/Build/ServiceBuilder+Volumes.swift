@@ -11,6 +11,7 @@ extension ServiceBuilder {
         var claims: [ValueTree] = []
         for (index, mount) in service.volumes.enumerated() {
             let target = mount.target
+            if leavesOutDevelopmentMount(mount, index: index) { continue }
             switch mount.type {
             case "volume" where mount.source != nil:
                 let volume = Naming.dnsLabel(mount.source!)
@@ -189,24 +190,19 @@ private extension ServiceBuilder {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: absolute, isDirectory: &isDirectory) else {
             notice(
-                .info,
-                "bind mount \(shown) names \(source), which is not in the repository (usually application code mounted for development); the image must contain it"
+                .warning,
+                "bind mount \(shown) names \(source), which is not in the repository, so the pod does not get it: add it to the repository or bake it into the image"
             )
             return
         }
         let files: [(path: String, relative: String)]
         if isDirectory.boolValue {
-            let names = ((try? FileManager.default.contentsOfDirectory(atPath: absolute)) ?? []).sorted().filter { !$0.hasPrefix(".") }
-            files = names.compactMap { entry in
-                var childIsDirectory: ObjCBool = false
-                // Each entry resolved again: a link in the folder must not carry the read outside.
-                guard let path = confinedPath(entry, from: absolute),
-                    FileManager.default.fileExists(atPath: path, isDirectory: &childIsDirectory), !childIsDirectory.boolValue
-                else {
-                    return nil
-                }
-                return (path, entry)
+            let folder = configFolderFiles(absolute)
+            if let refusal = folder.refusal {
+                notice(.warning, "bind mount \(shown): \(refusal); a ConfigMap cannot carry the folder whole, so the mount is left out")
+                return
             }
+            files = folder.files
         } else {
             files = [(absolute, (source as NSString).lastPathComponent)]
         }
@@ -306,14 +302,6 @@ private extension ServiceBuilder {
         "/var/run/docker.sock", "/run/docker.sock", "/var/run/containerd/containerd.sock", "/run/containerd/containerd.sock",
         "/var/run/crio/crio.sock", "/run/crio/crio.sock", "/var/run/cri-dockerd.sock", "/run/cri-dockerd.sock",
     ]
-
-    /// `path` (relative to `base`) resolved inside the project's repository root with symbolic links
-    /// followed; nil when it leads outside (the reader refused such paths already, so this is the
-    /// second lock) or when the project has no root.
-    func confinedPath(_ path: String, from base: String) -> String? {
-        guard let root = context.project.repositoryRoot else { return nil }
-        return try? RepositoryRoot(root).resolve(path, from: base, at: nil)
-    }
 
     /// Records a mounted file that holds a secret: it is mounted from Secret `<name>-secret-files`, which the user creates.
     mutating func secretFile(key: String, target: String, shown: String, reason: String) {
