@@ -60,7 +60,7 @@ private extension ServiceBuilder {
     /// code (a project manifest or source files at its top) — inside the build context or not; a single source file
     /// counts only inside the build context (elsewhere a `.js` file is as likely a config file).
     func developmentSource(_ source: String, target: String) -> String? {
-        guard !source.hasPrefix("/"), !source.hasPrefix("~"), let projectDirectory = context.project.projectDirectory else { return nil }
+        guard !Paths.isHostPath(source), let projectDirectory = context.project.projectDirectory else { return nil }
         let path = Paths.normalized(projectDirectory + "/" + source)
         var contextPath: String?
         if case .string(let buildContext)? = service.build?["context"], !buildContext.contains("://"), !buildContext.hasPrefix("git@") {

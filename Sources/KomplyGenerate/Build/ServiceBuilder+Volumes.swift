@@ -29,7 +29,7 @@ extension ServiceBuilder {
                 mounts.append(mountTree(volume, target, readOnly: false))
             case "bind":
                 guard let source = mount.source else { continue }
-                if source.hasPrefix("/") || source.hasPrefix("~") {
+                if Paths.isHostPath(source) {
                     guard hostPathMount(mount, index: index, volumes: &volumes, mounts: &mounts) else { continue }
                 } else {
                     bindMount(source: source, target: target, fileData: &fileData, fileItems: &fileItems, mounts: &mounts)
@@ -259,7 +259,7 @@ private extension ServiceBuilder {
     mutating func hostPathMount(_ mount: VolumeMount, index: Int, volumes: inout [ValueTree], mounts: inout [ValueTree]) -> Bool {
         let source = mount.source ?? ""
         let at = service.komply.positions["volumes[\(index)]"] ?? location
-        guard source.hasPrefix("/") else {
+        guard !source.hasPrefix("~") else {
             output.notices.append(
                 Diagnostic(
                     .warning,
@@ -272,7 +272,8 @@ private extension ServiceBuilder {
             // Only a compose file has an x-komply block to record consent in.
             let hint =
                 service.komply.origin == "compose"
-                ? ". To mount it anyway, accept the risk in x-komply.hostPath: {\"\(source)\": {reason: ..., expires: YYYY-MM-DD}}" : ""
+                ? ". To mount it anyway, accept the risk in x-komply.hostPath: {\(quotedKey(source)): {reason: ..., expires: YYYY-MM-DD}}"
+                : ""
             output.notices.append(
                 Diagnostic(
                     .warning,
@@ -295,6 +296,11 @@ private extension ServiceBuilder {
                     + "until \(consent.expires)); its namespace enforces Pod Security privileged",
                 at: at))
         return true
+    }
+
+    /// A host path as a YAML key the user can paste: single-quoted where double quotes would read `\` as an escape.
+    func quotedKey(_ path: String) -> String {
+        path.contains("\\") ? "'\(path.replacingOccurrences(of: "'", with: "''"))'" : "\"\(path)\""
     }
 
     /// The container runtime sockets the `docker-socket-mount` rule flags.
