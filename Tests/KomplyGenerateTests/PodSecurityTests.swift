@@ -126,6 +126,15 @@ final class PodSecurityTests: XCTestCase {
             ("    image: nginx:1.27\n    cap_add: [NET_BIND_SERVICE]\n", .restricted, nil),
             ("    image: nginx:1.27\n    cap_add: [cap_net_admin]\n", .privileged, "cap_add"),
             ("    image: nginx:1.27\n    privileged: true\n", .privileged, "privileged"),
+            ("    image: nginx:1.27\n    pid: host\n    network_mode: host\n", .restricted, nil),
+            (
+                "    image: nginx:1.27\n    network_mode: host\n    x-komply:\n      accept: {host-network: {reason: r, expires: 2099-01-01}}\n",
+                .privileged, "network_mode"
+            ),
+            (
+                "    image: nginx:1.27\n    pid: host\n    x-komply:\n      accept: {host-pid: {reason: r, expires: 2099-01-01}}\n",
+                .privileged, "pid"
+            ),
             (
                 "    image: nginx:1.27\n    volumes: [/srv/data:/data]\n    x-komply:\n      hostPath: {/srv/data: {reason: r, expires: 2099-01-01}}\n",
                 .privileged, "volumes"
@@ -139,7 +148,7 @@ final class PodSecurityTests: XCTestCase {
                 XCTAssertTrue(
                     PodSecurityEvaluator.failures(pods[0], at: .allCases.last { $0 < expected }!).count > 0, "the level is the least")
             }
-            let warnings = result.notices.filter { $0.message.contains("needs Pod Security") }
+            let warnings = result.notices.filter { $0.message.contains("its pod needs Pod Security") }
             if let key {
                 let warning = try XCTUnwrap(warnings.first, body)
                 XCTAssertTrue(warning.message.contains("namespaces shop-dev, shop-prod enforce \(expected)"), warning.message)

@@ -5,15 +5,17 @@ extension ServiceBuilder {
     /// Warns once per compose key of the service that has no Kubernetes translation here, at its position.
     mutating func untranslatedKeys() {
         var keys: [(key: String, why: String)] = service.other.keys.sorted().compactMap { key in
-            Self.translatedOtherKeys.contains(key) ? nil : (key, Self.reasons[key] ?? "komply has no Kubernetes translation for it")
+            if Self.translatedOtherKeys.contains(key) { return nil }
+            if requestedHostNamespaces.contains(where: { $0.key == key }) { return hostNamespaceLeftOut(key).map { (key, $0) } }
+            return (key, Self.reasons[key] ?? "komply has no Kubernetes translation for it")
         }
-        if let mode = service.networkMode, mode != "bridge", mode != "default" {
+        if service.networkMode == "host" {
+            if let why = hostNamespaceLeftOut("network_mode") { keys.append(("network_mode", why)) }
+        } else if let mode = service.networkMode, mode != "bridge", mode != "default" {
             keys.append(
                 (
                     "network_mode",
-                    mode == "host"
-                        ? "pods do not share the node's network (hostNetwork is refused by Pod Security); the service gets its own pod network"
-                        : "\(mode) is not translated; the service gets its own pod network and reaches others through their Services"
+                    "\(mode) is not translated; the service gets its own pod network and reaches others through their Services"
                 ))
         }
         if !service.ulimits.isEmpty { keys.append(("ulimits", "Kubernetes sets no per-container ulimits; the node's limits apply")) }
@@ -35,8 +37,8 @@ private extension ServiceBuilder {
 
     /// Why a common untranslated key is left out, in the user's terms.
     static let reasons: [String: String] = [
-        "pid": "pods do not share the node's process namespace (hostPID is refused by Pod Security)",
-        "ipc": "pods do not share the node's IPC namespace",
+        "pid": "pods share no process namespace with another container",
+        "ipc": "pods share no IPC namespace with another container",
         "devices": "host devices are not mounted into pods (use a device plugin)",
         "sysctls": "pod sysctls beyond the safe set are refused by Pod Security; set them on the node",
         "platform": "the cluster's nodes decide the platform; use a nodeSelector on kubernetes.io/arch",
