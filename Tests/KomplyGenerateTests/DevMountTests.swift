@@ -73,6 +73,35 @@ final class DevMountTests: XCTestCase {
         XCTAssertFalse(try file(result, "/base/api.yaml").contains("server.js"))
     }
 
+    func testInsideItsOwnBuildContextCodeIsLeftOutAndConfigIsCarried() throws {
+        try write([
+            "compose.yaml": """
+            services:
+              backend:
+                build: ./backend
+                volumes:
+                  - ./backend/src:/code/src
+                  - ./backend/package.json:/code/package.json
+                  - ./backend/nginx.conf:/etc/nginx/nginx.conf
+                  - ./shared/settings.ini:/etc/settings.ini
+            """,
+            "backend/Dockerfile": "FROM node:22.11\n", "backend/nginx.conf": "events {}\n", "backend/package.json": "{}",
+        ])
+        let result = try generate()
+        let development = result.notices.filter { $0.message.contains("is a development pattern") }
+        XCTAssertEqual(development.compactMap { $0.location?.range?.start.line }.sorted(), [5, 6], development.map(\.message).joined())
+        XCTAssertTrue(
+            development.contains {
+                $0.message.contains("./backend/src lies inside the service's build context and is not in the repository")
+            })
+        XCTAssertTrue(development.contains { $0.message.contains("package.json is a source file of the service's build context") })
+        // An existing config file stays a ConfigMap; a missing one outside a build context is a warning at its line.
+        XCTAssertTrue(try file(result, "/base/backend.yaml").contains("mountPath: /etc/nginx/nginx.conf"))
+        let missing = try XCTUnwrap(result.notices.first { $0.message.contains("./shared/settings.ini, which is not in the repository") })
+        XCTAssertEqual(missing.severity, .warning)
+        XCTAssertEqual(missing.location?.range?.start.line, 8)
+    }
+
     func testAConfigFolderIsCarriedWithItsSubFoldersOrRefused() throws {
         try write([
             "compose.yaml": "services:\n  web:\n    image: nginx:1.27\n    volumes:\n      - ./nginx:/etc/nginx/conf.d\n",

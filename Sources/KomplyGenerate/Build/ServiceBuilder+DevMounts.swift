@@ -9,7 +9,7 @@ extension ServiceBuilder {
     mutating func leavesOutDevelopmentMount(_ mount: VolumeMount, index: Int) -> Bool {
         let shown: String
         let why: String
-        if mount.type == "bind", let source = mount.source, let reason = developmentSource(source, target: mount.target) {
+        if mount.type == "bind", let source = mount.source, let reason = developmentSource(source) {
             shown = "bind mount \(source):\(mount.target)"
             why =
                 "it mounts source code for hot reload (\(reason)); a pod runs the code its image carries, so it is left out: "
@@ -45,6 +45,12 @@ private extension ServiceBuilder {
         "composer.json", "pom.xml", "build.gradle", "build.gradle.kts", "Cargo.toml", "Dockerfile", "mix.exs",
     ]
 
+    /// Dependency lock files, mounted beside a project manifest.
+    static let lockFiles: Set<String> = [
+        "package-lock.json", "yarn.lock", "pnpm-lock.yaml", "go.sum", "Cargo.lock", "poetry.lock", "Gemfile.lock", "composer.lock",
+        "Pipfile.lock",
+    ]
+
     /// Extensions of source-code files.
     static let sourceExtensions: Set<String> = [
         "py", "js", "mjs", "cjs", "ts", "tsx", "jsx", "go", "rb", "php", "java", "kt", "rs", "cs", "csproj", "ex", "exs",
@@ -56,10 +62,11 @@ private extension ServiceBuilder {
     ]
 
     /// Why a relative bind mount of `source` is source code mounted for development, or nil (absolute host paths are
-    /// the host-path rules' business): it is the service's build context or holds it, or it is a folder of source
-    /// code (a project manifest or source files at its top) — inside the build context or not; a single source file
-    /// counts only inside the build context (elsewhere a `.js` file is as likely a config file).
-    func developmentSource(_ source: String, target: String) -> String? {
+    /// the host-path rules' business): it is the service's build context or holds it; it lies inside a build context
+    /// of its own (not the project folder) and is not in the repository; it is a folder of source code anywhere (a
+    /// project manifest or mostly source files at its top); or it is a single source file, manifest or lock file inside
+    /// the build context (elsewhere a `.js` file is as likely a config file). Existing config files stay ConfigMaps.
+    func developmentSource(_ source: String) -> String? {
         guard !Paths.isHostPath(source), let projectDirectory = context.project.projectDirectory else { return nil }
         let path = Paths.normalized(projectDirectory + "/" + source)
         var contextPath: String?
@@ -68,13 +75,22 @@ private extension ServiceBuilder {
         }
         if let contextPath, path == contextPath { return "\(source) is the service's build context" }
         if let contextPath, contextPath.hasPrefix(path + "/") { return "\(source) holds the service's build context" }
-        let resolved = confinedPath(source, from: projectDirectory)
+        // A build context of its own (not the project folder, which holds config folders too) is what the image is built
+        // from: a path inside it that is not in the repository is code the image carries, not configuration.
+        let inOwnContext = contextPath.map { $0 != Paths.normalized(projectDirectory) && path.hasPrefix($0 + "/") } ?? false
         var isDirectory: ObjCBool = false
-        guard let resolved, FileManager.default.fileExists(atPath: resolved, isDirectory: &isDirectory) else { return nil }
+        guard let resolved = confinedPath(source, from: projectDirectory),
+            FileManager.default.fileExists(atPath: resolved, isDirectory: &isDirectory)
+        else {
+            return inOwnContext ? "\(source) lies inside the service's build context and is not in the repository" : nil
+        }
         if !isDirectory.boolValue {
             let inContext = contextPath.map { path.hasPrefix($0 + "/") } ?? false
-            let ext = (source as NSString).pathExtension
-            return inContext && Self.sourceExtensions.contains(ext) ? "a source file of the service's build context" : nil
+            let name = (source as NSString).lastPathComponent
+            let isCode =
+                Self.sourceExtensions.contains((name as NSString).pathExtension) || Self.projectManifests.contains(name)
+                || Self.lockFiles.contains(name)
+            return inContext && isCode ? "\(name) is a source file of the service's build context" : nil
         }
         let names = (try? FileManager.default.contentsOfDirectory(atPath: resolved)) ?? []
         if let manifest = names.sorted().first(where: { Self.projectManifests.contains($0) || $0.hasSuffix(".csproj") }) {

@@ -32,10 +32,12 @@ extension ServiceBuilder {
                 if Paths.isHostPath(source) {
                     guard hostPathMount(mount, index: index, volumes: &volumes, mounts: &mounts) else { continue }
                 } else {
-                    bindMount(source: source, target: target, fileData: &fileData, fileItems: &fileItems, mounts: &mounts)
+                    bindMount(
+                        source: source, target: target, at: "volumes[\(index)]", fileData: &fileData, fileItems: &fileItems, mounts: &mounts
+                    )
                 }
             default:
-                notice(.warning, "volume type \(mount.type) at \(target) has no Kubernetes equivalent; left out")
+                notice(.warning, "volume type \(mount.type) at \(target) has no Kubernetes equivalent; left out", at: "volumes[\(index)]")
                 continue
             }
             covered.insert(target)
@@ -179,27 +181,31 @@ private extension ServiceBuilder {
 
     /// A bind mount of repository files: their text becomes keys of `<service>-files`, mounted read-only.
     mutating func bindMount(
-        source: String, target: String, fileData: inout [(String, String)],
+        source: String, target: String, at position: String, fileData: inout [(String, String)],
         fileItems: inout [(target: String, key: String)], mounts: inout [ValueTree]
     ) {
         let shown = "\(source):\(target)"
         guard let projectDirectory = context.project.projectDirectory, let absolute = confinedPath(source, from: projectDirectory) else {
-            notice(.warning, "bind mount \(shown) does not resolve inside the repository; komply did not read it, so it is left out")
+            notice(
+                .warning, "bind mount \(shown) does not resolve inside the repository; komply did not read it, so it is left out",
+                at: position)
             return
         }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: absolute, isDirectory: &isDirectory) else {
             notice(
                 .warning,
-                "bind mount \(shown) names \(source), which is not in the repository, so the pod does not get it: add it to the repository or bake it into the image"
-            )
+                "bind mount \(shown) names \(source), which is not in the repository, so the pod does not get it: add it to the repository or bake it into the image",
+                at: position)
             return
         }
         let files: [(path: String, relative: String)]
         if isDirectory.boolValue {
             let folder = configFolderFiles(absolute)
             if let refusal = folder.refusal {
-                notice(.warning, "bind mount \(shown): \(refusal); a ConfigMap cannot carry the folder whole, so the mount is left out")
+                notice(
+                    .warning, "bind mount \(shown): \(refusal); a ConfigMap cannot carry the folder whole, so the mount is left out",
+                    at: position)
                 return
             }
             files = folder.files
@@ -217,16 +223,19 @@ private extension ServiceBuilder {
                 data = try YAMLLoader.read(
                     path: file.path, displayName: file.relative, limits: LoadLimits(maxFileBytes: max(0, limit - total) + 1))
             } catch CoreError.fileTooLarge {
-                notice(.warning, "bind mount \(shown) holds more than a ConfigMap should carry (512 KiB); left out")
+                notice(.warning, "bind mount \(shown) holds more than a ConfigMap should carry (512 KiB); left out", at: position)
                 return
             } catch {
-                notice(.warning, "bind mount \(shown): \(error.localizedDescription); a ConfigMap cannot hold it, so the mount is left out")
+                notice(
+                    .warning, "bind mount \(shown): \(error.localizedDescription); a ConfigMap cannot hold it, so the mount is left out",
+                    at: position)
                 return
             }
             guard let text = String(data: data, encoding: .utf8) else {
                 notice(
                     .warning,
-                    "bind mount \(shown): \(file.relative) is not UTF-8 text; a ConfigMap cannot hold it, so the mount is left out")
+                    "bind mount \(shown): \(file.relative) is not UTF-8 text; a ConfigMap cannot hold it, so the mount is left out",
+                    at: position)
                 return
             }
             if let reason = SecretDetector.fileReason(text) {
@@ -239,7 +248,7 @@ private extension ServiceBuilder {
             loaded.append((file.relative, text, target))
         }
         guard total <= limit else {
-            notice(.warning, "bind mount \(shown) holds more than a ConfigMap should carry (512 KiB); left out")
+            notice(.warning, "bind mount \(shown) holds more than a ConfigMap should carry (512 KiB); left out", at: position)
             return
         }
         for (relative, text, _) in loaded {
@@ -250,7 +259,7 @@ private extension ServiceBuilder {
             fileItems.append((mountTarget, key))
         }
         guard !loaded.isEmpty else { return }
-        notice(.info, "bind mount \(shown) becomes ConfigMap \(name)-files (\(loaded.count) file(s)), mounted read-only")
+        notice(.info, "bind mount \(shown) becomes ConfigMap \(name)-files (\(loaded.count) file(s)), mounted read-only", at: position)
     }
 
     /// A bind mount of an absolute host path (or `~`): never read. With `x-komply.hostPath` consent it

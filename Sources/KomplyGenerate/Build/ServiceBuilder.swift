@@ -92,9 +92,10 @@ extension ServiceBuilder {
         Naming.labels(app: context.appName, service: name, component: classification.role.value.rawValue)
     }
 
-    /// Records a notice about this service at its compose position.
-    mutating func notice(_ severity: Severity, _ message: String) {
-        output.notices.append(Diagnostic(severity, "service \(service.name): \(message)", at: location))
+    /// Records a notice about this service at the position of its compose key `key` (the service's when nil or unknown).
+    mutating func notice(_ severity: Severity, _ message: String, at key: String? = nil) {
+        output.notices.append(
+            Diagnostic(severity, "service \(service.name): \(message)", at: key.flatMap { service.komply.positions[$0] } ?? location))
     }
 
     /// Adds a ConfigMap of this service with `data` in the given order.
