@@ -84,12 +84,18 @@ final class DevMountTests: XCTestCase {
                   - ./backend/package.json:/code/package.json
                   - ./backend/nginx.conf:/etc/nginx/nginx.conf
                   - ./shared/settings.ini:/etc/settings.ini
+                  - deps:/code/node_modules
+            volumes:
+              deps: {}
             """,
             "backend/Dockerfile": "FROM node:22.11\n", "backend/nginx.conf": "events {}\n", "backend/package.json": "{}",
         ])
         let result = try generate()
         let development = result.notices.filter { $0.message.contains("is a development pattern") }
-        XCTAssertEqual(development.compactMap { $0.location?.range?.start.line }.sorted(), [5, 6], development.map(\.message).joined())
+        XCTAssertEqual(development.compactMap { $0.location?.range?.start.line }.sorted(), [5, 6, 9], development.map(\.message).joined())
+        // A named volume over the image's dependencies would be an empty claim: no claim, no mount.
+        XCTAssertTrue(development.contains { $0.message.contains("volume deps:/code/node_modules") && $0.message.contains("empty claim") })
+        XCTAssertFalse(result.files.contains { $0.contents.contains("PersistentVolumeClaim") })
         XCTAssertTrue(
             development.contains {
                 $0.message.contains("./backend/src lies inside the service's build context and is not in the repository")

@@ -14,11 +14,12 @@ extension ServiceBuilder {
             why =
                 "it mounts source code for hot reload (\(reason)); a pod runs the code its image carries, so it is left out: "
                 + "bake the code into the image (COPY it in the Dockerfile)"
-        } else if mount.type == "volume", mount.source == nil, let reason = developmentAnonymousVolume(mount.target) {
-            shown = "anonymous volume \(mount.target)"
+        } else if mount.type == "volume", let reason = developmentVolume(mount.target) {
+            // Docker fills an empty volume from the image; an emptyDir or a new claim starts empty and hides the image's files.
+            shown = mount.source.map { "volume \($0):\(mount.target)" } ?? "anonymous volume \(mount.target)"
             why =
-                "it keeps the image's files visible (\(reason)); in a pod it would be an empty emptyDir hiding them, so it is "
-                + "left out: bake the dependencies into the image"
+                "it keeps the image's files visible (\(reason)); in a pod it would be an empty "
+                + (mount.source == nil ? "emptyDir" : "claim") + " hiding them, so it is left out: bake the dependencies into the image"
         } else {
             return false
         }
@@ -104,9 +105,9 @@ private extension ServiceBuilder {
         return nil
     }
 
-    /// Why an anonymous volume at `target` is a development pattern, or nil: it lies under a bind mount of the service
-    /// (`.:/app` with `/app/node_modules`), or it is a dependency folder (`node_modules`, `vendor`…).
-    func developmentAnonymousVolume(_ target: String) -> String? {
+    /// Why a volume (anonymous or named) at `target` is a development pattern, or nil: it lies under a bind mount of the
+    /// service (`.:/app` with `/app/node_modules`), or it is a dependency folder (`node_modules`, `vendor`…).
+    func developmentVolume(_ target: String) -> String? {
         let path = Paths.normalized(target)
         for mount in service.volumes where mount.type == "bind" {
             let over = Paths.normalized(mount.target)
