@@ -111,9 +111,20 @@ final class PodSecurityTests: XCTestCase {
         let override = try variant("allowPrivilegeEscalation: false,", "runAsNonRoot: false, allowPrivilegeEscalation: false,")
         XCTAssertEqual(PodSecurityEvaluator.leastLevel(override), .baseline)
         // CronJob templates are found one level deeper.
-        let cron = Self.compliant.replacingOccurrences(of: "kind: Deployment", with: "kind: CronJob")
-            .replacingOccurrences(of: "  template:", with: "  jobTemplate:\n    spec:\n      template:")
-        XCTAssertNil(try? pod(cron).spec["hostNetwork"])
+        let lines = Self.compliant.replacingOccurrences(of: "kind: Deployment", with: "kind: CronJob").components(separatedBy: "\n")
+        let templateLine = try XCTUnwrap(lines.firstIndex(of: "  template:"))
+        let cron = (lines[..<templateLine] + ["  jobTemplate:", "    spec:"] + lines[templateLine...].map { "    " + $0 })
+            .joined(separator: "\n")
+        let cronPod = try pod(cron)
+        XCTAssertEqual(cronPod.kind, "CronJob")
+        XCTAssertEqual(PodSecurityEvaluator.leastLevel(cronPod), .restricted)
+        let privilegedCron = try pod(
+            cron.replacingOccurrences(of: "allowPrivilegeEscalation: false,", with: "privileged: true, allowPrivilegeEscalation: false,"))
+        XCTAssertEqual(PodSecurityEvaluator.leastLevel(privilegedCron), .privileged)
+        // Init containers are checked like the others.
+        let initContainer = try variant(
+            "      containers:\n", "      initContainers: [{name: init, securityContext: {privileged: true}}]\n      containers:\n")
+        XCTAssertEqual(PodSecurityEvaluator.leastLevel(initContainer), .privileged)
     }
 
     /// Compose choices that need more than restricted lower the namespace exactly as far as needed, with a warning
