@@ -1,7 +1,37 @@
 import KomplyCore
 
+/// A Pod Security need of one service's pod, with where compose asked for it.
+struct LocatedPodSecurityNeed {
+    /// The need.
+    var need: PodSecurityNeed
+    /// The compose service.
+    var service: String
+    /// The compose key's position (the service's when the key has none).
+    var at: SourceLocation?
+}
+
 // The Pod Security level each generated namespace enforces: the least that admits every pod komply puts there.
 extension Generator {
+    /// The fields of the service's rendered workload pod that `restricted` refuses, located at the compose keys they
+    /// translate (`hostPath:<path>` at the bind mount of that path).
+    func podSecurityNeeds(_ documents: [ValueTree], of service: ComposeService) -> [LocatedPodSecurityNeed] {
+        var located: [LocatedPodSecurityNeed] = []
+        for document in documents {
+            guard let kind = document["kind"]?.stringValue.flatMap(WorkloadKind.init(rawValue:)) else { continue }
+            var pod: ValueTree? = document
+            for key in kind.podTemplatePath { pod = pod?[key] }
+            var template: ValueTree? = document
+            for key in kind.podTemplatePath.dropLast() { template = template?[key] }
+            var annotations: [String: String] = [:]
+            for member in template?["metadata"]?["annotations"]?.objectMembers ?? [] { annotations[member.key] = member.value.stringValue }
+            guard let pod else { continue }
+            for need in PodSecurity.needs(of: pod, annotations: annotations) {
+                located.append(LocatedPodSecurityNeed(need: need, service: service.name, at: position(of: need.composeKey, in: service)))
+            }
+        }
+        return located
+    }
+
     /// The labels of an app's namespace: enforce, audit and warn at the least Pod Security level its pods need.
     func podSecurityLabels(_ built: [String: ServiceOutput]) -> [(String, ValueTree?)] {
         let level = podSecurityLevel(built).description
@@ -42,5 +72,18 @@ extension Generator {
             }
         }
         return notices
+    }
+}
+
+private extension Generator {
+    /// The position of a compose key of `service`; `hostPath:<path>` is the bind mount of that host path.
+    func position(of key: String, in service: ComposeService) -> SourceLocation? {
+        if key.hasPrefix("hostPath:") {
+            let path = String(key.dropFirst("hostPath:".count))
+            let index = service.volumes.firstIndex { $0.type == "bind" && $0.source.map(Paths.normalized) == path }
+            return index.flatMap { service.komply.positions["volumes[\($0)]"] } ?? service.komply.positions["volumes"]
+                ?? service.komply.source
+        }
+        return service.komply.positions[key] ?? service.komply.source
     }
 }

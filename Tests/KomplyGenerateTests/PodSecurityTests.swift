@@ -171,9 +171,25 @@ final class PodSecurityTests: XCTestCase {
         }
     }
 
+    /// A template override that adds to the pod is judged too: the level is read off the rendered workload.
+    func testATemplateOverrideThatNeedsMoreLowersTheNamespace() throws {
+        let templates = FileManager.default.temporaryDirectory.appendingPathComponent("komply-pss-t-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: templates, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: templates) }
+        try Data("{{% CONTENT_TYPE: TEXT}}\nspec:\n  template:\n    spec:\n      hostIPC: true\n".utf8)
+            .write(to: URL(fileURLWithPath: templates + "/Deployment.yaml.mustache"))
+        let (result, level, pods) = try generate(
+            "name: shop\nservices:\n  web:\n    image: nginx:1.27\n", environments: ["dev"],
+            templates: try TemplateSet.overriding(with: templates))
+        XCTAssertEqual(pods.first?.spec["hostIPC"], .bool(true))
+        XCTAssertEqual(level, .privileged)
+        let warning = try XCTUnwrap(result.notices.first { $0.message.contains("its pod needs Pod Security privileged (hostIPC: true)") })
+        XCTAssertEqual(warning.location?.range?.start.line, 3, "no compose key asked for it: the service's line")
+    }
+
     /// Generates one compose text; returns the result, the level every overlay namespace enforces (all equal) and
     /// the pods of the base.
-    func generate(_ compose: String, environments: [String]) throws -> (
+    func generate(_ compose: String, environments: [String], templates: TemplateSet = .builtIn) throws -> (
         GenerationResult, PodSecurityEvaluator.Level, [PodSecurityEvaluator.Pod]
     ) {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("komply-pss-\(UUID().uuidString.prefix(8))").path
@@ -182,7 +198,7 @@ final class PodSecurityTests: XCTestCase {
         try Data(compose.utf8).write(to: URL(fileURLWithPath: folder + "/compose.yaml"))
         var settings = GeneratorSettings()
         settings.environments = environments.map { EnvironmentConfig(name: $0) }
-        let result = try Generator(settings: settings).generate(try SourceLoader.load(SourceRequest(paths: [folder])))
+        let result = try Generator(settings: settings, templates: templates).generate(try SourceLoader.load(SourceRequest(paths: [folder])))
         let levels = try PodSecurityCorpusTests.enforcedLevels(result)
         XCTAssertEqual(levels.count, environments.count)
         XCTAssertEqual(Set(levels.values).count, 1)

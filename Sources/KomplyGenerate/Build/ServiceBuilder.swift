@@ -72,7 +72,6 @@ struct ServiceBuilder {
         output.scalesWithEnvironment = scalesWithEnvironment
         pod = pod.updatingContainer { $0.adding("resources", resources.tree) }
         let podAnnotations: [(String, String)] = [("komply.dev/sizing", resources.reason)]
-        recordPodSecurity(pod, annotations: Dictionary(podAnnotations) { a, _ in a })
         workload(pod: pod, labels: labels, selector: selector, replicas: replicas, podAnnotations: podAnnotations)
         services(labels: labels, selector: selector)
         autoscaling(labels: labels, selector: selector, replicas: replicas)
