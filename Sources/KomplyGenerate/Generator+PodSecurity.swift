@@ -12,6 +12,26 @@ struct LocatedPodSecurityNeed {
 
 // The Pod Security level each generated namespace enforces: the least that admits every pod komply puts there.
 extension Generator {
+    /// Warns when apps of one run deploy to the same namespace (a template without `{app}`): each writes that Namespace
+    /// with the Pod Security level its own pods need, so the one applied last decides what the other's pods may do.
+    func sharedNamespaceNotices(_ apps: [String]) -> [Diagnostic] {
+        let environments = settings.environments.isEmpty ? [EnvironmentConfig(name: "default")] : settings.environments
+        var owners: [String: [String]] = [:]
+        for app in apps {
+            for environment in environments { owners[namespace(of: environment, appName: app), default: []].append(app) }
+        }
+        return owners.keys.sorted().compactMap { namespace in
+            let apps = Array(Set(owners[namespace]!)).sorted()
+            guard apps.count > 1 else { return nil }
+            return Diagnostic(
+                .warning,
+                "apps \(apps.joined(separator: ", ")) all deploy to namespace \(namespace): each writes that Namespace with the Pod "
+                    + "Security level its own pods need (and its own default-deny), so they overwrite each other; put {app} in the "
+                    + "namespace template (defaults.namespace or environments[].namespace in komply.yaml)",
+                at: nil)
+        }
+    }
+
     /// The fields of the service's rendered workload pod that `restricted` refuses, located at the compose keys they
     /// translate (`hostPath:<path>` at the bind mount of that path).
     func podSecurityNeeds(_ documents: [ValueTree], of service: ComposeService) -> [LocatedPodSecurityNeed] {

@@ -39,6 +39,7 @@ public struct Generator: Sendable {
             scope += owned
             traffic += app.traffic
         }
+        notices += sharedNamespaceNotices(Array(seen.keys))
         return GenerationResult(files: files.sorted { $0.path < $1.path }, notices: notices, scope: scope, traffic: traffic)
     }
 }

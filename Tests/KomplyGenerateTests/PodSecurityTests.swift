@@ -187,6 +187,25 @@ final class PodSecurityTests: XCTestCase {
         XCTAssertEqual(warning.location?.range?.start.line, 3, "no compose key asked for it: the service's line")
     }
 
+    /// Two apps deploying to one namespace would overwrite each other's Namespace (and its level): warned.
+    func testAppsSharingANamespaceAreWarned() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("komply-pss-ns-\(UUID().uuidString.prefix(8))").path
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        for (app, body) in [("vpn", "    cap_add: [NET_ADMIN]\n"), ("web", "")] {
+            try FileManager.default.createDirectory(atPath: "\(root)/\(app)", withIntermediateDirectories: true)
+            try Data("services:\n  \(app):\n    image: nginx:1.27\n\(body)".utf8).write(
+                to: URL(fileURLWithPath: "\(root)/\(app)/compose.yaml"))
+        }
+        var settings = GeneratorSettings()
+        settings.namespaceTemplate = "team"
+        let projects = try SourceLoader.load(SourceRequest(paths: ["\(root)/vpn", "\(root)/web"]))
+        let shared = try Generator(settings: settings).generate(projects).notices.filter { $0.message.contains("all deploy to namespace") }
+        XCTAssertEqual(shared.map(\.message).first?.hasPrefix("apps vpn, web all deploy to namespace team"), true, "\(shared)")
+        settings.namespaceTemplate = "{app}"
+        XCTAssertFalse(
+            try Generator(settings: settings).generate(projects).notices.contains { $0.message.contains("all deploy to namespace") })
+    }
+
     /// Generates one compose text; returns the result, the level every overlay namespace enforces (all equal) and
     /// the pods of the base.
     func generate(_ compose: String, environments: [String], templates: TemplateSet = .builtIn) throws -> (
