@@ -97,11 +97,10 @@ extension Generator {
                         ("name", .string(namespace)),
                         (
                             "labels",
-                            .members([
-                                ("app.kubernetes.io/part-of", .string(appName)), ("app.kubernetes.io/managed-by", .string("komply")),
-                                ("pod-security.kubernetes.io/enforce", .string(podSecurityLevel(built))),
-                                ("pod-security.kubernetes.io/enforce-version", .string("latest")),
-                            ])
+                            .members(
+                                [
+                                    ("app.kubernetes.io/part-of", .string(appName)), ("app.kubernetes.io/managed-by", .string("komply")),
+                                ] + podSecurityLabels(built))
                         ),
                     ])
                 ]))
@@ -109,12 +108,6 @@ extension Generator {
             GeneratedFile(path: "\(folder)/kustomization.yaml", contents: header + YAMLEmitter.emit(kustomization)),
             GeneratedFile(path: "\(folder)/namespace.yaml", contents: header + YAMLEmitter.emit(namespaceObject)),
         ]
-    }
-
-    /// The Pod Security level an app's namespace enforces: restricted, unless a consented hostPath
-    /// volume needs privileged (baseline forbids host paths too).
-    func podSecurityLevel(_ built: [String: ServiceOutput]) -> String {
-        built.values.contains(where: \.usesHostPaths) ? "privileged" : "restricted"
     }
 
     /// The namespace of an environment, its template expanded (`{app}-prod`, `defaults.namespace`).

@@ -143,7 +143,7 @@ final class ComposeLoaderTests: XCTestCase {
             ShortSyntax.volume("data:/var/lib/data:ro,nocopy")?.options["volume"], .object([.init(key: "nocopy", value: .bool(true))]))
         XCTAssertEqual(ShortSyntax.volume("/var/run/docker.sock:/var/run/docker.sock")?.type, "bind")
         XCTAssertEqual(ShortSyntax.volume("/cache")?.source, nil)
-        XCTAssertNil(ShortSyntax.volume("a:b:bogus"))
+        XCTAssertNil(ShortSyntax.volume("ab:/b:bogus"))
         XCTAssertEqual(ShortSyntax.shellWords(#"sh -c "echo 'hi there'" a\ b"#), ["sh", "-c", "echo 'hi there'", "a b"])
         XCTAssertNil(ShortSyntax.shellWords(#"echo "unterminated"#))
     }

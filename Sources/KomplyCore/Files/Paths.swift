@@ -23,6 +23,20 @@ package enum Paths {
         return joined.isEmpty ? "." : joined
     }
 
+    /// Whether compose takes `path` as a host path it never resolves against the project: POSIX absolute (`/srv`),
+    /// the home folder (`~/data`) or Windows absolute (`C:\data`, `C:/data`, `\\server\share`).
+    package static func isHostPath(_ path: String) -> Bool {
+        path.hasPrefix("/") || path.hasPrefix("~") || isWindowsAbsolute(path)
+    }
+
+    /// Whether `path` is an absolute Windows path: a drive letter, `:` and a separator, or a UNC share (`\\server\share`).
+    package static func isWindowsAbsolute(_ path: String) -> Bool {
+        if path.hasPrefix("\\\\") { return true }
+        let characters = Array(path.prefix(3))
+        return characters.count == 3 && characters[0].isASCII && characters[0].isLetter && characters[1] == ":"
+            && (characters[2] == "\\" || characters[2] == "/")
+    }
+
     /// `path` relative to `folder` ("" when equal), nil when it is not inside (both absolute and normalized).
     package static func relative(_ path: String, to folder: String) -> String? {
         if path == folder { return "" }

@@ -54,7 +54,7 @@ enum PortEvidence {
             }
         }
         for mount in service.volumes where mount.type == "bind" {
-            guard let source = mount.source, !source.hasPrefix("/"), !source.hasPrefix("~"), let path = confined(source) else { continue }
+            guard let source = mount.source, !Paths.isHostPath(source), let path = confined(source) else { continue }
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { continue }
             if !isDirectory.boolValue {

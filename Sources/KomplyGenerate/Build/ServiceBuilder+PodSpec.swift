@@ -65,6 +65,7 @@ extension ServiceBuilder {
                     ])
                 ))
         }
+        pod += hostNamespaces()
         if let restartPolicy = kind.restartPolicy { pod.append(("restartPolicy", .string(restartPolicy))) }
         if ports.contains(where: { $0.port < 1024 }), !runsAsRoot {
             // Allowed by the restricted profile: lets the non-root image bind the port it was built for (so

@@ -43,10 +43,15 @@ extension ServiceBuilder {
             risk(
                 ["privileged-container", "privilege-escalation-allowed"], because: "compose sets privileged: true; kept", at: "privileged")
         }
-        if !service.capAdd.isEmpty {
+        // Docker accepts `CAP_NET_ADMIN` and `net_admin`; Kubernetes (and Pod Security's lists) name it `NET_ADMIN`.
+        let capAdd = service.capAdd.map { name in
+            let upper = name.uppercased()
+            return upper.hasPrefix("CAP_") ? String(upper.dropFirst(4)) : upper
+        }
+        if !capAdd.isEmpty {
             risk(
                 ["capability-added-beyond-restricted", "capability-added-beyond-baseline", "dangerous-capability-added"],
-                because: "compose adds capabilities \(service.capAdd.joined(separator: ", ")); kept on top of drop ALL", at: "cap_add")
+                because: "compose adds capabilities \(capAdd.joined(separator: ", ")); kept on top of drop ALL", at: "cap_add")
         }
         var pod: [(String, ValueTree?)] = [("runAsNonRoot", .bool(!runAsRoot))]
         if runAsRoot {
@@ -58,7 +63,7 @@ extension ServiceBuilder {
         }
         pod.append(("seccompProfile", .members([("type", .string("RuntimeDefault"))])))
         var capabilities: [(String, ValueTree?)] = [("drop", .array([.string("ALL")]))]
-        if !service.capAdd.isEmpty { capabilities.insert(("add", .array(service.capAdd.map(ValueTree.string))), at: 0) }
+        if !capAdd.isEmpty { capabilities.insert(("add", .array(capAdd.map(ValueTree.string))), at: 0) }
         let container: ValueTree = .members([
             ("allowPrivilegeEscalation", .bool(privileged)),
             ("privileged", privileged ? .bool(true) : nil),

@@ -5,18 +5,20 @@ extension ServiceBuilder {
     /// Warns once per compose key of the service that has no Kubernetes translation here, at its position.
     mutating func untranslatedKeys() {
         var keys: [(key: String, why: String)] = service.other.keys.sorted().compactMap { key in
-            Self.translatedOtherKeys.contains(key) ? nil : (key, Self.reasons[key] ?? "komply has no Kubernetes translation for it")
+            if Self.translatedOtherKeys.contains(key) { return nil }
+            if requestedHostNamespaces.contains(where: { $0.key == key }) { return hostNamespaceLeftOut(key).map { (key, $0) } }
+            return (key, Self.reasons[key] ?? "komply has no Kubernetes translation for it")
         }
-        // A service that joins another's pod keeps compose's shared namespace: nothing is left out.
-        if let mode = service.networkMode, mode != "bridge", mode != "default", joinsPodOf == nil {
+        if service.networkMode == "host" {
+            if let why = hostNamespaceLeftOut("network_mode") { keys.append(("network_mode", why)) }
+        } else if let mode = service.networkMode, mode != "bridge", mode != "default", joinsPodOf == nil {
+            // A service that joins another's pod keeps compose's shared namespace: nothing is left out.
             keys.append(
                 (
                     "network_mode",
-                    mode == "host"
-                        ? "pods do not share the node's network (hostNetwork is refused by Pod Security); the service gets its own pod network"
-                        : mode.hasPrefix("service:") || mode.hasPrefix("container:")
-                            ? Self.sharedNamespaceReason(String(mode.drop { $0 != ":" }.dropFirst()))
-                            : "\(mode) is not translated; the service gets its own pod network and reaches others through their Services"
+                    mode.hasPrefix("service:") || mode.hasPrefix("container:")
+                        ? Self.sharedNamespaceReason(String(mode.drop { $0 != ":" }.dropFirst()))
+                        : "\(mode) is not translated; the service gets its own pod network and reaches others through their Services"
                 ))
         }
         if !service.ulimits.isEmpty { keys.append(("ulimits", "Kubernetes sets no per-container ulimits; the node's limits apply")) }
@@ -46,8 +48,8 @@ private extension ServiceBuilder {
 
     /// Why a common untranslated key is left out, in the user's terms.
     static let reasons: [String: String] = [
-        "pid": "pods do not share the node's process namespace (hostPID is refused by Pod Security)",
-        "ipc": "pods do not share the node's IPC namespace",
+        "pid": "pods share no process namespace with another container",
+        "ipc": "pods share no IPC namespace with another container",
         "devices": "host devices are not mounted into pods (use a device plugin)",
         "sysctls": "pod sysctls beyond the safe set are refused by Pod Security; set them on the node",
         "platform": "the cluster's nodes decide the platform; use a nodeSelector on kubernetes.io/arch",

@@ -11,6 +11,7 @@ extension ServiceBuilder {
         var claims: [ValueTree] = []
         for (index, mount) in service.volumes.enumerated() {
             let target = mount.target
+            if leavesOutDevelopmentMount(mount, index: index) { continue }
             switch mount.type {
             case "volume" where mount.source != nil:
                 let volume = Naming.dnsLabel(mount.source!)
@@ -28,13 +29,15 @@ extension ServiceBuilder {
                 mounts.append(mountTree(volume, target, readOnly: false))
             case "bind":
                 guard let source = mount.source else { continue }
-                if source.hasPrefix("/") || source.hasPrefix("~") {
+                if Paths.isHostPath(source) {
                     guard hostPathMount(mount, index: index, volumes: &volumes, mounts: &mounts) else { continue }
                 } else {
-                    bindMount(source: source, target: target, fileData: &fileData, fileItems: &fileItems, mounts: &mounts)
+                    bindMount(
+                        source: source, target: target, at: "volumes[\(index)]", fileData: &fileData, fileItems: &fileItems, mounts: &mounts
+                    )
                 }
             default:
-                notice(.warning, "volume type \(mount.type) at \(target) has no Kubernetes equivalent; left out")
+                notice(.warning, "volume type \(mount.type) at \(target) has no Kubernetes equivalent; left out", at: "volumes[\(index)]")
                 continue
             }
             covered.insert(target)
@@ -177,35 +180,34 @@ private extension ServiceBuilder {
 
     /// A bind mount of repository files: their text becomes keys of `<service>-files`, mounted read-only.
     mutating func bindMount(
-        source: String, target: String, fileData: inout [(String, String)],
+        source: String, target: String, at position: String, fileData: inout [(String, String)],
         fileItems: inout [(target: String, key: String)], mounts: inout [ValueTree]
     ) {
         let shown = "\(source):\(target)"
         guard let projectDirectory = context.project.projectDirectory, let absolute = confinedPath(source, from: projectDirectory) else {
-            notice(.warning, "bind mount \(shown) does not resolve inside the repository; komply did not read it, so it is left out")
+            notice(
+                .warning, "bind mount \(shown) does not resolve inside the repository; komply did not read it, so it is left out",
+                at: position)
             return
         }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: absolute, isDirectory: &isDirectory) else {
             notice(
-                .info,
-                "bind mount \(shown) names \(source), which is not in the repository (usually application code mounted for development); the image must contain it"
-            )
+                .warning,
+                "bind mount \(shown) names \(source), which is not in the repository, so the pod does not get it: add it to the repository or bake it into the image",
+                at: position)
             return
         }
         let files: [(path: String, relative: String)]
         if isDirectory.boolValue {
-            let names = ((try? FileManager.default.contentsOfDirectory(atPath: absolute)) ?? []).sorted().filter { !$0.hasPrefix(".") }
-            files = names.compactMap { entry in
-                var childIsDirectory: ObjCBool = false
-                // Each entry resolved again: a link in the folder must not carry the read outside.
-                guard let path = confinedPath(entry, from: absolute),
-                    FileManager.default.fileExists(atPath: path, isDirectory: &childIsDirectory), !childIsDirectory.boolValue
-                else {
-                    return nil
-                }
-                return (path, entry)
+            let folder = configFolderFiles(absolute)
+            if let refusal = folder.refusal {
+                notice(
+                    .warning, "bind mount \(shown): \(refusal); a ConfigMap cannot carry the folder whole, so the mount is left out",
+                    at: position)
+                return
             }
+            files = folder.files
         } else {
             files = [(absolute, (source as NSString).lastPathComponent)]
         }
@@ -220,16 +222,19 @@ private extension ServiceBuilder {
                 data = try YAMLLoader.read(
                     path: file.path, displayName: file.relative, limits: LoadLimits(maxFileBytes: max(0, limit - total) + 1))
             } catch CoreError.fileTooLarge {
-                notice(.warning, "bind mount \(shown) holds more than a ConfigMap should carry (512 KiB); left out")
+                notice(.warning, "bind mount \(shown) holds more than a ConfigMap should carry (512 KiB); left out", at: position)
                 return
             } catch {
-                notice(.warning, "bind mount \(shown): \(error.localizedDescription); a ConfigMap cannot hold it, so the mount is left out")
+                notice(
+                    .warning, "bind mount \(shown): \(error.localizedDescription); a ConfigMap cannot hold it, so the mount is left out",
+                    at: position)
                 return
             }
             guard let text = String(data: data, encoding: .utf8) else {
                 notice(
                     .warning,
-                    "bind mount \(shown): \(file.relative) is not UTF-8 text; a ConfigMap cannot hold it, so the mount is left out")
+                    "bind mount \(shown): \(file.relative) is not UTF-8 text; a ConfigMap cannot hold it, so the mount is left out",
+                    at: position)
                 return
             }
             if let reason = SecretDetector.fileReason(text) {
@@ -242,7 +247,7 @@ private extension ServiceBuilder {
             loaded.append((file.relative, text, target))
         }
         guard total <= limit else {
-            notice(.warning, "bind mount \(shown) holds more than a ConfigMap should carry (512 KiB); left out")
+            notice(.warning, "bind mount \(shown) holds more than a ConfigMap should carry (512 KiB); left out", at: position)
             return
         }
         for (relative, text, _) in loaded {
@@ -253,7 +258,7 @@ private extension ServiceBuilder {
             fileItems.append((mountTarget, key))
         }
         guard !loaded.isEmpty else { return }
-        notice(.info, "bind mount \(shown) becomes ConfigMap \(name)-files (\(loaded.count) file(s)), mounted read-only")
+        notice(.info, "bind mount \(shown) becomes ConfigMap \(name)-files (\(loaded.count) file(s)), mounted read-only", at: position)
     }
 
     /// A bind mount of an absolute host path (or `~`): never read. With `x-komply.hostPath` consent it
@@ -262,7 +267,7 @@ private extension ServiceBuilder {
     mutating func hostPathMount(_ mount: VolumeMount, index: Int, volumes: inout [ValueTree], mounts: inout [ValueTree]) -> Bool {
         let source = mount.source ?? ""
         let at = service.komply.positions["volumes[\(index)]"] ?? location
-        guard source.hasPrefix("/") else {
+        guard !source.hasPrefix("~") else {
             output.notices.append(
                 Diagnostic(
                     .warning,
@@ -275,7 +280,8 @@ private extension ServiceBuilder {
             // Only a compose file has an x-komply block to record consent in.
             let hint =
                 service.komply.origin == "compose"
-                ? ". To mount it anyway, accept the risk in x-komply.hostPath: {\"\(source)\": {reason: ..., expires: YYYY-MM-DD}}" : ""
+                ? ". To mount it anyway, accept the risk in x-komply.hostPath: {\(quotedKey(source)): {reason: ..., expires: YYYY-MM-DD}}"
+                : ""
             output.notices.append(
                 Diagnostic(
                     .warning,
@@ -288,7 +294,6 @@ private extension ServiceBuilder {
         let volume = "host-" + Naming.dnsLabel(path, maxLength: 50)
         volumes.append(.members([("name", .string(volume)), ("hostPath", .members([("path", .string(path))]))]))
         mounts.append(mountTree(volume, mount.target, readOnly: mount.readOnly))
-        output.usesHostPaths = true
         var rules = ["host-path-volume", "restricted-volume-type"]
         if Self.runtimeSockets.contains(path) { rules.append("docker-socket-mount") }
         for rule in rules { suppress(rule, accepted: consent, by: "x-komply.hostPath.\(path)") }
@@ -301,19 +306,16 @@ private extension ServiceBuilder {
         return true
     }
 
+    /// A host path as a YAML key the user can paste: single-quoted where double quotes would read `\` as an escape.
+    func quotedKey(_ path: String) -> String {
+        path.contains("\\") ? "'\(path.replacingOccurrences(of: "'", with: "''"))'" : "\"\(path)\""
+    }
+
     /// The container runtime sockets the `docker-socket-mount` rule flags.
     static let runtimeSockets: Set<String> = [
         "/var/run/docker.sock", "/run/docker.sock", "/var/run/containerd/containerd.sock", "/run/containerd/containerd.sock",
         "/var/run/crio/crio.sock", "/run/crio/crio.sock", "/var/run/cri-dockerd.sock", "/run/cri-dockerd.sock",
     ]
-
-    /// `path` (relative to `base`) resolved inside the project's repository root with symbolic links
-    /// followed; nil when it leads outside (the reader refused such paths already, so this is the
-    /// second lock) or when the project has no root.
-    func confinedPath(_ path: String, from base: String) -> String? {
-        guard let root = context.project.repositoryRoot else { return nil }
-        return try? RepositoryRoot(root).resolve(path, from: base, at: nil)
-    }
 
     /// Records a mounted file that holds a secret: it is mounted from Secret `<name>-secret-files`, which the user creates.
     mutating func secretFile(key: String, target: String, shown: String, reason: String) {

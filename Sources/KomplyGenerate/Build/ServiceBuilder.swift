@@ -15,10 +15,10 @@ struct ServiceOutput {
     var scalesWithEnvironment = false
     /// Whether a HorizontalPodAutoscaler owns its replica count (no `spec.replicas` in git; environments move the autoscaler).
     var autoscaled = false
-    /// True when a `hostPath` volume was mounted with consent: the namespace cannot be restricted.
-    var usesHostPaths = false
     /// The service whose pod this one's container joined (`network_mode: service:x`), nil for a pod of its own.
     var joinsPodOf: String?
+    /// The fields of the pod that Pod Security `restricted` refuses, with the least level that admits each.
+    var podSecurity: [LocatedPodSecurityNeed] = []
 }
 
 /// Builds the objects of one service: workload, ServiceAccount, Services, ConfigMaps, secret
@@ -100,9 +100,10 @@ extension ServiceBuilder {
         Naming.labels(app: context.appName, service: name, component: classification.role.value.rawValue)
     }
 
-    /// Records a notice about this service at its compose position.
-    mutating func notice(_ severity: Severity, _ message: String) {
-        output.notices.append(Diagnostic(severity, "service \(service.name): \(message)", at: location))
+    /// Records a notice about this service at the position of its compose key `key` (the service's when nil or unknown).
+    mutating func notice(_ severity: Severity, _ message: String, at key: String? = nil) {
+        output.notices.append(
+            Diagnostic(severity, "service \(service.name): \(message)", at: key.flatMap { service.komply.positions[$0] } ?? location))
     }
 
     /// Adds a ConfigMap of this service with `data` in the given order.

@@ -268,8 +268,9 @@ public struct ServiceOptions: Sendable, Equatable {
                 guard let entries = value.objectMembers else { throw fail(key, expected) }
                 for entry in entries {
                     let at = "hostPath.\(entry.key)"
-                    guard entry.key.hasPrefix("/"), entry.key == Paths.normalized(entry.key), entry.key != "/" else {
-                        throw fail(at, "an absolute, normalized host path other than / (like /var/run/docker.sock)")
+                    let posix = entry.key.hasPrefix("/") && entry.key == Paths.normalized(entry.key) && entry.key != "/"
+                    guard posix || (Paths.isWindowsAbsolute(entry.key) && entry.key == Paths.normalized(entry.key)) else {
+                        throw fail(at, "an absolute, normalized host path other than / (like /var/run/docker.sock or C:\\data)")
                     }
                     options.hostPaths[entry.key] = try acceptance(entry.value, at)
                 }

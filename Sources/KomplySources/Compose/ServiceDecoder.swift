@@ -141,7 +141,7 @@ struct ServiceDecoder {
 
     /// A path from this file, as output relative to the project directory (absolute paths, `~` and URLs kept).
     func outputPath(_ raw: String) -> String {
-        if raw.hasPrefix("/") || raw.hasPrefix("~") || raw.contains("://") || raw.hasPrefix("git@") { return raw }
+        if Paths.isHostPath(raw) || raw.contains("://") || raw.hasPrefix("git@") { return raw }
         let absolute = PathUtilities.normalize(PathUtilities.join(context.fileDirectory, raw))
         return PathUtilities.relative(absolute, to: context.projectDirectory)
     }
@@ -688,7 +688,7 @@ private extension ServiceDecoder {
     /// of the entries it copies, must resolve inside the repository. Host paths (absolute, `~`) are
     /// never read: the generator leaves them out or, with `x-komply.hostPath` consent, mounts them.
     func confineBindSource(_ source: String, at location: SourceLocation) throws(SourcesError) {
-        guard !source.hasPrefix("/"), !source.hasPrefix("~") else { return }
+        guard !Paths.isHostPath(source) else { return }
         let resolved = try confined(source, at: location)
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: resolved, isDirectory: &isFolder), isFolder.boolValue else { return }

@@ -76,13 +76,24 @@ public enum ShortSyntax {
         PortRange.bounds(Substring(text))
     }
 
-    /// Parses `[SOURCE:]TARGET[:MODE]`. Sources starting with `.`, `/` or `~` are bind mounts.
+    /// Parses `[SOURCE:]TARGET[:MODE]` as docker compose does: a field that starts with one letter and `:` keeps that
+    /// colon (a Windows drive, `C:\data:/data`); sources starting with `.`, `/`, `~`, `\\` or a drive are bind mounts.
     static func volume(_ text: String) -> VolumeMount? {
-        var parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
-        // A Windows drive letter (`C:\data:/data`) is not split.
-        if parts.count >= 3, parts[0].count == 1, parts[0].first!.isLetter, parts[1].hasPrefix("\\") || parts[1].hasPrefix("/") {
-            parts = [parts[0] + ":" + parts[1]] + parts.dropFirst(2)
+        // Compose takes one- and two-character specs (`C:`) whole, as an anonymous volume's target.
+        if text.count <= 2 { return VolumeMount(type: "volume", source: nil, target: text, options: ["volume": .object([])]) }
+        var parts: [String] = []
+        var buffer = ""
+        for character in text {
+            if character == ":", buffer.count == 1, buffer.first!.isLetter {
+                buffer.append(character)
+            } else if character == ":" {
+                parts.append(buffer)
+                buffer = ""
+            } else {
+                buffer.append(character)
+            }
         }
+        parts.append(buffer)
         guard (1...3).contains(parts.count), parts.allSatisfy({ !$0.isEmpty }) else { return nil }
         if parts.count == 1 {
             return VolumeMount(type: "volume", source: nil, target: parts[0], options: ["volume": .object([])])
@@ -90,7 +101,7 @@ public enum ShortSyntax {
         let source = parts[0]
         let target = parts[1]
         let modes = parts.count == 3 ? parts[2].split(separator: ",").map(String.init) : []
-        let isBind = source.hasPrefix(".") || source.hasPrefix("/") || source.hasPrefix("~") || source.contains("\\")
+        let isBind = Self.isFilePath(source)
         var mount = VolumeMount(type: isBind ? "bind" : "volume", source: source, target: target)
         var bindOptions: [ValueTree.Member] = []
         var volumeOptions: [ValueTree.Member] = []
@@ -112,6 +123,14 @@ public enum ShortSyntax {
             mount.options["volume"] = .object(volumeOptions)
         }
         return mount
+    }
+
+    /// Whether compose takes a short-syntax volume source as a path (a bind mount) rather than a volume name:
+    /// `.`, `/`, `~`, a UNC share `\\` or a drive letter and `:` (`C:\data`, and `c:data`, relative to the drive).
+    static func isFilePath(_ source: String) -> Bool {
+        if source.hasPrefix(".") || source.hasPrefix("/") || source.hasPrefix("~") || source.hasPrefix("\\\\") { return true }
+        let characters = Array(source.prefix(2))
+        return characters.count == 2 && characters[0].isLetter && characters[1] == ":"
     }
 
     /// Splits a command string the way compose does (POSIX shell words: quotes and backslashes).
