@@ -156,6 +156,7 @@ private extension Generator {
             }
             taken[name] = service.name
             names[service.name] = name
+            if name != service.name { notices.append(renamed(service, to: name, in: project)) }
         }
         var ports: [String: [ContainerPort]] = [:]
         var images: [String: String] = [:]
@@ -305,6 +306,29 @@ private extension Generator {
             ports: ports, images: images)
     }
 
+    /// A service whose name is not a DNS label gets another name in Kubernetes (`web_frontend` → `web-frontend`,
+    /// cut to 50 characters): a note at its definition, or a warning naming each environment value that still
+    /// reaches it by the compose name, which the cluster's DNS cannot resolve.
+    func renamed(_ service: ComposeService, to name: String, in project: ComposeProject) -> Diagnostic {
+        var uses: [String] = []
+        for client in project.services {
+            for (variable, value) in client.environment.sorted(by: { $0.key < $1.key }) {
+                guard let value, HostReferences.hosts(in: value, variable: variable).contains(service.name) else { continue }
+                uses.append("\(client.name) environment \(variable)")
+            }
+        }
+        let why = service.name.count > 50 ? "longer than 50 characters" : "not a DNS label"
+        guard !uses.isEmpty else {
+            return Diagnostic(
+                .info, "service \(service.name) is named \(name) in Kubernetes (its compose name is \(why)); depends_on and links follow",
+                at: service.komply.source)
+        }
+        return Diagnostic(
+            .warning,
+            "service \(service.name) is named \(name) in Kubernetes (its compose name is \(why)), but \(uses.joined(separator: ", ")) still reach(es) it as \"\(service.name)\", which the cluster's DNS does not resolve; use \(name) there (or rename the service)",
+            at: service.komply.source)
+    }
+
     /// Whether two services share a compose network (host networking reaches everything).
     func shareNetwork(_ a: ComposeService, _ b: ComposeService?) -> Bool {
         guard let b else { return false }
@@ -318,13 +342,25 @@ private extension Generator {
     func image(for service: ComposeService, appName: String, notices: inout [Diagnostic]) -> String {
         // An unpinned image is warned where its risk is recorded (ServiceBuilder+Risks).
         if let image = service.image { return image }
-        let repository = [settings.registry, appName, Naming.dnsLabel(service.name)].compactMap { $0 }.joined(separator: "/")
-        let tag = settings.buildTags["\(appName)/\(service.name)"] ?? settings.buildTags["\(service.name)"] ?? "src-unknown"
-        notices.append(
-            Diagnostic(
-                .info,
-                "service \(service.name) has only build:; its image is named \(repository):\(tag) (\(settings.registry == nil ? "no registry in komply.yaml" : "registry from komply.yaml"), tag from its build context)",
-                at: service.komply.positions["build"] ?? service.komply.source))
+        let repository = BuildImage.repository(registry: settings.registry, app: appName, service: service.name)
+        let tag =
+            settings.buildTags[BuildImage.tagKey(app: appName, service: service.name)] ?? settings.buildTags["\(service.name)"]
+            ?? "src-unknown"
+        let at = service.komply.positions["build"] ?? service.komply.source
+        if let registry = settings.registry {
+            notices.append(
+                Diagnostic(
+                    .info,
+                    "service \(service.name) has only build:; its image is named \(repository):\(tag) (registry \(registry), tag from its build context; `komply images` lists what to build and push)",
+                    at: at))
+        } else {
+            // An unqualified name is pulled from Docker Hub, where anyone may register the account first.
+            notices.append(
+                Diagnostic(
+                    .warning,
+                    "service \(service.name) has only build: and komply.yaml sets no registry, so its image \(repository):\(tag) resolves to Docker Hub (docker.io/\(repository)), where anyone can register \"\(appName)\"; set registry: in komply.yaml (or --registry) to the registry CI pushes to",
+                    at: at))
+        }
         return "\(repository):\(tag)"
     }
 

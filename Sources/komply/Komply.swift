@@ -16,7 +16,8 @@ struct Komply: AsyncParsableCommand {
             """,
         version: KomplyVersion.current,
         subcommands: [
-            SourcesCommand.self, Generate.self, Bench.self, Predict.self, History.self, BacktestCommand.self, Lint.self, Rules.self,
+            SourcesCommand.self, Generate.self, Images.self, Bench.self, Predict.self, History.self, BacktestCommand.self, Lint.self,
+            Rules.self,
             Sync.self, Serve.self,
         ]
     )

@@ -29,6 +29,12 @@ extension Komply {
         @Option(name: .customLong("repeat"), help: "Runs per app; the fastest run is reported.")
         var repetitions: Int = 3
 
+        @Option(help: "Output format: text or json ({\"version\":1,\"apps\":[…],\"total\":{…}}, docs/generate.md).")
+        var format: BenchFormat = .text
+
+        /// `--format`.
+        enum BenchFormat: String, CaseIterable, ExpressibleByArgument { case text, json }
+
         func validate() throws {
             if paths.isEmpty { throw ValidationError("name at least one app to measure") }
             if repetitions < 1 { throw ValidationError("--repeat must be at least 1") }
@@ -36,6 +42,7 @@ extension Komply {
 
         func run() async throws {
             let (measurements, wall) = try GenerateBenchmark.run(paths: paths, repetitions: repetitions) { measurement in
+                guard format == .text else { return }
                 let name = (measurement.path as NSString).lastPathComponent
                 print(
                     name.padding(toLength: max(name.count, 48), withPad: " ", startingAt: 0)
@@ -43,6 +50,20 @@ extension Komply {
             }
             let total = measurements.reduce(Duration.zero) { $0 + $1.fastest }
             let files = measurements.reduce(0) { $0 + $1.files }
+            guard format == .text else {
+                let apps: [ValueTree] = measurements.map {
+                    .members([("path", .string($0.path)), ("files", .int($0.files)), ("fastestMs", .double(milliseconds($0.fastest)))])
+                }
+                let summary: ValueTree = .members([
+                    ("apps", .int(paths.count)), ("files", .int(files)), ("fastestMs", .double(milliseconds(total))),
+                    ("runs", .int(paths.count * repetitions)), ("wallMs", .double(milliseconds(wall))),
+                ])
+                print(
+                    JSONEmitter.emit(
+                        .members([("version", .int(1)), ("repeat", .int(repetitions)), ("apps", .array(apps)), ("total", summary)])),
+                    terminator: "")
+                return
+            }
             print(
                 String(
                     format: "total (fastest run per app) %d apps, %d files: %.1f ms; wall time of all %d runs: %.1f ms",

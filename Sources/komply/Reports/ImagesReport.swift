@@ -1,0 +1,51 @@
+import KomplyCore
+import KomplyPipeline
+
+/// `komply images` as a table for a person and as versioned JSON for CI (shape in docs/gitops.md).
+enum ImagesReport {
+    /// One line per image (`APP/SERVICE CONTEXT DOCKERFILE IMAGE`), then each environment whose overlay renders
+    /// another reference.
+    static func text(_ listing: ImageListing) -> String {
+        guard !listing.images.isEmpty else { return "no build-only services: every service names its image\n" }
+        let rows =
+            [["APP/SERVICE", "CONTEXT", "DOCKERFILE", "IMAGE"]]
+            + listing.images.map { ["\($0.app)/\($0.service)", $0.context, $0.dockerfile, $0.image] }
+        let widths = (0..<3).map { column in rows.map { $0[column].count }.max() ?? 0 }
+        var out = ""
+        for (index, row) in rows.enumerated() {
+            out += (0..<3).map { row[$0].padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  ")
+            out += "  \(row[3])\n"
+            guard index > 0 else { continue }
+            let image = listing.images[index - 1]
+            for environment in image.environments where environment.image != image.image {
+                out += "  in \(environment.name): \(environment.image)\n"
+            }
+        }
+        return out
+    }
+
+    /// `{"version":1,"registry","images":[{"app","service","context","dockerfile","target","image","environments",
+    /// "file","line","column"}],"warnings","failures"}`.
+    static func json(_ listing: ImageListing) -> String {
+        let images: [ValueTree] = listing.images.map { image in
+            let start = image.location?.range?.start
+            return .members([
+                ("app", .string(image.app)), ("service", .string(image.service)), ("context", .string(image.context)),
+                ("dockerfile", .string(image.dockerfile)), ("target", image.target.map(ValueTree.string) ?? .null),
+                ("image", .string(image.image)),
+                ("environments", .members(image.environments.map { ($0.name, .string($0.image)) })),
+                ("file", image.location.map { .string($0.file) } ?? .null), ("line", start.map { .int($0.line) } ?? .null),
+                ("column", start.map { .int($0.column) } ?? .null),
+            ])
+        }
+        return JSONEmitter.emit(
+            .members([
+                ("version", .int(1)), ("registry", listing.registry.map(ValueTree.string) ?? .null), ("images", .array(images)),
+                ("warnings", .array(listing.warnings.map(\.jsonValue))),
+                (
+                    "failures",
+                    .array(listing.failures.map { .members([("app", .string($0.app)), ("message", .string($0.message))]) })
+                ),
+            ]))
+    }
+}
