@@ -26,6 +26,21 @@ public struct ImageListing: Sendable {
         /// The service's `build:` in its compose file.
         public var location: SourceLocation?
 
+        /// Creates an entry.
+        public init(
+            app: String, service: String, context: String, dockerfile: String, target: String?, image: String,
+            environments: [(name: String, image: String)], location: SourceLocation?
+        ) {
+            self.app = app
+            self.service = service
+            self.context = context
+            self.dockerfile = dockerfile
+            self.target = target
+            self.image = image
+            self.environments = environments
+            self.location = location
+        }
+
         public static func == (lhs: Image, rhs: Image) -> Bool {
             lhs.app == rhs.app && lhs.service == rhs.service && lhs.context == rhs.context && lhs.dockerfile == rhs.dockerfile
                 && lhs.target == rhs.target && lhs.image == rhs.image && lhs.location == rhs.location
@@ -42,6 +57,14 @@ public struct ImageListing: Sendable {
     public var warnings: [Diagnostic]
     /// Apps that could not be read; the others are listed.
     public var failures: [GeneratePipeline.AppFailure]
+
+    /// Creates a listing.
+    public init(images: [Image], registry: String?, warnings: [Diagnostic], failures: [GeneratePipeline.AppFailure]) {
+        self.images = images
+        self.registry = registry
+        self.warnings = warnings
+        self.failures = failures
+    }
 
     /// Reads the apps of `request` (komply.yaml's sources when it names none) and lists their built images.
     public static func run(_ request: GenerateRequest) throws -> ImageListing {

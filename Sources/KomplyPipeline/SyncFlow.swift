@@ -64,12 +64,33 @@ public struct SyncReport: Sendable, Equatable {
         public var pullRequest: String?
         /// Whether the pull request was opened (true) or updated (false) by this run.
         public var pullRequestCreated: Bool?
+
+        /// Creates a branch's entry.
+        public init(
+            name: String, apps: [String], commit: String? = nil, removed: [String] = [], pushed: Bool = false,
+            remote: String? = nil, pullRequest: String? = nil, pullRequestCreated: Bool? = nil
+        ) {
+            self.name = name
+            self.apps = apps
+            self.commit = commit
+            self.removed = removed
+            self.pushed = pushed
+            self.remote = remote
+            self.pullRequest = pullRequest
+            self.pullRequestCreated = pullRequestCreated
+        }
     }
 
     /// The generator's notes and warnings.
     public var notices: [Diagnostic] = []
     /// The branches, in the order they were committed.
     public var branches: [Branch] = []
+
+    /// Creates a report.
+    public init(notices: [Diagnostic] = [], branches: [Branch] = []) {
+        self.notices = notices
+        self.branches = branches
+    }
 }
 
 /// generate → lint the output → commit onto branches (never touching the worktree or index) →

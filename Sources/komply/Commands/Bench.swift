@@ -51,17 +51,7 @@ extension Komply {
             let total = measurements.reduce(Duration.zero) { $0 + $1.fastest }
             let files = measurements.reduce(0) { $0 + $1.files }
             guard format == .text else {
-                let apps: [ValueTree] = measurements.map {
-                    .members([("path", .string($0.path)), ("files", .int($0.files)), ("fastestMs", .double(milliseconds($0.fastest)))])
-                }
-                let summary: ValueTree = .members([
-                    ("apps", .int(paths.count)), ("files", .int(files)), ("fastestMs", .double(milliseconds(total))),
-                    ("runs", .int(paths.count * repetitions)), ("wallMs", .double(milliseconds(wall))),
-                ])
-                print(
-                    JSONEmitter.emit(
-                        .members([("version", .int(1)), ("repeat", .int(repetitions)), ("apps", .array(apps)), ("total", summary)])),
-                    terminator: "")
+                print(GenerateBenchmark.json(measurements, wall: wall, repetitions: repetitions), terminator: "")
                 return
             }
             print(
@@ -70,8 +60,6 @@ extension Komply {
                     paths.count, files, milliseconds(total), paths.count * repetitions, milliseconds(wall)))
         }
 
-        func milliseconds(_ duration: Duration) -> Double {
-            Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
-        }
+        func milliseconds(_ duration: Duration) -> Double { GenerateBenchmark.milliseconds(duration) }
     }
 }

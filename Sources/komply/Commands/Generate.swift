@@ -120,10 +120,10 @@ extension Komply {
                         print("=== \(plan.outputDirectory)/\(file.path)")
                         print(file.contents, terminator: "")
                     }
-                case .yaml: print(GenerateReport.objectStream(result.files, under: plan.outputDirectory), terminator: "")
+                case .yaml: print(GenerateSummary.objectStream(result.files, under: plan.outputDirectory), terminator: "")
                 case .json:
                     let drift = OutputTree.drift(result, in: plan.outputDirectory)
-                    print(GenerateReport.json(pipeline, mode: "dry-run", drift: drift), terminator: "")
+                    print(GenerateSummary(pipeline, mode: .dryRun, drift: drift).json, terminator: "")
                 }
                 return
             }
@@ -132,7 +132,7 @@ extension Komply {
                 let outputPath = plan.settings.outputPath
                 let drift = OutputTree.drift(
                     result, in: plan.outputDirectory, diffPrefix: outputPath.hasPrefix("/") ? "" : outputPath + "/")
-                if format == .json { print(GenerateReport.json(pipeline, mode: "check", drift: drift), terminator: "") }
+                if format == .json { print(GenerateSummary(pipeline, mode: .check, drift: drift).json, terminator: "") }
                 guard !drift.isEmpty else {
                     console.status("\(plan.outputDirectory) is up to date (\(result.files.count) files)")
                     return
@@ -144,7 +144,7 @@ extension Komply {
                 throw ExitCode(1)
             }
             let changes = try OutputTree.write(result, to: plan.outputDirectory, repositoryRoot: plan.repositoryRoot)
-            if format == .json { print(GenerateReport.json(pipeline, mode: "write", changes: changes), terminator: "") }
+            if format == .json { print(GenerateSummary(pipeline, mode: .write, changes: changes).json, terminator: "") }
             for removed in changes.removed {
                 console.status("removed \(plan.outputDirectory)/\(removed) (no longer generated)")
             }

@@ -40,10 +40,10 @@ extension Komply {
             let console = verbosity.console
             let listing = try ImageListing.run(GenerateRequest(sources: input.sourceRequest, config: config, registry: registry))
             switch format {
-            case .json: print(ImagesReport.json(listing), terminator: "")
+            case .json: print(listing.json, terminator: "")
             case .text:
                 listing.warnings.forEach(console.report)
-                print(ImagesReport.text(listing), terminator: "")
+                print(listing.text, terminator: "")
             }
             listing.failures.forEach { console.error("\($0)") }
             if !listing.failures.isEmpty { throw ExitCode(2) }

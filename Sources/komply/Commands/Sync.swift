@@ -78,7 +78,7 @@ extension Komply {
             let report = try await SyncFlow.run(
                 request, from: FileManager.default.currentDirectoryPath, notify: { if format == .text { console.report($0) } },
                 say: { console.status($0) })
-            if format == .json { print(SyncJSON.render(report), terminator: "") }
+            if format == .json { print(report.json, terminator: "") }
         }
     }
 }

@@ -1,11 +1,11 @@
+import Foundation
 import KomplyCore
-import KomplyPipeline
 
-/// `komply images` as a table for a person and as versioned JSON for CI (shape in docs/gitops.md).
-enum ImagesReport {
-    /// One line per image (`APP/SERVICE CONTEXT DOCKERFILE IMAGE`), then each environment whose overlay renders
+extension ImageListing {
+    /// `komply images` for a person: one line per image (`APP/SERVICE CONTEXT DOCKERFILE IMAGE`), then each environment whose overlay renders
     /// another reference.
-    static func text(_ listing: ImageListing) -> String {
+    public var text: String {
+        let listing = self
         guard !listing.images.isEmpty else { return "no build-only services: every service names its image\n" }
         let rows =
             [["APP/SERVICE", "CONTEXT", "DOCKERFILE", "IMAGE"]]
@@ -24,9 +24,10 @@ enum ImagesReport {
         return out
     }
 
-    /// `{"version":1,"registry","images":[{"app","service","context","dockerfile","target","image","environments",
+    /// `komply images --format json` for CI (shape in docs/gitops.md): `{"version":1,"registry","images":[{"app","service","context","dockerfile","target","image","environments",
     /// "file","line","column"}],"warnings","failures"}`.
-    static func json(_ listing: ImageListing) -> String {
+    public var json: String {
+        let listing = self
         let images: [ValueTree] = listing.images.map { image in
             let start = image.location?.range?.start
             return .members([

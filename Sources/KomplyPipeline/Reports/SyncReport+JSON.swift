@@ -1,11 +1,10 @@
 import KomplyCore
-import KomplyPipeline
 
-/// `komply sync --format json`: `{"version":1,"branches":[{"branch","apps","commit","removed","pushed","remote",
-/// "pullRequest":{"url","created"}}],"warnings":[…]}` (docs/gitops.md).
-enum SyncJSON {
-    /// The report as pretty JSON.
-    static func render(_ report: SyncReport) -> String {
+extension SyncReport {
+    /// `komply sync --format json`: `{"version":1,"branches":[{"branch","apps","commit","removed","pushed","remote",
+    /// "pullRequest":{"url","created"}}],"warnings":[…]}` (docs/gitops.md).
+    public var json: String {
+        let report = self
         let branches: [ValueTree] = report.branches.map { branch in
             .members([
                 ("branch", .string(branch.name)), ("apps", .array(branch.apps.map(ValueTree.string))),
