@@ -307,14 +307,18 @@ private extension Generator {
     }
 
     /// A service whose name is not a DNS label gets another name in Kubernetes (`web_frontend` → `web-frontend`,
-    /// cut to 50 characters): a note at its definition, or a warning naming each environment value that still
-    /// reaches it by the compose name, which the cluster's DNS cannot resolve.
+    /// cut to 50 characters): a note at its definition, or a warning naming each environment value, command and
+    /// entrypoint that still reaches it by the compose name, which the cluster's DNS cannot resolve.
     func renamed(_ service: ComposeService, to name: String, in project: ComposeProject) -> Diagnostic {
         var uses: [String] = []
         for client in project.services {
             for (variable, value) in client.environment.sorted(by: { $0.key < $1.key }) {
                 guard let value, HostReferences.hosts(in: value, variable: variable).contains(service.name) else { continue }
                 uses.append("\(client.name) environment \(variable)")
+            }
+            for (key, argv) in [("command", client.command), ("entrypoint", client.entrypoint)] {
+                guard let argv, HostReferences.commandReferences(in: argv).contains(where: { $0.host == service.name }) else { continue }
+                uses.append("\(client.name) \(key)")
             }
         }
         let why = service.name.count > 50 ? "longer than 50 characters" : "not a DNS label"

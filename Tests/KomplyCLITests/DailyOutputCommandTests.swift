@@ -207,14 +207,27 @@ final class DailyOutputCommandTests: XCTestCase {
                 image: ghcr.io/acme/api:1.0
                 environment:
                   FRONTEND_URL: http://web_frontend:80/
+              poller:
+                image: busybox:1.36
+                command: ["sh", "-c", "while true; do wget -qO- http://web_frontend:80/; sleep 60; done"]
+              a_service_whose_compose_name_is_longer_than_fifty_characters:
+                image: busybox:1.36
+                command: [sleep, "3600"]
             """, "renamed/compose.yaml", in: folder)
         let result = try CLIHarness.run(["generate", "renamed", "--dry-run"], in: folder)
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertTrue(
             result.stderr.contains(
-                "renamed/compose.yaml:2:3: warning: service web_frontend is named web-frontend in Kubernetes (its compose name is not a DNS label), but api environment FRONTEND_URL still reach(es) it as \"web_frontend\""
+                "renamed/compose.yaml:2:3: warning: service web_frontend is named web-frontend in Kubernetes (its compose name is not a DNS label), but api environment FRONTEND_URL, poller command still reach(es) it as \"web_frontend\""
             ), result.stderr)
         XCTAssertTrue(result.stdout.contains("=== deploy/renamed/base/web-frontend.yaml"), result.stdout)
+        // A cut name is a note (no one reaches it by name), shown with --verbose.
+        XCTAssertFalse(result.stderr.contains("is named a-service-whose"), result.stderr)
+        let verbose = try CLIHarness.run(["generate", "renamed", "--dry-run", "--verbose"], in: folder)
+        XCTAssertTrue(
+            verbose.stderr.contains(
+                "renamed/compose.yaml:12:3: note: service a_service_whose_compose_name_is_longer_than_fifty_characters is named a-service-whose-compose-name-is-longer-than-fifty in Kubernetes (its compose name is longer than 50 characters)"
+            ), verbose.stderr)
     }
 
     // MARK: output a machine reads
