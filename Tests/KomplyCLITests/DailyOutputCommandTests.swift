@@ -195,6 +195,35 @@ final class DailyOutputCommandTests: XCTestCase {
         XCTAssertEqual(try CLIHarness.run(["generate", "app", "--format", "yaml"], in: folder).status, 2)
     }
 
+    func testDryRunYAMLOfOneEnvironmentIsWhatItsOverlayRenders() throws {
+        let folder = try repository(Self.monorepoConfig)
+        let result = try CLIHarness.run(["generate", "--dry-run", "--format", "yaml", "--env", "production"], in: folder)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stdout.hasPrefix("---\n# Source: deploy/webshop/overlays/production/kustomization.yaml\n"), result.stdout)
+        let stream = folder.appendingPathComponent("production.yaml")
+        try result.stdout.write(to: stream, atomically: true, encoding: .utf8)
+        // Every object is in the environment's namespace (the Namespace itself included), with its image tag.
+        let script = """
+            import sys, yaml
+            docs = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d is not None]
+            kinds = [d["kind"] for d in docs]
+            assert kinds.count("Namespace") == 1 and docs[kinds.index("Namespace")]["metadata"]["name"] == "webshop-production", kinds
+            assert all(d["metadata"].get("namespace") == "webshop-production" for d in docs if d["kind"] != "Namespace")
+            api = next(d for d in docs if d["kind"] == "Deployment" and d["metadata"]["name"] == "api")
+            images = [c["image"] for c in api["spec"]["template"]["spec"]["containers"]]
+            assert images == ["registry.example.com/billing/webshop/api:3.2.0"], images
+            print(len(docs))
+            """
+        let python = CLIHarness.repository.appendingPathComponent(".venv/bin/python3")
+        let checked = try CLIHarness.run(executable: python, ["-c", script, stream.path], in: folder)
+        XCTAssertEqual(checked.status, 0, checked.stdout + checked.stderr)
+        let validate = CLIHarness.repository.appendingPathComponent(".venv/bin/kubernetes-validate")
+        let schema = try CLIHarness.run(executable: validate, ["--strict", stream.path], in: folder)
+        XCTAssertEqual(schema.status, 0, schema.stdout + schema.stderr)
+        let two = try CLIHarness.run(["generate", "--dry-run", "--format", "yaml", "--env", "staging", "--env", "production"], in: folder)
+        XCTAssertEqual(two.status, 2, two.stderr)
+    }
+
     func testARenamedServiceIsReportedWithTheReferencesStillUsingItsComposeName() throws {
         let folder = try repository()
         try write(

@@ -1,6 +1,7 @@
 import Foundation
 import KomplyCore
 import KomplyGenerate
+import KomplyLint
 
 /// What one `komply generate` run did, per app: `--format json` (shape in docs/generate.md).
 public struct GenerateSummary: Sendable, Equatable {
@@ -90,6 +91,23 @@ public struct GenerateSummary: Sendable, Equatable {
                 ("failures", .array(failures.map { .members([("app", .string($0.app)), ("message", .string($0.message))]) })),
                 ("warnings", .array(warnings.map(\.jsonValue))),
             ]))
+    }
+
+    /// Every object each app's overlay for `environment` renders (namespace, replicas, images and patches applied,
+    /// the Namespace included) as one multi-document YAML stream for `kubectl apply -f -`, each app introduced by
+    /// a `# Source:` comment naming its overlay; nil names the first app whose overlay cannot be rendered.
+    public static func objectStream(
+        _ files: [GeneratedFile], under folder: String, environment: String
+    ) -> (stream: String, unrendered: String?) {
+        let texts = Dictionary(files.map { ("\(folder)/\($0.path)", $0.contents) }, uniquingKeysWith: { $1 })
+        let apps = Set(files.compactMap { $0.path.split(separator: "/").first.map(String.init) }).sorted()
+        var out = ""
+        for app in apps {
+            let overlay = "\(folder)/\(app)/overlays/\(Naming.dnsLabel(environment))/kustomization.yaml"
+            guard let objects = OverlayLint.renderedObjects(of: overlay, texts: texts) else { return (out, overlay) }
+            out += "---\n# Source: \(overlay)\n" + YAMLEmitter.emit(documents: objects)
+        }
+        return (out, nil)
     }
 
     /// Every object of every app's base as one multi-document YAML stream for `kubectl apply -f -`, each

@@ -66,6 +66,9 @@ extension Komply {
             if format == .yaml && !dryRun {
                 throw ValidationError("--format yaml prints the generated objects and needs --dry-run")
             }
+            if format == .yaml && options.environments.count > 1 {
+                throw ValidationError("--format yaml renders one environment; pass one --env (or none for the base)")
+            }
             if format != .text && explain { throw ValidationError("--explain prints text; drop it or --format \(format.rawValue)") }
             if staged && !check && !dryRun {
                 throw ValidationError(
@@ -120,7 +123,16 @@ extension Komply {
                         print("=== \(plan.outputDirectory)/\(file.path)")
                         print(file.contents, terminator: "")
                     }
-                case .yaml: print(GenerateSummary.objectStream(result.files, under: plan.outputDirectory), terminator: "")
+                case .yaml:
+                    guard let environment = options.environments.first else {
+                        print(GenerateSummary.objectStream(result.files, under: plan.outputDirectory), terminator: "")
+                        return
+                    }
+                    let rendered = GenerateSummary.objectStream(result.files, under: plan.outputDirectory, environment: environment)
+                    if let overlay = rendered.unrendered {
+                        throw CLIError(message: "\(overlay): komply cannot render this overlay in-process; use kubectl kustomize")
+                    }
+                    print(rendered.stream, terminator: "")
                 case .json:
                     let drift = OutputTree.drift(result, in: plan.outputDirectory)
                     print(GenerateSummary(pipeline, mode: .dryRun, drift: drift).json, terminator: "")
