@@ -9,14 +9,14 @@ extension Komply {
         static let configuration = CommandConfiguration(
             abstract: "List every build-only service's context, Dockerfile and the exact image the manifests reference.",
             discussion: """
-                A service with build: and no image: runs the image <registry>/<app>/<service>:src-<digest>, where the
-                digest covers its build context's files, so the tag changes exactly when the sources do. Build and
-                push these before `komply sync` (docs/gitops.md has a CI example). Without a registry in
-                komply.yaml (or --registry) the names resolve to Docker Hub, which is warned.
+                A service with build: and no image: runs the image <registry>/<app>/<service>:src-<digest>, \
+                where the digest covers its build context's files, so the tag changes exactly when the sources \
+                do. Build and push these before `komply sync` (docs/gitops.md has a CI example). Without a \
+                registry in komply.yaml (or --registry) the names resolve to Docker Hub, which is warned.
 
                 Examples:
-                  komply images                       # the apps of komply.yaml's sources
-                  komply images app/ --format json | jq -r '.images[] | "\\(.context) \\(.dockerfile) \\(.image)"'
+                  komply images                    # the apps of komply.yaml's sources
+                  komply images app/ --format json # for CI: context, dockerfile and image of each
                 """
         )
 
