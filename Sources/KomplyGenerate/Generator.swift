@@ -59,7 +59,7 @@ private extension Generator {
         var options: [String: ServiceOptions] = [:]
         for service in project.services { options[service.name] = try ServiceOptions.read(service) }
         let context = try appContext(project, appName: appName, options: options, notices: &notices)
-        let source = project.sourceFiles.joined(separator: ", ")
+        let source = project.sourceFiles.map { Self.shownSource($0, root: project.repositoryRoot) }.joined(separator: ", ")
         var baseFiles: [(String, [ObjectDraft])] = []
         var secrets: [String: [(key: String, reason: String)]] = [:]
         var built: [String: ServiceOutput] = [:]
@@ -304,6 +304,15 @@ private extension Generator {
         return AppContext(
             project: project, appName: appName, settings: settings, names: names, connections: connections, evidence: evidence,
             ports: ports, images: images)
+    }
+
+    /// A source file as the generated header names it: relative to the repository root, so the output does not
+    /// depend on the folder komply runs from (`compose.yaml` from `app/` and `app/compose.yaml` from the root).
+    static func shownSource(_ file: String, root: String?) -> String {
+        guard let root, let inside = Paths.relative(Paths.canonical(file), to: Paths.canonical(root)), !inside.isEmpty else {
+            return file
+        }
+        return inside
     }
 
     /// A service whose name is not a DNS label gets another name in Kubernetes (`web_frontend` → `web-frontend`,

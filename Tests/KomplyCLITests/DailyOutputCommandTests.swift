@@ -164,6 +164,9 @@ final class DailyOutputCommandTests: XCTestCase {
         try FileManager.default.removeItem(at: patch)
         let after = try CLIHarness.run(["generate", "--check"], in: folder)
         XCTAssertEqual(after.status, 0, after.stdout + after.stderr)
+        // The output does not depend on the folder komply runs from: from app/ nothing differs either.
+        let fromSubfolder = try CLIHarness.run(["generate", "--check"], in: folder.appendingPathComponent("app"))
+        XCTAssertEqual(fromSubfolder.status, 0, fromSubfolder.stdout + fromSubfolder.stderr)
     }
 
     func testDryRunYAMLIsOneStreamOfKubernetesObjects() throws {
