@@ -60,7 +60,7 @@ private extension Generator {
         var options: [String: ServiceOptions] = [:]
         for service in project.services { options[service.name] = try ServiceOptions.read(service) }
         let context = try appContext(project, appName: appName, options: options, notices: &notices)
-        let source = project.sourceFiles.joined(separator: ", ")
+        let source = project.sourceFiles.map { Self.shownSource($0, root: project.repositoryRoot) }.joined(separator: ", ")
         var baseFiles: [(String, [ObjectDraft])] = []
         var secrets: [String: [(key: String, reason: String)]] = [:]
         var built: [String: ServiceOutput] = [:]
@@ -173,6 +173,7 @@ private extension Generator {
             }
             taken[name] = service.name
             names[service.name] = name
+            if name != service.name { notices.append(renamed(service, to: name, in: project)) }
         }
         var ports: [String: [ContainerPort]] = [:]
         var images: [String: String] = [:]
@@ -333,6 +334,42 @@ private extension Generator {
             ports: ports, images: images)
     }
 
+    /// A source file as the generated header names it: relative to the repository root, so the output does not
+    /// depend on the folder komply runs from (`compose.yaml` from `app/` and `app/compose.yaml` from the root).
+    static func shownSource(_ file: String, root: String?) -> String {
+        guard let root, let inside = Paths.relative(Paths.canonical(file), to: Paths.canonical(root)), !inside.isEmpty else {
+            return file
+        }
+        return inside
+    }
+
+    /// A service whose name is not a DNS label gets another name in Kubernetes (`web_frontend` → `web-frontend`,
+    /// cut to 50 characters): a note at its definition, or a warning naming each environment value, command and
+    /// entrypoint that still reaches it by the compose name, which the cluster's DNS cannot resolve.
+    func renamed(_ service: ComposeService, to name: String, in project: ComposeProject) -> Diagnostic {
+        var uses: [String] = []
+        for client in project.services {
+            for (variable, value) in client.environment.sorted(by: { $0.key < $1.key }) {
+                guard let value, HostReferences.hosts(in: value, variable: variable).contains(service.name) else { continue }
+                uses.append("\(client.name) environment \(variable)")
+            }
+            for (key, argv) in [("command", client.command), ("entrypoint", client.entrypoint)] {
+                guard let argv, HostReferences.commandReferences(in: argv).contains(where: { $0.host == service.name }) else { continue }
+                uses.append("\(client.name) \(key)")
+            }
+        }
+        let why = service.name.count > 50 ? "longer than 50 characters" : "not a DNS label"
+        guard !uses.isEmpty else {
+            return Diagnostic(
+                .info, "service \(service.name) is named \(name) in Kubernetes (its compose name is \(why)); depends_on and links follow",
+                at: service.komply.source)
+        }
+        return Diagnostic(
+            .warning,
+            "service \(service.name) is named \(name) in Kubernetes (its compose name is \(why)), but \(uses.joined(separator: ", ")) still reach(es) it as \"\(service.name)\", which the cluster's DNS does not resolve; use \(name) there (or rename the service)",
+            at: service.komply.source)
+    }
+
     /// Whether two services share a compose network (host networking reaches everything).
     func shareNetwork(_ a: ComposeService, _ b: ComposeService?, in project: ComposeProject) -> Bool {
         guard let b else { return false }
@@ -355,13 +392,25 @@ private extension Generator {
     func image(for service: ComposeService, appName: String, notices: inout [Diagnostic]) -> String {
         // An unpinned image is warned where its risk is recorded (ServiceBuilder+Risks).
         if let image = service.image { return image }
-        let repository = [settings.registry, appName, Naming.dnsLabel(service.name)].compactMap { $0 }.joined(separator: "/")
-        let tag = settings.buildTags["\(appName)/\(service.name)"] ?? settings.buildTags["\(service.name)"] ?? "src-unknown"
-        notices.append(
-            Diagnostic(
-                .info,
-                "service \(service.name) has only build:; its image is named \(repository):\(tag) (\(settings.registry == nil ? "no registry in komply.yaml" : "registry from komply.yaml"), tag from its build context)",
-                at: service.komply.positions["build"] ?? service.komply.source))
+        let repository = BuildImage.repository(registry: settings.registry, app: appName, service: service.name)
+        let tag =
+            settings.buildTags[BuildImage.tagKey(app: appName, service: service.name)] ?? settings.buildTags["\(service.name)"]
+            ?? "src-unknown"
+        let at = service.komply.positions["build"] ?? service.komply.source
+        if let registry = settings.registry {
+            notices.append(
+                Diagnostic(
+                    .info,
+                    "service \(service.name) has only build:; its image is named \(repository):\(tag) (registry \(registry), tag from its build context; `komply images` lists what to build and push)",
+                    at: at))
+        } else {
+            // An unqualified name is pulled from Docker Hub, where anyone may register the account first.
+            notices.append(
+                Diagnostic(
+                    .warning,
+                    "service \(service.name) has only build: and komply.yaml sets no registry, so its image \(repository):\(tag) resolves to Docker Hub (docker.io/\(repository)), where anyone can register \"\(appName)\"; set registry: in komply.yaml (or --registry) to the registry CI pushes to",
+                    at: at))
+        }
         return "\(repository):\(tag)"
     }
 

@@ -27,6 +27,8 @@ public struct ArgoCDSettings: Sendable, Equatable {
 public struct GeneratorSettings: Sendable, Equatable {
     /// Registry for `build:`-only services (`<registry>/<app>/<service>`).
     public var registry: String?
+    /// Secrets every pod spec names in `imagePullSecrets` (komply.yaml's `imagePullSecrets`).
+    public var imagePullSecrets: [String] = []
     /// How secrets are provided.
     public var secrets: SecretsProvider = .placeholder
     /// The uid for images komply does not know.

@@ -37,10 +37,7 @@ public struct GeneratePipeline: Sendable {
         let templateSet = try request.templates.map { try TemplateSet.overriding(with: $0) } ?? .builtIn
         var (projects, failures) = try readApps(plan.sourceRequest)
         var settings = plan.settings
-        for (key, tag) in BuildContextDigest.tags(for: projects) {
-            let parts = key.split(separator: "/", maxSplits: 1)
-            settings.buildTags["\(Naming.dnsLabel(String(parts[0])))/\(parts.count > 1 ? String(parts[1]) : "")"] = tag
-        }
+        settings.buildTags = buildTags(projects)
         var profile = "defaults"
         var recommended: [Recommendation] = []
         if !request.noPredict {
@@ -86,7 +83,17 @@ public struct GeneratePipeline: Sendable {
     }
 }
 
-private extension GeneratePipeline {
+extension GeneratePipeline {
+    /// The build context digest of every `build:`-only service, keyed as the generator looks them up.
+    static func buildTags(_ projects: [ComposeProject]) -> [String: String] {
+        var tags: [String: String] = [:]
+        for (key, tag) in BuildContextDigest.tags(for: projects) {
+            let parts = key.split(separator: "/", maxSplits: 1).map(String.init)
+            tags[BuildImage.tagKey(app: parts[0], service: parts.count > 1 ? parts[1] : "")] = tag
+        }
+        return tags
+    }
+
     /// Reads every app; with several PATHs (or `sources` globs), an app that cannot be read is a
     /// failure and the others are still read. A problem only the apps together have (two apps with one
     /// name) still stops the run.

@@ -43,11 +43,66 @@ public struct SyncRequest: Sendable {
     }
 }
 
+/// What one `komply sync` did, for `--format json`: the generator's notices and, per branch, the commit,
+/// the push and the pull request.
+public struct SyncReport: Sendable, Equatable {
+    /// One branch and what happened to it.
+    public struct Branch: Sendable, Equatable {
+        /// The branch (`komply/shop`).
+        public var name: String
+        /// The apps committed to it.
+        public var apps: [String]
+        /// The new commit; nil when nothing changed.
+        public var commit: String?
+        /// Files removed by the commit (no longer generated), repository-relative.
+        public var removed: [String] = []
+        /// Whether the branch was pushed by this run.
+        public var pushed = false
+        /// The remote it was pushed to or compared with (credentials removed); nil without --push.
+        public var remote: String?
+        /// The pull request's web URL; nil without --pr.
+        public var pullRequest: String?
+        /// Whether the pull request was opened (true) or updated (false) by this run.
+        public var pullRequestCreated: Bool?
+
+        /// Creates a branch's entry.
+        public init(
+            name: String, apps: [String], commit: String? = nil, removed: [String] = [], pushed: Bool = false,
+            remote: String? = nil, pullRequest: String? = nil, pullRequestCreated: Bool? = nil
+        ) {
+            self.name = name
+            self.apps = apps
+            self.commit = commit
+            self.removed = removed
+            self.pushed = pushed
+            self.remote = remote
+            self.pullRequest = pullRequest
+            self.pullRequestCreated = pullRequestCreated
+        }
+    }
+
+    /// The generator's notes and warnings.
+    public var notices: [Diagnostic] = []
+    /// The branches, in the order they were committed.
+    public var branches: [Branch] = []
+
+    /// Creates a report.
+    public init(notices: [Diagnostic] = [], branches: [Branch] = []) {
+        self.notices = notices
+        self.branches = branches
+    }
+}
+
 /// generate → lint the output → commit onto branches (never touching the worktree or index) →
-/// push → open or update pull requests. `say` receives each line of progress as it happens.
+/// push → open or update pull requests. `say` receives each line of progress as it happens; `notify` each
+/// of the generator's notices (by default they are said as lines).
 public enum SyncFlow {
     /// Runs `request` in the repository around `directory`.
-    public static func run(_ request: SyncRequest, from directory: String, say: (String) -> Void) async throws {
+    @discardableResult
+    public static func run(
+        _ request: SyncRequest, from directory: String, notify: ((Diagnostic) -> Void)? = nil, say: (String) -> Void
+    ) async throws -> SyncReport {
+        var report = SyncReport()
         let repository = try GitRepository.discover(from: directory)
         guard repository.workdir != nil else { throw PipelineError.bareRepository(gitDirectory: repository.gitDirectory) }
         let remoteName = request.remote ?? "origin"
@@ -85,7 +140,8 @@ public enum SyncFlow {
             try generation.lint(folder: folder)
             return (generation, folder)
         }
-        for notice in generation.notices { say(notice) }
+        report.notices = generation.notices
+        for notice in generation.notices { if let notify { notify(notice) } else { say("\(notice)") } }
         let startPoint = request.base ?? repository.headBranch ?? "HEAD"
         // From a revision, a new branch starts at that commit: its diff then shows only what generation changed,
         // even when the local base branch is behind (komply serve fetches into remote-tracking refs only).
@@ -121,9 +177,12 @@ public enum SyncFlow {
                 return CommitMessage.make(subject: "komply: regenerate \(names)", body: body, trailers: generation.trailers)
             }
             for path in removals { say("removed \(path) (no longer generated)") }
+            var branch = SyncReport.Branch(name: group.branch, apps: group.apps.map(\.app), removed: removals)
+            defer { report.branches.append(branch) }
             let exists = try repository.commitIDIfPresent("refs/heads/" + group.branch) != nil
             switch outcome {
             case .committed(let commit, _):
+                branch.commit = commit
                 say("committed \(commit.prefix(12)) on \(group.branch) (\(names))")
             case .unchanged:
                 say(
@@ -132,8 +191,10 @@ public enum SyncFlow {
                         : "\(names): nothing differs from \(request.ref ?? startPoint); no branch created")
             }
             guard publishes, exists, let tip = try repository.commitIDIfPresent("refs/heads/" + group.branch) else { continue }
+            branch.remote = RepositoryInfo.publicURL(remoteName)
             if tip != remoteTip {
                 try repository.push(branch: group.branch, to: remoteName, credentials: credentials)
+                branch.pushed = true
                 say("pushed \(group.branch) to \(RepositoryInfo.publicURL(remoteName))")
             } else {
                 say("\(RepositoryInfo.publicURL(remoteName)) already has \(group.branch) at \(tip.prefix(12))")
@@ -143,11 +204,14 @@ public enum SyncFlow {
                     remoteURL: try repository.remoteURL(remoteName), branch: group.branch, base: startPoint,
                     title: "komply: regenerate \(names)",
                     body: generation.pullRequestBody(apps: group.apps.map(\.app), folder: folder))
+                branch.pullRequest = published.url
+                branch.pullRequestCreated = published.created
                 say("\(published.created ? "opened" : "updated") \(published.url)")
             }
         }
         // The other apps are committed (and pushed); the run still fails so CI shows the broken app.
         if !generation.failures.isEmpty { throw PipelineError.appsNotSynced(generation.failures) }
+        return report
     }
 
     /// `folder` as a path inside the repository at `workdir`; refuses folders outside it.

@@ -14,7 +14,7 @@ extension SyncGeneration {
                 folder: folder.isEmpty ? app : folder + "/" + app, files: grouped[app]?.count ?? 0,
                 policy: findings[app].map { MarkdownReporter().render($0, context: ReportContext(rules: $0.rules)) })
         }
-        let warnings = notices.filter { notice in apps.contains { notice.contains($0) } || apps.count == self.apps.count }
+        let warnings = notices.map { "\($0)" }.filter { notice in apps.contains { notice.contains($0) } || apps.count == self.apps.count }
         let sizing =
             sizingProfile == "defaults"
             ? "Sized from role and runtime defaults (`--no-predict`).\n"

@@ -13,7 +13,7 @@ public struct SyncGeneration: Sendable {
     /// What the run owns under `outputDirectory` (see `GenerationResult.scope`).
     public var scope: [String] = []
     /// Warnings from the generator.
-    public var notices: [String]
+    public var notices: [Diagnostic]
     /// The output folder as given or configured (relative to the current folder).
     public var outputDirectory: String
     /// SHA-256 of the canonical model of every app read (what komply understood, not file bytes).
@@ -45,7 +45,7 @@ public struct SyncGeneration: Sendable {
         let rules = try RuleLoader.builtin()
         let rulesText = rules.map { "\($0.id)\t\($0.category)\t\($0.severity)\t\($0.description)" }.joined(separator: "\n")
         var generation = SyncGeneration(
-            files: result.files, notices: result.notices.map { "\($0)" }, outputDirectory: plan.outputDirectory,
+            files: result.files, notices: result.notices, outputDirectory: plan.outputDirectory,
             inputDigest: "sha256:" + SHA256.hex(model), rulesDigest: "sha256:" + SHA256.hex(rulesText), sizingProfile: profile,
             recommendations: pipeline.recommendations, config: plan.config)
         generation.scope = result.scope

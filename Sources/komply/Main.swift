@@ -34,7 +34,7 @@ enum Main {
     }
 
     static func fail(_ message: String) -> Never {
-        FileHandle.standardError.write(Data("komply: error: \(message)\n".utf8))
+        Console().error(message)
         exit(2)
     }
 }
@@ -42,9 +42,8 @@ enum Main {
 extension Komply {
     /// Prints what the readers noticed (warnings and notes, with positions) to standard error.
     static func report(_ diagnostics: [Diagnostic]) {
-        for diagnostic in diagnostics {
-            FileHandle.standardError.write(Data("komply: \(diagnostic)\n".utf8))
-        }
+        // Notes included: `komply sources` is how a person sees what komply understood.
+        diagnostics.forEach(Console(verbose: true).report)
     }
 }
 

@@ -51,7 +51,7 @@ final class GenerateCommandTests: XCTestCase {
         let drift = try CLIHarness.run(["generate", "app", "-o", "deploy", "--check"], in: folder)
         XCTAssertEqual(drift.status, 1, drift.stderr)
         XCTAssertTrue(drift.stdout.contains("-  revisionHistoryLimit: 7\n+  revisionHistoryLimit: 5"), drift.stdout)
-        XCTAssertTrue(drift.stdout.contains("--- a/webshop/base/old.yaml\n+++ /dev/null"), drift.stdout)
+        XCTAssertTrue(drift.stdout.contains("--- a/deploy/webshop/base/old.yaml\n+++ /dev/null"), drift.stdout)
         XCTAssertTrue(FileManager.default.fileExists(atPath: stale.path), "--check writes nothing")
 
         let repaired = try CLIHarness.run(["generate", "app", "-o", "deploy"], in: folder)

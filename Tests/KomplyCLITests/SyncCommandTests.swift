@@ -220,9 +220,19 @@ final class SyncCommandTests: XCTestCase {
             toFile: repo + "/app/compose.override.yaml", atomically: true, encoding: .utf8)
         try SyncGit.run(repo, "add", "app/compose.override.yaml")
         try SyncGit.run(repo, "commit", "-q", "-m", "pin the proxy")
-        let second = try komply(arguments, in: repo, home: home, token: token)
+        let second = try komply(arguments + ["--format", "json"], in: repo, home: home, token: token)
         XCTAssertEqual(second.status, 0, second.stderr)
         XCTAssertTrue(second.stderr.contains("updated https://github.example/acme/shop/pull/3"), second.stderr)
+        // --format json: the branch, its new commit, the push and the pull request it updated.
+        let report = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(second.stdout.utf8)) as? [String: Any], second.stdout)
+        let branch = try XCTUnwrap((report["branches"] as? [[String: Any]])?.first)
+        XCTAssertEqual(branch["branch"] as? String, "komply/webshop")
+        XCTAssertEqual(branch["commit"] as? String, try SyncGit.run(repo, "rev-parse", "komply/webshop"))
+        XCTAssertEqual(branch["pushed"] as? Bool, true)
+        XCTAssertEqual(branch["remote"] as? String, "origin")
+        let pullRequest = try XCTUnwrap(branch["pullRequest"] as? [String: Any])
+        XCTAssertEqual(pullRequest["url"] as? String, "https://github.example/acme/shop/pull/3")
+        XCTAssertEqual(pullRequest["created"] as? Bool, false)
 
         let all = api.requests
         XCTAssertEqual(

@@ -8,9 +8,12 @@ public enum TextDiff {
     /// The unified diff turning `old` into `new`, headed `--- oldName` / `+++ newName`; "" when equal.
     ///
     /// With `maskingSecrets`, every shown line passes through `SecretMask` first: the diff is for
-    /// reading (terminals, CI logs), no longer for `patch`.
+    /// reading (terminals, CI logs), no longer for `patch`. With `trustingNew` as well, only removed lines
+    /// are masked: `new` is komply's own output, which holds no secret values, and context lines are the
+    /// same in both, so the diff still applies wherever no removed line was masked.
     public static func unified(
-        old: String, new: String, oldName: String, newName: String, context: Int = 3, maskingSecrets: Bool = false
+        old: String, new: String, oldName: String, newName: String, context: Int = 3, maskingSecrets: Bool = false,
+        trustingNew: Bool = false
     ) -> String {
         guard old != new else { return "" }
         var a = DiffLine.split(old)
@@ -18,7 +21,7 @@ public enum TextDiff {
         let script = editScript(a, b)
         if maskingSecrets {
             a = DiffLine.masked(a)
-            b = DiffLine.masked(b)
+            if !trustingNew { b = DiffLine.masked(b) }
         }
         var out = "--- \(oldName)\n+++ \(newName)\n"
         for hunk in hunks(script, context: max(0, context)) {
@@ -208,8 +211,9 @@ private extension TextDiff {
         for edit in script[hunk] {
             let (marker, line): (String, DiffLine)
             switch edit {
-            case .keep(let i, _):
-                (marker, line) = (" ", a[i])
+            case .keep(_, let j):
+                // The same text on both sides; `b`'s is unmasked when `new` is trusted.
+                (marker, line) = (" ", b[j])
                 oldCount += 1
                 newCount += 1
             case .delete(let i):

@@ -52,6 +52,8 @@ extension ServiceBuilder {
             ("serviceAccountName", .string(name)), ("automountServiceAccountToken", .bool(false)),
             ("securityContext", security.pod), ("containers", .array([.members(container)])),
         ]
+        let pullSecrets = context.settings.imagePullSecrets
+        if !pullSecrets.isEmpty { pod.append(("imagePullSecrets", .array(pullSecrets.map { .members([("name", .string($0))]) }))) }
         if let grace = service.stopGracePeriod { pod.append(("terminationGracePeriodSeconds", .int(max(1, grace.secondsRoundedUp)))) }
         if gpuCount != nil {
             pod.append(("nodeSelector", .members([("nvidia.com/gpu.present", .string("true"))])))

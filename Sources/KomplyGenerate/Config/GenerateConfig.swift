@@ -9,6 +9,8 @@ public struct GenerateConfig: Sendable, Equatable {
     public var output: String = "deploy"
     /// Registry for `build:`-only services: `<registry>/<app>/<service>`.
     public var registry: String?
+    /// `imagePullSecrets`: Secrets every generated pod spec names for pulling images from a private registry.
+    public var imagePullSecrets: [String] = []
     /// How Secrets are provided.
     public var secrets = SecretsConfig()
     /// The environments (overlays); empty means one environment named `default`.

@@ -151,6 +151,9 @@ private extension GenerateConfigLoader {
                 config.output = output
             }
             config.registry = root["registry"].flatMap { string($0, "registry") }
+            if let secrets = root["imagePullSecrets"]?.sequence, usable("imagePullSecrets") {
+                config.imagePullSecrets = secrets.enumerated().compactMap { string($0.element, "imagePullSecrets.\($0.offset)") }
+            }
             if let secrets = root["secrets"], usable("secrets") { config.secrets = readSecrets(secrets) }
             if let environments = root["environments"]?.sequence, usable("environments") {
                 config.environments = readEnvironments(environments)

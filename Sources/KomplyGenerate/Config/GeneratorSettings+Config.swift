@@ -3,6 +3,7 @@ extension GeneratorSettings {
     public init(config: GenerateConfig) {
         self.init()
         registry = config.registry
+        imagePullSecrets = config.imagePullSecrets
         defaultUID = config.defaults.uid
         storageSize = config.defaults.storageSize
         storageClass = config.defaults.storageClass

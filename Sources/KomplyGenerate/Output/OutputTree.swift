@@ -24,14 +24,18 @@ public enum OutputTree {
         }
     }
 
-    /// The drift between a result's files and `folder`, within what the result owns.
-    public static func drift(_ result: GenerationResult, in folder: String) -> Drift {
-        drift(result.files, in: folder, owns: result.owns)
+    /// The drift between a result's files and `folder`, within what the result owns; `diffPrefix` goes before
+    /// each path in the diff headers (`deploy/` gives `a/deploy/shop/base/api.yaml`).
+    public static func drift(_ result: GenerationResult, in folder: String, diffPrefix: String = "") -> Drift {
+        drift(result.files, in: folder, owns: result.owns, diffPrefix: diffPrefix)
     }
 
-    /// The drift between `files` and `folder` for the apps the files belong to; the diffs are for reading and
-    /// mask secret-looking values (a hand-edited file may hold one).
-    public static func drift(_ files: [GeneratedFile], in folder: String, owns: (String) -> Bool = { _ in true }) -> Drift {
+    /// The drift between `files` and `folder` for the apps the files belong to; the diffs mask secret-looking
+    /// values in removed lines (a hand-edited file may hold one) and show the generated lines as they are, so
+    /// `git apply` takes them. Diff headers name `a/<diffPrefix><path>`.
+    public static func drift(
+        _ files: [GeneratedFile], in folder: String, owns: (String) -> Bool = { _ in true }, diffPrefix: String = ""
+    ) -> Drift {
         var changes: [(String, String)] = []
         let wanted = Dictionary(files.map { ($0.path, $0.contents) }, uniquingKeysWith: { $1 })
         for file in files {
@@ -39,8 +43,8 @@ public enum OutputTree {
             let existing = regularContents(path).map { String(decoding: $0, as: UTF8.self) }
             if existing != file.contents {
                 let diff = TextDiff.unified(
-                    old: existing ?? "", new: file.contents, oldName: existing == nil ? "/dev/null" : "a/\(file.path)",
-                    newName: "b/\(file.path)", maskingSecrets: true)
+                    old: existing ?? "", new: file.contents, oldName: existing == nil ? "/dev/null" : "a/\(diffPrefix)\(file.path)",
+                    newName: "b/\(diffPrefix)\(file.path)", maskingSecrets: true, trustingNew: true)
                 changes.append((file.path, diff))
             }
         }
@@ -48,7 +52,12 @@ public enum OutputTree {
             let path = (folder as NSString).appendingPathComponent(stale)
             let existing = regularContents(path).map { String(decoding: $0, as: UTF8.self) } ?? ""
             changes.append(
-                (stale, TextDiff.unified(old: existing, new: "", oldName: "a/\(stale)", newName: "/dev/null", maskingSecrets: true)))
+                (
+                    stale,
+                    TextDiff.unified(
+                        old: existing, new: "", oldName: "a/\(diffPrefix)\(stale)", newName: "/dev/null", maskingSecrets: true,
+                        trustingNew: true)
+                ))
         }
         return Drift(changes: changes.sorted { $0.0 < $1.0 })
     }

@@ -38,6 +38,19 @@ public enum OverlayLint {
         return (copy, overlays)
     }
 
+    /// The objects the kustomization `file` renders (the transforms above), its resources read from `texts`
+    /// (path → text) before the disk; nil when it is no overlay or uses something this renderer does not.
+    package static func renderedObjects(of file: String, texts: [String: String]) -> [ValueTree]? {
+        let current = FileManager.default.currentDirectoryPath
+        let files = Dictionary(texts.keys.map { (absolute($0, current), $0) }, uniquingKeysWith: { a, _ in a })
+        let bound = Paths.canonical(RepositoryRoot.enclosing(current)?.path ?? current)
+        guard let text = texts[file], let root = try? YAMLLoader.parse(text, file: file).first,
+            let overlay = Overlay(root: root, file: file), overlay.isOverlay,
+            let resources = Renderer(texts: texts, files: files, current: current, bound: bound).resources(of: overlay, depth: 0)
+        else { return nil }
+        return overlay.apply(to: resources)
+    }
+
     /// The findings each overlay adds, on the overlay's own lines.
     public static func findings(in result: Linter.Result, linter: Linter) -> [Finding] {
         render(result, linter: linter).findings

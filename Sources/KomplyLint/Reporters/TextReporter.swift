@@ -87,13 +87,15 @@ extension TextReporter {
 }
 
 /// ANSI styling that is a no-op when disabled.
-struct Paint {
-    let enabled: Bool
-    func wrap(_ code: String, _ text: String) -> String { enabled ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
-    func red(_ t: String) -> String { wrap("31", t) }
-    func yellow(_ t: String) -> String { wrap("33", t) }
-    func blue(_ t: String) -> String { wrap("34", t) }
-    func green(_ t: String) -> String { wrap("32", t) }
-    func bold(_ t: String) -> String { wrap("1", t) }
-    func dim(_ t: String) -> String { wrap("2", t) }
+package struct Paint {
+    package let enabled: Bool
+    /// Styling on (`enabled`) or a no-op.
+    package init(enabled: Bool) { self.enabled = enabled }
+    package func wrap(_ code: String, _ text: String) -> String { enabled ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
+    package func red(_ t: String) -> String { wrap("31", t) }
+    package func yellow(_ t: String) -> String { wrap("33", t) }
+    package func blue(_ t: String) -> String { wrap("34", t) }
+    package func green(_ t: String) -> String { wrap("32", t) }
+    package func bold(_ t: String) -> String { wrap("1", t) }
+    package func dim(_ t: String) -> String { wrap("2", t) }
 }

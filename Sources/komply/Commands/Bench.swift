@@ -37,6 +37,12 @@ extension Komply {
         @Option(name: .customLong("repeat"), help: "Runs per app; the fastest run is reported.")
         var repetitions: Int = 3
 
+        @Option(help: "Output format: text or json ({\"version\":1,\"apps\":[…],\"total\":{…}}, docs/generate.md).")
+        var format: BenchFormat = .text
+
+        /// `--format`.
+        enum BenchFormat: String, CaseIterable, ExpressibleByArgument { case text, json }
+
         func validate() throws {
             if paths.isEmpty { throw ValidationError("name at least one app to measure") }
             if repetitions < 1 { throw ValidationError("--repeat must be at least 1") }
@@ -44,6 +50,7 @@ extension Komply {
 
         func run() async throws {
             let (measurements, wall) = try GenerateBenchmark.run(paths: paths, repetitions: repetitions) { measurement in
+                guard format == .text else { return }
                 let name = (measurement.path as NSString).lastPathComponent
                 print(
                     name.padding(toLength: max(name.count, 48), withPad: " ", startingAt: 0)
@@ -51,14 +58,16 @@ extension Komply {
             }
             let total = measurements.reduce(Duration.zero) { $0 + $1.fastest }
             let files = measurements.reduce(0) { $0 + $1.files }
+            guard format == .text else {
+                print(GenerateBenchmark.json(measurements, wall: wall, repetitions: repetitions), terminator: "")
+                return
+            }
             print(
                 String(
                     format: "total (fastest run per app) %d apps, %d files: %.1f ms; wall time of all %d runs: %.1f ms",
                     paths.count, files, milliseconds(total), paths.count * repetitions, milliseconds(wall)))
         }
 
-        func milliseconds(_ duration: Duration) -> Double {
-            Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
-        }
+        func milliseconds(_ duration: Duration) -> Double { GenerateBenchmark.milliseconds(duration) }
     }
 }

@@ -55,8 +55,26 @@ extension Komply {
         @Flag(help: "Print each app's traffic graph first: every edge the NetworkPolicies allow, its ports and its evidence.")
         var explain = false
 
+        @Option(
+            help:
+                "What to print on standard output: text, json (a report: docs/generate.md), or yaml (with --dry-run: one stream for kubectl apply -f -)."
+        )
+        var format: GenerateFormat = .text
+
+        @OptionGroup var verbosity: VerbosityOptions
+
+        /// `--format`.
+        enum GenerateFormat: String, CaseIterable, ExpressibleByArgument { case text, json, yaml }
+
         func validate() throws {
             if check && dryRun { throw ValidationError("--check and --dry-run cannot be combined") }
+            if format == .yaml && !dryRun {
+                throw ValidationError("--format yaml prints the generated objects and needs --dry-run")
+            }
+            if format == .yaml && options.environments.count > 1 {
+                throw ValidationError("--format yaml renders one environment; pass one --env (or none for the base)")
+            }
+            if format != .text && explain { throw ValidationError("--explain prints text; drop it or --format \(format.rawValue)") }
             if staged && !check && !dryRun {
                 throw ValidationError(
                     "--staged only applies with --check or --dry-run; komply writes generated files to the worktree, not the index")
@@ -76,9 +94,8 @@ extension Komply {
         func render(_ pipeline: GeneratePipeline) throws {
             let plan = pipeline.plan
             let result = pipeline.result
-            for notice in result.notices {
-                FileHandle.standardError.write(Data("komply: \(notice)\n".utf8))
-            }
+            let console = verbosity.console
+            if format != .json { result.notices.forEach(console.report) }
             if explain {
                 for edge in result.traffic { print(edge) }
                 let dns = plan.settings.dns
@@ -88,18 +105,12 @@ extension Komply {
                 )
             }
             // An app that failed is reported and the others are still generated; the run then exits 2.
-            defer {
-                for failure in pipeline.failures {
-                    FileHandle.standardError.write(Data("komply: error: \(failure)\n".utf8))
-                }
-            }
+            defer { pipeline.failures.forEach { console.error("\($0)") } }
             if !pipeline.failures.isEmpty {
-                FileHandle.standardError.write(
-                    Data(
-                        "komply: \(pipeline.failures.count) app(s) failed (listed below); their output under \(plan.outputDirectory) is left as it is\n"
-                            .utf8))
+                console.error(
+                    "\(pipeline.failures.count) app(s) failed (listed below); their output under \(plan.outputDirectory) is left as it is")
             }
-            do { try emit(pipeline) } catch let status as ExitCode where !pipeline.failures.isEmpty {
+            do { try emit(pipeline, console: console) } catch let status as ExitCode where !pipeline.failures.isEmpty {
                 // Drift (1) in the good apps: bad input (2) still wins.
                 _ = status
             }
@@ -107,36 +118,54 @@ extension Komply {
         }
 
         /// Prints, compares or writes the apps that were generated.
-        func emit(_ pipeline: GeneratePipeline) throws {
+        func emit(_ pipeline: GeneratePipeline, console: Console) throws {
             let plan = pipeline.plan
             let result = pipeline.result
             if dryRun {
-                for file in result.files {
-                    print("=== \(plan.outputDirectory)/\(file.path)")
-                    print(file.contents, terminator: "")
+                switch format {
+                case .text:
+                    for file in result.files {
+                        print("=== \(plan.outputDirectory)/\(file.path)")
+                        print(file.contents, terminator: "")
+                    }
+                case .yaml:
+                    guard let environment = options.environments.first else {
+                        print(GenerateSummary.objectStream(result.files, under: plan.outputDirectory), terminator: "")
+                        return
+                    }
+                    let rendered = GenerateSummary.objectStream(result.files, under: plan.outputDirectory, environment: environment)
+                    if let overlay = rendered.unrendered {
+                        throw CLIError(message: "\(overlay): komply cannot render this overlay in-process; use kubectl kustomize")
+                    }
+                    print(rendered.stream, terminator: "")
+                case .json:
+                    let drift = OutputTree.drift(result, in: plan.outputDirectory)
+                    print(GenerateSummary(pipeline, mode: .dryRun, drift: drift).json, terminator: "")
                 }
                 return
             }
             if check {
-                let drift = OutputTree.drift(result, in: plan.outputDirectory)
+                // Paths as the repository sees them (a/deploy/app/base/…), so `git apply` at its root takes the diff.
+                let outputPath = plan.settings.outputPath
+                let drift = OutputTree.drift(
+                    result, in: plan.outputDirectory, diffPrefix: outputPath.hasPrefix("/") ? "" : outputPath + "/")
+                if format == .json { print(GenerateSummary(pipeline, mode: .check, drift: drift).json, terminator: "") }
                 guard !drift.isEmpty else {
-                    FileHandle.standardError.write(
-                        Data("komply: \(plan.outputDirectory) is up to date (\(result.files.count) files)\n".utf8))
+                    console.status("\(plan.outputDirectory) is up to date (\(result.files.count) files)")
                     return
                 }
-                for change in drift.changes { print(change.diff, terminator: "") }
-                FileHandle.standardError.write(
-                    Data(
-                        "komply: \(drift.changes.count) file(s) in \(plan.outputDirectory) differ from what komply generates; run `komply generate`\(staged ? " and stage the output (git add)" : "")\n"
-                            .utf8))
+                if format == .text { for change in drift.changes { print(change.diff, terminator: "") } }
+                console.status(
+                    "\(drift.changes.count) file(s) in \(plan.outputDirectory) differ from what komply generates; run `komply generate`\(staged ? " and stage the output (git add)" : "")"
+                )
                 throw ExitCode(1)
             }
             let changes = try OutputTree.write(result, to: plan.outputDirectory, repositoryRoot: plan.repositoryRoot)
+            if format == .json { print(GenerateSummary(pipeline, mode: .write, changes: changes).json, terminator: "") }
             for removed in changes.removed {
-                FileHandle.standardError.write(Data("komply: removed \(plan.outputDirectory)/\(removed) (no longer generated)\n".utf8))
+                console.status("removed \(plan.outputDirectory)/\(removed) (no longer generated)")
             }
-            FileHandle.standardError.write(
-                Data("komply: wrote \(changes.written.count) of \(result.files.count) file(s) under \(plan.outputDirectory)\n".utf8))
+            console.status("wrote \(changes.written.count) of \(result.files.count) file(s) under \(plan.outputDirectory)")
         }
     }
 }

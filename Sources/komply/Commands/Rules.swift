@@ -84,13 +84,23 @@ extension Komply.Rules {
 
         @OptionGroup var policy: LintPolicyOptions
 
+        @Option(help: "Output format: text (markdown) or json ({\"version\":1,\"rule\":{…}}, the fields of rules list --format json).")
+        var format: Format = .text
+
+        /// `--format`.
+        enum Format: String, CaseIterable, ExpressibleByArgument { case text, json }
+
         func run() async throws {
             let linter = try policy.request().makeLinter()
             guard let rule = linter.allRules.first(where: { $0.id == id }) else {
                 throw LintError.unknownRule(id, location: nil, suggestion: Suggestion.closest(to: id, among: linter.allRules.map(\.id)))
             }
             let severity = linter.active.first { $0.rule.id == id }?.severity
-            print(RuleReference.section(rule, effective: severity), terminator: "")
+            switch format {
+            case .text: print(RuleReference.section(rule, effective: severity), terminator: "")
+            case .json:
+                print(JSONEmitter.emit(.members([("version", .int(1)), ("rule", rule.valueTree(effective: severity))])), terminator: "")
+            }
         }
     }
 

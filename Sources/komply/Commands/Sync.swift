@@ -58,6 +58,15 @@ extension Komply {
             help: "The hosting API's base URL (default from the remote URL; for example https://api.github.com).")
         var apiURL: String?
 
+        @Option(
+            help: "What to print on standard output: nothing (text: progress goes to standard error) or json (a report: docs/gitops.md).")
+        var format: SyncFormat = .text
+
+        @OptionGroup var verbosity: VerbosityOptions
+
+        /// `--format`.
+        enum SyncFormat: String, CaseIterable, ExpressibleByArgument { case text, json }
+
         func validate() throws {
             if let branch, branch.isEmpty || branch.hasPrefix("-") || branch.contains("..") || branch.contains(" ") {
                 throw ValidationError("--branch \"\(branch)\" is not a valid branch name; expected something like komply/shop")
@@ -68,9 +77,11 @@ extension Komply {
             let request = SyncRequest(
                 generate: options.request, branch: branch, base: base, ref: ref, remote: remote, push: push, pullRequestHost: pr,
                 apiURL: apiURL)
-            try await SyncFlow.run(request, from: FileManager.default.currentDirectoryPath) { line in
-                FileHandle.standardError.write(Data("komply: \(line)\n".utf8))
-            }
+            let console = verbosity.console
+            let report = try await SyncFlow.run(
+                request, from: FileManager.default.currentDirectoryPath, notify: { if format == .text { console.report($0) } },
+                say: { console.status($0) })
+            if format == .json { print(report.json, terminator: "") }
         }
     }
 }
