@@ -77,6 +77,8 @@ final class RefinePipelineTests: XCTestCase {
         let raised = try limit.scaled(by: 1.5).description
         let helpful = RefineFixtures.answer([
             ("/containers/api/resources/limits/memory", raised), ("/containers/api/readinessProbe/failureThreshold", 4),
+            // In bounds for the validator, but the pack's hpa-single-min-replica flags it: the re-lint drops it.
+            ("/autoscaling/minReplicas", 1),
         ])
         let server = try await ProviderServer.start { request, _ in
             .init(status: 200, body: Wire.openAI(request.text.contains("# Service shop/api") ? helpful : RefineFixtures.answer([])))
@@ -94,6 +96,16 @@ final class RefinePipelineTests: XCTestCase {
         // Only the api's base file changed, and it says who changed what.
         let changed = zip(draft.result.files, refined.result.files).filter { $0.contents != $1.contents }.map(\.0.path)
         XCTAssertEqual(changed, ["shop/base/api.yaml"])
+        XCTAssertTrue(
+            lines.contains {
+                $0.hasPrefix(
+                    "refine: shop/api: rejected replace /autoscaling/minReplicas = 1: the lint pack would report hpa-single-min-replica")
+            }, "\(lines)")
+        // Unchanged documents of the file keep their bytes: the diff is the two values and one annotation line.
+        let before = draft.result.files.first { $0.path == "shop/base/api.yaml" }!.contents.split(separator: "\n")
+        let after = refined.result.files.first { $0.path == "shop/base/api.yaml" }!.contents.split(separator: "\n")
+        XCTAssertEqual(after.count, before.count + 1)
+        XCTAssertEqual(Set(after).subtracting(before).count, 3, "\(Set(after).subtracting(before))")
         XCTAssertTrue(
             refined.result.files.first { $0.path == "shop/base/api.yaml" }!.contents.contains(
                 "komply.dev/refined: openai test-model changed"))
