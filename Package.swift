@@ -90,7 +90,7 @@ let package = Package(
         .testTarget(
             name: "KomplyRefineTests",
             dependencies: [
-                "KomplyRefine", "KomplyPipeline", "KomplyCore", "KomplyLint", "KomplySources", "KomplyGenerate",
+                "KomplyRefine", "KomplyPipeline", "KomplyCore", "KomplyLint", "KomplySources", "KomplyGenerate", "KomplyPredict",
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]

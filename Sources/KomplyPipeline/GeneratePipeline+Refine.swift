@@ -2,6 +2,7 @@ import Foundation
 import KomplyCore
 import KomplyGenerate
 import KomplyLint
+import KomplyPredict
 import KomplyRefine
 
 extension GeneratePipeline {
@@ -10,8 +11,10 @@ extension GeneratePipeline {
     /// pack re-runs on the patched output; a change that brings any new finding is dropped, so the result is
     /// never less compliant than the draft. Unchanged without a provider; a server that is down or answers
     /// nonsense leaves the draft with a notice. Throws for bad `refine` settings and `--llm-offline` misses.
+    /// `history` is the sizing history (as `--history` names it) whose similar services are the prompt's examples.
     public func refined(
-        _ options: LLMOptions, templates: String? = nil, transport: any HTTPTransport = AsyncHTTPTransport(),
+        _ options: LLMOptions, templates: String? = nil, history: String? = nil,
+        transport: any KomplyRefine.HTTPTransport = AsyncHTTPTransport(),
         sleep: @escaping @Sendable (Double) async -> Void = { seconds in try? await Task.sleep(for: .seconds(seconds)) }
     ) async throws -> GeneratePipeline {
         let config = try plan.config.map { file throws in try RefineConfig.read(file) } ?? RefineConfig()
@@ -25,6 +28,8 @@ extension GeneratePipeline {
             schemaInPrompt: settings.provider == .openai && settings.dialect == .none)
         let refiner = Refiner(
             settings: settings, client: LLMClient(settings: settings, transport: transport, sleep: sleep), prompts: prompts)
+        // 3–5 similar past deployments per service (none without a history file).
+        let examples = try PredictInput.recommender(config: plan.config, history: history)
         var pipeline = self
         var report = RefinementReport(settings: settings.summary, services: [])
         let baseline = Self.findingKeys(linter, pipeline.result.files)
@@ -45,7 +50,8 @@ extension GeneratePipeline {
                     draft.peakCPUCores = observed.cpuCores
                     draft.peakMemoryBytes = observed.memoryBytes
                 }
-                var outcome = try await refiner.refine(draft, service: service, skipServer: unreachable)
+                let similar = examples.similarDeployments(to: PredictInput.features(of: service, app: project.name), limit: 5)
+                var outcome = try await refiner.refine(draft, service: service, examples: similar.map(\.summary), skipServer: unreachable)
                 if outcome.serverUnusable { unreachable = true }
                 guard !outcome.review.accepted.isEmpty else {
                     report.services.append(outcome)

@@ -3,6 +3,7 @@ import KomplyCore
 import KomplyGenerate
 import KomplyLint
 import KomplyPipeline
+import KomplyPredict
 import KomplySources
 import XCTest
 
@@ -202,5 +203,39 @@ final class RefinePipelineTests: XCTestCase {
             for request in server.requests { try RequestChecker.assertValid(provider.rawValue, request.body) }
             try assertNoSecrets(server, refined.refinement?.lines ?? [])
         }
+    }
+
+    func testSimilarServicesFromHistoryAreTheFewShotExamples() async throws {
+        let history = folder + "/history.sqlite"
+        let mi = 1_048_576.0
+        let samples = (0..<60).flatMap { i in
+            [
+                UsageSample(
+                    app: "shop", service: "orders-db", container: "orders-db", time: Double(i) * 60, resource: .memory, value: 700 * mi,
+                    source: "t"),
+                UsageSample(
+                    app: "shop", service: "orders-db", container: "orders-db", time: Double(i) * 60, resource: .cpu, value: 0.3, source: "t"
+                ),
+            ]
+        }
+        let record = DeploymentRecord(
+            app: "shop", service: "orders-db", container: "orders-db", image: "postgres:16", runtime: "postgres", role: "database",
+            features: ["family": "postgres", "role": "database", "runtime": "postgres"],
+            resources: ResourceAmounts(cpuRequest: 0.5, memoryRequest: 512 * mi, memoryLimit: 1024 * mi), time: 0, outcome: "healthy")
+        _ = try HistoryStore.open(path: history).write(HistoryBatch(deployments: [record], samples: samples))
+        let server = try await ProviderServer.start { _, _ in .init(status: 200, body: Wire.openAI(RefineFixtures.answer([]))) }
+        defer { server.stop() }
+        _ = try await draft().refined(LLMOptions(url: server.url), history: history)
+        let db = try XCTUnwrap(server.requests.first { $0.text.contains("# Service shop/db") })
+        let prompt = try XCTUnwrap(JSONValue.parse(db.body)?["messages"]?.arrayItems?.last?["content"]?.stringValue)
+        XCTAssertTrue(prompt.contains("# Similar services from the history"), prompt)
+        XCTAssertTrue(
+            prompt.contains(
+                "- shop/orders-db/orders-db (similarity 0.90): requested 500m CPU, 512Mi memory, limits none CPU, 1Gi memory; "
+                    + "used at peak 300m CPU, 700Mi memory; 0 OOM kill(s), 0 throttling event(s); outcome healthy. "
+                    + "Lesson: memory peaked at 68% of its limit: sized about right."), prompt)
+        // The api (a JVM service) has nothing similar: no examples section.
+        let api = try XCTUnwrap(server.requests.first { $0.text.contains("# Service shop/api") })
+        XCTAssertFalse(api.text.contains("Similar services"))
     }
 }

@@ -64,7 +64,8 @@ extension Komply {
             if staged {
                 try GeneratePipeline.staged(options.request) { try render($0) }
             } else {
-                let pipeline = try await GeneratePipeline.run(options.request).refined(llm.options, templates: options.templates)
+                let pipeline = try await GeneratePipeline.run(options.request).refined(
+                    llm.options, templates: options.templates, history: options.history)
                 for line in pipeline.refinement?.lines ?? [] { FileHandle.standardError.write(Data("komply: \(line)\n".utf8)) }
                 try render(pipeline)
             }
