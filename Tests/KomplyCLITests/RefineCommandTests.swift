@@ -44,6 +44,7 @@ final class RefineCommandTests: XCTestCase {
         XCTAssertTrue(api.contains("failureThreshold: 4"), api)
         XCTAssertFalse(api.contains("privileged: true"))
         XCTAssertEqual(server.requests.count, 2)
+        try assertSchemaValid(folder.appendingPathComponent("deploy/shop"))
         let cache = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent(".komply/llm-cache").path)
         XCTAssertEqual(cache.count, 2)
 
@@ -101,5 +102,25 @@ final class RefineCommandTests: XCTestCase {
         let url = try CLIHarness.run(["generate", "compose.yaml", "--dry-run", "--llm", "openai", "--llm-url", "ftp://x"], in: folder)
         XCTAssertEqual(url.status, 2)
         XCTAssertTrue(url.stderr.contains("--llm-url must be an http:// or https:// URL"), url.stderr)
+    }
+
+    /// The refined objects and the overlay's kustomize build pass `kubernetes-validate --strict` (scripts/setup's tools).
+    func assertSchemaValid(_ app: URL, file: StaticString = #filePath, line: UInt = #line) throws {
+        let tools = CLIHarness.repository.appendingPathComponent(".venv/bin")
+        for tool in ["kubectl", "kubernetes-validate"]
+        where !FileManager.default.isExecutableFile(atPath: tools.appendingPathComponent(tool).path) {
+            return XCTFail("\(tool) is not in .venv/bin; run scripts/setup", file: file, line: line)
+        }
+        let built = try CLIHarness.run(
+            executable: tools.appendingPathComponent("kubectl"), ["kustomize", app.appendingPathComponent("overlays/default").path],
+            in: folder)
+        XCTAssertEqual(built.status, 0, built.stderr, file: file, line: line)
+        let build = folder.appendingPathComponent("build.yaml")
+        try built.stdout.write(to: build, atomically: true, encoding: .utf8)
+        let validated = try CLIHarness.run(
+            executable: tools.appendingPathComponent("kubernetes-validate"),
+            ["--strict", "-k", "1.34.0", app.appendingPathComponent("base/api.yaml").path, build.path], in: folder)
+        XCTAssertEqual(validated.status, 0, validated.stdout + validated.stderr, file: file, line: line)
+        XCTAssertTrue(validated.stdout.contains("passed for resource deployment/api"), validated.stdout, file: file, line: line)
     }
 }
