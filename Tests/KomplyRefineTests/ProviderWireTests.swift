@@ -66,6 +66,26 @@ final class ProviderWireTests: XCTestCase {
         try RequestChecker.assertValid("ollama", request.body)
     }
 
+    func testTheRequestCheckerRejectsWhatTheDefinitionsDoNotAllow() throws {
+        let cases: [(String, String, String)] = [
+            (
+                "openai", #"{"model":"m","messages":[{"role":"bogus","content":"x"}],"max_tokens":"many"}"#,
+                "max_tokens: 'many' is not of type 'integer'"
+            ),
+            ("openai", #"{"model":"m","messages":[],"temperture":0}"#, "unknown member temperture"),
+            ("ollama", #"{"model":"m","messages":"hello"}"#, "messages: 'hello' is not of type 'array'"),
+            (
+                "anthropic", #"{"model":"m","max_tokens":10,"messages":[{"role":"user","content":"x"}],"temprature":0}"#,
+                "unknown member temprature"
+            ),
+        ]
+        for (provider, body, expected) in cases {
+            let (status, text) = try RequestChecker.check(provider, Data(body.utf8))
+            XCTAssertEqual(status, 1, "\(provider): \(text)")
+            XCTAssertTrue(text.contains(expected), "\(provider): \(text)")
+        }
+    }
+
     func testTruncatedFilteredAndRefusedRepliesAreNoAnswer() async throws {
         let cases: [(LLMProvider, String, String)] = [
             (.openai, Wire.openAI("{\"operations\": [", finish: "length"), "cut off (finish_reason length"),
@@ -201,6 +221,12 @@ enum RequestChecker {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     static func assertValid(_ provider: String, _ body: Data, file: StaticString = #filePath, line: UInt = #line) throws {
+        let (status, text) = try check(provider, body)
+        XCTAssertEqual(status, 0, "\(provider) request is not valid: \(text)", file: file, line: line)
+    }
+
+    /// The checker's exit status (0 valid, 1 invalid, 2 checker missing) and what it printed.
+    static func check(_ provider: String, _ body: Data) throws -> (Int32, String) {
         let path = NSTemporaryDirectory() + "komply-llm-request-\(UUID().uuidString).json"
         try body.write(to: URL(fileURLWithPath: path))
         defer { try? FileManager.default.removeItem(atPath: path) }
@@ -214,6 +240,6 @@ enum RequestChecker {
         try process.run()
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 0, "\(provider) request is not valid: \(text)", file: file, line: line)
+        return (process.terminationStatus, text)
     }
 }
