@@ -67,14 +67,14 @@ public struct RefineSettings: Sendable, Hashable {
             throw .invalidConfig(
                 SourceLocation(file: "--llm-url"), expected: "an http:// or https:// URL with a host and no query, not \(url)")
         }
-        // The config's url and model belong to its provider; `--llm` naming another starts from that one's defaults.
+        // The config's url, model and key variable belong to its provider; `--llm` naming another starts from that one's defaults.
         let sameProvider = config.provider == nil || config.provider == provider
         let url = options.url ?? (sameProvider ? config.url : nil) ?? provider.defaultURL
         let model = options.model ?? (sameProvider ? config.model : nil) ?? provider.defaultModel
         let dialect = provider == .openai ? (options.dialect ?? config.dialect ?? .jsonSchema) : .jsonSchema
         var apiKey: String?
         var missing: String?
-        if let variable = config.apiKeyEnv {
+        if let variable = sameProvider ? config.apiKeyEnv : nil {
             apiKey = environment[variable].flatMap { $0.isEmpty ? nil : $0 }
             if apiKey == nil { missing = variable }
         } else if let variable = provider.defaultKeyVariable, let key = environment[variable], !key.isEmpty {

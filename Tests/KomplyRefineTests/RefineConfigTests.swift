@@ -52,6 +52,10 @@ final class RefineConfigTests: XCTestCase {
         // Another provider starts from its own defaults, not the section's url and model.
         let ollama = try XCTUnwrap(RefineSettings.resolve(LLMOptions(provider: .ollama), config: section, environment: [:]))
         XCTAssertEqual(ollama.summary, "ollama qwen2.5:3b at http://127.0.0.1:11434")
+        XCTAssertNil(ollama.missingKeyVariable)
+        let anthropic = try XCTUnwrap(
+            RefineSettings.resolve(LLMOptions(provider: .anthropic), config: section, environment: ["ANTHROPIC_API_KEY": "a"]))
+        XCTAssertEqual(anthropic.apiKey, "a")
         // A named key variable that is unset: the server is not asked (the cache may still answer).
         let keyless = try XCTUnwrap(RefineSettings.resolve(LLMOptions(), config: section, environment: [:]))
         XCTAssertEqual(keyless.missingKeyVariable, "LOCAL_KEY")
