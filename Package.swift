@@ -22,6 +22,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-extras", exact: "1.35.2"),
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
+        // The LLM refiner's HTTP client (timeouts, redirects, TLS); see docs/llm.md.
+        .package(url: "https://github.com/swift-server/async-http-client", exact: "1.37.0"),
     ],
     targets: [
         .target(name: "KomplyCore", dependencies: [.product(name: "Yams", package: "Yams")]),
@@ -47,19 +49,28 @@ let package = Package(
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
             ]
         ),
+        // The optional LLM refiner: providers, prompt, replay cache and the patch validator.
+        .target(
+            name: "KomplyRefine",
+            dependencies: [
+                "KomplyCore", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "Mustache", package: "swift-mustache"),
+            ]
+        ),
         // The one place features meet: read → classify → size → generate → lint → write, and the sync,
         // staged and --ref flows, as library calls.
         .target(
             name: "KomplyPipeline",
             dependencies: [
                 "KomplyCore", "KomplySources", "KomplyGenerate", "KomplyPredict", "KomplyLint", "KomplyGit", "KomplyServe",
+                "KomplyRefine",
             ]
         ),
         .executableTarget(
             name: "komply",
             dependencies: [
                 "KomplyCore", "KomplyPipeline", "KomplySources", "KomplyGenerate", "KomplyPredict", "KomplyLint", "KomplyGit",
-                "KomplyServe",
+                "KomplyServe", "KomplyRefine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             plugins: ["CommitStamp"]
@@ -79,5 +90,13 @@ let package = Package(
             name: "KomplyPipelineTests",
             dependencies: ["KomplyPipeline", "KomplyCore", "KomplySources", "KomplyPredict", "KomplyLint", "KomplyGit"]),
         .testTarget(name: "KomplyServeTests", dependencies: ["KomplyServe", "KomplyCore"]),
+        .testTarget(
+            name: "KomplyRefineTests",
+            dependencies: [
+                "KomplyRefine", "KomplyPipeline", "KomplyCore", "KomplyLint", "KomplySources", "KomplyGenerate", "KomplyPredict",
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
     ]
 )

@@ -20,6 +20,8 @@ public struct GeneratePipeline: Sendable {
     /// Apps that could not be read or generated; the others are in `result`, and the failed apps'
     /// folders are outside its scope, so writing leaves their existing output untouched.
     public var failures: [AppFailure] = []
+    /// What LLM refinement did per service, when it ran (`refined(_:)`); nil without a provider.
+    public var refinement: RefinementReport?
 
     /// One app that could not be read or generated, and why (the error names file:line:column).
     public struct AppFailure: Sendable, Equatable, CustomStringConvertible {

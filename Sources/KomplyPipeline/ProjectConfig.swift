@@ -3,11 +3,12 @@ import KomplyCore
 import KomplyGenerate
 import KomplyLint
 import KomplyPredict
+import KomplyRefine
 import KomplySources
 
 /// `komply.yaml` as every command reads it: found the same way (the current folder up to the repository
 /// root, or `--config`), validated whole (the published schema, the generator's rules, the policy
-/// section with its rule ids, the predict and history sections) before any command uses a section, and
+/// section with its rule ids, the predict, history and refine sections) before any command uses a section, and
 /// its `sources` used when a command is given no app.
 public enum ProjectConfig {
     /// The config named by `path`, else the one found from the current folder up to the repository root
@@ -37,6 +38,7 @@ public enum ProjectConfig {
         _ = try SizingConfig.read(file)
         _ = try ObserveConfig.read(file)
         _ = try ReportFlow.prices(file)
+        _ = try RefineConfig.read(file)
         if checkRuleIDs {
             // Built-in rules plus policy.rulesDirectories: the ids `policy.rules` may name.
             _ = try Linter(config: policy)

@@ -7,7 +7,7 @@ import XCTest
 final class GeneratedFilesTests: XCTestCase {
     /// The artifacts this class tests, as `scripts/generate --list` names them.
     static let artifacts = [
-        "compose-schema", "config-schema", "templates", "rules", "checks", "check-reference", "rule-reference",
+        "compose-schema", "config-schema", "templates", "prompt-templates", "rules", "checks", "check-reference", "rule-reference",
     ]
 
     func testComposeSchemaIsUpToDate() throws { try assertUpToDate("compose-schema") }
@@ -15,6 +15,8 @@ final class GeneratedFilesTests: XCTestCase {
     func testConfigSchemaIsUpToDate() throws { try assertUpToDate("config-schema") }
 
     func testTemplatesAreUpToDate() throws { try assertUpToDate("templates") }
+
+    func testPromptTemplatesAreUpToDate() throws { try assertUpToDate("prompt-templates") }
 
     func testRulePackIsUpToDate() throws { try assertUpToDate("rules") }
 

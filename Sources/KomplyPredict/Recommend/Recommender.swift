@@ -307,7 +307,8 @@ private extension Recommender {
                 + "`komply history import --app \(app)` (an `app` column or field works too).")
     }
 
-    static func similarity(_ traits: WorkloadTraits, _ features: WorkloadFeatures, _ record: DeploymentRecord?) -> Double {
+    // Internal, not private: the prompt's examples (Recommender+Examples) rank history the same way.
+    internal static func similarity(_ traits: WorkloadTraits, _ features: WorkloadFeatures, _ record: DeploymentRecord?) -> Double {
         guard let record else { return 0 }
         var score = 0.0
         if let family = traits.family, family == record.features["family"] { score += 0.5 }

@@ -43,6 +43,8 @@ extension Komply {
 
         @OptionGroup var options: GenerateOptions
 
+        @OptionGroup(title: "LLM refinement") var llm: LLMFlags
+
         @Flag(help: "Write nothing; exit 1 and print a diff when the output folder differs from what would be generated.")
         var check = false
 
@@ -85,7 +87,10 @@ extension Komply {
             if staged {
                 try GeneratePipeline.staged(options.request) { try render($0) }
             } else {
-                try render(try GeneratePipeline.run(options.request))
+                let pipeline = try await GeneratePipeline.run(options.request).refined(
+                    llm.options, templates: options.templates, history: options.history)
+                for line in pipeline.refinement?.lines ?? [] { FileHandle.standardError.write(Data("komply: \(line)\n".utf8)) }
+                try render(pipeline)
             }
         }
 
