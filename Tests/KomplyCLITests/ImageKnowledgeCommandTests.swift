@@ -24,7 +24,7 @@ final class ImageKnowledgeCommandTests: XCTestCase {
         try
             "ARG NGINX_VERSION=1.25\nFROM node:20 AS build\nRUN npm ci && npm run build\nFROM nginx:${NGINX_VERSION}-alpine\nCOPY --from=build /app/dist /usr/share/nginx/html\n"
             .write(to: folder.appendingPathComponent("web/Dockerfile"), atomically: true, encoding: .utf8)
-        let result = try CLIHarness.run(["generate", ".", "--dry-run", "--no-predict"], in: folder)
+        let result = try CLIHarness.run(["generate", ".", "--dry-run", "--no-predict", "--verbose"], in: folder)
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertTrue(
             result.stderr.contains("compose.yaml:5:12: warning: service app: image example/app:1 is not one komply knows"),
@@ -39,7 +39,7 @@ final class ImageKnowledgeCommandTests: XCTestCase {
         let db = try XCTUnwrap(result.stdout.components(separatedBy: "=== ").first { $0.contains("base/db.yaml") })
         XCTAssertFalse(db.contains("healthcheck.sh"), db)
         XCTAssertTrue(db.contains("tcpSocket"), db)
-        let again = try CLIHarness.run(["generate", ".", "--dry-run", "--no-predict"], in: folder)
+        let again = try CLIHarness.run(["generate", ".", "--dry-run", "--no-predict", "--verbose"], in: folder)
         XCTAssertEqual(again.stdout, result.stdout, "byte-identical on rerun")
     }
 }

@@ -13,7 +13,8 @@ final class RolloutCommandTests: XCTestCase {
         }
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("komply-rollout-\(UUID().uuidString)")
         addTeardownBlock { try? FileManager.default.removeItem(at: output) }
-        let result = try CLIHarness.run(["generate"] + apps.map { Self.corpus.appendingPathComponent($0).path } + ["-o", output.path])
+        let result = try CLIHarness.run(
+            ["generate"] + apps.map { Self.corpus.appendingPathComponent($0).path } + ["-o", output.path, "--verbose"])
         XCTAssertEqual(result.status, 0, result.stderr)
         // (app, reader, its variable, the owner's Secret key it reads)
         let expected = [

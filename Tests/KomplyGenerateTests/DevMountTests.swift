@@ -67,7 +67,8 @@ final class DevMountTests: XCTestCase {
         XCTAssertTrue(warnings.allSatisfy { $0.message.contains("bake") })
         let app = try file(result, "/base/app.yaml")
         // The config folder is carried; the source and dependency folders are not, and no emptyDir hides them.
-        XCTAssertTrue(app.contains("mountPath: /etc/app/app.ini"), app)
+        // A folder is one directory mount (its files as items), so it refreshes in place.
+        XCTAssertTrue(app.contains("mountPath: /etc/app\n") && app.contains("path: app.ini"), app)
         XCTAssertFalse(app.contains("node-modules") || app.contains("mountPath: /app") || app.contains("index.js"), app)
         XCTAssertTrue(app.contains("mountPath: /var/cache/app"), "an anonymous volume elsewhere stays an emptyDir")
         XCTAssertFalse(try file(result, "/base/api.yaml").contains("server.js"))
@@ -114,8 +115,9 @@ final class DevMountTests: XCTestCase {
             "nginx/default.conf": "server {}\n", "nginx/snippets/gzip.conf": "gzip on;\n", "nginx/.htpasswd-example": "x\n",
         ])
         let web = try file(try generate(), "/base/web.yaml")
-        for path in ["/etc/nginx/conf.d/default.conf", "/etc/nginx/conf.d/snippets/gzip.conf", "/etc/nginx/conf.d/.htpasswd-example"] {
-            XCTAssertTrue(web.contains("mountPath: \(path)"), "\(path) in\n\(web)")
+        XCTAssertTrue(web.contains("mountPath: /etc/nginx/conf.d\n"), web)
+        for path in ["default.conf", "snippets/gzip.conf", ".htpasswd-example"] {
+            XCTAssertTrue(web.contains("path: \(path)\n"), "\(path) in\n\(web)")
         }
         XCTAssertTrue(web.contains("nginx-snippets-gzip.conf: |"), web)
         // A link in a sub-folder that leads outside the repository refuses the whole folder, with the entry's name.

@@ -37,7 +37,7 @@ extension Komply {
         @Option(name: .customLong("repeat"), help: "Runs per app; the fastest run is reported.")
         var repetitions: Int = 3
 
-        @Option(help: "Output format: text or json ({\"version\":1,\"apps\":[…],\"total\":{…}}, docs/generate.md).")
+        @Option(help: "Output format; the JSON shape is {\"version\":1,\"apps\":[…],\"total\":{…}} (docs/generate.md).")
         var format: BenchFormat = .text
 
         /// `--format`.

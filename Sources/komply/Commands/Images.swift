@@ -15,8 +15,10 @@ extension Komply {
                 registry in komply.yaml (or --registry) the names resolve to Docker Hub, which is warned.
 
                 Examples:
-                  komply images                    # the apps of komply.yaml's sources
-                  komply images app/ --format json # for CI: context, dockerfile and image of each
+                  # the apps of komply.yaml's sources
+                  komply images
+                  # for CI: each build context, Dockerfile and image
+                  komply images fixtures/generate/web-db/input --format json
                 """
         )
 
@@ -28,7 +30,7 @@ extension Komply {
         @Option(name: .customLong("registry"), help: "Registry for build-only services (overrides komply.yaml).")
         var registry: String?
 
-        @Option(help: "Output format: text or json (docs/gitops.md describes the JSON).")
+        @Option(help: "Output format (docs/gitops.md describes the JSON).")
         var format: ImagesFormat = .text
 
         @OptionGroup var verbosity: VerbosityOptions

@@ -59,7 +59,9 @@ extension Komply {
         var apiURL: String?
 
         @Option(
-            help: "What to print on standard output: nothing (text: progress goes to standard error) or json (a report: docs/gitops.md).")
+            help:
+                "What to print on standard output: a JSON report of branches, commits, pushes and pull requests (docs/gitops.md), or by default nothing (progress goes to standard error)."
+        )
         var format: SyncFormat = .text
 
         @OptionGroup var verbosity: VerbosityOptions

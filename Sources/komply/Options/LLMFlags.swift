@@ -5,7 +5,7 @@ import KomplyRefine
 struct LLMFlags: ParsableArguments {
     @Option(
         name: .customLong("llm"),
-        help: "Refine with an LLM: openai (and compatible servers), anthropic or ollama (default: komply.yaml's refine.provider).")
+        help: "Refine with an LLM provider; openai also covers compatible servers (default: komply.yaml's refine.provider).")
     var provider: LLMProvider?
 
     @Option(name: .customLong("llm-url"), help: "The model server's base URL (default: refine.url, else the provider's).")
@@ -14,7 +14,9 @@ struct LLMFlags: ParsableArguments {
     @Option(name: .customLong("llm-model"), help: "The model (default: refine.model, else the provider's).")
     var model: String?
 
-    @Option(name: .customLong("llm-dialect"), help: "Structured output of an OpenAI-compatible server: json_schema, json_object or none.")
+    @Option(
+        name: .customLong("llm-dialect"),
+        help: "How an OpenAI-compatible server is asked for structured output (see docs/llm.md, Dialects).")
     var dialect: StructuredOutputDialect?
 
     @Flag(name: .customLong("llm-refresh"), help: "Ask the server even when the replay cache (.komply/llm-cache) has the answer.")
