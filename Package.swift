@@ -24,6 +24,10 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
         // The LLM refiner's HTTP client (timeouts, redirects, TLS); see docs/llm.md.
         .package(url: "https://github.com/swift-server/async-http-client", exact: "1.37.0"),
+        // The shared history store (`history: postgres://…`); see docs/postgres.md.
+        .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
+        // postgres-nio's own version; named for the TLS context of sslmode=prefer|require.
+        .package(url: "https://github.com/apple/swift-nio-ssl", exact: "2.37.6"),
     ],
     targets: [
         .target(name: "KomplyCore", dependencies: [.product(name: "Yams", package: "Yams")]),
@@ -33,7 +37,14 @@ let package = Package(
             name: "KomplyGenerate",
             dependencies: ["KomplyCore", "KomplySources", .product(name: "Mustache", package: "swift-mustache")]
         ),
-        .target(name: "KomplyPredict", dependencies: ["KomplyCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(
+            name: "KomplyPredict",
+            dependencies: [
+                "KomplyCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"), .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .target(name: "KomplyLint", dependencies: ["KomplyCore"]),
         // libgit2 from the system (Debian: libgit2-dev); the shim wraps what Swift cannot call (variadic opts).
         .systemLibrary(name: "CGit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"]), .brew(["libgit2"])]),

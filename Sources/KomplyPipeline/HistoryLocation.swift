@@ -11,8 +11,8 @@ public enum HistoryLocation {
     public static func resolve(_ flag: String?, config: ConfigFile?) throws -> String {
         if let flag { return flag }
         guard let config, let written = try SizingConfig.read(config).historyPath else { return defaultPath }
-        // Written relative to komply.yaml's folder.
-        return config.resolve(written)
+        // A file is written relative to komply.yaml's folder; a postgres:// URL is taken as written.
+        return HistoryStore.isURL(written) ? written : config.resolve(written)
     }
 
     /// `resolve(_:config:)` with the komply.yaml found from the current folder up to the repository root.

@@ -62,7 +62,7 @@ public enum PredictInput {
         let policy = SizingPolicy(tier: chosenTier, cpuLimit: cpuLimit ?? config.cpuLimit ?? .none)
         let path = try history ?? HistoryLocation.resolve(nil, config: file)
         var histories: [ServiceHistory] = []
-        if FileManager.default.fileExists(atPath: path) {
+        if HistoryStore.exists(at: path) {
             histories = try HistoryStore.open(path: path).serviceHistories()
         } else if history != nil {
             throw PredictError.unreadable(file: path, reason: "no such history file (create one with komply history import or record)")

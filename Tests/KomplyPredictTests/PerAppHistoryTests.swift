@@ -18,6 +18,14 @@ final class PerAppHistoryTests: XCTestCase {
         try? FileManager.default.removeItem(at: folder)
     }
 
+    override class func tearDown() {
+        TestPostgres.stop()
+        super.tearDown()
+    }
+
+    /// A new store on a fresh PostgreSQL database (the same tests run on both engines).
+    func postgresStore() throws -> HistoryStore { try HistoryStore.open(path: try TestPostgres.newDatabase()) }
+
     func read(_ text: String, file: String, _ options: HistoryImporter.Options = HistoryImporter.Options()) throws -> HistoryBatch {
         try HistoryImporter(options: options).read(data: Data(text.utf8), file: file)
     }
@@ -44,7 +52,14 @@ final class PerAppHistoryTests: XCTestCase {
     // MARK: the store and the recommender
 
     func testOneAppsDbNeverSizesAnotherAppsDb() throws {
-        let store = try HistoryStore.inMemory()
+        try checkOneAppsDbNeverSizesAnotherAppsDb(try HistoryStore.inMemory())
+    }
+
+    func testOneAppsDbNeverSizesAnotherAppsDbOnPostgres() throws {
+        try checkOneAppsDbNeverSizesAnotherAppsDb(try postgresStore())
+    }
+
+    func checkOneAppsDbNeverSizesAnotherAppsDb(_ store: HistoryStore) throws {
         try store.write(usage(app: "shop", service: "db", cpu: 2, memory: 3_000 * mi))
         try store.write(usage(app: "blog", service: "db", cpu: 0.05, memory: 100 * mi))
         let histories = try store.serviceHistories()
@@ -318,7 +333,14 @@ final class PerAppHistoryTests: XCTestCase {
     }
 
     func testExportWritesTheAppAndImportRoundTrips() throws {
-        let store = try HistoryStore.inMemory()
+        try checkExportWritesTheAppAndImportRoundTrips(try HistoryStore.inMemory(), copy: try HistoryStore.inMemory())
+    }
+
+    func testExportWritesTheAppAndImportRoundTripsOnPostgres() throws {
+        try checkExportWritesTheAppAndImportRoundTrips(try postgresStore(), copy: try postgresStore())
+    }
+
+    func checkExportWritesTheAppAndImportRoundTrips(_ store: HistoryStore, copy: HistoryStore) throws {
         var batch = usage(app: "shop", service: "db", cpu: 0.5, memory: 100 * mi)
         batch.samples = Array(batch.samples.prefix(2))
         batch.events = [UsageEvent(app: "shop", service: "db", container: "db", time: 1_763_690_000, kind: .restart, value: 1)]
@@ -330,7 +352,6 @@ final class PerAppHistoryTests: XCTestCase {
         XCTAssertEqual(lines.filter { $0.contains(#""app":"shop""#) }.count, 4, "deployment, 2 samples, event")
         XCTAssertFalse(
             lines.contains { $0.contains(#""time":"1970-01-01T00:00:01.000Z""#) && $0.contains("app") }, "a legacy row has no app")
-        let copy = try HistoryStore.inMemory()
         try copy.write(try HistoryJSONLines.decode(text, file: "h.jsonl"))
         XCTAssertEqual(try copy.exportJSONLines(), text)
         XCTAssertEqual(try copy.samples().map(\.app), ["", "shop", "shop"])

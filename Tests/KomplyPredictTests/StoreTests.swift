@@ -1,4 +1,5 @@
 import GRDB
+import KomplyTestSupport
 import XCTest
 
 @testable import KomplyPredict
@@ -14,6 +15,22 @@ final class StoreTests: XCTestCase {
     override func tearDownWithError() throws {
         try? FileManager.default.removeItem(at: folder)
     }
+
+    override class func tearDown() {
+        TestPostgres.stop()
+        super.tearDown()
+    }
+
+    /// A new, empty store of `backend`: an SQLite file in the test's folder, or a fresh PostgreSQL database.
+    func newStore(_ backend: Backend) throws -> HistoryStore {
+        switch backend {
+        case .sqlite: return try HistoryStore.open(path: folder.appendingPathComponent("\(UUID().uuidString).sqlite").path)
+        case .postgres: return try HistoryStore.open(path: try TestPostgres.newDatabase())
+        }
+    }
+
+    /// The two engines every store test runs against.
+    enum Backend { case sqlite, postgres }
 
     func batch() -> HistoryBatch {
         HistoryBatch(
@@ -38,8 +55,33 @@ final class StoreTests: XCTestCase {
         XCTAssertEqual(try HistoryStore.open(path: store.path).appliedMigrations(), ["v1-history", "v2-app", "v3-observations"])
     }
 
+    func testPostgresStoreAppliesTheSameMigrations() throws {
+        let store = try newStore(.postgres)
+        XCTAssertEqual(try store.journalMode(), "postgresql")
+        XCTAssertEqual(try store.appliedMigrations(), ["v1-history", "v2-app", "v3-observations"])
+        XCTAssertEqual(try HistoryStore.open(path: store.path).appliedMigrations(), ["v1-history", "v2-app", "v3-observations"])
+        // The same tables and key columns as the SQLite file, text ordered byte-wise whatever the locale.
+        let server = try TestPostgres.server()
+        let database = String(store.path.split(separator: "/").last!)
+        XCTAssertEqual(
+            try server.psql(
+                database,
+                "SELECT string_agg(table_name, ',' ORDER BY table_name) FROM information_schema.tables WHERE table_schema = 'public'"),
+            "deployments,events,grdb_migrations,observations,outcomes,profiles,samples\n")
+        XCTAssertEqual(
+            try server.psql(database, "SELECT count(*) FROM information_schema.table_constraints WHERE constraint_type = 'FOREIGN KEY'"),
+            "1\n", "outcomes still reference deployments after v2-app")
+    }
+
     func testWriteIsIdempotentAndRebuildsProfiles() throws {
-        let store = try HistoryStore.open(path: folder.appendingPathComponent("history.sqlite").path)
+        try checkWriteIsIdempotentAndRebuildsProfiles(try newStore(.sqlite))
+    }
+
+    func testWriteIsIdempotentAndRebuildsProfilesOnPostgres() throws {
+        try checkWriteIsIdempotentAndRebuildsProfiles(try newStore(.postgres))
+    }
+
+    func checkWriteIsIdempotentAndRebuildsProfiles(_ store: HistoryStore) throws {
         let first = try store.write(batch())
         XCTAssertEqual([first.deployments, first.samples, first.events, first.profiles], [1, 2, 1, 1])
         let again = try store.write(batch())
@@ -52,7 +94,14 @@ final class StoreTests: XCTestCase {
     }
 
     func testJSONLinesRoundTripIsStable() throws {
-        let store = try HistoryStore.inMemory()
+        try checkJSONLinesRoundTripIsStable(try HistoryStore.inMemory(), copy: try HistoryStore.inMemory())
+    }
+
+    func testJSONLinesRoundTripIsStableOnPostgres() throws {
+        try checkJSONLinesRoundTripIsStable(try newStore(.postgres), copy: try newStore(.postgres))
+    }
+
+    func checkJSONLinesRoundTripIsStable(_ store: HistoryStore, copy: HistoryStore) throws {
         try store.write(batch())
         let text = try store.exportJSONLines()
         XCTAssertEqual(
@@ -60,7 +109,6 @@ final class StoreTests: XCTestCase {
             #"{"cluster":"eu1","commit":"abc123","container":"api","environment":"prod","features":{"family":"node"},"image":"node:20","outcome":"healthy","replicas":2,"resources":{"cpu_request":0.25,"memory_limit":536870912},"role":"api","runtime":"node","service":"api","time":"1970-01-01T00:16:40.000Z","type":"deployment"}"#
         )
         let decoded = try HistoryJSONLines.decode(text, file: "h.jsonl")
-        let copy = try HistoryStore.inMemory()
         try copy.write(decoded)
         XCTAssertEqual(try copy.exportJSONLines(), text)
     }
@@ -79,12 +127,35 @@ final class StoreTests: XCTestCase {
         XCTAssertEqual(try store.samples().count, 2)
     }
 
+    func testInterruptedWriteLeavesThePreviousStateOnPostgres() throws {
+        let store = try newStore(.postgres)
+        try store.write(batch())
+        let database = String(store.path.split(separator: "/").last!)
+        XCTAssertThrowsError(
+            try TestPostgres.server().psql(
+                database,
+                """
+                BEGIN; INSERT INTO samples VALUES ('', 'api', 'api', 2000, 'cpu', 1, 'x');
+                INSERT INTO samples VALUES ('', 'api', 'api', 2001, 'disk', 1, 'x'); COMMIT;
+                """))
+        XCTAssertEqual(try store.samples().count, 2)
+    }
+
     func testConcurrentReaderSeesCommittedDataWhileWriterAppends() throws {
         let path = folder.appendingPathComponent("history.sqlite").path
-        let writer = try HistoryStore.open(path: path)
-        let reader = try HistoryStore.open(path: path)
+        try checkReaderSeesCommittedData(writer: try HistoryStore.open(path: path), reader: try HistoryStore.open(path: path))
+    }
+
+    func testConcurrentReaderSeesCommittedDataOnPostgres() throws {
+        let url = try TestPostgres.newDatabase()
+        try checkReaderSeesCommittedData(writer: try HistoryStore.open(path: url), reader: try HistoryStore.open(path: url))
+    }
+
+    func checkReaderSeesCommittedData(writer: HistoryStore, reader: HistoryStore) throws {
+        XCTAssertEqual(try reader.samples().count, 0)
         try writer.write(batch())
         XCTAssertEqual(try reader.samples().count, 2)
+        XCTAssertEqual(try reader.exportJSONLines(), try writer.exportJSONLines())
     }
 
     func testBadJSONLinesNameTheLineAndColumn() {

@@ -163,10 +163,11 @@ public final class PrometheusServer: @unchecked Sendable {
         let input = folder.appendingPathComponent("series.om")
         try openMetrics.write(to: input, atomically: true, encoding: .utf8)
         let data = folder.appendingPathComponent("data")
-        try Self.run("/usr/bin/promtool", ["tsdb", "create-blocks-from", "openmetrics", input.path, data.path])
+        try LoopbackTools.run(
+            "/usr/bin/promtool", ["tsdb", "create-blocks-from", "openmetrics", input.path, data.path], domain: "PrometheusServer")
         let config = folder.appendingPathComponent("prometheus.yml")
         try "global:\n  scrape_interval: 1m\n".write(to: config, atomically: true, encoding: .utf8)
-        let port = try Self.freePort()
+        let port = try LoopbackTools.freePort()
         url = "http://127.0.0.1:\(port)"
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/prometheus")
@@ -196,36 +197,5 @@ public final class PrometheusServer: @unchecked Sendable {
             process.waitUntilExit()
         }
         try? FileManager.default.removeItem(at: folder)
-    }
-
-    private static func run(_ tool: String, _ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw NSError(
-                domain: "PrometheusServer", code: Int(process.terminationStatus),
-                userInfo: [NSLocalizedDescriptionKey: "\(tool) failed: \(String(decoding: output, as: UTF8.self))"])
-        }
-    }
-
-    private static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let ok = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        guard ok else { throw NSError(domain: "PrometheusServer", code: 1) }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }

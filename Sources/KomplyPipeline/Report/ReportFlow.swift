@@ -17,7 +17,7 @@ public enum ReportFlow {
         let path = try history ?? HistoryLocation.resolve(nil, config: config)
         var samples: [UsageSample] = []
         var events: [UsageEvent] = []
-        if FileManager.default.fileExists(atPath: path) {
+        if HistoryStore.exists(at: path) {
             let store = try HistoryStore.open(path: path)
             samples = try store.samples()
             events = try store.events()

@@ -2,18 +2,28 @@ import Foundation
 import GRDB
 import KomplyCore
 
-/// The history database: one SQLite file (WAL, migrated on open) holding deployments, usage samples,
-/// events, outcomes and the aggregated profiles built from them.
+/// The history database: deployments, usage samples, events, outcomes and the aggregated profiles built
+/// from them, in one SQLite file (WAL, the embedded store) or one PostgreSQL database (the shared store,
+/// `postgres://user@host:port/db`), with the same schema and migrations (see `HistoryDatabase`, `SQLDialect`).
 ///
-/// Writes are transactions, so an interrupted write leaves the previous state; WAL lets readers
-/// (a `komply predict` in CI) read while a writer (`komply history observe`) appends.
+/// Writes are transactions, so an interrupted write leaves the previous state; readers (a `komply predict`
+/// in CI) read while a writer (`komply history observe`) appends. The API is synchronous on purpose: every
+/// caller is a command or a flow that reads the whole history before going on, and SQLite is synchronous;
+/// the PostgreSQL backend bridges its asynchronous driver on an event loop of its own.
 public final class HistoryStore: Sendable {
-    /// The file path, or `:memory:`.
+    /// The file path, `:memory:`, or the PostgreSQL URL (never with a password).
     public let path: String
-    private let writer: any DatabaseWriter
+    let database: any HistoryDatabase
 
-    /// Opens (creating and migrating as needed) the history file at `path`.
-    public static func open(path: String) throws(PredictError) -> HistoryStore {
+    /// Opens (creating and migrating as needed) the history at `path`: an SQLite file, or a
+    /// `postgres://user@host:port/db` URL (the password from `PGPASSWORD` or `PGPASSFILE`).
+    public static func open(
+        path: String, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(PredictError) -> HistoryStore {
+        if PostgresLocation.isURL(path) {
+            let database = try PostgresHistoryDatabase.connect(url: path, environment: environment)
+            return try HistoryStore(database: database)
+        }
         do {
             let folder = (path as NSString).deletingLastPathComponent
             if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
@@ -21,7 +31,7 @@ public final class HistoryStore: Sendable {
             var configuration = Configuration()
             configuration.busyMode = .timeout(10)
             let pool = try DatabasePool(path: path, configuration: configuration)
-            return try HistoryStore(path: path, writer: pool)
+            return try HistoryStore(database: SQLiteHistoryDatabase(location: path, writer: pool))
         } catch let error as PredictError {
             throw error
         } catch {
@@ -29,7 +39,15 @@ public final class HistoryStore: Sendable {
         }
     }
 
-    /// A history that lives in memory only (for `komply backtest FILE…` and tests).
+    /// Whether `path` names a history that can be opened for reading: an existing file, or a PostgreSQL URL
+    /// (whose database is checked when it is opened).
+    public static func exists(at path: String) -> Bool {
+        PostgresLocation.isURL(path) || FileManager.default.fileExists(atPath: path)
+    }
+
+    /// Whether `path` is a `postgres://` (or `postgresql://`) URL rather than a file path.
+    public static func isURL(_ path: String) -> Bool { PostgresLocation.isURL(path) }
+
     /// Refuses an existing SQLite file that komply did not create (it has tables but no migration
     /// record), before anything is written to it: opening it for writing would add komply's tables and
     /// switch it to WAL mode.
@@ -49,9 +67,10 @@ public final class HistoryStore: Sendable {
         )
     }
 
+    /// A history that lives in memory only (for `komply backtest FILE…` and tests).
     public static func inMemory() throws(PredictError) -> HistoryStore {
         do {
-            return try HistoryStore(path: ":memory:", writer: DatabaseQueue())
+            return try HistoryStore(database: SQLiteHistoryDatabase(location: ":memory:", writer: DatabaseQueue()))
         } catch let error as PredictError {
             throw error
         } catch {
@@ -59,72 +78,77 @@ public final class HistoryStore: Sendable {
         }
     }
 
-    /// The journal mode SQLite reports (`wal` for files).
+    /// The journal mode: what SQLite reports (`wal` for files), `postgresql` for the shared store.
     public func journalMode() throws(PredictError) -> String {
-        try run { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" }
+        guard let sqlite = database as? SQLiteHistoryDatabase else { return "postgresql" }
+        do {
+            return try sqlite.journalMode()
+        } catch {
+            throw .database(file: path, reason: Self.describe(error))
+        }
     }
 
     /// Applied migration identifiers, in order.
     public func appliedMigrations() throws(PredictError) -> [String] {
-        try run { db in try Self.migrator.appliedMigrations(db) }
+        let applied = try run { db in Set(try db.fetch("SELECT identifier FROM grdb_migrations").map { $0.string("identifier") }) }
+        return Self.migrations.map(\.identifier).filter(applied.contains)
     }
 
     /// Writes a batch in one transaction (duplicates are ignored) and rebuilds the touched profiles.
     ///
-    /// Nothing outside komply's physical bounds reaches SQLite: samples, events and deployments whose numbers
-    /// are not finite, out of range, or dated after `now` (beyond the clock-skew tolerance) are left out, and
-    /// `WriteSummary.dropped` says what was left out.
+    /// Nothing outside komply's physical bounds reaches the database: samples, events and deployments whose
+    /// numbers are not finite, out of range, or dated after `now` (beyond the clock-skew tolerance) are left
+    /// out, and `WriteSummary.dropped` says what was left out. `observed` moves each named cluster's
+    /// observation mark (`komply observe`) in the same transaction.
     @discardableResult
-    /// `observed` moves each named cluster's observation mark (`komply observe`) in the same transaction.
     public func write(_ batch: HistoryBatch, now: Double? = nil, observed: [String: Double] = [:]) throws(PredictError) -> WriteSummary {
         let batch = batch.bounded(now: now).keyedByApp()
         let dropped = batch.warnings
-        return try run { db in
-            // `write` runs the closure in one transaction: all of the batch or none of it.
+        return try run(writing: true) { db in
+            // One transaction: all of the batch or none of it.
             var summary = WriteSummary()
             summary.dropped = dropped
-            do {
-                for record in batch.deployments {
-                    summary.deployments += try Self.insert(record, db)
-                }
-                for sample in batch.samples {
-                    try db.execute(
-                        sql: """
-                            INSERT OR IGNORE INTO samples (app, service, container, time, resource, value, source)
-                            VALUES (?, ?, ?, ?, ?, ?, ?)
-                            """,
-                        arguments: [
-                            sample.app, sample.service, sample.container, sample.time, sample.resource.rawValue, sample.value,
-                            sample.source,
-                        ])
-                    summary.samples += db.changesCount
-                }
-                for event in batch.events {
-                    try db.execute(
-                        sql: """
-                            INSERT OR IGNORE INTO events (app, service, container, time, kind, value, detail)
-                            VALUES (?, ?, ?, ?, ?, ?, ?)
-                            """,
-                        arguments: [event.app, event.service, event.container, event.time, event.kind.rawValue, event.value, event.detail])
-                    summary.events += db.changesCount
-                }
-                for (cluster, until) in observed.sorted(by: { $0.key < $1.key }) {
-                    try db.execute(
-                        sql: """
-                            INSERT INTO observations (cluster, until) VALUES (?, ?)
-                            ON CONFLICT (cluster) DO UPDATE SET until = max(until, excluded.until)
-                            """,
-                        arguments: [cluster, until])
-                }
-                var touched = Set<ContainerKey>()
-                batch.samples.forEach { touched.insert(ContainerKey(app: $0.app, service: $0.service, container: $0.container)) }
-                batch.events.forEach { touched.insert(ContainerKey(app: $0.app, service: $0.service, container: $0.container)) }
-                batch.deployments.forEach { touched.insert(ContainerKey(app: $0.app, service: $0.service, container: $0.container)) }
-                for key in touched.sorted() {
-                    try Self.refreshProfile(key, now: now, db)
-                }
-                summary.profiles = touched.count
+            for record in batch.deployments {
+                summary.deployments += try Self.insert(record, db)
             }
+            for sample in batch.samples {
+                summary.samples += try db.execute(
+                    """
+                    INSERT OR IGNORE INTO samples (app, service, container, time, resource, value, source)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """,
+                    [
+                        .text(sample.app), .text(sample.service), .text(sample.container), .real(sample.time),
+                        .text(sample.resource.rawValue), .real(sample.value), .text(sample.source),
+                    ])
+            }
+            for event in batch.events {
+                summary.events += try db.execute(
+                    """
+                    INSERT OR IGNORE INTO events (app, service, container, time, kind, value, detail)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """,
+                    [
+                        .text(event.app), .text(event.service), .text(event.container), .real(event.time), .text(event.kind.rawValue),
+                        HistoryValue(event.value), .text(event.detail),
+                    ])
+            }
+            for (cluster, until) in observed.sorted(by: { $0.key < $1.key }) {
+                try db.execute(
+                    """
+                    INSERT INTO observations (cluster, until) VALUES (?, ?)
+                    ON CONFLICT (cluster) DO UPDATE SET until = max(observations.until, excluded.until)
+                    """,
+                    [.text(cluster), .real(until)])
+            }
+            var touched = Set<ContainerKey>()
+            batch.samples.forEach { touched.insert(ContainerKey(app: $0.app, service: $0.service, container: $0.container)) }
+            batch.events.forEach { touched.insert(ContainerKey(app: $0.app, service: $0.service, container: $0.container)) }
+            batch.deployments.forEach { touched.insert(ContainerKey(app: $0.app, service: $0.service, container: $0.container)) }
+            for key in touched.sorted() {
+                try Self.refreshProfile(key, now: now, db)
+            }
+            summary.profiles = touched.count
             return summary
         }
     }
@@ -143,9 +167,8 @@ public final class HistoryStore: Sendable {
     public func observationMarks() throws(PredictError) -> [String: Double] {
         try run { db in
             var marks: [String: Double] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT cluster, until FROM observations") {
-                let cluster: String = row["cluster"]
-                if case .some(.some(let until)) = Self.bounded(row["until"], .unixSeconds) { marks[cluster] = until }
+            for row in try db.fetch("SELECT cluster, until FROM observations") {
+                if case .some(.some(let until)) = Self.bounded(row["until"], .unixSeconds) { marks[row.string("cluster")] = until }
             }
             return marks
         }
@@ -159,12 +182,10 @@ public final class HistoryStore: Sendable {
     /// Every container's stored profile with its latest deployment and OOM limits.
     public func serviceHistories() throws(PredictError) -> [ServiceHistory] {
         try run { db in
-            let rows = try Row.fetchAll(
-                db, sql: "SELECT app, service, container, profile FROM profiles ORDER BY app, service, container")
+            let rows = try db.fetch("SELECT app, service, container, profile FROM profiles ORDER BY app, service, container")
             return try rows.map { row in
-                let key = ContainerKey(app: row["app"], service: row["service"], container: row["container"])
-                let data: String = row["profile"]
-                var profile = try JSONDecoder().decode(UsageProfile.self, from: Data(data.utf8))
+                let key = ContainerKey(app: row.string("app"), service: row.string("service"), container: row.string("container"))
+                var profile = try JSONDecoder().decode(UsageProfile.self, from: Data(row.string("profile").utf8))
                 // The key columns are the truth; the JSON copy is what they were when it was built.
                 profile.app = key.app
                 if !profile.isWithinBounds {
@@ -206,10 +227,14 @@ public final class HistoryStore: Sendable {
         public init() {}
     }
 
-    private init(path: String, writer: any DatabaseWriter) throws {
-        self.path = path
-        self.writer = writer
-        try Self.migrator.migrate(writer)
+    private init(database: any HistoryDatabase) throws(PredictError) {
+        self.path = database.location
+        self.database = database
+        do {
+            try database.migrate(Self.migrations)
+        } catch {
+            throw .database(file: database.location, reason: "cannot apply the schema migrations: \(Self.describe(error))")
+        }
     }
 }
 
@@ -229,90 +254,11 @@ struct ContainerKey: Hashable, Comparable {
     }
 }
 
-private extension HistoryStore {
-    static var migrator: DatabaseMigrator {
-        var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1-history") { db in
-            try db.execute(
-                sql: """
-                    CREATE TABLE deployments (
-                        id INTEGER PRIMARY KEY, service TEXT NOT NULL, container TEXT NOT NULL, image TEXT, runtime TEXT, role TEXT,
-                        features TEXT NOT NULL DEFAULT '{}', cpu_request REAL, cpu_limit REAL, memory_request REAL, memory_limit REAL,
-                        replicas INTEGER, environment TEXT, cluster TEXT, commit_sha TEXT, time REAL NOT NULL,
-                        UNIQUE (service, container, time, environment, cluster));
-                    CREATE TABLE samples (
-                        service TEXT NOT NULL, container TEXT NOT NULL, time REAL NOT NULL, resource TEXT NOT NULL
-                        CHECK (resource IN ('cpu', 'memory')), value REAL NOT NULL, source TEXT NOT NULL,
-                        PRIMARY KEY (service, container, resource, time, source)) WITHOUT ROWID;
-                    CREATE TABLE events (
-                        service TEXT NOT NULL, container TEXT NOT NULL, time REAL NOT NULL, kind TEXT NOT NULL, value REAL,
-                        detail TEXT NOT NULL DEFAULT '', PRIMARY KEY (service, container, time, kind)) WITHOUT ROWID;
-                    CREATE TABLE outcomes (
-                        deployment_id INTEGER NOT NULL REFERENCES deployments(id) ON DELETE CASCADE, outcome TEXT NOT NULL,
-                        PRIMARY KEY (deployment_id));
-                    CREATE TABLE profiles (
-                        service TEXT NOT NULL, container TEXT NOT NULL, profile TEXT NOT NULL, PRIMARY KEY (service, container));
-                    """)
-        }
-        migrator.registerMigration("v2-app") { db in try migrateToAppKeys(db) }
-        // How far `komply observe` has read each cluster, so the next run asks only for what is new.
-        migrator.registerMigration("v3-observations") { db in
-            try db.execute(sql: "CREATE TABLE observations (cluster TEXT NOT NULL PRIMARY KEY, until REAL NOT NULL) WITHOUT ROWID")
-        }
-        return migrator
-    }
-
-    /// `v2-app`: every table gets `app TEXT NOT NULL DEFAULT ''` as the first part of its key. SQLite cannot
-    /// change a primary key in place, so each table is recreated and its rows copied (existing rows get
-    /// app '', deployment ids are kept so outcomes still point at them); profiles are rebuilt per key.
-    static func migrateToAppKeys(_ db: Database) throws {
-        try db.execute(
-            sql: """
-                CREATE TABLE deployments_v2 (
-                    id INTEGER PRIMARY KEY, app TEXT NOT NULL DEFAULT '', service TEXT NOT NULL, container TEXT NOT NULL,
-                    image TEXT, runtime TEXT, role TEXT, features TEXT NOT NULL DEFAULT '{}', cpu_request REAL, cpu_limit REAL,
-                    memory_request REAL, memory_limit REAL, replicas INTEGER, environment TEXT, cluster TEXT, commit_sha TEXT,
-                    time REAL NOT NULL, UNIQUE (app, service, container, time, environment, cluster));
-                INSERT INTO deployments_v2 (id, app, service, container, image, runtime, role, features, cpu_request, cpu_limit,
-                    memory_request, memory_limit, replicas, environment, cluster, commit_sha, time)
-                SELECT id, '', service, container, image, runtime, role, features, cpu_request, cpu_limit, memory_request,
-                    memory_limit, replicas, environment, cluster, commit_sha, time FROM deployments;
-                DROP TABLE deployments;
-                ALTER TABLE deployments_v2 RENAME TO deployments;
-                CREATE TABLE samples_v2 (
-                    app TEXT NOT NULL DEFAULT '', service TEXT NOT NULL, container TEXT NOT NULL, time REAL NOT NULL,
-                    resource TEXT NOT NULL CHECK (resource IN ('cpu', 'memory')), value REAL NOT NULL, source TEXT NOT NULL,
-                    PRIMARY KEY (app, service, container, resource, time, source)) WITHOUT ROWID;
-                INSERT INTO samples_v2 (app, service, container, time, resource, value, source)
-                SELECT '', service, container, time, resource, value, source FROM samples;
-                DROP TABLE samples;
-                ALTER TABLE samples_v2 RENAME TO samples;
-                CREATE TABLE events_v2 (
-                    app TEXT NOT NULL DEFAULT '', service TEXT NOT NULL, container TEXT NOT NULL, time REAL NOT NULL,
-                    kind TEXT NOT NULL, value REAL, detail TEXT NOT NULL DEFAULT '',
-                    PRIMARY KEY (app, service, container, time, kind)) WITHOUT ROWID;
-                INSERT INTO events_v2 (app, service, container, time, kind, value, detail)
-                SELECT '', service, container, time, kind, value, detail FROM events;
-                DROP TABLE events;
-                ALTER TABLE events_v2 RENAME TO events;
-                DROP TABLE profiles;
-                CREATE TABLE profiles (
-                    app TEXT NOT NULL DEFAULT '', service TEXT NOT NULL, container TEXT NOT NULL, profile TEXT NOT NULL,
-                    PRIMARY KEY (app, service, container));
-                """)
-        let keys = try Row.fetchAll(
-            db,
-            sql: """
-                SELECT app, service, container FROM samples UNION SELECT app, service, container FROM events
-                UNION SELECT app, service, container FROM deployments ORDER BY 1, 2, 3
-                """
-        ).map { ContainerKey(app: $0["app"], service: $0["service"], container: $0["container"]) }
-        for key in keys { try refreshProfile(key, now: nil, db) }
-    }
-
-    func run<T>(_ body: (Database) throws -> T) throws(PredictError) -> T {
+extension HistoryStore {
+    /// Runs `body` in one transaction of the backend, its errors worded with the store's location.
+    func run<T>(writing: Bool = false, _ body: (any HistoryConnection) throws -> T) throws(PredictError) -> T {
         do {
-            return try writer.write(body)
+            return try database.transaction(writing: writing, body)
         } catch let error as PredictError {
             throw error
         } catch {
@@ -322,106 +268,116 @@ private extension HistoryStore {
 
     /// A nullable column's number when it is within `bound`: `.some(nil)` for NULL, nil when out of bounds
     /// (text, NaN, 1e300), so the row can be skipped instead of trapping in an integer conversion.
-    static func bounded(_ value: DatabaseValue, _ bound: NumberBound) -> Double?? {
-        switch value.storage {
+    static func bounded(_ value: HistoryValue, _ bound: NumberBound) -> Double?? {
+        switch value {
         case .null: return .some(nil)
-        case .int64(let number): return HistoryBatch.problem(Double(number), bound) == nil ? .some(Double(number)) : nil
-        case .double(let number): return HistoryBatch.problem(number, bound) == nil ? .some(number.rounded()) : nil
-        default: return nil
+        case .integer(let number): return HistoryBatch.problem(Double(number), bound) == nil ? .some(Double(number)) : nil
+        case .real(let number): return HistoryBatch.problem(number, bound) == nil ? .some(number.rounded()) : nil
+        case .text: return nil
         }
     }
 
-    static func describe(_ error: Error) -> String {
+    static func describe(_ error: any Error) -> String {
         if let error = error as? DatabaseError { return error.message ?? "\(error)" }
-        return "\(error)"
+        return PostgresHistoryDatabase.describe(error)
     }
 
     /// Inserts a deployment (and its outcome); returns 1 when it was new.
-    static func insert(_ record: DeploymentRecord, _ db: Database) throws -> Int {
+    static func insert(_ record: DeploymentRecord, _ db: any HistoryConnection) throws -> Int {
         let features = JSONEmitter.emit(.sortedObject(record.features.mapValues { .string($0) }), pretty: false)
-        try db.execute(
-            sql: """
-                INSERT OR IGNORE INTO deployments (app, service, container, image, runtime, role, features, cpu_request, cpu_limit,
-                    memory_request, memory_limit, replicas, environment, cluster, commit_sha, time)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
-                record.app, record.service, record.container, record.image, record.runtime, record.role, features,
-                record.resources.cpuRequest, record.resources.cpuLimit, record.resources.memoryRequest,
-                record.resources.memoryLimit, record.replicas, record.environment, record.cluster, record.commit, record.time,
+        let inserted = try db.execute(
+            """
+            INSERT OR IGNORE INTO deployments (app, service, container, image, runtime, role, features, cpu_request, cpu_limit,
+                memory_request, memory_limit, replicas, environment, cluster, commit_sha, time)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [
+                .text(record.app), .text(record.service), .text(record.container), HistoryValue(record.image),
+                HistoryValue(record.runtime), HistoryValue(record.role), .text(features), HistoryValue(record.resources.cpuRequest),
+                HistoryValue(record.resources.cpuLimit), HistoryValue(record.resources.memoryRequest),
+                HistoryValue(record.resources.memoryLimit), HistoryValue(record.replicas), HistoryValue(record.environment),
+                HistoryValue(record.cluster), HistoryValue(record.commit), .real(record.time),
             ])
-        let inserted = db.changesCount
         if let outcome = record.outcome {
             try db.execute(
-                sql: """
-                    INSERT OR REPLACE INTO outcomes (deployment_id, outcome)
-                    SELECT id, ? FROM deployments WHERE app = ? AND service = ? AND container = ? AND time = ?
-                        AND environment IS ? AND cluster IS ?
-                    """,
-                arguments: [outcome, record.app, record.service, record.container, record.time, record.environment, record.cluster])
+                """
+                INSERT INTO outcomes (deployment_id, outcome)
+                SELECT id, ? FROM deployments WHERE app = ? AND service = ? AND container = ? AND time = ?
+                    AND environment IS ? AND cluster IS ?
+                ON CONFLICT (deployment_id) DO UPDATE SET outcome = excluded.outcome
+                """,
+                [
+                    .text(outcome), .text(record.app), .text(record.service), .text(record.container), .real(record.time),
+                    HistoryValue(record.environment), HistoryValue(record.cluster),
+                ])
         }
         return inserted
     }
 
-    static func fetchDeployments(_ db: Database, where key: ContainerKey?) throws -> [DeploymentRecord] {
+    static func fetchDeployments(_ db: any HistoryConnection, where key: ContainerKey?) throws -> [DeploymentRecord] {
         var sql = """
             SELECT d.*, o.outcome FROM deployments d LEFT JOIN outcomes o ON o.deployment_id = d.id
             """
-        var arguments: StatementArguments = []
+        var arguments: [HistoryValue] = []
         if let key {
             sql += " WHERE d.app = ? AND d.service = ? AND d.container = ?"
-            arguments = [key.app, key.service, key.container]
+            arguments = [.text(key.app), .text(key.service), .text(key.container)]
         }
-        sql += " ORDER BY d.time, d.app, d.service, d.container, d.environment, d.cluster"
-        return try Row.fetchAll(db, sql: sql, arguments: arguments).compactMap { row in
+        // NULLS FIRST is SQLite's order; PostgreSQL would put them last.
+        sql += " ORDER BY d.time, d.app, d.service, d.container, d.environment NULLS FIRST, d.cluster NULLS FIRST"
+        return try db.fetch(sql, arguments).compactMap { row in
             // Rows outside the bounds (a store written before them) are skipped, never decoded into a trap.
             guard let replicas = Self.bounded(row["replicas"], .replicas) else { return nil }
-            let featuresText: String = row["features"]
             var features: [String: String] = [:]
-            if let object = try? JSONSerialization.jsonObject(with: Data(featuresText.utf8)) as? [String: String] { features = object }
+            if let object = try? JSONSerialization.jsonObject(with: Data(row.string("features").utf8)) as? [String: String] {
+                features = object
+            }
             return DeploymentRecord(
-                app: row["app"], service: row["service"], container: row["container"], image: row["image"], runtime: row["runtime"],
-                role: row["role"],
+                app: row.string("app"), service: row.string("service"), container: row.string("container"),
+                image: row.optionalString("image"), runtime: row.optionalString("runtime"), role: row.optionalString("role"),
                 features: features,
                 resources: ResourceAmounts(
-                    cpuRequest: row["cpu_request"], cpuLimit: row["cpu_limit"], memoryRequest: row["memory_request"],
-                    memoryLimit: row["memory_limit"]),
-                replicas: replicas.map { Int($0) }, environment: row["environment"], cluster: row["cluster"],
-                commit: row["commit_sha"], time: row["time"], outcome: row["outcome"])
+                    cpuRequest: row.optionalDouble("cpu_request"), cpuLimit: row.optionalDouble("cpu_limit"),
+                    memoryRequest: row.optionalDouble("memory_request"), memoryLimit: row.optionalDouble("memory_limit")),
+                replicas: replicas.map { Int($0) }, environment: row.optionalString("environment"),
+                cluster: row.optionalString("cluster"), commit: row.optionalString("commit_sha"), time: row.double("time"),
+                outcome: row.optionalString("outcome"))
         }.filter { HistoryBatch.problem($0, now: nil) == nil }
     }
 
-    static func fetchSamples(_ db: Database, key: ContainerKey?) throws -> [UsageSample] {
+    static func fetchSamples(_ db: any HistoryConnection, key: ContainerKey?) throws -> [UsageSample] {
         var sql = "SELECT * FROM samples"
-        var arguments: StatementArguments = []
+        var arguments: [HistoryValue] = []
         if let key {
             sql += " WHERE app = ? AND service = ? AND container = ?"
-            arguments = [key.app, key.service, key.container]
+            arguments = [.text(key.app), .text(key.service), .text(key.container)]
         }
         sql += " ORDER BY app, service, container, time, resource, source"
-        return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+        return try db.fetch(sql, arguments).map { row in
             UsageSample(
-                app: row["app"], service: row["service"], container: row["container"], time: row["time"],
-                resource: ResourceKind(rawValue: row["resource"]) ?? .cpu, value: row["value"], source: row["source"])
+                app: row.string("app"), service: row.string("service"), container: row.string("container"), time: row.double("time"),
+                resource: ResourceKind(rawValue: row.string("resource")) ?? .cpu, value: row.double("value"),
+                source: row.string("source"))
         }.filter { HistoryBatch.problem($0, now: nil) == nil }
     }
 
-    static func fetchEvents(_ db: Database, key: ContainerKey?) throws -> [UsageEvent] {
+    static func fetchEvents(_ db: any HistoryConnection, key: ContainerKey?) throws -> [UsageEvent] {
         var sql = "SELECT * FROM events"
-        var arguments: StatementArguments = []
+        var arguments: [HistoryValue] = []
         if let key {
             sql += " WHERE app = ? AND service = ? AND container = ?"
-            arguments = [key.app, key.service, key.container]
+            arguments = [.text(key.app), .text(key.service), .text(key.container)]
         }
         sql += " ORDER BY time, app, service, container, kind"
-        return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+        return try db.fetch(sql, arguments).map { row in
             UsageEvent(
-                app: row["app"], service: row["service"], container: row["container"], time: row["time"],
-                kind: UsageEvent.Kind(rawValue: row["kind"]) ?? .restart, value: row["value"], detail: row["detail"])
+                app: row.string("app"), service: row.string("service"), container: row.string("container"), time: row.double("time"),
+                kind: UsageEvent.Kind(rawValue: row.string("kind")) ?? .restart, value: row.optionalDouble("value"),
+                detail: row.string("detail"))
         }.filter { HistoryBatch.problem($0, now: nil) == nil }
     }
 
-    static func buildProfile(_ key: ContainerKey, now: Double?, _ db: Database) throws -> UsageProfile {
+    static func buildProfile(_ key: ContainerKey, now: Double?, _ db: any HistoryConnection) throws -> UsageProfile {
         let samples = try fetchSamples(db, key: key)
         let events = try fetchEvents(db, key: key)
         let latest = try fetchDeployments(db, where: key).last
@@ -431,13 +387,16 @@ private extension HistoryStore {
             now: now)
     }
 
-    static func refreshProfile(_ key: ContainerKey, now: Double?, _ db: Database) throws {
+    static func refreshProfile(_ key: ContainerKey, now: Double?, _ db: any HistoryConnection) throws {
         let profile = try buildProfile(key, now: now, db)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let text = String(decoding: try encoder.encode(profile), as: UTF8.self)
         try db.execute(
-            sql: "INSERT OR REPLACE INTO profiles (app, service, container, profile) VALUES (?, ?, ?, ?)",
-            arguments: [key.app, key.service, key.container, text])
+            """
+            INSERT INTO profiles (app, service, container, profile) VALUES (?, ?, ?, ?)
+            ON CONFLICT (app, service, container) DO UPDATE SET profile = excluded.profile
+            """,
+            [.text(key.app), .text(key.service), .text(key.container), .text(text)])
     }
 }

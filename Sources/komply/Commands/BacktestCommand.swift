@@ -54,7 +54,7 @@ extension Komply {
                 var label = ""
                 if paths.isEmpty {
                     let path = try HistoryLocation.resolve(history, config: config)
-                    guard FileManager.default.fileExists(atPath: path) else {
+                    guard HistoryStore.exists(at: path) else {
                         throw PredictError.unreadable(file: path, reason: "no such history file")
                     }
                     let store = try HistoryStore.open(path: path)

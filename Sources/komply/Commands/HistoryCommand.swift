@@ -160,7 +160,7 @@ extension Komply.History {
 
         func run() async throws {
             let path = try options.path()
-            guard FileManager.default.fileExists(atPath: path) else { throw CLIError(message: "\(path): no such history file") }
+            guard HistoryStore.exists(at: path) else { throw CLIError(message: "\(path): no such history file") }
             let text = try HistoryStore.open(path: path).exportJSONLines()
             if let output {
                 do {
