@@ -24,6 +24,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
         // The LLM refiner's HTTP client (timeouts, redirects, TLS); see docs/llm.md.
         .package(url: "https://github.com/swift-server/async-http-client", exact: "1.37.0"),
+        // async-http-client's TLS; named for `komply observe`'s private-CA option (TLSConfiguration).
+        .package(url: "https://github.com/apple/swift-nio-ssl", exact: "2.37.6"),
     ],
     targets: [
         .target(name: "KomplyCore", dependencies: [.product(name: "Yams", package: "Yams")]),
@@ -63,7 +65,8 @@ let package = Package(
             name: "KomplyPipeline",
             dependencies: [
                 "KomplyCore", "KomplySources", "KomplyGenerate", "KomplyPredict", "KomplyLint", "KomplyGit", "KomplyServe",
-                "KomplyRefine",
+                "KomplyRefine", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
         .executableTarget(
