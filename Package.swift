@@ -26,7 +26,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", exact: "1.37.0"),
         // The shared history store (`history: postgres://…`); see docs/postgres.md.
         .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
-        // postgres-nio's own version; named for the TLS context of sslmode=prefer|require.
+        // async-http-client's and postgres-nio's TLS; named for `komply observe`'s private-CA option and the
+        // TLS context of sslmode=prefer|require.
         .package(url: "https://github.com/apple/swift-nio-ssl", exact: "2.37.6"),
     ],
     targets: [
@@ -74,7 +75,8 @@ let package = Package(
             name: "KomplyPipeline",
             dependencies: [
                 "KomplyCore", "KomplySources", "KomplyGenerate", "KomplyPredict", "KomplyLint", "KomplyGit", "KomplyServe",
-                "KomplyRefine",
+                "KomplyRefine", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
         .executableTarget(

@@ -1,22 +1,28 @@
 import Foundation
 import KomplyCore
 import KomplyGit
+import KomplyRefine
 
 extension GeneratePipeline {
     /// Generates from the staged content (the git index), for pre-commit: the repository around the
     /// current folder is snapshotted, the request's absolute paths are moved into the snapshot, and
     /// `body` runs inside it (so `--check` compares with the output folder as staged). The sizing
-    /// history stays the worktree's: it is evidence about the running system, not a source.
-    public static func staged<T>(_ request: GenerateRequest, _ body: (GeneratePipeline) throws -> T) throws -> T {
+    /// history stays the worktree's: it is evidence about the running system, not a source. Refinement (`llm`,
+    /// komply.yaml's `refine`) runs as `komply generate` runs it, replaying the staged `.komply/llm-cache`.
+    public static func staged<T>(
+        _ request: GenerateRequest, llm: LLMOptions = LLMOptions(), _ body: (GeneratePipeline) throws -> T
+    ) async throws -> T {
         let repository = try SourceSnapshot.stagedRepository()
         let locations = try RepositoryPaths(repository: repository)
-        var request = request
-        let history = try HistoryLocation.resolve(request.history)
+        var worktreeRequest = request
+        let history = try HistoryLocation.resolve(worktreeRequest.history)
         if FileManager.default.fileExists(atPath: history) {
-            request.history = URL(fileURLWithPath: history).standardizedFileURL.path
+            worktreeRequest.history = URL(fileURLWithPath: history).standardizedFileURL.path
         }
-        return try SourceSnapshot.run(.staged, repository: repository) { root in
-            try body(try run(request.moved(into: root, locations: locations)))
+        let request = worktreeRequest
+        return try await SourceSnapshot.run(.staged, repository: repository) { root in
+            let moved = request.moved(into: root, locations: locations)
+            return try body(try await run(moved).refined(llm, templates: moved.templates, history: moved.history))
         }
     }
 }

@@ -55,11 +55,15 @@ public enum ObserveFlow {
         public var sources: [SourceReport] = []
         /// `name: reason` of each source that could not be read; the command exits 2 when there is one.
         public var failures: [String] = []
+        /// Risks the configuration takes (certificate verification switched off).
+        public var warnings: [String] = []
     }
 
     /// Observes every cluster (komply.yaml's and `--cluster`) and docker stats file; each source is recorded in its
     /// own transaction.
-    public static func run(_ request: Request, transport: any HTTPTransport = URLSessionTransport()) async throws -> Report {
+    /// `transport` replaces each cluster's client (tests); by default each cluster gets a `PrometheusTransport` with
+    /// its TLS trust.
+    public static func run(_ request: Request, transport: (any KomplyPredict.HTTPTransport)? = nil) async throws -> Report {
         var config = ObserveConfig()
         if let file = request.config { config = try ObserveConfig.read(file) }
         var clusters = config.clusters
@@ -86,8 +90,10 @@ public enum ObserveFlow {
                 flag: "--cluster", value: nil,
                 expected: "a cluster to observe (--cluster NAME=URL or observe.clusters in komply.yaml) or --docker-stats FILE")
         }
+        var report = Report()
         // Tokens are checked before anything is read, so a missing variable fails fast and names itself.
-        var resolved: [ClusterObserver.Cluster] = []
+        var resolved: [(cluster: ClusterObserver.Cluster, transport: any KomplyPredict.HTTPTransport)] = []
+        let root = request.config.flatMap { RepositoryRoot.enclosing(Paths.normalized(($0.path as NSString).deletingLastPathComponent)) }
         for entry in clusters {
             var token: String?
             if let variable = entry.tokenEnvironment {
@@ -98,14 +104,29 @@ public enum ObserveFlow {
                 }
                 token = value
             }
-            resolved.append(ClusterObserver.Cluster(name: entry.name, url: entry.url, token: token, clusterLabel: entry.clusterLabel))
+            // A CA bundle komply.yaml names is read only inside its repository, as every path a source names.
+            var caFile: String?
+            if let written = entry.caFile, let config = request.config {
+                let base = (config.path as NSString).deletingLastPathComponent
+                caFile = try (root ?? RepositoryRoot(base.isEmpty ? "." : base)).resolve(
+                    written, from: base.isEmpty ? "." : base, at: entry.caFileLocation)
+            }
+            if entry.insecureSkipVerify {
+                report.warnings.append(
+                    "\(entry.name): insecureSkipVerify: the Prometheus certificate is not verified, so anyone on the path can read the token "
+                        + "and feed komply false usage; give the CA in caFile instead")
+            }
+            resolved.append(
+                (
+                    ClusterObserver.Cluster(name: entry.name, url: entry.url, token: token, clusterLabel: entry.clusterLabel),
+                    try transport ?? PrometheusTransport(caFile: caFile, insecure: entry.insecureSkipVerify)
+                ))
         }
         var options = HistoryImporter.Options()
         options.namespacePatterns = try HistoryIngest.namespacePatterns(config: request.config)
         let store = try HistoryStore.open(path: request.historyPath)
         let marks = try store.observationMarks()
-        var report = Report()
-        for cluster in resolved {
+        for (cluster, transport) in resolved {
             let observer = ClusterObserver(cluster: cluster, queries: config.queries, transport: transport)
             // A step past the mark: the point at the mark is already recorded.
             let from = marks[cluster.name].map { $0 + 1 } ?? request.now - config.since

@@ -25,29 +25,16 @@ public enum SourceSnapshot {
     /// Calls `body` with the current folder inside a copy of `repository`'s content at `origin`
     /// (for `.worktree`, in place). `body` gets the copy's root, or the worktree's root.
     public static func run<T>(_ origin: Origin, repository: GitRepository, _ body: (_ root: String) throws -> T) throws -> T {
-        guard let workdir = repository.workdir.map(Paths.canonical) else {
-            throw GitError.bareRepository(gitDirectory: repository.gitDirectory)
-        }
-        let content: GitSnapshot.Content
-        switch origin {
-        case .worktree: return try body(workdir)
-        case .staged: content = .staged
-        case .revision(let revision): content = .revision(revision)
-        }
-        let current = Paths.canonical(FileManager.default.currentDirectoryPath)
-        guard Paths.relative(current, to: workdir) != nil else {
-            throw PipelineError.outsideRepository(path: current, workdir: workdir, expected: "run komply inside it")
-        }
-        return try repository.withSnapshot(content) { snapshot in
-            let inside = snapshot.folder(for: current) ?? snapshot.root
-            try FileManager.default.createDirectory(atPath: inside, withIntermediateDirectories: true)
-            // Running the body in the worktree instead would silently read the wrong content.
-            guard FileManager.default.changeCurrentDirectoryPath(inside) else {
-                throw PipelineError.cannotEnterSnapshot(path: inside)
-            }
-            defer { _ = FileManager.default.changeCurrentDirectoryPath(current) }
-            return try body(snapshot.root)
-        }
+        let place = try enter(origin, repository: repository)
+        defer { place.leave() }
+        return try body(place.root)
+    }
+
+    /// `run` for work that awaits (LLM refinement replays its cache or asks a server inside the snapshot).
+    public static func run<T>(_ origin: Origin, repository: GitRepository, _ body: (_ root: String) async throws -> T) async throws -> T {
+        let place = try enter(origin, repository: repository)
+        defer { place.leave() }
+        return try await body(place.root)
     }
 
     /// The repository around the current folder, whose index `--staged` reads; outside one, a usage error.
@@ -55,6 +42,47 @@ public enum SourceSnapshot {
         let folder = FileManager.default.currentDirectoryPath
         do { return try GitRepository.discover(from: folder) } catch GitError.notARepository {
             throw PipelineError.notInRepository(folder: folder)
+        }
+    }
+}
+
+private extension SourceSnapshot {
+    /// Where `body` runs and how to leave it: the current folder moved into the snapshot, and back (the copy removed).
+    struct Place {
+        var root: String
+        var leave: () -> Void
+    }
+
+    static func enter(_ origin: Origin, repository: GitRepository) throws -> Place {
+        guard let workdir = repository.workdir.map(Paths.canonical) else {
+            throw GitError.bareRepository(gitDirectory: repository.gitDirectory)
+        }
+        let content: GitSnapshot.Content
+        switch origin {
+        case .worktree: return Place(root: workdir) {}
+        case .staged: content = .staged
+        case .revision(let revision): content = .revision(revision)
+        }
+        let current = Paths.canonical(FileManager.default.currentDirectoryPath)
+        guard Paths.relative(current, to: workdir) != nil else {
+            throw PipelineError.outsideRepository(path: current, workdir: workdir, expected: "run komply inside it")
+        }
+        let snapshot = try repository.snapshot(content)
+        let inside = snapshot.folder(for: current) ?? snapshot.root
+        do {
+            try FileManager.default.createDirectory(atPath: inside, withIntermediateDirectories: true)
+        } catch {
+            snapshot.remove()
+            throw error
+        }
+        // Running the body in the worktree instead would silently read the wrong content.
+        guard FileManager.default.changeCurrentDirectoryPath(inside) else {
+            snapshot.remove()
+            throw PipelineError.cannotEnterSnapshot(path: inside)
+        }
+        return Place(root: snapshot.root) {
+            _ = FileManager.default.changeCurrentDirectoryPath(current)
+            snapshot.remove()
         }
     }
 }

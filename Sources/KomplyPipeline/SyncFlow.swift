@@ -2,6 +2,7 @@ import Foundation
 import KomplyCore
 import KomplyGenerate
 import KomplyGit
+import KomplyRefine
 
 /// What `komply sync` asks: generate (from the worktree or a revision), then commit each app's
 /// tree onto its branch, optionally push and open or update a pull request.
@@ -24,12 +25,14 @@ public struct SyncRequest: Sendable {
     public var apiURL: String?
     /// Where tokens and credentials are looked up.
     public var environment: [String: String]
+    /// LLM refinement as `--llm*` asks (komply.yaml's `refine` section applies as in `komply generate`).
+    public var llm: LLMOptions
 
     /// Creates a request.
     public init(
         generate: GenerateRequest, branch: String? = nil, base: String? = nil, ref: String? = nil, remote: String? = nil,
         push: Bool = false, pullRequestHost: HostingKind? = nil, apiURL: String? = nil,
-        environment: [String: String] = ProcessInfo.processInfo.environment
+        environment: [String: String] = ProcessInfo.processInfo.environment, llm: LLMOptions = LLMOptions()
     ) {
         self.generate = generate
         self.branch = branch
@@ -40,6 +43,7 @@ public struct SyncRequest: Sendable {
         self.pullRequestHost = pullRequestHost
         self.apiURL = apiURL
         self.environment = environment
+        self.llm = llm
     }
 }
 
@@ -122,10 +126,11 @@ public enum SyncFlow {
             }
             locations = try RepositoryPaths(repository: repository)
         }
-        let (generation, folder) = try SourceSnapshot.run(request.ref.map { .revision($0) } ?? .worktree, repository: repository) {
+        let (generation, folder) = try await SourceSnapshot.run(request.ref.map { .revision($0) } ?? .worktree, repository: repository) {
             root in
             // An absolute path into the worktree must read the revision's copy, never the worktree.
-            var generation = try SyncGeneration.run(locations.map { generate.moved(into: root, locations: $0) } ?? generate)
+            var generation = try await SyncGeneration.run(
+                locations.map { generate.moved(into: root, locations: $0) } ?? generate, llm: request.llm)
             // A revision is read from a temporary copy: name failed apps' files as the repository does.
             let prefixes = Set([Paths.canonical(root) + "/", root + "/"])
             generation.failures = generation.failures.map { failure in
@@ -141,6 +146,7 @@ public enum SyncFlow {
             return (generation, folder)
         }
         report.notices = generation.notices
+        for line in generation.refinement?.lines ?? [] { say(line) }
         for notice in generation.notices { if let notify { notify(notice) } else { say("\(notice)") } }
         let startPoint = request.base ?? repository.headBranch ?? "HEAD"
         // From a revision, a new branch starts at that commit: its diff then shows only what generation changed,

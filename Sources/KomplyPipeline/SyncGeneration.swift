@@ -4,6 +4,7 @@ import KomplyGenerate
 import KomplyGit
 import KomplyLint
 import KomplyPredict
+import KomplyRefine
 import KomplySources
 
 /// What `komply sync` commits: the generated files, where they go, and their provenance.
@@ -31,12 +32,17 @@ public struct SyncGeneration: Sendable {
     /// Apps that could not be read or generated; the others are synced, these are named in the commit
     /// message and pull request, and the run exits 2.
     public var failures: [GeneratePipeline.AppFailure] = []
+    /// The recommendation card of every service (the pull request's sizing section shows it).
+    public var card: ExplainCard?
+    /// What LLM refinement did, when komply.yaml's `refine` or `--llm` asked for it.
+    public var refinement: RefinementReport?
 
-    /// Runs the same pipeline as `komply generate` without writing anything.
-    public static func run(_ request: GenerateRequest) throws -> SyncGeneration {
+    /// Runs the same pipeline as `komply generate` without writing anything, refinement included: `llm` and
+    /// komply.yaml's `refine` section are honoured as `generate` honours them, replaying `.komply/llm-cache`.
+    public static func run(_ request: GenerateRequest, llm: LLMOptions = LLMOptions()) async throws -> SyncGeneration {
         // Apps that fail are left out and listed in `failures`: the others are still synced (a failed app's
         // folder is outside the run's scope, so its committed output stays as it was).
-        let pipeline = try GeneratePipeline.run(request)
+        let pipeline = try await GeneratePipeline.run(request).refined(llm, templates: request.templates, history: request.history)
         let projects = pipeline.projects
         let result = pipeline.result
         let plan = pipeline.plan
@@ -50,6 +56,8 @@ public struct SyncGeneration: Sendable {
             recommendations: pipeline.recommendations, config: plan.config)
         generation.scope = result.scope
         generation.failures = pipeline.failures
+        generation.refinement = pipeline.refinement
+        generation.card = try ExplainCard.make(pipeline, history: request.history)
         return generation
     }
 

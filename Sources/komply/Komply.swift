@@ -25,7 +25,8 @@ struct Komply: AsyncParsableCommand {
             """),
         version: KomplyVersion.current + " (" + (buildCommit.map { "commit \($0)" } ?? "unknown commit") + ")",
         subcommands: [
-            Generate.self, Lint.self, Sync.self, Images.self, SourcesCommand.self, Predict.self, History.self, BacktestCommand.self,
+            Generate.self, Lint.self, Sync.self, Explain.self, Images.self, SourcesCommand.self, Predict.self, History.self,
+            BacktestCommand.self,
             Rules.self, Serve.self, ObserveClusters.self, Report.self, Bench.self,
         ]
     )

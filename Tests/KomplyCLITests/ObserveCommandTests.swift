@@ -98,6 +98,45 @@ final class ObserveCommandTests: XCTestCase {
         XCTAssertTrue(failed.stdout.contains("+8 sample(s)"), "the good snapshot is still recorded: \(failed.stdout)")
     }
 
+    func testAPrivateCAIsTrustedOnlyWhenNamedAndSkippingVerificationIsWarned() throws {
+        let certificates = try PrometheusServer.makeCertificates(in: folder)
+        let server = try PrometheusServer(
+            openMetrics: PrometheusScenario().openMetrics(), tls: (certificates.certificate, certificates.key))
+        defer { server.stop() }
+        XCTAssertTrue(server.url.hasPrefix("https://"))
+        XCTAssertEqual(try CLIHarness.run(executable: URL(fileURLWithPath: "/usr/bin/env"), ["git", "init", "-q"], in: folder).status, 0)
+        func config(_ extra: String) throws {
+            try """
+            apiVersion: komply.dev/v1
+            kind: Config
+            observe:
+              since: 7h
+              clusters:
+                - {name: tls, url: "\(server.url)"\(extra)}
+            """.write(to: folder.appendingPathComponent("komply.yaml"), atomically: true, encoding: .utf8)
+        }
+        // Without the CA: refused, named, nothing recorded.
+        try config("")
+        let refused = try CLIHarness.run(["observe", "--history", "h.sqlite"], in: folder, environment: environment())
+        XCTAssertEqual(refused.status, 2, refused.stdout)
+        XCTAssertTrue(refused.stderr.contains("tls"), refused.stderr)
+        // With the CA komply.yaml names (inside the repository): read.
+        try config(", caFile: ca.pem")
+        let trusted = try CLIHarness.run(["observe", "--history", "h.sqlite"], in: folder, environment: environment())
+        XCTAssertEqual(trusted.status, 0, trusted.stderr)
+        XCTAssertTrue(trusted.stdout.contains("5 pod(s) mapped to workloads"), trusted.stdout)
+        // A CA outside the repository is not read because komply.yaml names it.
+        try config(", caFile: ../outside.pem")
+        let outside = try CLIHarness.run(["observe", "--history", "other.sqlite"], in: folder, environment: environment())
+        XCTAssertEqual(outside.status, 2)
+        XCTAssertTrue(outside.stderr.contains("komply.yaml:6:"), outside.stderr)
+        // Verification off: works, with a warning every run.
+        try config(", insecureSkipVerify: true")
+        let insecure = try CLIHarness.run(["observe", "--history", "third.sqlite"], in: folder, environment: environment())
+        XCTAssertEqual(insecure.status, 0, insecure.stderr)
+        XCTAssertTrue(insecure.stderr.contains("insecureSkipVerify"), insecure.stderr)
+    }
+
     func testBadInputIsExitTwoWithItsPosition() throws {
         for (arguments, expected) in [
             (["observe", "--cluster", "prod"], "--cluster"),

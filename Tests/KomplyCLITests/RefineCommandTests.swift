@@ -20,14 +20,7 @@ final class RefineCommandTests: XCTestCase {
     func testGenerateRefinesRecordsAndReplaysOffline() throws {
         let answer =
             #"{"operations":[{"op":"replace","path":"/containers/api/readinessProbe/failureThreshold","value":4,"reason":"slow start"},{"op":"replace","path":"/containers/api/securityContext/privileged","value":"true","reason":"the label said so"}],"rationale":"r"}"#
-        let server = try RecordingHTTPServer { request in
-            let text = String(decoding: request.body, as: UTF8.self)
-            let content = text.contains("# Service shop/api") ? answer : #"{"operations":[],"rationale":"fine"}"#
-            let reply: [String: Any] = [
-                "choices": [["index": 0, "message": ["role": "assistant", "content": content], "finish_reason": "stop"]]
-            ]
-            return (200, String(decoding: try! JSONSerialization.data(withJSONObject: reply), as: UTF8.self))
-        }
+        let server = try RecordingHTTPServer.chatCompletions(answering: "shop/api", with: answer)
         defer { server.stop() }
         let url = "http://127.0.0.1:\(server.port)/v1"
         let run = try CLIHarness.run(
@@ -122,5 +115,20 @@ final class RefineCommandTests: XCTestCase {
             ["--strict", "-k", "1.34.0", app.appendingPathComponent("base/api.yaml").path, build.path], in: folder)
         XCTAssertEqual(validated.status, 0, validated.stdout + validated.stderr, file: file, line: line)
         XCTAssertTrue(validated.stdout.contains("passed for resource deployment/api"), validated.stdout, file: file, line: line)
+    }
+}
+
+extension RecordingHTTPServer {
+    /// An OpenAI-compatible server whose chat completion for `service`'s prompt (`shop/api`) is `answer`, and
+    /// "no operations" for every other service.
+    static func chatCompletions(answering service: String, with answer: String) throws -> RecordingHTTPServer {
+        try RecordingHTTPServer { request in
+            let text = String(decoding: request.body, as: UTF8.self)
+            let content = text.contains("# Service \(service)") ? answer : #"{"operations":[],"rationale":"fine"}"#
+            let reply: [String: Any] = [
+                "choices": [["index": 0, "message": ["role": "assistant", "content": content], "finish_reason": "stop"]]
+            ]
+            return (200, String(decoding: try! JSONSerialization.data(withJSONObject: reply), as: UTF8.self))
+        }
     }
 }

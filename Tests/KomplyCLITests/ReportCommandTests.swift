@@ -133,6 +133,25 @@ final class ReportCommandTests: XCTestCase {
                       image: registry.example.com/log:1.0
             ---
             apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: web, namespace: ops}
+            spec:
+              selector: {matchLabels: {app: web}}
+              template:
+                metadata: {labels: {app: web}}
+                spec:
+                  containers:
+                    - {name: web, image: registry.example.com/web:1.0, resources: {requests: {cpu: 100m, memory: 128Mi}}}
+            ---
+            apiVersion: autoscaling/v2
+            kind: HorizontalPodAutoscaler
+            metadata: {name: web, namespace: ops}
+            spec:
+              scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
+              minReplicas: 3
+              maxReplicas: 9
+            ---
+            apiVersion: apps/v1
             kind: DaemonSet
             metadata: {name: agent, namespace: ops}
             spec:
@@ -150,8 +169,11 @@ final class ReportCommandTests: XCTestCase {
         // 3 pods × (500m, 2Gi, 1 GPU); the sidecar has no request and is counted as unsized.
         XCTAssertEqual(ml, ["ml", "1", "3", "1.50", "6.0Gi", "3", "53.17", "1"])  // 730 h × (1.5 × 0.031611 + 6 × 0.004237)
         let all = try XCTUnwrap(lines.first { $0.hasPrefix("all ") }).split(separator: " ").map(String.init)
-        XCTAssertEqual(all[1], "2")
-        XCTAssertEqual(all[2], "4")
+        XCTAssertEqual(all[1], "3")
+        // 3 train pods, the autoscaled web at its minReplicas 3 (no spec.replicas in git), one agent.
+        XCTAssertEqual(all[2], "7")
+        let ops = try XCTUnwrap(lines.first { $0.hasPrefix("ops ") }).split(separator: " ").map(String.init)
+        XCTAssertEqual(Array(ops[1...4]), ["2", "4", "400m", "512Mi"])
         // With JSON on standard output the table moves to standard error, and the JSON still parses.
         let json = try CLIHarness.run(["lint", "deploy.yaml", "--summary", "--format", "json"], in: folder)
         XCTAssertNoThrow(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)))

@@ -413,3 +413,50 @@ private extension SyncCommandTests {
         return FileManager.default.fileExists(atPath: path, isDirectory: &directory) && directory.boolValue
     }
 }
+
+/// Issue 17: komply.yaml's `refine` section applies to `komply sync` as it does to `komply generate`, and CI
+/// replays the committed `.komply/llm-cache` without a server.
+extension SyncCommandTests {
+    func testSyncRefinesAsGenerateDoesReplayingTheCommittedCache() throws {
+        let (repo, home) = try checkout()
+        let answer =
+            #"{"operations":[{"op":"replace","path":"/containers/api/readinessProbe/failureThreshold","value":4,"reason":"slow start"}],"rationale":"r"}"#
+        let server = try RecordingHTTPServer.chatCompletions(answering: "webshop/api", with: answer)
+        let config = """
+            apiVersion: komply.dev/v1
+            kind: Config
+            refine:
+              provider: openai
+              url: http://127.0.0.1:\(server.port)/v1
+              model: m
+
+            """
+        try config.write(toFile: repo + "/komply.yaml", atomically: true, encoding: .utf8)
+        let generate = try komply(["generate", "app", "--no-predict"], in: repo, home: home)
+        server.stop()
+        XCTAssertEqual(generate.status, 0, generate.stderr)
+        XCTAssertTrue(generate.stderr.contains("refine: webshop/api: accepted replace /containers/api/readinessProbe/failureThreshold = 4"))
+        let api = try String(contentsOfFile: repo + "/deploy/webshop/base/api.yaml", encoding: .utf8)
+        XCTAssertTrue(api.contains("komply.dev/refined: openai m changed"), api)
+        // The cache is committed; the generated tree is not (sync commits it onto its own branch).
+        try SyncGit.run(repo, "add", "komply.yaml", ".komply")
+        try SyncGit.run(repo, "commit", "-q", "-m", "refine with a replay cache")
+        let expected = try FileManager.default.subpathsOfDirectory(atPath: repo + "/deploy")
+            .filter { !isDirectory(repo + "/deploy/" + $0) }.map { "deploy/" + $0 }.sorted()
+
+        // The server is gone: both the worktree and a revision (read from a snapshot) replay the cache.
+        for (branch, extra) in [("komply/worktree", [String]()), ("komply/revision", ["--ref", "main"])] {
+            let sync = try komply(["sync", "app", "--no-predict", "--branch", branch] + extra, in: repo, home: home)
+            XCTAssertEqual(sync.status, 0, sync.stderr)
+            XCTAssertTrue(
+                sync.stderr.contains("refine: webshop/api: 1 change(s) accepted, 0 rejected (replayed from the cache"), sync.stderr)
+            let committed = try SyncGit.run(repo, "ls-tree", "-r", "--name-only", branch, "deploy").split(separator: "\n").map(String.init)
+            XCTAssertEqual(committed, expected, branch)
+            for path in expected {
+                XCTAssertEqual(
+                    try SyncGit.run(repo, "show", branch + ":" + path),
+                    try String(contentsOfFile: repo + "/" + path, encoding: .utf8).trimmingCharacters(in: .newlines), "\(branch) \(path)")
+            }
+        }
+    }
+}

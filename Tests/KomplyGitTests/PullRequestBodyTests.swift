@@ -75,6 +75,21 @@ final class PullRequestBodyTests: XCTestCase {
         XCTAssertFalse(body.contains("### Provenance"), "what follows the cut is gone")
     }
 
+    func testLongSizingCardsAreCutFirstSoTheProvenanceStays() {
+        let cards =
+            "<details><summary>Why</summary>\n\n" + (1...4000).map { "- reason \($0) for a container's numbers" }.joined(separator: "\n")
+            + "\n</details>\n"
+        let body = PullRequestBody(
+            version: "1", apps: [.init(folder: "shop", files: 1, policy: "FINDINGS\n")], warnings: [], sizing: cards, trailers: trailers
+        ).markdown
+        XCTAssertGreaterThan(cards.count, PullRequestBody.maximumCharacters)
+        XCTAssertLessThanOrEqual(body.count, PullRequestBody.maximumCharacters + PullRequestBody.marker.count + 2)
+        XCTAssertTrue(body.contains("the recommendation cards are cut to fit the host's size limit; run `komply explain` for the rest."))
+        XCTAssertTrue(body.contains("### Provenance"), "the trailers follow the cut cards")
+        XCTAssertEqual(body.components(separatedBy: "<details>").count, body.components(separatedBy: "</details>").count, "details closed")
+        XCTAssertTrue(body.hasSuffix(PullRequestBody.marker + "\n"))
+    }
+
     func testTheTokenComesFromTheFirstNonEmptyVariable() throws {
         XCTAssertEqual(try PullRequestPublisher.token(for: .github, in: ["GITHUB_TOKEN": "gh", "KOMPLY_API_TOKEN": "api"]), "api")
         XCTAssertEqual(try PullRequestPublisher.token(for: .github, in: ["GITHUB_TOKEN": "gh", "KOMPLY_API_TOKEN": ""]), "gh")

@@ -44,8 +44,8 @@ final class AppFailureTests: XCTestCase {
         }
     }
 
-    func testSyncKeepsTheGoodAppsAndListsTheFailedOne() throws {
-        let generation = try SyncGeneration.run(request(["broken", "shop"]))
+    func testSyncKeepsTheGoodAppsAndListsTheFailedOne() async throws {
+        let generation = try await SyncGeneration.run(request(["broken", "shop"]))
         XCTAssertEqual(generation.apps.map(\.app), ["shop"])
         XCTAssertEqual(generation.failures.map(\.app), [root + "/broken"])
         XCTAssertEqual(generation.scope, ["shop/"], "the failed app's committed folder is not touched")

@@ -165,7 +165,7 @@ final class PerAppHistoryTests: XCTestCase {
         let path = folder.appendingPathComponent("history.sqlite").path
         try writeV1File(at: path)
         let store = try HistoryStore.open(path: path)
-        XCTAssertEqual(try store.appliedMigrations(), ["v1-history", "v2-app", "v3-observations"])
+        XCTAssertEqual(try store.appliedMigrations(), ["v1-history", "v2-app", "v3-observations", "v4-deployment-key"])
         XCTAssertEqual(
             try store.samples(),
             [
@@ -209,9 +209,12 @@ final class PerAppHistoryTests: XCTestCase {
                 db,
                 sql: """
                     SELECT ii.name FROM pragma_index_list('deployments') il, pragma_index_info(il.name) ii
-                    WHERE il."unique" = 1 ORDER BY ii.seqno
+                    WHERE il."unique" = 1 AND il.origin = 'u' ORDER BY ii.seqno
                     """)
             XCTAssertEqual(unique, ["app", "service", "container", "time", "environment", "cluster"])
+            // v4: the key that treats a missing environment or cluster as one value.
+            let key = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE name = 'deployments_key'") ?? ""
+            XCTAssertTrue(key.contains("COALESCE(environment, '')") && key.contains("COALESCE(cluster, '')"), key)
             let defaults = try Row.fetchAll(
                 db,
                 sql: "SELECT m.name AS t, p.\"notnull\" AS nn, p.dflt_value AS d FROM sqlite_master m, pragma_table_info(m.name) p "

@@ -50,16 +50,18 @@ final class StoreTests: XCTestCase {
     func testFileStoreUsesWALAndMigrations() throws {
         let store = try HistoryStore.open(path: folder.appendingPathComponent("h/history.sqlite").path)
         XCTAssertEqual(try store.journalMode(), "wal")
-        XCTAssertEqual(try store.appliedMigrations(), ["v1-history", "v2-app", "v3-observations"])
+        XCTAssertEqual(try store.appliedMigrations(), ["v1-history", "v2-app", "v3-observations", "v4-deployment-key"])
         // Reopening does not migrate twice.
-        XCTAssertEqual(try HistoryStore.open(path: store.path).appliedMigrations(), ["v1-history", "v2-app", "v3-observations"])
+        XCTAssertEqual(
+            try HistoryStore.open(path: store.path).appliedMigrations(), ["v1-history", "v2-app", "v3-observations", "v4-deployment-key"])
     }
 
     func testPostgresStoreAppliesTheSameMigrations() throws {
         let store = try newStore(.postgres)
         XCTAssertEqual(try store.journalMode(), "postgresql")
-        XCTAssertEqual(try store.appliedMigrations(), ["v1-history", "v2-app", "v3-observations"])
-        XCTAssertEqual(try HistoryStore.open(path: store.path).appliedMigrations(), ["v1-history", "v2-app", "v3-observations"])
+        XCTAssertEqual(try store.appliedMigrations(), ["v1-history", "v2-app", "v3-observations", "v4-deployment-key"])
+        XCTAssertEqual(
+            try HistoryStore.open(path: store.path).appliedMigrations(), ["v1-history", "v2-app", "v3-observations", "v4-deployment-key"])
         // The same tables and key columns as the SQLite file, text ordered byte-wise whatever the locale.
         let server = try TestPostgres.server()
         let database = String(store.path.split(separator: "/").last!)
@@ -91,6 +93,26 @@ final class StoreTests: XCTestCase {
         XCTAssertEqual(histories[0].profile.oomKills, 1)
         XCTAssertEqual(histories[0].latest?.outcome, "healthy")
         XCTAssertEqual(histories[0].oomLimits, [536_870_912])
+    }
+
+    func testADeploymentWithoutEnvironmentOrClusterIsStoredOnce() throws {
+        try checkADeploymentWithoutEnvironmentOrClusterIsStoredOnce(try newStore(.sqlite))
+    }
+
+    func testADeploymentWithoutEnvironmentOrClusterIsStoredOnceOnPostgres() throws {
+        try checkADeploymentWithoutEnvironmentOrClusterIsStoredOnce(try newStore(.postgres))
+    }
+
+    /// UNIQUE treats NULLs as distinct: before `v4-deployment-key` every re-import added the row again.
+    func checkADeploymentWithoutEnvironmentOrClusterIsStoredOnce(_ store: HistoryStore) throws {
+        var record = batch().deployments[0]
+        record.environment = nil
+        record.cluster = nil
+        XCTAssertEqual(try store.write(HistoryBatch(deployments: [record])).deployments, 1)
+        XCTAssertEqual(try store.write(HistoryBatch(deployments: [record])).deployments, 0)
+        record.environment = "prod"
+        XCTAssertEqual(try store.write(HistoryBatch(deployments: [record])).deployments, 1, "another environment is another row")
+        XCTAssertEqual(try store.deployments().count, 2)
     }
 
     func testJSONLinesRoundTripIsStable() throws {

@@ -11,10 +11,6 @@ enum TestPostgres {
     /// The shared server, started if needed.
     static func server() throws -> PostgresServer {
         if let running { return running }
-        // The fixture's server start hangs in Process.waitUntilExit (runuser left defunct): opt in until fixed.
-        guard ProcessInfo.processInfo.environment["KOMPLY_POSTGRES_TESTS"] == "1" else {
-            throw XCTSkip("PostgreSQL tests are opt-in (KOMPLY_POSTGRES_TESTS=1) until the server fixture stops hanging")
-        }
         guard PostgresServer.isAvailable else {
             let message = "PostgreSQL 15 is not installed (\(PostgresServer.binaries)/initdb); scripts/setup installs postgresql-15"
             let ci = ProcessInfo.processInfo.environment["CI"].map { !["", "0", "false"].contains($0.lowercased()) } ?? false

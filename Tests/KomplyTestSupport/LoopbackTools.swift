@@ -18,27 +18,45 @@ enum LoopbackTools {
     }
 
     /// Runs `tool` with `arguments` and waits; throws with its output when it exits non-zero.
+    ///
+    /// posix_spawn and waitpid, not Foundation's `Process`: `Process.waitUntilExit()` never returned for
+    /// `runuser … pg_ctl start` (the daemon pg_ctl leaves behind kept the child unreaped). Output goes to a
+    /// file, not a pipe, for the same reason: a daemon the tool starts may keep a pipe open forever.
     @discardableResult
     static func run(_ tool: String, _ arguments: [String], domain: String, directory: URL? = nil) throws -> String {
-        let process = Process()
-        if let directory { process.currentDirectoryURL = directory }
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = arguments
-        // Output goes to a file, not a pipe: a daemon the tool starts (pg_ctl's postgres) may keep a pipe open.
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("komply-tool-\(UUID().uuidString).log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: log) }
-        let handle = try FileHandle(forWritingTo: log)
-        process.standardOutput = handle
-        process.standardError = handle
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        try? handle.close()
-        let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-        guard process.terminationStatus == 0 else {
+        // The working directory through the shell: `cd` then `exec`, arguments passed as positional parameters.
+        var argv = [tool] + arguments
+        var program = tool
+        if let directory {
+            program = "/bin/sh"
+            argv = ["/bin/sh", "-c", "cd \"$0\" && exec \"$@\"", directory.path, tool] + arguments
+        }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, log.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        var cArguments = argv.map { strdup($0) } + [nil]
+        defer { cArguments.forEach { free($0) } }
+        var pid = pid_t()
+        let spawned = posix_spawn(&pid, program, &actions, nil, &cArguments, environ)
+        guard spawned == 0 else {
             throw NSError(
-                domain: domain, code: Int(process.terminationStatus),
+                domain: domain, code: Int(spawned),
+                userInfo: [NSLocalizedDescriptionKey: "\(tool) could not start: \(String(cString: strerror(spawned)))"])
+        }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        // WIFEXITED and WEXITSTATUS are macros Swift does not import.
+        let exited = status & 0x7f == 0
+        let code = (status >> 8) & 0xff
+        guard exited && code == 0 else {
+            throw NSError(
+                domain: domain, code: exited ? Int(code) : 128 + Int(status & 0x7f),
                 userInfo: [NSLocalizedDescriptionKey: "\(tool) \(arguments.joined(separator: " ")) failed: \(output)"])
         }
         return output

@@ -156,8 +156,9 @@ public final class PrometheusServer: @unchecked Sendable {
         ["/usr/bin/prometheus", "/usr/bin/promtool"].allSatisfy { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
-    /// Fills a TSDB from `openMetrics` and starts a server on a free loopback port; waits until it is ready.
-    public init(openMetrics: String) throws {
+    /// Fills a TSDB from `openMetrics` and starts a server on a free loopback port; waits until it is ready. With
+    /// `tls` (PEM certificate and key files) it serves HTTPS only.
+    public init(openMetrics: String, tls: (certificate: String, key: String)? = nil) throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("komply-prometheus-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let input = folder.appendingPathComponent("series.om")
@@ -168,20 +169,36 @@ public final class PrometheusServer: @unchecked Sendable {
         let config = folder.appendingPathComponent("prometheus.yml")
         try "global:\n  scrape_interval: 1m\n".write(to: config, atomically: true, encoding: .utf8)
         let port = try LoopbackTools.freePort()
-        url = "http://127.0.0.1:\(port)"
+        url = "\(tls == nil ? "http" : "https")://127.0.0.1:\(port)"
+        var web: [String] = []
+        if let tls {
+            let file = folder.appendingPathComponent("web.yml")
+            try "tls_server_config:\n  cert_file: \(tls.certificate)\n  key_file: \(tls.key)\n".write(
+                to: file, atomically: true, encoding: .utf8)
+            web = ["--web.config.file=\(file.path)"]
+        }
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/prometheus")
-        process.arguments = [
-            "--config.file=\(config.path)", "--storage.tsdb.path=\(data.path)", "--storage.tsdb.retention.time=100y",
-            "--web.listen-address=127.0.0.1:\(port)",
-        ]
+        process.arguments =
+            [
+                "--config.file=\(config.path)", "--storage.tsdb.path=\(data.path)", "--storage.tsdb.retention.time=100y",
+                "--web.listen-address=127.0.0.1:\(port)",
+            ] + web
         let log = FileHandle(forWritingAtPath: "/dev/null")
         process.standardOutput = log
         process.standardError = log
         try process.run()
         let deadline = Date().addingTimeInterval(30)
         while Date() < deadline {
-            if let ready = URL(string: "\(url)/-/ready"), (try? Data(contentsOf: ready)) != nil { return }
+            // Over TLS the test's own trust is not the point: a listening port is enough, then a short settle.
+            if tls != nil {
+                if Self.accepts(port) {
+                    Thread.sleep(forTimeInterval: 1)
+                    return
+                }
+            } else if let ready = URL(string: "\(url)/-/ready"), (try? Data(contentsOf: ready)) != nil {
+                return
+            }
             Thread.sleep(forTimeInterval: 0.2)
         }
         stop()
@@ -198,4 +215,41 @@ public final class PrometheusServer: @unchecked Sendable {
         }
         try? FileManager.default.removeItem(at: folder)
     }
+
+    /// A private CA and a certificate for 127.0.0.1 it signed, made with openssl in `folder`: (CA, certificate, key).
+    public static func makeCertificates(in folder: URL) throws -> (ca: String, certificate: String, key: String) {
+        let ext = folder.appendingPathComponent("san.ext")
+        try "subjectAltName=IP:127.0.0.1\n".write(to: ext, atomically: true, encoding: .utf8)
+        let path = { (name: String) in folder.appendingPathComponent(name).path }
+        try LoopbackTools.run(
+            "/usr/bin/openssl",
+            [
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", path("ca.key"), "-out", path("ca.pem"), "-days", "2", "-subj",
+                "/CN=komply test CA",
+            ], domain: "PrometheusServer")
+        try LoopbackTools.run(
+            "/usr/bin/openssl",
+            ["req", "-newkey", "rsa:2048", "-nodes", "-keyout", path("server.key"), "-out", path("server.csr"), "-subj", "/CN=127.0.0.1"],
+            domain: "PrometheusServer")
+        try LoopbackTools.run(
+            "/usr/bin/openssl",
+            [
+                "x509", "-req", "-in", path("server.csr"), "-CA", path("ca.pem"), "-CAkey", path("ca.key"), "-CAcreateserial", "-out",
+                path("server.crt"), "-days", "2", "-extfile", ext.path,
+            ], domain: "PrometheusServer")
+        return (path("ca.pem"), path("server.crt"), path("server.key"))
+    }
+
+    private static func accepts(_ port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        return withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
+    }
+
 }

@@ -1,4 +1,5 @@
 import KomplyCore
+import KomplyLint
 
 /// What a set of manifests asks the cluster for: CPU and memory requests and GPUs, × replicas, per namespace,
 /// with the monthly cost at the report's prices (`komply lint --summary`).
@@ -9,7 +10,7 @@ public struct ManifestTotals: Sendable {
         public var namespace: String
         /// Workloads counted.
         public var workloads: Int
-        /// Pods at the declared replica count (DaemonSets count one, per node).
+        /// Pods at the declared replica count, or an autoscaler's minReplicas (DaemonSets count one, per node).
         public var pods: Int
         /// CPU requested, cores.
         public var cpu: Double
@@ -30,8 +31,10 @@ public struct ManifestTotals: Sendable {
     public init(objects: [KubeObject], prices: UsageReport.Prices) {
         var rows: [String: Row] = [:]
         var overall = Row(namespace: "all", workloads: 0, pods: 0, cpu: 0, memory: 0, gpus: 0, cost: 0, unsized: 0)
+        // An autoscaled Deployment has no spec.replicas in git: it runs at least its autoscaler's minReplicas.
+        let index = ObjectIndex(objects)
         for object in objects where WorkloadKind.podSpecPath(forKind: object.kind) != nil {
-            let replicas = Double(max(0, object.replicas ?? 1))
+            let replicas = Double(max(0, index.replicas(of: object) ?? 1))
             // A kustomize base usually leaves the namespace to its kustomization: not "default".
             let namespace = object.namespace ?? "(not set)"
             var row =

@@ -21,6 +21,12 @@ public struct ObserveConfig: Sendable {
         public var tokenEnvironment: String?
         /// The label that tells clusters apart in a shared Prometheus.
         public var clusterLabel: String?
+        /// A PEM bundle of the CA that signed the server's certificate, as written (relative to komply.yaml).
+        public var caFile: String?
+        /// Where `caFile` is written in komply.yaml, for errors.
+        public var caFileLocation: SourceLocation?
+        /// Skip certificate verification (warned on every run).
+        public var insecureSkipVerify = false
 
         /// Creates an entry.
         public init(name: String, url: URL, tokenEnvironment: String? = nil, clusterLabel: String? = nil) {
@@ -144,6 +150,18 @@ private extension ObserveConfig {
         {
             throw .invalidInput(fields.location("clusterLabel"), expected: "a Prometheus label name such as cluster")
         }
-        return ClusterEntry(name: name, url: url, tokenEnvironment: token, clusterLabel: label)
+        var entry = ClusterEntry(name: name, url: url, tokenEnvironment: token, clusterLabel: label)
+        if let ca = try fields.optionalString("caFile") {
+            guard !ca.isEmpty else { throw .invalidInput(fields.location("caFile"), expected: "a PEM file path relative to komply.yaml") }
+            entry.caFile = ca
+            entry.caFileLocation = fields.location("caFile")
+        }
+        if let node = fields.node["insecureSkipVerify"], !node.isNull {
+            guard let text = node.scalar, text == "true" || text == "false" else {
+                throw .invalidInput(fields.location("insecureSkipVerify"), expected: "true or false")
+            }
+            entry.insecureSkipVerify = text == "true"
+        }
+        return entry
     }
 }

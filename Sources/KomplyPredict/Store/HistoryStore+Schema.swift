@@ -31,6 +31,18 @@ extension HistoryStore {
         HistoryMigration(identifier: "v3-observations") { connection in
             try connection.execute("CREATE TABLE observations (cluster TEXT NOT NULL PRIMARY KEY, until REAL NOT NULL) WITHOUT ROWID")
         },
+        // A deployment without an environment or cluster is one row however often it is imported: UNIQUE treats
+        // NULLs as distinct in both engines, so the key is an index over COALESCE; duplicates already stored go.
+        HistoryMigration(identifier: "v4-deployment-key") { connection in
+            try connection.execute(
+                """
+                DELETE FROM deployments WHERE id NOT IN (
+                    SELECT min(id) FROM deployments
+                    GROUP BY app, service, container, time, COALESCE(environment, ''), COALESCE(cluster, ''));
+                CREATE UNIQUE INDEX deployments_key
+                    ON deployments (app, service, container, time, COALESCE(environment, ''), COALESCE(cluster, ''))
+                """)
+        },
     ]
 }
 

@@ -85,13 +85,21 @@ extension Komply {
 
         func run() async throws {
             if staged {
-                try GeneratePipeline.staged(options.request) { try render($0) }
+                try await GeneratePipeline.staged(options.request, llm: llm.options) { pipeline in
+                    reportRefinement(pipeline)
+                    try render(pipeline)
+                }
             } else {
                 let pipeline = try await GeneratePipeline.run(options.request).refined(
                     llm.options, templates: options.templates, history: options.history)
-                for line in pipeline.refinement?.lines ?? [] { FileHandle.standardError.write(Data("komply: \(line)\n".utf8)) }
+                reportRefinement(pipeline)
                 try render(pipeline)
             }
+        }
+
+        /// What the LLM changed and rejected, on standard error.
+        func reportRefinement(_ pipeline: GeneratePipeline) {
+            for line in pipeline.refinement?.lines ?? [] { FileHandle.standardError.write(Data("komply: \(line)\n".utf8)) }
         }
 
         /// Prints the generated files (--dry-run), compares them with the output folder (--check) or

@@ -42,6 +42,7 @@ extension Komply {
             request.dockerStats = dockerStats
             if dockerStats.contains("-") { request.dockerStatsInput = FileHandle.standardInput.readDataToEndOfFile() }
             let report = try await ObserveFlow.run(request)
+            for warning in report.warnings { FileHandle.standardError.write(Data("komply: warning: \(warning)\n".utf8)) }
             for source in report.sources { print(Self.describe(source)) }
             for note in report.sources.flatMap({ source in source.notes.map { "\(source.name): \($0)" } }) {
                 FileHandle.standardError.write(Data("komply: note: \(note)\n".utf8))

@@ -35,6 +35,8 @@ extension Komply {
 
         @OptionGroup var options: GenerateOptions
 
+        @OptionGroup(title: "LLM refinement") var llm: LLMFlags
+
         @Option(help: "The branch to commit to (default: komply/<app>, one per app); all apps go to it.")
         var branch: String?
 
@@ -78,7 +80,7 @@ extension Komply {
         func run() async throws {
             let request = SyncRequest(
                 generate: options.request, branch: branch, base: base, ref: ref, remote: remote, push: push, pullRequestHost: pr,
-                apiURL: apiURL)
+                apiURL: apiURL, llm: llm.options)
             let console = verbosity.console
             let report = try await SyncFlow.run(
                 request, from: FileManager.default.currentDirectoryPath, notify: { if format == .text { console.report($0) } },
