@@ -23,14 +23,14 @@ public struct LLMClient: Sendable {
 
     /// The request body `prompt` makes (what the cache key and tests see).
     public func request(for prompt: Prompt) -> HTTPPost {
-        settings.provider.wire.request(prompt, schema: PatchSchema.schema, settings: settings)
+        settings.provider.wire.request(prompt, schema: PatchSchema.schema(for: settings), settings: settings)
     }
 
     /// The model's answer to `prompt`; `seed` makes the jitter of this call reproducible.
     public func ask(_ prompt: Prompt, seed: UInt64) async throws(RefineError) -> LLMAnswer {
         if let variable = settings.missingKeyVariable { throw .missingAPIKey(variable: variable, provider: settings.provider.displayName) }
         let wire = settings.provider.wire
-        let post = wire.request(prompt, schema: PatchSchema.schema, settings: settings)
+        let post = wire.request(prompt, schema: PatchSchema.schema(for: settings), settings: settings)
         let limit = settings.config.maxRequestBytes
         guard post.body.count <= limit else { throw .requestTooLarge(bytes: post.body.count, limit: limit) }
         let policy = RetryPolicy(maxRetries: settings.config.maxRetries)

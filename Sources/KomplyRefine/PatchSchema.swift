@@ -5,6 +5,17 @@ public enum PatchSchema {
     /// The schema's name (OpenAI's `json_schema.name`).
     public static let name = "komply_patch"
 
+    /// The schema `settings`' server is asked for: with llama-cpp-python's `json_object` dialect the bounded one.
+    public static func schema(for settings: RefineSettings) -> ValueTree {
+        settings.provider == .openai && settings.dialect == .jsonObject ? bounded : schema
+    }
+
+    /// The schema with lengths bounded: at most 8 operations, short strings. Servers that turn a schema into a
+    /// sampling grammar (llama-cpp-python) then cannot let a small model loop until `max_tokens` cuts the reply
+    /// off unparseable, which SmolLM2-135M did on every service. Strict `json_schema` servers get `schema`:
+    /// length keywords are outside the subset they all accept.
+    public static let bounded: ValueTree = limited(schema)
+
     /// The schema, strict-mode compatible (every property required, no extra properties).
     public static let schema: ValueTree = .members([
         ("type", .string("object")),
@@ -53,4 +64,25 @@ public enum PatchSchema {
         ("required", .array([.string("operations"), .string("rationale")])),
         ("additionalProperties", .bool(false)),
     ])
+
+    /// `tree` with `maxItems` on the operations and `maxLength` on every string property (`key` is the property
+    /// the schema `tree` describes; `anyOf` alternatives describe the same property).
+    private static func limited(_ tree: ValueTree, key: String? = nil) -> ValueTree {
+        switch tree {
+        case .array(let items): return .array(items.map { limited($0, key: key) })
+        case .object(let members):
+            var limitedMembers = members.map { member in
+                ValueTree.Member(key: member.key, value: limited(member.value, key: member.key == "anyOf" ? key : member.key))
+            }
+            if tree["type"] == .string("array") { limitedMembers.append(.init(key: "maxItems", value: .int(8))) }
+            if tree["type"] == .string("string"), let key, let length = stringLimits[key] {
+                limitedMembers.append(.init(key: "maxLength", value: .int(length)))
+            }
+            return .object(limitedMembers)
+        default: return tree
+        }
+    }
+
+    /// The longest text per property.
+    private static let stringLimits = ["path": 120, "value": 64, "reason": 160, "rationale": 400]
 }

@@ -19,7 +19,7 @@ public struct ReplayCache: Sendable {
         let material: ValueTree = .members([
             ("version", .int(1)), ("provider", .string(settings.provider.rawValue)), ("model", .string(settings.model)),
             ("dialect", .string(settings.dialect.rawValue)), ("system", .string(prompt.system)), ("user", .string(prompt.user)),
-            ("schema", PatchSchema.schema),
+            ("schema", PatchSchema.schema(for: settings)),
         ])
         return SHA256.hex(JSONEmitter.emit(material, pretty: false))
     }

@@ -51,6 +51,24 @@ final class RefineCommandTests: XCTestCase {
         XCTAssertEqual(check.status, 0, check.stderr)
         XCTAssertEqual(server.requests.count, 2)
 
+        // --format json carries what refinement did (scripts/llm-eval reads it): replayed, nothing asked.
+        let json = try CLIHarness.run(
+            ["generate", "compose.yaml", "-o", "deploy", "--llm", "openai", "--llm-model", "m", "--llm-offline", "--format", "json"],
+            in: folder)
+        XCTAssertEqual(json.status, 0, json.stderr)
+        let document = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let services = try XCTUnwrap((document["refinement"] as? [String: Any])?["services"] as? [[String: Any]])
+        let refinedAPI = try XCTUnwrap(services.first { $0["service"] as? String == "api" })
+        XCTAssertEqual(refinedAPI["source"] as? String, "cache")
+        XCTAssertEqual(refinedAPI["seconds"] as? Double, 0)
+        XCTAssertEqual(
+            (refinedAPI["accepted"] as? [[String: Any]])?.first?["operation"] as? String,
+            "replace /containers/api/readinessProbe/failureThreshold = 4")
+        XCTAssertEqual(
+            (refinedAPI["rejected"] as? [[String: Any]])?.first?["reason"] as? String,
+            "securityContext is not on the allow-list: security, commands, mounts and ports come from the sources and the policy")
+        XCTAssertEqual(server.requests.count, 2)
+
         // Another model has no entries: offline is a usage error naming the key.
         let miss = try CLIHarness.run(
             ["generate", "compose.yaml", "-o", "deploy", "--llm", "openai", "--llm-model", "other", "--llm-offline"], in: folder)

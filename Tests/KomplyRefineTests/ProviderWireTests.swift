@@ -26,9 +26,17 @@ final class ProviderWireTests: XCTestCase {
             case .jsonSchema:
                 XCTAssertEqual(body.value(at: "response_format", "type"), .string("json_schema"))
                 XCTAssertEqual(body.value(at: "response_format", "json_schema", "strict"), .bool(true))
+                // Strict servers get no length keywords (outside the subset they all accept).
+                XCTAssertNil(body.value(at: "response_format", "json_schema", "schema", "properties", "operations", "maxItems"))
             case .jsonObject:
                 XCTAssertEqual(body.value(at: "response_format", "type"), .string("json_object"))
-                XCTAssertNotNil(body.value(at: "response_format", "schema", "properties", "operations"))
+                // llama-cpp-python turns the schema into a grammar: bounded, a small model cannot loop past max_tokens.
+                let operations = try XCTUnwrap(body.value(at: "response_format", "schema", "properties", "operations"))
+                XCTAssertEqual(operations["maxItems"], .int(8))
+                XCTAssertEqual(operations.value(at: "items", "properties", "reason", "maxLength"), .int(160))
+                XCTAssertEqual(operations.value(at: "items", "properties", "path", "maxLength"), .int(120))
+                XCTAssertNil(operations.value(at: "items", "properties", "op", "maxLength"), "an enum needs no bound")
+                XCTAssertEqual(body.value(at: "response_format", "schema", "properties", "rationale", "maxLength"), .int(400))
             case .none:
                 XCTAssertNil(body["response_format"])
             }

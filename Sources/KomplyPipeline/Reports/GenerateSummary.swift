@@ -42,6 +42,8 @@ public struct GenerateSummary: Sendable, Equatable {
     public var failures: [GeneratePipeline.AppFailure]
     /// Diagnostics of no single app.
     public var warnings: [Diagnostic]
+    /// What LLM refinement did, when a provider was set.
+    public var refinement: RefinementReport?
 
     /// Creates a summary.
     public init(mode: Mode, output: String, apps: [App], failures: [GeneratePipeline.AppFailure], warnings: [Diagnostic]) {
@@ -71,9 +73,11 @@ public struct GenerateSummary: Sendable, Equatable {
             mode: mode, output: folder,
             apps: names.map { App(name: $0, written: under($0, written), removed: under($0, removed), warnings: byApp[$0] ?? []) },
             failures: pipeline.failures, warnings: unattributed)
+        refinement = pipeline.refinement
     }
 
-    /// `{"version":1,"mode","output","apps":[{"app","written","removed","warnings"}],"failures","warnings"}`.
+    /// `{"version":1,"mode","output","apps":[{"app","written","removed","warnings"}],"failures","warnings"}`, and
+    /// `"refinement"` when a provider was set.
     public var json: String {
         JSONEmitter.emit(
             .members([
@@ -89,7 +93,7 @@ public struct GenerateSummary: Sendable, Equatable {
                         })
                 ),
                 ("failures", .array(failures.map { .members([("app", .string($0.app)), ("message", .string($0.message))]) })),
-                ("warnings", .array(warnings.map(\.jsonValue))),
+                ("warnings", .array(warnings.map(\.jsonValue))), ("refinement", refinement?.jsonValue),
             ]))
     }
 
