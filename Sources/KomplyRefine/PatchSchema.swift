@@ -10,9 +10,9 @@ public enum PatchSchema {
         settings.provider == .openai && settings.dialect == .jsonObject ? bounded : schema
     }
 
-    /// The schema with lengths bounded: at most 8 operations, short strings. Servers that turn a schema into a
+    /// The schema with lengths bounded: at most 6 operations, short strings (about 600 tokens at most). Servers that turn a schema into a
     /// sampling grammar (llama-cpp-python) then cannot let a small model loop until `max_tokens` cuts the reply
-    /// off unparseable, which SmolLM2-135M did on every service. Strict `json_schema` servers get `schema`:
+    /// off unparseable, which SmolLM2-135M did on 3 of 4 services even with 8 operations of longer strings. Strict `json_schema` servers get `schema`:
     /// length keywords are outside the subset they all accept.
     public static let bounded: ValueTree = limited(schema)
 
@@ -74,7 +74,7 @@ public enum PatchSchema {
             var limitedMembers = members.map { member in
                 ValueTree.Member(key: member.key, value: limited(member.value, key: member.key == "anyOf" ? key : member.key))
             }
-            if tree["type"] == .string("array") { limitedMembers.append(.init(key: "maxItems", value: .int(8))) }
+            if tree["type"] == .string("array") { limitedMembers.append(.init(key: "maxItems", value: .int(maxOperations))) }
             if tree["type"] == .string("string"), let key, let length = stringLimits[key] {
                 limitedMembers.append(.init(key: "maxLength", value: .int(length)))
             }
@@ -83,6 +83,9 @@ public enum PatchSchema {
         }
     }
 
-    /// The longest text per property.
-    private static let stringLimits = ["path": 120, "value": 64, "reason": 160, "rationale": 400]
+    /// The most operations one bounded answer holds.
+    static let maxOperations = 6
+
+    /// The longest text per property: the longest bounded answer is about 2,000 characters, some 600 tokens.
+    private static let stringLimits = ["path": 96, "value": 32, "reason": 100, "rationale": 240]
 }

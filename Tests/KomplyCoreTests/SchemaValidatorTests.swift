@@ -53,6 +53,9 @@ final class SchemaValidatorTests: XCTestCase {
             try Self.messages(schema, "{a: 100.5, b: 1.5}"),
             ["a must be at most 100, found a number (100.5)", "b must be less than 1.5, found a number (1.5)"])
         XCTAssertEqual(try Self.messages(schema, "{a: '-1'}"), [], "bounds apply to numbers only")
+        XCTAssertEqual(
+            try Self.messages(schema, "{a: 1e400}"), ["a must be at most 100, found a number too large to represent (∞)"],
+            "not \"a number (null)\"")
     }
 
     func testPatternIsUnanchoredUnlessAnchored() throws {

@@ -32,11 +32,11 @@ final class ProviderWireTests: XCTestCase {
                 XCTAssertEqual(body.value(at: "response_format", "type"), .string("json_object"))
                 // llama-cpp-python turns the schema into a grammar: bounded, a small model cannot loop past max_tokens.
                 let operations = try XCTUnwrap(body.value(at: "response_format", "schema", "properties", "operations"))
-                XCTAssertEqual(operations["maxItems"], .int(8))
-                XCTAssertEqual(operations.value(at: "items", "properties", "reason", "maxLength"), .int(160))
-                XCTAssertEqual(operations.value(at: "items", "properties", "path", "maxLength"), .int(120))
+                XCTAssertEqual(operations["maxItems"], .int(6))
+                XCTAssertEqual(operations.value(at: "items", "properties", "reason", "maxLength"), .int(100))
+                XCTAssertEqual(operations.value(at: "items", "properties", "path", "maxLength"), .int(96))
                 XCTAssertNil(operations.value(at: "items", "properties", "op", "maxLength"), "an enum needs no bound")
-                XCTAssertEqual(body.value(at: "response_format", "schema", "properties", "rationale", "maxLength"), .int(400))
+                XCTAssertEqual(body.value(at: "response_format", "schema", "properties", "rationale", "maxLength"), .int(240))
             case .none:
                 XCTAssertNil(body["response_format"])
             }

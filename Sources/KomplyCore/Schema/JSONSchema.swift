@@ -511,6 +511,8 @@ private extension SchemaRun {
             case .null: return "null"
             case .bool(let b): return "a boolean (\(b))"
             case .int(let i): return "an integer (\(i))"
+            // 1e400 reads as infinity, which JSON cannot spell (it printed "a number (null)").
+            case .double(let d) where !d.isFinite: return "a number too large to represent (\(d < 0 ? "-" : "")∞)"
             case .double(let d): return "a number (\(SchemaMessage.number(d)))"
             case .string(let s):
                 let shown = s.count > 40 ? String(s.prefix(40)) + "…" : s
