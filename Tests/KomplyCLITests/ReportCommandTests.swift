@@ -173,7 +173,11 @@ final class ReportCommandTests: XCTestCase {
         let prodWorkloads = try XCTUnwrap(production["workloads"] as? [[String: Any]])
         XCTAssertEqual(
             cost, prodWorkloads.reduce(0) { $0 + ($1["monthlyCost"] as? Double ?? 0) }, accuracy: 0.011 * Double(prodWorkloads.count))
+        // api and report are autoscaled Deployments (the HPA's minimum patched to 3), db a StatefulSet: 3 + 3 + 1.
+        XCTAssertEqual(totals["pods"] as? Int, 7)
+        XCTAssertEqual((staging["totals"] as? [String: Any])?["pods"] as? Int, 3)
         XCTAssertEqual(totals["pods"] as? Int, prodWorkloads.reduce(0) { $0 + ($1["pods"] as? Int ?? 0) })
+        XCTAssertEqual(prodAPI["autoscaled"] as? Bool, true)
         XCTAssertEqual(
             try XCTUnwrap(prodAPI["cpuRecommended"] as? Double) * 0.25, try XCTUnwrap(stagingAPI["cpuRecommended"] as? Double),
             accuracy: 0.001)

@@ -139,18 +139,20 @@ private extension UsageReport {
                 }
                 .joined() + "</tr>\n"
         }
-        func head(_ headers: [String]) -> String {
-            "<div class=\"scroll\"><table class=\"sortable\">\n<thead><tr>" + headers.map { "<th>\($0)</th>" }.joined()
-                + "</tr></thead>\n<tbody>\n"
+        // `text5`: the fifth column holds text too, left-aligned like the first four.
+        func head(_ headers: [String], text5: Bool = false) -> String {
+            "<div class=\"scroll\"><table class=\"sortable\(text5 ? " text5" : "")\">\n<thead><tr>"
+                + headers.map { "<th>\($0)</th>" }.joined() + "</tr></thead>\n<tbody>\n"
         }
         var out = "<h2>Environments</h2>\n<p class=\"meta\">Each environment as its overlay renders: pods (an autoscaler's minimum"
         out += " when one scales the workload), its namespace, today's requests scaled by its resourceScale; recommended is what"
         out += " generate writes there. Costs in \(currency) a month; observed P95s from the clusters matched to it (docs/report.md).</p>\n"
-        out += head([
-            "app", "environment", "namespace", "cluster", "observed in", "replicas", "resource scale", "containers", "pods",
-            "CPU requested",
-            "memory requested", "GPU", "cost / month", "recommended / month", "saved / month",
-        ])
+        out += head(
+            [
+                "app", "environment", "namespace", "cluster", "observed in", "replicas", "resource scale", "containers", "pods",
+                "CPU requested",
+                "memory requested", "GPU", "cost / month", "recommended / month", "saved / month",
+            ], text5: true)
         for environment in environments {
             let sums = total(of: environment)
             out += row([
@@ -185,7 +187,7 @@ private extension UsageReport {
         out += "</tbody></table></div>\n"
         guard !unmatched.isEmpty else { return out }
         out += "<h3>Observations matching no environment</h3>\n"
-        out += head(["app", "service", "container", "observed in", "why", "CPU P95", "memory P95"])
+        out += head(["app", "service", "container", "observed in", "why", "CPU P95", "memory P95"], text5: true)
         for item in unmatched {
             out += row([
                 (item.app, nil), (item.service, nil), (item.container, nil), (item.origin, nil), (item.reason, nil),
@@ -201,7 +203,7 @@ private extension UsageReport {
         .card{border:1px solid #d0d7de;border-radius:6px;padding:.5rem .75rem;min-width:8rem}.card b{display:block;font-size:1.1rem}\
         .card span{color:#57606a;font-size:.8rem}.scroll{overflow-x:auto}table{border-collapse:collapse;font-size:.85rem}\
         th,td{border-bottom:1px solid #d0d7de;padding:.25rem .5rem;text-align:right;white-space:nowrap}\
-        th:nth-child(-n+4),td:nth-child(-n+4){text-align:left}th{cursor:pointer;background:#f6f8fa;position:sticky;top:0}\
+        th:nth-child(-n+4),td:nth-child(-n+4),.text5 th:nth-child(5),.text5 td:nth-child(5){text-align:left}th{cursor:pointer;background:#f6f8fa;position:sticky;top:0}\
         tr.alert td{background:#fff1f0}#filter{margin:.5rem 0;padding:.3rem;width:min(24rem,100%)}\
         .charts{display:flex;flex-wrap:wrap;gap:1rem}svg{width:min(340px,100%);height:auto;border:1px solid #d0d7de;border-radius:6px}\
         .usage{fill:none;stroke:#0969da;stroke-width:1.5}.request{stroke:#1a7f37;stroke-dasharray:4 3}.limit{stroke:#cf222e}\

@@ -36,6 +36,8 @@ extension Komply {
                   komply lint deploy/ --new-only --base origin/main
                   # what a commit made now would contain
                   komply lint --staged deploy/api.yaml
+                  # CPU, memory, GPUs and cost per namespace, each overlay as it renders
+                  komply lint deploy/shop --summary
 
                 A kustomize overlay among the files is rendered with the transforms komply writes (namespace,
                 replicas, images, JSON 6902 patches) and what it adds is reported on the overlay's own lines.
