@@ -95,8 +95,114 @@ final class ReportCommandTests: XCTestCase {
             JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("after.json"))) as? [String: Any])
         XCTAssertEqual(afterRoot["drift"] as? [String: [String]], ["shop": []])
         XCTAssertTrue(try String(contentsOf: folder.appendingPathComponent("after.html"), encoding: .utf8).contains("up to date"))
+        // Without environments in komply.yaml there is no environment section, and nothing is unmatched.
+        XCTAssertEqual((root["environments"] as? [Any])?.count, 0)
+        XCTAssertEqual((root["unmatched"] as? [Any])?.count, 0)
+        XCTAssertFalse(html.contains("<h2>Environments</h2>"))
         try validateHTML(folder.appendingPathComponent("report.html"))
-        try screenshot(folder.appendingPathComponent("report.html"))
+        try screenshot(folder.appendingPathComponent("report.html"), publish: false)
+    }
+
+    func testEnvironmentsAreShownAsTheirOverlaysRenderWithObservationsMatchedByCluster() throws {
+        try """
+        apiVersion: komply.dev/v1
+        kind: Config
+        environments:
+          - name: staging
+            replicas: 1
+            resourceScale: 0.5
+          - name: production
+            namespace: "{app}-prod"
+            replicas: 3
+            resourceScale: 2
+            cluster: https://prod.k8s.example.com
+        """.write(to: folder.appendingPathComponent("komply.yaml"), atomically: true, encoding: .utf8)
+        let prometheus = try PrometheusServer(openMetrics: PrometheusScenario().openMetrics())
+        defer { prometheus.stop() }
+        var environment = ProcessInfo.processInfo.environment
+        environment["KOMPLY_NOW"] = String(PrometheusScenario().end)
+        // The same Prometheus read twice: as "prod" (production's cluster host is prod.k8s.example.com) and as "lab",
+        // which corresponds to no environment.
+        let observe = try CLIHarness.run(
+            [
+                "observe", "--cluster", "prod=\(prometheus.url)", "--cluster", "lab=\(prometheus.url)", "--since", "7h", "--history",
+                "h.sqlite",
+            ],
+            in: folder, environment: environment)
+        XCTAssertEqual(observe.status, 0, observe.stderr)
+        let arguments = ["report", "compose.yaml", "--history", "h.sqlite", "-o", "report.html", "--json", "report.json"]
+        let first = try CLIHarness.run(arguments, in: folder, environment: environment)
+        XCTAssertEqual(first.status, 0, first.stderr)
+        let html = try String(contentsOf: folder.appendingPathComponent("report.html"), encoding: .utf8)
+        let json = try Data(contentsOf: folder.appendingPathComponent("report.json"))
+        let root = try XCTUnwrap(JSONSerialization.jsonObject(with: json) as? [String: Any])
+        let environments = try XCTUnwrap(root["environments"] as? [[String: Any]])
+        XCTAssertEqual(environments.map { $0["name"] as? String }, ["staging", "production"], "in komply.yaml's order")
+        let (staging, production) = (environments[0], environments[1])
+        XCTAssertEqual(staging["namespace"] as? String, "shop-staging", "defaults.namespace {app} with -{env}")
+        XCTAssertEqual(production["namespace"] as? String, "shop-prod")
+        XCTAssertEqual(production["cluster"] as? String, "https://prod.k8s.example.com")
+        XCTAssertEqual(production["observedIn"] as? [String], ["prod"])
+        XCTAssertEqual(staging["observedIn"] as? [String], [])
+        func workload(_ environment: [String: Any], _ service: String) throws -> [String: Any] {
+            try XCTUnwrap((environment["workloads"] as? [[String: Any]])?.first { $0["service"] as? String == service })
+        }
+        // api reserves 1 CPU and 1 GiB in compose: production renders 3 pods × (2 CPU, 2 GiB), staging 1 × (500m, 512 MiB).
+        let prodAPI = try workload(production, "api"), stagingAPI = try workload(staging, "api")
+        XCTAssertEqual(prodAPI["pods"] as? Int, 3)
+        XCTAssertEqual(prodAPI["cpuRequest"] as? Double, 2)
+        XCTAssertEqual(prodAPI["memoryRequest"] as? Double, 2_147_483_648)
+        XCTAssertEqual(stagingAPI["pods"] as? Int, 1)
+        XCTAssertEqual(stagingAPI["cpuRequest"] as? Double, 0.5)
+        XCTAssertEqual(stagingAPI["memoryRequest"] as? Double, 536_870_912)
+        // 730 h × 3 × (2 × 0.031611 + 2 × 0.004237) = 157.01; 730 h × (0.5 × 0.031611 + 0.5 × 0.004237) = 13.08.
+        XCTAssertEqual(prodAPI["monthlyCost"] as? Double, 157.01)
+        XCTAssertEqual(stagingAPI["monthlyCost"] as? Double, 13.08)
+        // The StatefulSet keeps its one replica in every environment; its resources still scale.
+        let prodDB = try workload(production, "db"), stagingDB = try workload(staging, "db")
+        XCTAssertEqual(prodDB["kind"] as? String, "StatefulSet")
+        XCTAssertEqual(prodDB["pods"] as? Int, 1)
+        XCTAssertEqual(stagingDB["pods"] as? Int, 1)
+        XCTAssertEqual(
+            try XCTUnwrap(prodDB["cpuRequest"] as? Double), try XCTUnwrap(stagingDB["cpuRequest"] as? Double) * 4, accuracy: 0.0015)
+        // What generate writes there is komply's recommendation scaled (382m → 764m in production, 191m in staging); the
+        // saving is today's scaled cost minus the rendered one's.
+        let totals = try XCTUnwrap(production["totals"] as? [String: Any])
+        let cost = try XCTUnwrap(totals["monthlyCost"] as? Double), recommended = try XCTUnwrap(totals["monthlyCostRecommended"] as? Double)
+        XCTAssertEqual(try XCTUnwrap(totals["monthlySaving"] as? Double), cost - recommended, accuracy: 0.011)
+        let prodWorkloads = try XCTUnwrap(production["workloads"] as? [[String: Any]])
+        XCTAssertEqual(
+            cost, prodWorkloads.reduce(0) { $0 + ($1["monthlyCost"] as? Double ?? 0) }, accuracy: 0.011 * Double(prodWorkloads.count))
+        // api and report are autoscaled Deployments (the HPA's minimum patched to 3), db a StatefulSet: 3 + 3 + 1.
+        XCTAssertEqual(totals["pods"] as? Int, 7)
+        XCTAssertEqual((staging["totals"] as? [String: Any])?["pods"] as? Int, 3)
+        XCTAssertEqual(totals["pods"] as? Int, prodWorkloads.reduce(0) { $0 + ($1["pods"] as? Int ?? 0) })
+        XCTAssertEqual(prodAPI["autoscaled"] as? Bool, true)
+        XCTAssertEqual(
+            try XCTUnwrap(prodAPI["cpuRecommended"] as? Double) * 0.25, try XCTUnwrap(stagingAPI["cpuRecommended"] as? Double),
+            accuracy: 0.001)
+        // What "prod" observed counts in production only (api's pods peak at 240 MiB); "lab" is listed, not dropped.
+        let observed = try XCTUnwrap((prodAPI["observed"] as? [String: Any])?["memory"] as? [String: Any])
+        XCTAssertEqual(try XCTUnwrap(observed["max"] as? Double) / 1_048_576, 240, accuracy: 1)
+        XCTAssertTrue((stagingAPI["observed"] as? [String: Any])?["memory"] is NSNull)
+        let unmatched = try XCTUnwrap(root["unmatched"] as? [[String: Any]])
+        XCTAssertEqual(Set(unmatched.map { $0["origin"] as? String }), ["lab"])
+        XCTAssertEqual(unmatched.map { $0["service"] as? String }, ["api", "db", "report"])
+        XCTAssertEqual(unmatched.first?["reason"] as? String, "cluster \"lab\" corresponds to no environment")
+        XCTAssertTrue(html.contains("<h2>Environments</h2>"))
+        XCTAssertTrue(html.contains("Observations matching no environment"))
+        XCTAssertNil(html.firstMatch(of: #/(src|href)\s*=|url\(|@import|https?:\/\/[^<]*"/#), "the report must fetch nothing")
+        // The same inputs give the same bytes.
+        let second = try CLIHarness.run(arguments, in: folder, environment: environment)
+        XCTAssertEqual(second.status, 0)
+        XCTAssertEqual(try String(contentsOf: folder.appendingPathComponent("report.html"), encoding: .utf8), html)
+        XCTAssertEqual(try Data(contentsOf: folder.appendingPathComponent("report.json")), json)
+        if let keep = ProcessInfo.processInfo.environment["KOMPLY_REPORT_KEEP"] {
+            try? FileManager.default.removeItem(atPath: keep)
+            try FileManager.default.copyItem(at: folder, to: URL(fileURLWithPath: keep))
+        }
+        try validateHTML(folder.appendingPathComponent("report.html"))
+        try screenshot(folder.appendingPathComponent("report.html"), publish: true)
     }
 
     func testBadPricesAreExitTwoWithTheirPosition() throws {
@@ -180,6 +286,54 @@ final class ReportCommandTests: XCTestCase {
         XCTAssertTrue(json.stderr.contains("USD/month"), json.stderr)
     }
 
+    func testLintSummaryCountsEachOverlayAsRendered() throws {
+        // The generated "environments" fixture: api is autoscaled (base HPA minReplicas 2, 100m / 128Mi per pod);
+        // staging patches the HPA to minReplicas 1 and halves the requests (50m / 64Mi); production keeps the base's.
+        let tree = "fixtures/generate/environments/expected/billing"
+        // Staging's single replica is a warning of the policy; the totals are what this test reads.
+        let result = try CLIHarness.run(["lint", tree, "--summary", "--fail-on", "error"])
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        let lines = result.stdout.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+        XCTAssertTrue(lines.contains(["overlay", "namespace", "workloads", "pods", "CPU", "memory", "GPU", "USD/month", "unsized"]))
+        // 730 h × 1 × (0.05 × 0.031611 + 0.0625 × 0.004237) = 1.35
+        XCTAssertTrue(
+            lines.contains(["\(tree)/overlays/staging", "billing-staging", "1", "1", "50m", "64.0Mi", "0", "1.35", "0"]), "\(lines)")
+        // 730 h × 2 × (0.1 × 0.031611 + 0.125 × 0.004237) = 5.39
+        XCTAssertTrue(lines.contains(["\(tree)/overlays/production", "billing", "1", "2", "200m", "256Mi", "0", "5.39", "0"]), "\(lines)")
+        // The base is counted through each overlay, never once more on its own (no "(not set)" namespace).
+        XCTAssertEqual(lines.last, ["all", "all", "2", "3", "250m", "320Mi", "0", "6.74", "0"])
+        XCTAssertFalse(result.stdout.contains("(not set)"))
+        XCTAssertFalse(result.stdout.contains("(no overlay)"))
+        // An overlay folder alone: its base is read from disk inside the repository.
+        let alone = try CLIHarness.run(["lint", "\(tree)/overlays/staging", "--summary", "--fail-on", "error"])
+        XCTAssertEqual(alone.status, 0, alone.stdout + alone.stderr)
+        let aloneLines = alone.stdout.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+        XCTAssertEqual(aloneLines.last, ["all", "all", "1", "1", "50m", "64.0Mi", "0", "1.35", "0"])
+        // Files no overlay includes are their own rows beside the overlays.
+        let extra = folder.appendingPathComponent("tree")
+        try FileManager.default.copyItem(
+            at: CLIHarness.repository.appendingPathComponent(tree), to: extra.appendingPathComponent("billing"))
+        try """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: tool, namespace: ops}
+        spec:
+          replicas: 2
+          selector: {matchLabels: {app: tool}}
+          template:
+            metadata: {labels: {app: tool}}
+            spec:
+              containers:
+                - {name: tool, image: registry.example.com/tool:1.0, resources: {requests: {cpu: 100m, memory: 128Mi}}}
+        """.write(to: extra.appendingPathComponent("tool.yaml"), atomically: true, encoding: .utf8)
+        let mixed = try CLIHarness.run(["lint", "tree", "--summary", "--fail-on", "error"], in: folder)
+        let mixedLines = mixed.stdout.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+        // 730 h × 2 × (0.1 × 0.031611 + 0.125 × 0.004237) = 5.39, like production's api.
+        XCTAssertTrue(
+            mixedLines.contains(["(no", "overlay)", "ops", "1", "2", "200m", "256Mi", "0", "5.39", "0"]), mixed.stdout + mixed.stderr)
+        XCTAssertEqual(mixedLines.last?[2...3], ["3", "5"])
+    }
+
     /// html5lib's strict parser (the HTML standard's parsing algorithm) refuses any parse error.
     func validateHTML(_ file: URL) throws {
         let python = CLIHarness.repository.appendingPathComponent(".venv/bin/python")
@@ -196,7 +350,7 @@ final class ReportCommandTests: XCTestCase {
     }
 
     /// Headless Chromium renders the file with every network request refused and logged; the PNG is not blank.
-    func screenshot(_ file: URL) throws {
+    func screenshot(_ file: URL, publish: Bool) throws {
         let chromium = URL(fileURLWithPath: "/usr/bin/chromium")
         guard FileManager.default.isExecutableFile(atPath: chromium.path) else {
             if ProcessInfo.processInfo.environment["CI"] == "true" { XCTFail("CI must install chromium (scripts/setup)") }
@@ -227,7 +381,7 @@ final class ReportCommandTests: XCTestCase {
             $0.firstMatch(of: browserServices) == nil
         }
         XCTAssertTrue(requested.isEmpty, "the report made network requests: \(requested)")
-        if let docs = ProcessInfo.processInfo.environment["KOMPLY_REPORT_SCREENSHOT"] {
+        if publish, let docs = ProcessInfo.processInfo.environment["KOMPLY_REPORT_SCREENSHOT"] {
             try? FileManager.default.removeItem(atPath: docs)
             try FileManager.default.copyItem(at: png, to: URL(fileURLWithPath: docs))
         }

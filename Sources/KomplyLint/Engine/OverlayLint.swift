@@ -41,14 +41,22 @@ public enum OverlayLint {
     /// The objects the kustomization `file` renders (the transforms above), its resources read from `texts`
     /// (path → text) before the disk; nil when it is no overlay or uses something this renderer does not.
     package static func renderedObjects(of file: String, texts: [String: String]) -> [ValueTree]? {
+        rendering(of: file, texts: texts)?.objects
+    }
+
+    /// Like `renderedObjects`, with the files its resources were read from (the names in `texts`, else the
+    /// absolute path read from disk), nested kustomizations included: `lint --summary` counts those files
+    /// through the overlay rather than once more on their own.
+    package static func rendering(of file: String, texts: [String: String]) -> (objects: [ValueTree], files: Set<String>)? {
         let current = FileManager.default.currentDirectoryPath
         let files = Dictionary(texts.keys.map { (absolute($0, current), $0) }, uniquingKeysWith: { a, _ in a })
         let bound = Paths.canonical(RepositoryRoot.enclosing(current)?.path ?? current)
+        let renderer = Renderer(texts: texts, files: files, current: current, bound: bound)
         guard let text = texts[file], let root = try? YAMLLoader.parse(text, file: file).first,
             let overlay = Overlay(root: root, file: file), overlay.isOverlay,
-            let resources = Renderer(texts: texts, files: files, current: current, bound: bound).resources(of: overlay, depth: 0)
+            let resources = renderer.resources(of: overlay, depth: 0), let objects = overlay.apply(to: resources)
         else { return nil }
-        return overlay.apply(to: resources)
+        return (objects, renderer.visited.names)
     }
 
     /// The findings each overlay adds, on the overlay's own lines.
@@ -218,6 +226,13 @@ private extension OverlayLint {
         let current: String
         /// The real folder resources may be read from (the repository, else the current folder).
         let bound: String
+        /// The files read so far.
+        let visited = Visited()
+
+        /// The names of the files a renderer has read.
+        final class Visited {
+            var names: Set<String> = []
+        }
 
         /// The objects a kustomization's resources render to (nested kustomize folders with their own
         /// transforms); nil when one cannot be read or rendered.
@@ -243,7 +258,10 @@ private extension OverlayLint {
 
         /// A file's name and text: a linted one, else a regular file whose real path lies inside `bound`.
         func read(_ path: String) -> (String, String)? {
-            if let name = files[path], let text = texts[name] { return (name, text) }
+            if let name = files[path], let text = texts[name] {
+                visited.names.insert(name)
+                return (name, text)
+            }
             let real = Paths.canonical(path)
             guard real == bound || real.hasPrefix(bound.hasSuffix("/") ? bound : bound + "/"),
                 YAMLLoader.specialFileKind(real) == nil,
@@ -251,6 +269,7 @@ private extension OverlayLint {
                 attributes[.type] as? FileAttributeType == .typeRegular, (attributes[.size] as? Int ?? 0) <= 16 << 20,
                 let data = FileManager.default.contents(atPath: real)
             else { return nil }
+            visited.names.insert(path)
             return (path, String(decoding: data, as: UTF8.self))
         }
     }

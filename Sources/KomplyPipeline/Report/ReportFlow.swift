@@ -67,6 +67,32 @@ public enum ReportFlow {
             }
             report.workloads[index].findings = findings["\(workload.app)/\(DNSLabel.make(workload.service))"] ?? [:]
         }
+        addEnvironments(to: &report, generation: generation)
+    }
+
+    /// Each environment komply.yaml lists, per app, as its generated overlay renders (replicas, autoscaler minimums,
+    /// scaled resources, namespace), then the history's observations matched to them.
+    static func addEnvironments(to report: inout UsageReport, generation: GeneratePipeline) {
+        let settings = generation.plan.settings
+        guard !settings.environments.isEmpty else { return }
+        let folder = generation.plan.outputDirectory
+        let texts = Dictionary(generation.result.files.map { ("\(folder)/\($0.path)", $0.contents) }, uniquingKeysWith: { $1 })
+        for project in generation.projects.sorted(by: { $0.name < $1.name }) {
+            let app = Naming.dnsLabel(project.name)
+            for environment in settings.environments {
+                let overlay = "\(folder)/\(app)/overlays/\(Naming.dnsLabel(environment.name))/kustomization.yaml"
+                guard let rendered = OverlayLint.renderedObjects(of: overlay, texts: texts) else {
+                    report.notes.append("\(app): the overlay of environment \(environment.name) could not be rendered; it is not shown")
+                    continue
+                }
+                report.addEnvironment(
+                    app: HistoryApp.key(project.name), name: environment.name,
+                    namespace: environment.namespace(app: app, defaultTemplate: settings.namespaceTemplate), cluster: environment.cluster,
+                    replicas: environment.replicas, scale: environment.resourceScale ?? 1,
+                    objects: ManifestTotals.objects(rendered, file: overlay + "#rendered"))
+            }
+        }
+        report.matchObservations()
     }
 
     /// komply.yaml's `report.prices` (`vcpuHour`, `gibHour`, `currency`) over the defaults (Kubecost's list prices in USD).

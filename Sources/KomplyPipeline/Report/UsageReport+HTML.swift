@@ -91,6 +91,7 @@ extension UsageReport {
             }
             out += "</tbody></table></div>\n"
         }
+        out += environmentsHTML()
         if let drift {
             out +=
                 "<h2>Drift from the repository</h2>\n<div class=\"scroll\"><table>\n<thead><tr><th>app</th><th>generated files that differ</th></tr></thead>\n<tbody>\n"
@@ -126,13 +127,83 @@ extension UsageReport {
 }
 
 private extension UsageReport {
+    /// Apps × environments: totals per environment, each container as rendered there, and the observations that match
+    /// no environment (nothing when komply.yaml lists no environments).
+    func environmentsHTML() -> String {
+        guard !environments.isEmpty else { return "" }
+        let currency = Self.escape(prices.currency)
+        func row(_ cells: [(String, Double?)]) -> String {
+            "<tr>"
+                + cells.map { text, value in
+                    (value.map { "<td data-value=\"\(JSONEmitter.number($0))\">" } ?? "<td>") + Self.escape(text) + "</td>"
+                }
+                .joined() + "</tr>\n"
+        }
+        // `text5`: the fifth column holds text too, left-aligned like the first four.
+        func head(_ headers: [String], text5: Bool = false) -> String {
+            "<div class=\"scroll\"><table class=\"sortable\(text5 ? " text5" : "")\">\n<thead><tr>"
+                + headers.map { "<th>\($0)</th>" }.joined() + "</tr></thead>\n<tbody>\n"
+        }
+        var out = "<h2>Environments</h2>\n<p class=\"meta\">Each environment as its overlay renders: pods (an autoscaler's minimum"
+        out += " when one scales the workload), its namespace, today's requests scaled by its resourceScale; recommended is what"
+        out += " generate writes there. Costs in \(currency) a month; observed P95s from the clusters matched to it (docs/report.md).</p>\n"
+        out += head(
+            [
+                "app", "environment", "namespace", "cluster", "observed in", "replicas", "resource scale", "containers", "pods",
+                "CPU requested",
+                "memory requested", "GPU", "cost / month", "recommended / month", "saved / month",
+            ], text5: true)
+        for environment in environments {
+            let sums = total(of: environment)
+            out += row([
+                (environment.app, nil), (environment.name, nil), (environment.namespace, nil), (environment.cluster ?? "(default)", nil),
+                (environment.observedIn.isEmpty ? "—" : environment.observedIn.joined(separator: ", "), nil),
+                (environment.replicas.map { String($0) } ?? "—", environment.replicas.map { Double($0) }),
+                (JSONEmitter.number(environment.resourceScale), environment.resourceScale),
+                (String(sums.containers), Double(sums.containers)), (String(sums.pods), Double(sums.pods)),
+                (Self.cores(sums.cpu), sums.cpu), (Self.bytes(sums.memory), sums.memory), (String(sums.gpus), Double(sums.gpus)),
+                Self.cost(sums.cost), Self.cost(sums.recommendedCost), Self.cost(sums.cost - sums.recommendedCost),
+            ])
+        }
+        out += "</tbody></table></div>\n<h3>Workloads per environment</h3>\n"
+        out += head([
+            "app", "environment", "service", "container", "pods", "CPU request", "CPU as rendered", "memory request",
+            "memory as rendered", "GPU", "CPU P95", "memory P95", "cost / month", "recommended / month",
+        ])
+        for environment in environments {
+            for workload in environment.workloads {
+                let pods = Double(workload.pods)
+                out += row([
+                    (environment.app, nil), (environment.name, nil), (workload.service, nil), (workload.container, nil),
+                    (workload.autoscaled ? "\(workload.pods) (autoscaler minimum)" : String(workload.pods), pods),
+                    (Self.cores(workload.cpu), workload.cpu), Self.stat(workload.rendered.cpu, Self.cores),
+                    (Self.bytes(workload.memory), workload.memory), Self.stat(workload.rendered.memory, Self.bytes),
+                    (String(workload.rendered.gpus), Double(workload.rendered.gpus)), Self.stat(workload.observed.cpu?.p95, Self.cores),
+                    Self.stat(workload.observed.memory?.p95, Self.bytes), Self.cost(workload.cost(prices)),
+                    Self.cost(workload.recommendedCost(prices)),
+                ])
+            }
+        }
+        out += "</tbody></table></div>\n"
+        guard !unmatched.isEmpty else { return out }
+        out += "<h3>Observations matching no environment</h3>\n"
+        out += head(["app", "service", "container", "observed in", "why", "CPU P95", "memory P95"], text5: true)
+        for item in unmatched {
+            out += row([
+                (item.app, nil), (item.service, nil), (item.container, nil), (item.origin, nil), (item.reason, nil),
+                Self.stat(item.observed.cpu?.p95, Self.cores), Self.stat(item.observed.memory?.p95, Self.bytes),
+            ])
+        }
+        return out + "</tbody></table></div>\n"
+    }
+
     static let style = """
         body{font:14px/1.4 system-ui,sans-serif;margin:1rem;color:#1b1f24;background:#fff}h1{font-size:1.4rem}h2{font-size:1.1rem;margin-top:1.5rem}\
         h3{font-size:.95rem;margin:.5rem 0}.meta{color:#57606a}.cards{display:flex;flex-wrap:wrap;gap:.5rem}\
         .card{border:1px solid #d0d7de;border-radius:6px;padding:.5rem .75rem;min-width:8rem}.card b{display:block;font-size:1.1rem}\
         .card span{color:#57606a;font-size:.8rem}.scroll{overflow-x:auto}table{border-collapse:collapse;font-size:.85rem}\
         th,td{border-bottom:1px solid #d0d7de;padding:.25rem .5rem;text-align:right;white-space:nowrap}\
-        th:nth-child(-n+4),td:nth-child(-n+4){text-align:left}th{cursor:pointer;background:#f6f8fa;position:sticky;top:0}\
+        th:nth-child(-n+4),td:nth-child(-n+4),.text5 th:nth-child(5),.text5 td:nth-child(5){text-align:left}th{cursor:pointer;background:#f6f8fa;position:sticky;top:0}\
         tr.alert td{background:#fff1f0}#filter{margin:.5rem 0;padding:.3rem;width:min(24rem,100%)}\
         .charts{display:flex;flex-wrap:wrap;gap:1rem}svg{width:min(340px,100%);height:auto;border:1px solid #d0d7de;border-radius:6px}\
         .usage{fill:none;stroke:#0969da;stroke-width:1.5}.request{stroke:#1a7f37;stroke-dasharray:4 3}.limit{stroke:#cf222e}\

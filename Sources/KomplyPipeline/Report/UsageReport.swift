@@ -94,11 +94,22 @@ public struct UsageReport: Sendable {
         public var throttling: Int
         /// Lint findings of the generated workload, count by rule id (what Argo CD would sync after regeneration).
         public var findings: [String: Int] = [:]
+        /// Observed CPU (cores) and memory (bytes) values per origin (a cluster name, `docker`, `import`), for
+        /// matching observations to environments.
+        var valuesByOrigin: [String: (cpu: [Double], memory: [Double])] = [:]
 
         /// The requests that run today: the declared ones, else komply's (what generate writes when compose says nothing).
         public var currentCPU: Double { declared.cpuRequest ?? Double(recommended.cpuRequest.milliValue) / 1000 }
         /// The memory request that runs today.
         public var currentMemory: Double { declared.memoryRequest ?? Double(recommended.memoryRequest.bytes) }
+    }
+
+    /// Observed CPU and memory statistics of one origin.
+    public struct Observed: Sendable, Hashable {
+        /// CPU in cores.
+        public var cpu: Stats?
+        /// Working-set memory in bytes.
+        public var memory: Stats?
     }
 
     /// A total over a group (an app or a cluster).
@@ -128,6 +139,10 @@ public struct UsageReport: Sendable {
     public var drift: [String: [String]]?
     /// Why parts are missing (an app that could not be generated).
     public var notes: [String] = []
+    /// Each environment of each app as its overlay renders it (empty when komply.yaml lists no environments).
+    public var environments: [Environment] = []
+    /// Observations of apps with environments that correspond to no environment, or to several.
+    public var unmatched: [Unmatched] = []
 
     /// Totals per app.
     public var byApp: [Total] { totals { [$0.app] } }
@@ -159,13 +174,21 @@ public struct UsageReport: Sendable {
             let cpu = own.filter { $0.resource == .cpu }
             let memory = own.filter { $0.resource == .memory }
             let events = eventsByKey[key] ?? []
-            return Workload(
+            var byOrigin: [String: (cpu: [Double], memory: [Double])] = [:]
+            for (name, samples) in Dictionary(grouping: own, by: { origin($0.source) }) {
+                byOrigin[name] = (
+                    samples.filter { $0.resource == .cpu }.map(\.value), samples.filter { $0.resource == .memory }.map(\.value)
+                )
+            }
+            var workload = Workload(
                 app: key.app, service: feature.service, container: feature.container, replicas: max(1, feature.replicas ?? 1),
                 declared: feature.declared, recommended: recommender.recommend(feature),
                 observedIn: Array(Set(own.map { origin($0.source) })).sorted(), cpu: Stats(cpu.map(\.value)),
                 memory: Stats(memory.map(\.value)), cpuChart: chart(cpu, buckets: buckets), memoryChart: chart(memory, buckets: buckets),
                 restarts: events.filter { $0.kind == .restart }.reduce(0) { $0 + Int($1.value ?? 1) },
                 oomKills: events.filter { $0.kind == .oomKilled }.count, throttling: events.filter { $0.kind == .throttled }.count)
+            workload.valuesByOrigin = byOrigin
+            return workload
         }
         return UsageReport(workloads: workloads, prices: prices, now: now)
     }

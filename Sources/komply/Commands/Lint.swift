@@ -36,6 +36,8 @@ extension Komply {
                   komply lint deploy/ --new-only --base origin/main
                   # what a commit made now would contain
                   komply lint --staged deploy/api.yaml
+                  # CPU, memory, GPUs and cost per namespace, each overlay as it renders
+                  komply lint deploy/shop --summary
 
                 A kustomize overlay among the files is rendered with the transforms komply writes (namespace,
                 replicas, images, JSON 6902 patches) and what it adds is reported on the overlay's own lines.
@@ -77,7 +79,9 @@ extension Komply {
         var fixNetworkPolicy = false
 
         @Flag(
-            help: "Also print what the manifests request per namespace: CPU, memory, GPUs × replicas and the monthly cost (report.prices).")
+            help:
+                "Also print what the manifests request per namespace (per kustomize overlay as rendered): CPU, memory, GPUs × replicas and the monthly cost (report.prices)."
+        )
         var summary = false
 
         @Flag(name: .customLong("allow-empty"), help: "Succeed when the paths hold no manifest file (default: exit 2).")
@@ -222,7 +226,7 @@ extension Komply {
             try report(result, linter: linter)
             if summary {
                 let prices = try ReportFlow.prices(staged ? nil : ProjectConfig.load(path: policy.config, checkRuleIDs: false))
-                let table = ManifestTotals(objects: result.objects, prices: prices).table(currency: prices.currency)
+                let table = ManifestTotals(result: result, prices: prices).table(currency: prices.currency)
                 // A machine-readable report on standard output stays parseable: the table goes to standard error then.
                 let specs = formats.isEmpty ? [FormatSpec(argument: "text")!] : formats
                 let machineOnStdout = specs.contains { $0.format != .text && $0.file == nil && output == nil }

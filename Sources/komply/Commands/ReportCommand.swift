@@ -14,8 +14,10 @@ extension Komply {
                 Per container of each app: what compose declares, what komply recommends and what the history
                 observed (P50/P95/max per cluster and the local Docker host, charts over time with the request and
                 limit lines), restarts, OOM kills and throttling, lint findings and drift; totals per app and cluster
-                with a monthly cost from report.prices in komply.yaml. The file fetches nothing and is the same bytes
-                for the same inputs. See docs/report.md.
+                with a monthly cost from report.prices in komply.yaml. With environments in komply.yaml, each
+                environment as its overlay renders (pods, autoscaler minimums, requests × resourceScale, namespace),
+                with its totals and saving and the observed clusters matched to it; unmatched observations are listed.
+                The file fetches nothing and is the same bytes for the same inputs. See docs/report.md.
 
                 Examples:
                   komply report -o report.html --json report.json
