@@ -140,6 +140,35 @@ final class DeployedManifestsRecordingTests: XCTestCase {
         XCTAssertEqual(records[3].resources, ResourceAmounts(), "a service the manifests do not hold is recorded as without them")
     }
 
+    /// An environment's overlay patch is what that environment runs: komply's per-environment sizing.
+    func testAnEnvironmentsOverlayPatchesWinOverTheBase() throws {
+        let overlay = folder.appendingPathComponent("shop/overlays/staging")
+        try FileManager.default.createDirectory(at: overlay, withIntermediateDirectories: true)
+        let patch =
+            #"[{\"op\":\"replace\",\"path\":\"/spec/template/spec/containers/0/resources\",\"value\":{\"requests\":{\"cpu\":\"50m\",\"memory\":\"64Mi\"},\"limits\":{\"cpu\":\"500m\",\"memory\":\"128Mi\"}}}]"#
+        let memory = #"[{\"op\":\"replace\",\"path\":\"/spec/template/spec/containers/0/resources/limits/memory\",\"value\":\"2Gi\"}]"#
+        try """
+        apiVersion: kustomize.config.k8s.io/v1beta1
+        kind: Kustomization
+        resources: [../../base]
+        patches:
+          - target: {kind: Deployment, name: api}
+            patch: "\(patch)"
+          - target: {kind: StatefulSet, name: db}
+            patch: "\(memory)"
+        """.write(to: overlay.appendingPathComponent("kustomization.yaml"), atomically: true, encoding: .utf8)
+        let staging = try DeployedManifests.read(folder: folder.path, environment: "staging")
+        let api = try XCTUnwrap(staging.entry(app: "shop", service: "api", container: "api"))
+        XCTAssertEqual(
+            api.resources, ResourceAmounts(cpuRequest: 0.05, cpuLimit: 0.5, memoryRequest: 64 * 1_048_576, memoryLimit: 128 * 1_048_576))
+        XCTAssertEqual(api.source, .deterministic, "the environment's sizing replaced the LLM's change to the base")
+        let db = try XCTUnwrap(staging.entry(app: "shop", service: "db", container: "db"))
+        XCTAssertEqual(db.resources, ResourceAmounts(cpuRequest: 0.5, memoryRequest: 1_073_741_824, memoryLimit: 2_147_483_648))
+        XCTAssertEqual(db.source, .deterministic)
+        let production = try DeployedManifests.read(folder: folder.path, environment: "production")
+        XCTAssertEqual(production.entry(app: "shop", service: "api", container: "api")?.source, .llm, "no overlay: the base")
+    }
+
     func testDeclaredComposeResourcesAreManualAndRecommendationsDeterministic() {
         let declared = ResourceAmounts(cpuRequest: 0.25, memoryLimit: 268_435_456)
         let records = DeploymentRecording.records(

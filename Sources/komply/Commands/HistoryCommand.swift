@@ -75,7 +75,7 @@ extension Komply.History {
                 for: features,
                 context: .init(environment: environment, cluster: cluster, commit: commit, outcome: outcome, time: now),
                 recommended: recommended, histories: recommended ? try store.serviceHistories() : [],
-                manifests: try manifests.map { folder throws in try DeployedManifests.read(folder: folder) })
+                manifests: try manifests.map { folder throws in try DeployedManifests.read(folder: folder, environment: environment) })
             try ImportOptions.write(HistoryBatch(deployments: records), to: store, now: now)
         }
     }
