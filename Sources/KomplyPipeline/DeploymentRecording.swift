@@ -26,21 +26,33 @@ public enum DeploymentRecording {
         }
     }
 
-    /// One record per container, keyed by its app (the compose project, as `HistoryApp.key` normalises it): its declared resources, or with `recommended` what komply's
-    /// recommender (fed with `histories`) proposes for it.
+    /// One record per container, keyed by its app (the compose project, as `HistoryApp.key` normalises it), with
+    /// who chose its resources (`SizingSource`):
+    ///
+    /// - with `manifests` (the folder `komply generate` wrote), the container's resources there, `llm` when an
+    ///   accepted LLM change marked them (`komply.dev/refined`), `manual` for `x-komply.resources`, else
+    ///   `deterministic`; a container the manifests do not hold is recorded as without them;
+    /// - with `recommended`, what komply's recommender (fed with `histories`) proposes, `deterministic`;
+    /// - else its declared compose resources, `manual` (the user wrote them), or none, `deterministic`.
     public static func records(
-        for features: [WorkloadFeatures], context: Context, recommended: Bool, histories: [ServiceHistory]
+        for features: [WorkloadFeatures], context: Context, recommended: Bool, histories: [ServiceHistory],
+        manifests: DeployedManifests? = nil
     ) -> [DeploymentRecord] {
         let recommender = Recommender(history: histories)
         return features.map { feature in
             let traits = WorkloadTraits.of(feature)
-            let resources = recommended ? recommender.recommend(feature).amounts : feature.declared
+            var resources = recommended ? recommender.recommend(feature).amounts : feature.declared
+            var source: SizingSource = recommended || resources.isEmpty ? .deterministic : .manual
+            if let entry = manifests?.entry(app: feature.app, service: feature.service, container: feature.container) {
+                resources = entry.resources
+                source = entry.source
+            }
             return DeploymentRecord(
                 app: HistoryApp.key(feature.app), service: feature.service, container: feature.container, image: feature.image,
                 runtime: traits.runtime,
                 role: traits.role, features: traits.featureMap, resources: resources, replicas: feature.replicas,
                 environment: context.environment, cluster: context.cluster, commit: context.commit, time: context.time,
-                outcome: context.outcome)
+                outcome: context.outcome, source: source)
         }
     }
 }

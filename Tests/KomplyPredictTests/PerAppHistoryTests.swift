@@ -165,7 +165,8 @@ final class PerAppHistoryTests: XCTestCase {
         let path = folder.appendingPathComponent("history.sqlite").path
         try writeV1File(at: path)
         let store = try HistoryStore.open(path: path)
-        XCTAssertEqual(try store.appliedMigrations(), ["v1-history", "v2-app", "v3-observations", "v4-deployment-key"])
+        XCTAssertEqual(
+            try store.appliedMigrations(), ["v1-history", "v2-app", "v3-observations", "v4-deployment-key", "v5-deployment-source"])
         XCTAssertEqual(
             try store.samples(),
             [

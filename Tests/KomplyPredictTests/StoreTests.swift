@@ -50,18 +50,22 @@ final class StoreTests: XCTestCase {
     func testFileStoreUsesWALAndMigrations() throws {
         let store = try HistoryStore.open(path: folder.appendingPathComponent("h/history.sqlite").path)
         XCTAssertEqual(try store.journalMode(), "wal")
-        XCTAssertEqual(try store.appliedMigrations(), ["v1-history", "v2-app", "v3-observations", "v4-deployment-key"])
+        XCTAssertEqual(
+            try store.appliedMigrations(), ["v1-history", "v2-app", "v3-observations", "v4-deployment-key", "v5-deployment-source"])
         // Reopening does not migrate twice.
         XCTAssertEqual(
-            try HistoryStore.open(path: store.path).appliedMigrations(), ["v1-history", "v2-app", "v3-observations", "v4-deployment-key"])
+            try HistoryStore.open(path: store.path).appliedMigrations(),
+            ["v1-history", "v2-app", "v3-observations", "v4-deployment-key", "v5-deployment-source"])
     }
 
     func testPostgresStoreAppliesTheSameMigrations() throws {
         let store = try newStore(.postgres)
         XCTAssertEqual(try store.journalMode(), "postgresql")
-        XCTAssertEqual(try store.appliedMigrations(), ["v1-history", "v2-app", "v3-observations", "v4-deployment-key"])
         XCTAssertEqual(
-            try HistoryStore.open(path: store.path).appliedMigrations(), ["v1-history", "v2-app", "v3-observations", "v4-deployment-key"])
+            try store.appliedMigrations(), ["v1-history", "v2-app", "v3-observations", "v4-deployment-key", "v5-deployment-source"])
+        XCTAssertEqual(
+            try HistoryStore.open(path: store.path).appliedMigrations(),
+            ["v1-history", "v2-app", "v3-observations", "v4-deployment-key", "v5-deployment-source"])
         // The same tables and key columns as the SQLite file, text ordered byte-wise whatever the locale.
         let server = try TestPostgres.server()
         let database = String(store.path.split(separator: "/").last!)

@@ -198,7 +198,6 @@ private extension ExplainCard {
         }
 
         var resources: [Resources] {
-            let refined = annotations["komply.dev/refined"]
             let accepted = refinement?.review.accepted.map(\.operation) ?? []
             return containers.map { container in
                 let name = container["name"]?.stringValue ?? ""
@@ -211,7 +210,7 @@ private extension ExplainCard {
                     reasons.append("sized from \(sizing)")
                 }
                 reasons += changes.map { "LLM: \($0.summary)\($0.reason.isEmpty ? "" : " (\($0.reason))")" }
-                let adjusted = !changes.isEmpty || (refined?.contains("/containers/\(name)/resources") ?? false)
+                let adjusted = !changes.isEmpty || SizingSource.of(container: name, annotations: annotations, podAnnotations: [:]) == .llm
                 return Resources(
                     container: name, cpuRequest: Self.text(resources?["requests"]?["cpu"]),
                     cpuLimit: Self.text(resources?["limits"]?["cpu"]), memoryRequest: Self.text(resources?["requests"]?["memory"]),

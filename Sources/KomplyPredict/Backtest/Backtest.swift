@@ -82,7 +82,8 @@ public struct Backtest: Sendable {
         guard !services.isEmpty else {
             throw .emptyHistory(file: file, detail: "no service with samples in both the fit and the evaluation window")
         }
-        return BacktestReport(fitStart: first, split: split, end: last, services: services, notes: notes)
+        return BacktestReport(
+            fitStart: first, split: split, end: last, services: services, sources: Self.sourceRows(history), notes: notes)
     }
 
     /// The strategies in the order the table prints them.
@@ -127,6 +128,8 @@ public struct BacktestReport: Sendable {
     public var end: Double
     /// Per service.
     public var services: [ServiceResult]
+    /// Per sizing source, what was deployed against what it then used (`Backtest+Sources.swift`).
+    public var sources: [SourceRow] = []
     /// What was skipped.
     public var notes: [String]
 
@@ -208,6 +211,7 @@ public struct BacktestReport: Sendable {
         out +=
             "\ncoverage: request ≥ observed P95 in the evaluation window; slack: mean over services of request ÷ mean usage; oom risk: highest memory "
             + "sample above the memory limit (the request when there is none); throttle risk: CPU P99 above the CPU limit.\n"
+        out += sourcesText
         if details {
             out += "\n"
             var detail = [["service", "observed cpu p95", "mem p95", "mem max"] + Backtest.strategies.map { "\($0) cpu/mem" }]
@@ -250,6 +254,7 @@ public struct BacktestReport: Sendable {
                         ])
                     })
             ),
+            ("sources", sourcesValueTree),
             ("notes", .array(notes.map { .string($0) })),
         ])
     }

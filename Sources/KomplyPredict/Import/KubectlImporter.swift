@@ -47,6 +47,8 @@ enum KubectlImporter {
             }
             let replicas = try spec?.optionalNumber("replicas", within: .replicas).map { Int($0) }
             let annotations = try metadata.stringMap("annotations")
+            // Who chose the resources, when komply generated the workload (`komply.dev/refined`, `komply.dev/sizing`).
+            let podAnnotations = (try? spec?.child("template")?.child("metadata")?.stringMap("annotations")) ?? [:]
             let namespace = try metadata.optionalString("namespace")
             for containerNode in containers {
                 let container = NodeFields(node: containerNode)
@@ -78,7 +80,8 @@ enum KubectlImporter {
                         resources: ResourceAmounts(
                             cpuRequest: requests.cpu, cpuLimit: limits.cpu, memoryRequest: requests.memory, memoryLimit: limits.memory),
                         replicas: replicas, environment: options.environment ?? namespace, cluster: options.cluster,
-                        commit: annotations["komply.dev/commit"], time: time))
+                        commit: annotations["komply.dev/commit"], time: time,
+                        source: SizingSource.of(container: containerName, annotations: annotations, podAnnotations: podAnnotations)))
             }
         }
         return batch

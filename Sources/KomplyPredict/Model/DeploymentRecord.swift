@@ -28,12 +28,15 @@ public struct DeploymentRecord: Sendable, Hashable, Codable {
     public var time: Double
     /// The outcome, once known (`healthy`, `oom_killed`, `rolled_back`, …).
     public var outcome: String?
+    /// Where the recorded resources came from: komply's recommender, an accepted LLM change, or the user.
+    public var source: SizingSource
 
     /// Creates a record.
     public init(
         app: String = "", service: String, container: String, image: String? = nil, runtime: String? = nil, role: String? = nil,
         features: [String: String] = [:], resources: ResourceAmounts = ResourceAmounts(), replicas: Int? = nil,
-        environment: String? = nil, cluster: String? = nil, commit: String? = nil, time: Double, outcome: String? = nil
+        environment: String? = nil, cluster: String? = nil, commit: String? = nil, time: Double, outcome: String? = nil,
+        source: SizingSource = .deterministic
     ) {
         self.app = app
         self.service = service
@@ -49,5 +52,38 @@ public struct DeploymentRecord: Sendable, Hashable, Codable {
         self.commit = commit
         self.time = time
         self.outcome = outcome
+        self.source = source
+    }
+}
+
+/// Who chose a deployment's resources, as `history record` can tell and `komply backtest` compares them.
+public enum SizingSource: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
+    /// komply's recommender (or defaults) as `komply generate` wrote them; every row recorded before sources were.
+    case deterministic
+    /// An accepted LLM operation changed the container's resources (`komply.dev/refined` names them).
+    case llm
+    /// The user set them: compose `deploy.resources` recorded as declared, or `x-komply.resources`.
+    case manual
+
+    public static func < (lhs: SizingSource, rhs: SizingSource) -> Bool {
+        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
+}
+
+extension SizingSource {
+    /// The annotation an accepted LLM change leaves on the workload: `<provider> <model> changed <paths>`.
+    public static let refinedAnnotation = "komply.dev/refined"
+    /// The pod annotation with the reason for the resources (`…; x-komply.resources` when the user pinned them).
+    public static let sizingAnnotation = "komply.dev/sizing"
+
+    /// Who chose `container`'s resources, as komply's annotations on its workload say: `llm` when
+    /// `komply.dev/refined` names a path under the container's resources, `manual` when the pod's
+    /// `komply.dev/sizing` reason names `x-komply.resources`, else `deterministic`.
+    public static func of(container: String, annotations: [String: String], podAnnotations: [String: String]) -> SizingSource {
+        // The refined annotation lists service paths (`/containers/api/resources/requests/memory`); the trailing
+        // `/` keeps `api` from matching `api-worker`.
+        if let refined = annotations[refinedAnnotation], refined.contains("/containers/\(container)/resources") { return .llm }
+        if let sizing = podAnnotations[sizingAnnotation], sizing.contains("x-komply.resources") { return .manual }
+        return .deterministic
     }
 }

@@ -3,7 +3,8 @@ import KomplyCore
 
 /// The JSON-lines form of a history: one `{"type": "deployment" | "sample" | "event", …}` object a
 /// line, members sorted, times in RFC 3339 UTC, so the file diffs well in git. `app` is written when the
-/// row has one (rows recorded before history was keyed by app have none).
+/// row has one (rows recorded before history was keyed by app have none); a deployment's `source` (`llm`,
+/// `manual`) when it is not `deterministic`, so histories recorded before sources existed export unchanged.
 public enum HistoryJSONLines {
     /// Encodes a batch, deployments first, then samples, then events.
     public static func encode(_ batch: HistoryBatch) -> String {
@@ -28,6 +29,7 @@ public enum HistoryJSONLines {
             object["cluster"] = record.cluster.map { .string($0) }
             object["commit"] = record.commit.map { .string($0) }
             object["outcome"] = record.outcome.map { .string($0) }
+            if record.source != .deterministic { object["source"] = .string(record.source.rawValue) }
             out += JSONEmitter.emit(.sortedObject(object), pretty: false) + "\n"
         }
         for sample in batch.samples {
@@ -80,7 +82,7 @@ public enum HistoryJSONLines {
                         environment: try fields.optionalString("environment"),
                         cluster: try fields.optionalString("cluster"), commit: try fields.optionalString("commit"),
                         time: try fields.time("time"),
-                        outcome: try fields.optionalString("outcome")))
+                        outcome: try fields.optionalString("outcome"), source: try fields.sizingSource()))
             case "sample":
                 let resourceText = try fields.string("resource")
                 guard let resource = ResourceKind(rawValue: resourceText) else {
@@ -246,6 +248,17 @@ struct NodeFields {
                 expected: "app \"\(HistoryApp.key(option))\" as --app says, found \"\(own)\" (import that app's rows without --app)")
         }
         return HistoryApp.key(option)
+    }
+
+    /// A deployment's `source`: `deterministic` when absent, else one of `SizingSource`'s values.
+    func sizingSource() throws(PredictError) -> SizingSource {
+        guard let text = try optionalString("source") else { return .deterministic }
+        guard let source = SizingSource(rawValue: text) else {
+            throw .invalidInput(
+                location("source"),
+                expected: "source \(SizingSource.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")), not \"\(text)\"")
+        }
+        return source
     }
 
     func container() throws(PredictError) -> String {

@@ -43,6 +43,10 @@ extension HistoryStore {
                     ON deployments (app, service, container, time, COALESCE(environment, ''), COALESCE(cluster, ''))
                 """)
         },
+        // Who chose each deployment's resources (`SizingSource`); every row recorded before is komply's recommender's.
+        HistoryMigration(identifier: "v5-deployment-source") { connection in
+            try connection.execute("ALTER TABLE deployments ADD COLUMN source TEXT NOT NULL DEFAULT 'deterministic'")
+        },
     ]
 }
 

@@ -288,15 +288,15 @@ extension HistoryStore {
         let inserted = try db.execute(
             """
             INSERT OR IGNORE INTO deployments (app, service, container, image, runtime, role, features, cpu_request, cpu_limit,
-                memory_request, memory_limit, replicas, environment, cluster, commit_sha, time)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                memory_request, memory_limit, replicas, environment, cluster, commit_sha, time, source)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [
                 .text(record.app), .text(record.service), .text(record.container), HistoryValue(record.image),
                 HistoryValue(record.runtime), HistoryValue(record.role), .text(features), HistoryValue(record.resources.cpuRequest),
                 HistoryValue(record.resources.cpuLimit), HistoryValue(record.resources.memoryRequest),
                 HistoryValue(record.resources.memoryLimit), HistoryValue(record.replicas), HistoryValue(record.environment),
-                HistoryValue(record.cluster), HistoryValue(record.commit), .real(record.time),
+                HistoryValue(record.cluster), HistoryValue(record.commit), .real(record.time), .text(record.source.rawValue),
             ])
         if let outcome = record.outcome {
             try db.execute(
@@ -341,7 +341,9 @@ extension HistoryStore {
                     memoryRequest: row.optionalDouble("memory_request"), memoryLimit: row.optionalDouble("memory_limit")),
                 replicas: replicas.map { Int($0) }, environment: row.optionalString("environment"),
                 cluster: row.optionalString("cluster"), commit: row.optionalString("commit_sha"), time: row.double("time"),
-                outcome: row.optionalString("outcome"))
+                outcome: row.optionalString("outcome"),
+                // A value a later komply wrote (or a hand edit) reads as the recommender's, the column's default.
+                source: SizingSource(rawValue: row.string("source")) ?? .deterministic)
         }.filter { HistoryBatch.problem($0, now: nil) == nil }
     }
 

@@ -12,10 +12,16 @@ extension Komply {
             abstract: "Replay a history: fit on the earlier window, evaluate komply's tiers, the VPA formula, KRR and the declared values.",
             discussion: HelpText.paragraphs(
                 """
+                With more than one sizing source in the history (deterministic, llm, manual: who chose
+                each recorded deployment's resources), a second table compares what each source
+                deployed with the usage that followed; see docs/sizing.md, "Does the LLM help?".
+
                 Examples:
                   # the measured fixture history
                   komply backtest fixtures/history/measured
                   komply backtest --history .komply/history.sqlite --fit 0.5 --format json
+                  # deterministic vs LLM-adjusted deployments
+                  komply backtest fixtures/history/feedback
                 """)
         )
 

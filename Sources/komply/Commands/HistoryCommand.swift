@@ -37,6 +37,8 @@ extension Komply.History {
                 Examples:
                   komply history record fixtures/generate/web-db/input --env staging
                   komply history record app/ --recommended --env production --outcome healthy
+                  # what komply generate -o deploy wrote, LLM changes marked llm
+                  komply history record app/ --manifests deploy --env production
                 """))
 
         @OptionGroup var input: InputOptions
@@ -52,6 +54,17 @@ extension Komply.History {
         var outcome: String?
         @Flag(help: "Record komply's balanced recommendation as the deployed resources instead of the declared ones.")
         var recommended = false
+        @Option(
+            help: ArgumentHelp(
+                "Record the resources in the manifests komply generate wrote to this folder, each container's source (llm, manual, deterministic) from komply's annotations.",
+                valueName: "folder"))
+        var manifests: String?
+
+        func validate() throws {
+            if recommended, manifests != nil {
+                throw ValidationError("--recommended and --manifests both say what was deployed; give one")
+            }
+        }
 
         func run() async throws {
             let (features, diagnostics) = try PredictInput.load(input.sourceRequest)
@@ -61,7 +74,8 @@ extension Komply.History {
             let records = DeploymentRecording.records(
                 for: features,
                 context: .init(environment: environment, cluster: cluster, commit: commit, outcome: outcome, time: now),
-                recommended: recommended, histories: recommended ? try store.serviceHistories() : [])
+                recommended: recommended, histories: recommended ? try store.serviceHistories() : [],
+                manifests: try manifests.map { folder throws in try DeployedManifests.read(folder: folder, environment: environment) })
             try ImportOptions.write(HistoryBatch(deployments: records), to: store, now: now)
         }
     }
