@@ -112,7 +112,8 @@ extension LintFixes {
                             } else {
                                 kept.rejected.append(
                                     PatchReview.Rejection(
-                                        operation: change.operation.summary, reason: "the lint pack would report \(fresh.joined(separator: "; "))"))
+                                        operation: change.operation.summary,
+                                        reason: "the lint pack would report \(fresh.joined(separator: "; "))"))
                             }
                         }
                         outcome.review = kept

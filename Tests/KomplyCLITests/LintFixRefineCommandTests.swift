@@ -82,7 +82,8 @@ final class LintFixRefineCommandTests: XCTestCase {
         XCTAssertTrue(text.contains("          memory: 768Mi\n"), text)
         XCTAssertTrue(
             text.contains(
-                "komply.dev/refined: openai m changed /containers/api/readinessProbe/failureThreshold, /containers/api/resources/limits/memory"),
+                "komply.dev/refined: openai m changed /containers/api/readinessProbe/failureThreshold, /containers/api/resources/limits/memory"
+            ),
             text)
         // The user's comments and key order stay.
         XCTAssertTrue(text.hasPrefix("# The shop's API, written by hand.\napiVersion: apps/v1\nkind: Deployment\n"), text)

@@ -13,7 +13,10 @@ final class RefineAnswerSecretTests: XCTestCase {
 
     func testTheScanNamesThePathNeverTheValue() throws {
         let cases: [(String, String)] = [
-            (RefineFixtures.answer([("/replicas", 3)]).replacingOccurrences(of: "because", with: "key \(Self.awsKey)"), "/operations/0/reason"),
+            (
+                RefineFixtures.answer([("/replicas", 3)]).replacingOccurrences(of: "because", with: "key \(Self.awsKey)"),
+                "/operations/0/reason"
+            ),
             (RefineFixtures.answer([("/replicas", 3)], rationale: "DB_PASSWORD=\(Self.password)"), "/rationale"),
             (RefineFixtures.answer([("/containers/api/env/DB_PASSWORD", Self.password)]), "/operations/0/value"),
             ("Sure! The admin URL is https://admin:\(Self.password)@db.internal:5432/shop", "the answer's text"),
@@ -26,8 +29,10 @@ final class RefineAnswerSecretTests: XCTestCase {
         // What a helpful answer holds is not a credential.
         for clean in [
             RefineFixtures.answer([
-                ("/containers/api/resources/limits/memory", "768Mi"), ("/containers/api/env/JAVA_TOOL_OPTIONS", "-Xmx512m -XX:MaxRAMPercentage=75"),
-                ("/containers/api2/livenessProbe/initialDelaySeconds", 30), ("/annotations/komply.dev~1review-note", "peaks at 480Mi on Mondays"),
+                ("/containers/api/resources/limits/memory", "768Mi"),
+                ("/containers/api/env/JAVA_TOOL_OPTIONS", "-Xmx512m -XX:MaxRAMPercentage=75"),
+                ("/containers/api2/livenessProbe/initialDelaySeconds", 30),
+                ("/annotations/komply.dev~1review-note", "peaks at 480Mi on Mondays"),
             ]),
             #"{"operations":[],"rationale":"The service looks right-sized; readiness periodSeconds 10 is fine."}"#,
         ] {
@@ -51,7 +56,8 @@ final class RefineAnswerSecretTests: XCTestCase {
             defer { try? FileManager.default.removeItem(at: cache) }
             let url = provider == .openai ? server.url + "/v1" : server.url
             let settings = RefineFixtures.settings(provider, url: url, cache: cache.path)
-            let refiner = Refiner(settings: settings, client: LLMClient(settings: settings), prompts: PromptBuilder(rules: [], schemaInPrompt: false))
+            let refiner = Refiner(
+                settings: settings, client: LLMClient(settings: settings), prompts: PromptBuilder(rules: [], schemaInPrompt: false))
             let outcome = try await refiner.refine(try RefineFixtures.draft(), service: nil)
             XCTAssertEqual(outcome.source, .server, "\(provider)")
             XCTAssertTrue(outcome.review.accepted.isEmpty, "\(provider)")
@@ -73,12 +79,15 @@ final class RefineAnswerSecretTests: XCTestCase {
         let draft = try RefineFixtures.draft()
         let key = ReplayCache.key(prompts.prompt(for: draft, service: nil), settings: settings)
         try ReplayCache(directory: cache.path).record(
-            RefineFixtures.answer([("/replicas", 3)], rationale: "token ghp_\(String(repeating: "a1B2", count: 9))"), for: key, settings: settings)
-        let outcome = try await Refiner(settings: settings, client: LLMClient(settings: settings), prompts: prompts).refine(draft, service: nil)
+            RefineFixtures.answer([("/replicas", 3)], rationale: "token ghp_\(String(repeating: "a1B2", count: 9))"), for: key,
+            settings: settings)
+        let outcome = try await Refiner(settings: settings, client: LLMClient(settings: settings), prompts: prompts).refine(
+            draft, service: nil)
         XCTAssertEqual(outcome.source, .cache)
         XCTAssertTrue(outcome.review.accepted.isEmpty)
         let problem = try XCTUnwrap(outcome.problem)
-        XCTAssertTrue(problem.contains("was discarded: /rationale looks like a credential (its value is a GitHub token); delete the file"), problem)
+        XCTAssertTrue(
+            problem.contains("was discarded: /rationale looks like a credential (its value is a GitHub token); delete the file"), problem)
         XCTAssertFalse(problem.contains("ghp_"), problem)
     }
 

@@ -137,7 +137,9 @@ extension Komply {
                 throw ValidationError("--history, --tier and --no-predict size the resources --fix writes; they only apply with --fix")
             }
             if !fix && (llm.provider != nil || llm.url != nil || llm.model != nil || llm.dialect != nil || llm.refresh || llm.offline) {
-                throw ValidationError("--llm, --llm-url, --llm-model, --llm-dialect, --llm-refresh and --llm-offline refine what --fix writes; they only apply with --fix")
+                throw ValidationError(
+                    "--llm, --llm-url, --llm-model, --llm-dialect, --llm-refresh and --llm-offline refine what --fix writes; they only apply with --fix"
+                )
             }
             if newOnly != (base != nil) { throw ValidationError("--new-only and --base REF go together") }
             if staged && fix { throw ValidationError("--fix edits the worktree; it cannot be combined with --staged (fix, then git add)") }
