@@ -16,7 +16,7 @@ extension LintFixes {
     /// The annotation that marks a refined workload; a workload carrying it is not asked about again.
     public static let refinedAnnotation = "komply.dev/refined"
 
-    /// `changes` (the deterministic fixes of `result`) with every workload of the fixed files refined by the
+    /// `changes` (the deterministic fixes of `result`) with every workload of the linted files, as fixed, refined by the
     /// LLM `options` and komply.yaml's `refine` section name, through the guarded path `komply generate` takes
     /// (allow-list and bounds, re-lint with no new finding, replay cache, `--llm-offline`, `--llm-refresh`).
     ///

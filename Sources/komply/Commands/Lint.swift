@@ -33,7 +33,7 @@ extension Komply {
                   komply lint deploy/ --fix --dry-run
                   # also write missing default-deny policies
                   komply lint deploy/ --fix --fix-network-policy
-                  # refine the fixed workloads with a model (docs/llm.md)
+                  # fix, then refine each workload with a model (docs/llm.md)
                   komply lint deploy/ --fix --llm ollama
                   # only findings this change adds
                   komply lint deploy/ --new-only --base origin/main
@@ -48,7 +48,7 @@ extension Komply {
                 --fix-network-policy asks: applied to a live namespace it cuts every workload's traffic.
 
                 With --fix, --llm PROVIDER (or komply.yaml's refine section) then refines each workload of
-                the files being fixed as generate does: the model proposes operations on allow-listed paths,
+                the linted files, as the fixes leave it, as generate does: the model proposes operations on allow-listed paths,
                 komply keeps those within bounds that bring no new finding, writes them as line edits and
                 marks the workload komply.dev/refined (a marked workload is not asked about again). Answers
                 are replayed from .komply/llm-cache; --no-llm turns refinement off (docs/llm.md).
@@ -184,7 +184,7 @@ extension Komply {
                 for refusal in outcome.refused {
                     FileHandle.standardError.write(Data("komply: not fixed \(refusal.file): \(refusal.reason)\n".utf8))
                 }
-                // With --llm (or komply.yaml's refine section), each fixed workload is refined as generate refines.
+                // With --llm (or komply.yaml's refine section), each workload, as fixed, is refined as generate refines.
                 let refined = try await LintFixes.refined(
                     outcome.changes, result: result, linter: linter, request: request, options: llm.options, sizing: sizing)
                 for line in refined.report?.lines ?? [] { FileHandle.standardError.write(Data("komply: \(line)\n".utf8)) }
