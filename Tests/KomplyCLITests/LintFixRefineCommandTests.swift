@@ -29,6 +29,9 @@ final class LintFixRefineCommandTests: XCTestCase {
               containers:
                 - name: api
                   image: registry.example.com/shop/api:1.4.2
+                  env:
+                    - name: DB_PASSWORD
+                      value: Tr0ub4dor-and-3-more
                   ports:
                     - containerPort: 8080
                   readinessProbe:
@@ -90,6 +93,11 @@ final class LintFixRefineCommandTests: XCTestCase {
         XCTAssertTrue(text.contains("  replicas: 2 # two for the demo\n"), text)
         XCTAssertEqual(server.requests.count, 1)
         XCTAssertEqual(try cacheFiles().count, 1)
+        // The user's manifest holds a plaintext password (lint reports it); the prompt never carries it.
+        for request in server.requests {
+            XCTAssertFalse(String(decoding: request.body, as: UTF8.self).contains("Tr0ub4dor"), "the prompt holds the password")
+        }
+        XCTAssertTrue(String(decoding: server.requests[0].body, as: UTF8.self).contains("DB_PASSWORD"))
 
         // A refined workload carries komply.dev/refined and is not asked about again: nothing changes, offline too.
         let again = try lintFix(nil, ["--llm-offline"])
