@@ -105,6 +105,13 @@ final class LintFixRefineCommandTests: XCTestCase {
         XCTAssertTrue(again.stderr.contains("already refined (komply.dev/refined)"), again.stderr)
         XCTAssertEqual(try String(contentsOf: file, encoding: .utf8), text)
         XCTAssertEqual(server.requests.count, 1)
+
+        // The same file again, offline: the replay cache answers and the bytes are the same.
+        let copy = try write(Self.deployment, "copy.yaml")
+        let replay = try lintFix(nil, ["--llm-offline"], file: "copy.yaml")
+        XCTAssertTrue(replay.stderr.contains("replayed from the cache"), replay.stderr)
+        XCTAssertEqual(try String(contentsOf: copy, encoding: .utf8), text)
+        XCTAssertEqual(server.requests.count, 1)
     }
 
     func testForbiddenPathsAndAbsurdValuesAreRejectedAndLeaveTheFileUntouchedForThem() throws {
