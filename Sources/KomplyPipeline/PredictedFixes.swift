@@ -76,12 +76,16 @@ private extension PredictedFixes {
         var object: ObjectReference
         var container: String
     }
+}
 
+extension PredictedFixes {
     /// The quantity at `resources.<section>.<resource>` of a container node, when valid.
     static func declared(_ container: Node, _ section: String, _ resource: String) -> Quantity? {
         container["resources"]?[section]?[resource]?.scalar.flatMap { try? Quantity(parsing: $0) }
     }
 
+    /// A container's sizing features as its manifest states them: image, argv, literal environment values,
+    /// ports, the resources it declares; the app is its `app.kubernetes.io/part-of` label, else its namespace.
     static func features(of container: Container, in object: KubeObject) -> WorkloadFeatures {
         let node = container.node
         let strings = { (key: String) in node[key]?.sequence?.compactMap(\.scalar) ?? [] }

@@ -13,7 +13,7 @@ public struct RefinementReport: Sendable, Equatable {
     public var lines: [String] {
         var lines: [String] = []
         for service in services {
-            let name = "\(service.app)/\(service.service)"
+            let name = (service.file.map { "\($0): " } ?? "") + "\(service.app)/\(service.service)"
             if let problem = service.problem {
                 lines.append("refine: \(name): no refinement (\(problem)); the deterministic draft stands")
                 continue

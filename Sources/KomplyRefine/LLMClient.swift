@@ -81,6 +81,6 @@ private extension LLMClient {
     /// The error message a server put in its JSON body (`error.message`), shortened; never the request.
     static func detail(_ json: ValueTree?) -> String {
         let message = json?.value(at: "error", "message")?.stringValue ?? json?["error"]?.stringValue ?? ""
-        return String(message.prefix(300))
+        return AnswerSecrets.printable(String(message.prefix(300)))
     }
 }

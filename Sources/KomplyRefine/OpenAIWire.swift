@@ -52,7 +52,7 @@ struct OpenAIWire: ProviderWire {
         default: break
         }
         if let refusal = choice.value(at: "message", "refusal")?.stringValue, !refusal.isEmpty {
-            throw .noAnswer(provider: provider, reason: "the model refused (\(refusal.prefix(200)))")
+            throw .noAnswer(provider: provider, reason: "the model refused (\(AnswerSecrets.printable(String(refusal.prefix(200)))))")
         }
         guard let content = choice.value(at: "message", "content")?.stringValue, !content.isEmpty else {
             throw .noAnswer(provider: provider, reason: "the reply's message has no content")

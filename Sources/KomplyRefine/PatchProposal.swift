@@ -37,7 +37,7 @@ public struct PatchProposal: Sendable, Hashable {
     }
 }
 
-private extension PatchProposal {
+extension PatchProposal {
     /// The whole text, then each fenced block, then each balanced `{…}` starting at a `{` in prose.
     static func candidates(_ text: String) -> [String] {
         var found = [text.trimmingCharacters(in: .whitespacesAndNewlines)]

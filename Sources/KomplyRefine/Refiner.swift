@@ -33,6 +33,31 @@ public struct ServiceRefinement: Sendable, Hashable {
     public var seconds: Double
     /// The server cannot be used at all (unreachable, no key, no quota): later services skip it.
     public var serverUnusable = false
+    /// The manifest file the workload was read from (`komply lint --fix`); nil for generated services.
+    public var file: String?
+
+    /// A service that was not asked about, and why (`problem`).
+    public init(app: String, service: String, file: String? = nil, problem: String) {
+        self.init(
+            app: app, service: service, key: "", source: .none, review: PatchReview(accepted: [], rejected: []), rationale: "",
+            problem: problem, attempts: 0, seconds: 0)
+        self.file = file
+    }
+
+    init(
+        app: String, service: String, key: String, source: Source, review: PatchReview, rationale: String, problem: String?, attempts: Int,
+        seconds: Double
+    ) {
+        self.app = app
+        self.service = service
+        self.key = key
+        self.source = source
+        self.review = review
+        self.rationale = rationale
+        self.problem = problem
+        self.attempts = attempts
+        self.seconds = seconds
+    }
 }
 
 /// Refines one service at a time: prompt, replay cache, server, parse, validate. Never throws for a server
@@ -71,8 +96,13 @@ public struct Refiner: Sendable {
             problem: nil, attempts: 0, seconds: 0)
         var text: String?
         if !settings.refresh, let cached = try cache.answer(for: key) {
-            text = cached
             outcome.source = .cache
+            // An entry written by hand or by an older komply is scanned as a fresh answer is.
+            if let leak = AnswerSecrets.leak(in: cached) {
+                outcome.problem = "the cached answer \(cache.path(for: key)) was discarded: \(leak); delete the file"
+                return outcome
+            }
+            text = cached
         } else if settings.offline {
             throw .cacheMiss(key: key, path: cache.path(for: key))
         } else if skipServer {
@@ -83,9 +113,14 @@ public struct Refiner: Sendable {
             do {
                 let answer = try await client.ask(prompt, seed: UInt64(key.prefix(16), radix: 16) ?? 0)
                 outcome.attempts = answer.attempts
-                text = answer.text
                 outcome.source = .server
-                try cache.record(answer.text, for: key, settings: settings)
+                // The cache is committed: an answer echoing a credential is neither stored, applied nor printed.
+                if let leak = AnswerSecrets.leak(in: answer.text) {
+                    outcome.problem = "the answer was discarded and not cached: \(leak)"
+                } else {
+                    text = answer.text
+                    try cache.record(answer.text, for: key, settings: settings)
+                }
             } catch {
                 outcome.problem = error.localizedDescription
                 switch error {

@@ -15,6 +15,14 @@ public enum Fixer {
         public var after: String
         /// Summaries of the fixes applied.
         public var applied: [String]
+
+        /// Creates a change.
+        public init(file: String, before: String, after: String, applied: [String]) {
+            self.file = file
+            self.before = before
+            self.after = after
+            self.applied = applied
+        }
     }
 
     /// A file that `--fix` left byte-identical because it could not be edited safely, and why.
@@ -191,7 +199,9 @@ extension Fixer {
             return nil
         case .appendToList:
             guard let items = value.sequence else { return nil }
-            if items.contains(where: { $0.scalar?.uppercased() == edit.value.stringValue?.uppercased() }) { return nil }
+            if let wanted = edit.value.stringValue?.uppercased(), items.contains(where: { $0.scalar?.uppercased() == wanted }) {
+                return nil
+            }
             if scalars[value.range.start.offset] == "[" {
                 // Flow sequence: insert right after the last item (before any comment), else before the bracket.
                 let close = value.range.end.offset - 1
@@ -204,7 +214,7 @@ extension Fixer {
             let column = last.range.start.column - 1
             let indent = String(repeating: " ", count: max(0, column - 2))
             let at = lineEnd(after: lastContentLine(last), scalars)
-            return Planned(anchor: pair.key.range.start.offset, start: at, end: at, text: indent + "- " + inline(edit.value) + "\n")
+            return Planned(anchor: pair.key.range.start.offset, start: at, end: at, text: item(edit.value, pad: indent))
         }
     }
 
@@ -222,7 +232,7 @@ extension Fixer {
             let pad = String(repeating: " ", count: indent + 2 * depth)
             if depth == keys.count - 1 {
                 if edit.mode == .appendToList {
-                    text += pad + YAMLEmitter.scalar(key) + ":\n" + pad + "  - " + inline(edit.value) + "\n"
+                    text += pad + YAMLEmitter.scalar(key) + ":\n" + item(edit.value, pad: pad + "  ")
                 } else if !edit.value.isEmptyCollection, edit.value.objectMembers != nil {
                     // A mapping value is written as a block, indented below its key.
                     let block = YAMLEmitter.emit(edit.value).split(separator: "\n").map { pad + "  " + $0 }.joined(separator: "\n")
@@ -235,6 +245,13 @@ extension Fixer {
             }
         }
         return text
+    }
+
+    /// A block list item: `- value`, or a mapping's keys below `- ` (an env entry `{name, value}`).
+    static func item(_ value: ValueTree, pad: String) -> String {
+        guard value.objectMembers?.isEmpty == false else { return pad + "- " + inline(value) + "\n" }
+        let lines = YAMLEmitter.emit(value).split(separator: "\n")
+        return lines.enumerated().map { pad + ($0.offset == 0 ? "- " : "  ") + $0.element }.joined(separator: "\n") + "\n"
     }
 
     static func inline(_ value: ValueTree) -> String {

@@ -5,6 +5,7 @@ import KomplyGit
 import KomplyLint
 import KomplyPipeline
 import KomplyPredict
+import KomplyRefine
 
 extension Komply {
     /// `komply lint`: check manifests against the policy pack.
@@ -32,6 +33,8 @@ extension Komply {
                   komply lint deploy/ --fix --dry-run
                   # also write missing default-deny policies
                   komply lint deploy/ --fix --fix-network-policy
+                  # fix, then refine each workload with a model (docs/llm.md)
+                  komply lint deploy/ --fix --llm ollama
                   # only findings this change adds
                   komply lint deploy/ --new-only --base origin/main
                   # what a commit made now would contain
@@ -45,6 +48,12 @@ extension Komply {
                 No Kubernetes object in the PATHs (no manifest file, or only files without apiVersion and
                 kind) is an error (exit 2; a wrong path in CI must not pass) unless --allow-empty. --fix never writes a namespace-wide default-deny NetworkPolicy unless
                 --fix-network-policy asks: applied to a live namespace it cuts every workload's traffic.
+
+                With --fix, --llm PROVIDER (or komply.yaml's refine section) then refines each workload of
+                the linted files, as the fixes leave it, as generate does: the model proposes operations on allow-listed paths,
+                komply keeps those within bounds that bring no new finding, writes them as line edits and
+                marks the workload komply.dev/refined (a marked workload is not asked about again). Answers
+                are replayed from .komply/llm-cache; --no-llm turns refinement off (docs/llm.md).
 
                 Exit status: 0 nothing at or above --fail-on, 1 findings at or above it, 2 bad input or usage.
                 """)
@@ -99,6 +108,8 @@ extension Komply {
         @Flag(name: .customLong("no-predict"), help: "With --fix: write the rules' fixed resource values instead of komply predict's.")
         var noPredict = false
 
+        @OptionGroup(title: "LLM refinement (with --fix)") var llm: LLMFlags
+
         @Flag(name: .customLong("new-only"), help: "Report only findings that are not present at --base.")
         var newOnly = false
 
@@ -128,6 +139,11 @@ extension Komply {
             if fixNetworkPolicy && !fix { throw ValidationError("--fix-network-policy only applies with --fix") }
             if !fix && (history != nil || tier != nil || noPredict) {
                 throw ValidationError("--history, --tier and --no-predict size the resources --fix writes; they only apply with --fix")
+            }
+            if !fix && (llm.provider != nil || llm.url != nil || llm.model != nil || llm.dialect != nil || llm.refresh || llm.offline) {
+                throw ValidationError(
+                    "--llm, --llm-url, --llm-model, --llm-dialect, --llm-refresh and --llm-offline refine what --fix writes; they only apply with --fix"
+                )
             }
             if newOnly != (base != nil) { throw ValidationError("--new-only and --base REF go together") }
             if staged && fix { throw ValidationError("--fix edits the worktree; it cannot be combined with --staged (fix, then git add)") }
@@ -169,10 +185,14 @@ extension Komply {
                 let sizing = noPredict ? nil : LintFixes.Sizing(history: history, tier: tier)
                 let outcome = try LintFixes.fixes(
                     for: result, linter: linter, request: request, sizing: sizing, networkPolicy: fixNetworkPolicy)
-                let changes = outcome.changes
                 for refusal in outcome.refused {
                     FileHandle.standardError.write(Data("komply: not fixed \(refusal.file): \(refusal.reason)\n".utf8))
                 }
+                // With --llm (or komply.yaml's refine section), each workload, as fixed, is refined as generate refines.
+                let refined = try await LintFixes.refined(
+                    outcome.changes, result: result, linter: linter, request: request, options: llm.options, sizing: sizing)
+                for line in refined.report?.lines ?? [] { FileHandle.standardError.write(Data("komply: \(line)\n".utf8)) }
+                let changes = refined.changes
                 if dryRun {
                     for change in changes {
                         let old = change.before.isEmpty ? "/dev/null" : "a/" + change.file
