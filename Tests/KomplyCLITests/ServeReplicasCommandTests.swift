@@ -127,6 +127,20 @@ final class ServeReplicasCommandTests: XCTestCase {
         XCTAssertEqual(generatedFrom.count, pushes, "one sync commit per push")
         XCTAssertEqual(Set(generatedFrom), Set(commits.values))
 
+        // /metrics of each replica: its own deliveries and runs; the queue depth is the database's.
+        var totals: [String: Int] = [:]
+        for replica in replicas {
+            let metrics = try await replica.get("/metrics").body
+            XCTAssertTrue(metrics.contains("\nkomply_queue_depth 0\n"), metrics)
+            for line in metrics.split(separator: "\n") where !line.hasPrefix("#") {
+                let parts = line.split(separator: " ")
+                totals[String(parts[0]), default: 0] += Int(parts[1]) ?? 0
+            }
+        }
+        XCTAssertEqual(totals[#"komply_webhook_deliveries_total{result="accepted"}"#], pushes)
+        XCTAssertEqual(totals[#"komply_webhook_deliveries_total{result="duplicate"}"#], redelivered)
+        XCTAssertEqual(totals[#"komply_regenerations_total{outcome="success"}"#], pushes)
+
         for replica in replicas { XCTAssertEqual(try replica.terminate(), 0, replica.stderr) }
         for (name, kib) in zip(["a", "b"], memory) {
             XCTAssertLessThan(kib, 400 * 1024, "replica \(name)'s peak resident memory (VmHWM) stays bounded")
