@@ -11,7 +11,9 @@ import PostgresNIO
 /// It lives in KomplyPipeline, where features meet: the queue's semantics come from KomplyServe (`ServeStore`,
 /// `PushJob`), the URL, password and TLS handling from KomplyPredict's `PostgresLocation` (the history store's).
 ///
-/// - Deliveries: `INSERT … ON CONFLICT DO NOTHING` on the delivery id (the primary key of `serve_deliveries`).
+/// - Deliveries: `INSERT … ON CONFLICT DO NOTHING` on the delivery id (the primary key of `serve_deliveries`);
+///   the job's transaction marks the id `queued`. An id that queued nothing may be claimed again after
+///   `Settings.unfinishedClaim` (a replica died between the two, or the delivery did no work).
 /// - Enqueue: under a transaction-scoped advisory lock (so the capacity count is exact), the branch's waiting
 ///   job is locked and updated (coalesced), or a new one inserted; a partial unique index keeps one waiting
 ///   job per repository and branch.
@@ -35,6 +37,9 @@ public actor PostgresServeStore: ServeStore {
         public var lease: Duration = .seconds(30)
         /// How often an idle worker looks for jobs other replicas queued.
         public var pollInterval: Duration = .seconds(1)
+        /// How old a claimed delivery id that queued no job must be before a redelivery may claim it again
+        /// (its replica died between the claim and the queueing, or the delivery did no work).
+        public var unfinishedClaim: Duration = .seconds(60)
         /// This replica's name in the tables: `<host>/<pid>` by default.
         public var replica: String = Settings.defaultReplica
 
@@ -120,14 +125,26 @@ public actor PostgresServeStore: ServeStore {
     }
 
     public func claimDelivery(_ id: String) async throws -> Bool {
-        let replica = settings.replica
+        let (replica, stale) = (settings.replica, Self.seconds(settings.unfinishedClaim))
         let claimed = try await perform("claim delivery \(id)") { client, logger in
-            let rows = try await client.query(
-                "INSERT INTO serve_deliveries (id, replica) VALUES (\(id), \(replica)) ON CONFLICT (id) DO NOTHING RETURNING seq",
-                logger: logger)
-            var inserted = false
-            for try await _ in rows { inserted = true }
-            return inserted
+            for _ in 0..<2 {
+                let rows = try await client.query(
+                    "INSERT INTO serve_deliveries (id, replica) VALUES (\(id), \(replica)) ON CONFLICT (id) DO NOTHING RETURNING seq",
+                    logger: logger)
+                var inserted = false
+                for try await _ in rows { inserted = true }
+                if inserted { return true }
+                // Seen before. An old claim that queued no job (its replica died before queueing) is forgotten, once.
+                let forgotten = try await client.query(
+                    """
+                    DELETE FROM serve_deliveries
+                    WHERE id = \(id) AND NOT queued AND claimed_at < clock_timestamp() - make_interval(secs => \(stale)) RETURNING seq
+                    """, logger: logger)
+                var deleted = false
+                for try await _ in forgotten { deleted = true }
+                if !deleted { return false }
+            }
+            return false
         }
         claimsSincePruning += 1
         if claimsSincePruning >= 100 {
@@ -162,6 +179,7 @@ public actor PostgresServeStore: ServeStore {
                     UPDATE serve_jobs SET commit_id = \(job.commit), delivery = \(job.delivery), clone_url = \(job.cloneURL),
                         pushes = pushes + \(job.pushes) WHERE id = \(id)
                     """, logger: logger)
+                try await connection.query("UPDATE serve_deliveries SET queued = true WHERE id = \(job.delivery)", logger: logger)
                 return JobQueue.Outcome.coalesced(previous: previous)
             }
             let depth = try await Self.count(connection, "SELECT count(*) FROM serve_jobs WHERE state = 'waiting'", logger: logger)
@@ -171,6 +189,8 @@ public actor PostgresServeStore: ServeStore {
                 INSERT INTO serve_jobs (repository, clone_url, branch, commit_id, delivery, pushes, state)
                 VALUES (\(job.repository), \(job.cloneURL), \(job.branch), \(job.commit), \(job.delivery), \(job.pushes), 'waiting')
                 """, logger: logger)
+            // In the job's transaction: a delivery id that queued work is never claimed again (until pruned).
+            try await connection.query("UPDATE serve_deliveries SET queued = true WHERE id = \(job.delivery)", logger: logger)
             let running = try await Self.count(
                 connection,
                 "SELECT count(*) FROM serve_jobs WHERE repository = \(job.repository) AND branch = \(job.branch) AND state = 'running'",
@@ -317,7 +337,8 @@ private extension PostgresServeStore {
             id TEXT PRIMARY KEY,
             seq BIGINT GENERATED ALWAYS AS IDENTITY UNIQUE,
             replica TEXT NOT NULL,
-            claimed_at TIMESTAMPTZ NOT NULL DEFAULT now())
+            claimed_at TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp(),
+            queued BOOLEAN NOT NULL DEFAULT false)
         """,
         """
         CREATE TABLE serve_jobs (

@@ -32,6 +32,21 @@ final class PostgresServeStoreTests: XCTestCase {
             return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
         }
         XCTAssertEqual(winners, 1)
+
+        // A replica that died between claiming an id and queueing its job: the claim is forgotten once it is
+        // old. An id whose job was queued stays claimed.
+        let (orphan, queued) = (Self.job(branch: "main", commit: 1), Self.job(branch: "dev", commit: 2))
+        let claimedOrphan = try await a.claimDelivery(orphan.delivery)
+        let claimedQueued = try await a.claimDelivery(queued.delivery)
+        XCTAssertTrue(claimedOrphan && claimedQueued)
+        try await a.enqueue(queued).assertQueued()
+        let fresh = try await b.claimDelivery(orphan.delivery)
+        XCTAssertFalse(fresh, "a recent claim may still be queueing")
+        try Self.sql(url, "UPDATE serve_deliveries SET claimed_at = claimed_at - interval '2 minutes'")
+        let orphanAgain = try await b.claimDelivery(orphan.delivery)
+        let queuedAgain = try await b.claimDelivery(queued.delivery)
+        XCTAssertTrue(orphanAgain, "an old claim that queued nothing is claimed again")
+        XCTAssertFalse(queuedAgain, "a delivery that queued a job is a replay for as long as its id is kept")
         for store in stores { await store.shutdown() }
     }
 
@@ -245,6 +260,7 @@ private extension PostgresServeStoreTests {
     }
 
     /// `query`'s unaligned output in the database `url` names, without the final newline.
+    @discardableResult
     static func sql(_ url: String, _ query: String) throws -> String {
         try server!.psql(String(url.split(separator: "/").last ?? ""), query).trimmingCharacters(in: .newlines)
     }
