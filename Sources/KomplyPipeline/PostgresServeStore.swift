@@ -64,6 +64,8 @@ public actor PostgresServeStore: ServeStore {
 
     public nonisolated let description: String
     public nonisolated let capacity: Int
+    /// A third of the lease: two renewals may fail before another replica takes the job.
+    public nonisolated var renewal: Duration { settings.lease / 3 }
     /// The settings the store was opened with.
     public nonisolated let settings: Settings
 

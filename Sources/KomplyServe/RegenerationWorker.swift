@@ -2,7 +2,7 @@ import Foundation
 import ServiceLifecycle
 
 /// The one background worker of this process: takes jobs from the store and runs them one at a time,
-/// renewing the store's claim on the running job every `renewal`. On graceful shutdown it finishes the
+/// renewing the store's claim on the running job as often as the store asks. On graceful shutdown it finishes the
 /// running job, runs no other, and logs what the store leaves waiting. A store that cannot be reached is
 /// logged and retried, waiting longer each time (up to 30 seconds).
 struct RegenerationWorker: Service {
@@ -11,7 +11,6 @@ struct RegenerationWorker: Service {
     let regenerate: Regenerate
     let log: @Sendable (String) -> Void
     let now: @Sendable () -> ContinuousClock.Instant
-    var renewal: Duration = .seconds(10)
 
     func run() async {
         let store = store
@@ -49,7 +48,8 @@ private extension RegenerationWorker {
         let start = now()
         let outcome: ServeMetrics.Outcome
         let failure: String?
-        let renewing = Task { [store, log, renewal] in
+        let renewing = Task { [store, log] in
+            let renewal = store.renewal
             while !Task.isCancelled {
                 try? await Task.sleep(for: renewal)
                 guard !Task.isCancelled else { return }

@@ -21,6 +21,8 @@ public protocol ServeStore: Sendable {
     func enqueue(_ job: PushJob) async throws -> JobQueue.Outcome
     /// The next job this process should run, waiting for one; nil once the store is closed.
     func next() async throws -> PushJob?
+    /// How often the worker calls `renew(_:)` while a job runs.
+    var renewal: Duration { get }
     /// Keeps the running job claimed by this process; false when it lost the job (another replica took it).
     func renew(_ job: PushJob) async throws -> Bool
     /// Marks the running job done (`failure` nil) or failed.
@@ -71,6 +73,7 @@ public struct MemoryServeStore: ServeStore {
     public func releaseDelivery(_ id: String) async { await deliveries.release(id) }
     public func enqueue(_ job: PushJob) async -> JobQueue.Outcome { await queue.enqueue(job) }
     public func next() async -> PushJob? { await queue.next() }
+    public var renewal: Duration { .seconds(3600) }
     public func renew(_ job: PushJob) async -> Bool { true }
     public func finish(_ job: PushJob, failure: String?) async { await queue.finish() }
     public func close() async { await queue.close() }

@@ -171,6 +171,32 @@ final class PostgresServeStoreTests: XCTestCase {
         await survivor.shutdown()
     }
 
+    func testRenewedLeaseKeepsTheJob() async throws {
+        let url = try Self.database()
+        var settings = PostgresServeStore.Settings(capacity: 8)
+        settings.lease = .milliseconds(600)
+        settings.replica = "runs"
+        let running = try await PostgresServeStore.open(url: url, settings: settings)
+        settings.replica = "waits"
+        let other = try await PostgresServeStore.open(url: url, settings: settings)
+        XCTAssertEqual(running.renewal, .milliseconds(200))
+        try await running.enqueue(Self.job(branch: "main", commit: 1)).assertQueued()
+        let job = try await running.tryNext()
+        XCTAssertNotNil(job)
+        // A run three leases long: renewed in time, the job is never taken over.
+        for _ in 0..<9 {
+            try await Task.sleep(for: running.renewal)
+            let renewed = try await running.renew(job!)
+            XCTAssertTrue(renewed)
+            let taken = try await other.tryNext()
+            XCTAssertNil(taken)
+        }
+        try await running.finish(job!, failure: nil)
+        XCTAssertEqual(try Self.sql(url, "SELECT state, replica, attempts FROM serve_jobs"), "done|runs|1")
+        await running.shutdown()
+        await other.shutdown()
+    }
+
     func testCapacityCountsWaitingJobsOfEveryReplica() async throws {
         let url = try Self.database()
         let (a, b) = (try await Self.open(url, replica: "a", capacity: 2), try await Self.open(url, replica: "b", capacity: 2))
