@@ -77,6 +77,8 @@ let package = Package(
                 "KomplyCore", "KomplySources", "KomplyGenerate", "KomplyPredict", "KomplyLint", "KomplyGit", "KomplyServe",
                 "KomplyRefine", .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                // komply serve's shared store (`--store postgres://…`): PostgresServeStore.
+                .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(
@@ -101,7 +103,10 @@ let package = Package(
         .testTarget(name: "KomplyPredictTests", dependencies: ["KomplyPredict", "KomplyCore", "KomplyTestSupport"]),
         .testTarget(
             name: "KomplyPipelineTests",
-            dependencies: ["KomplyPipeline", "KomplyCore", "KomplySources", "KomplyPredict", "KomplyLint", "KomplyGit"]),
+            dependencies: [
+                "KomplyPipeline", "KomplyCore", "KomplySources", "KomplyPredict", "KomplyLint", "KomplyGit", "KomplyServe",
+                "KomplyTestSupport",
+            ]),
         .testTarget(name: "KomplyServeTests", dependencies: ["KomplyServe", "KomplyCore"]),
         .testTarget(
             name: "KomplyRefineTests",

@@ -27,6 +27,8 @@ public struct ServeRequest: Sendable {
     public var syncArguments: [String]
     /// The komply binary each push runs `komply sync` with.
     public var executable: URL
+    /// Where the replay log and the queue live: `memory` (this process) or a `postgres://` URL shared by replicas.
+    public var store = "memory"
 
     /// Creates a request.
     public init(
@@ -73,12 +75,27 @@ public enum ServeFlow {
             }
             return try clone.commitIDIfPresent(job.commit) != nil ? .fetched : .commitMissing
         }
-        let server = WebhookServer(configuration: configuration, regenerate: { job in try await runner.run(job) })
-        try await server.run { port in
-            log(
-                "listening on \(host.contains(":") ? "[\(host)]" : host):\(port) for \(served ?? "any repository") (regenerating in \(workdir))"
-            )
+        let shared =
+            request.store == "memory"
+            ? nil
+            : try await PostgresServeStore.open(
+                url: request.store,
+                settings: PostgresServeStore.Settings(
+                    capacity: request.queueCapacity, rememberedDeliveries: configuration.rememberedDeliveries),
+                log: log)
+        let store = shared.map { "; store \($0.description) as replica \($0.settings.replica)" } ?? ""
+        let server = WebhookServer(configuration: configuration, store: shared, regenerate: { job in try await runner.run(job) })
+        do {
+            try await server.run { port in
+                log(
+                    "listening on \(host.contains(":") ? "[\(host)]" : host):\(port) for \(served ?? "any repository") (regenerating in \(workdir)\(store))"
+                )
+            }
+        } catch {
+            await shared?.shutdown()
+            throw error
         }
+        await shared?.shutdown()
         log("stopped")
     }
 }

@@ -1,42 +1,75 @@
 import Foundation
 import ServiceLifecycle
 
-/// The one background worker: takes jobs from the queue and runs them one at a time. On graceful
-/// shutdown it finishes the running job, runs no other, and logs the jobs left waiting.
+/// The one background worker of this process: takes jobs from the store and runs them one at a time,
+/// renewing the store's claim on the running job as often as the store asks. On graceful shutdown it finishes the
+/// running job, runs no other, and logs what the store leaves waiting. A store that cannot be reached is
+/// logged and retried, waiting longer each time (up to 30 seconds).
 struct RegenerationWorker: Service {
-    let queue: JobQueue
+    let store: any ServeStore
     let metrics: ServeMetrics
     let regenerate: Regenerate
     let log: @Sendable (String) -> Void
     let now: @Sendable () -> ContinuousClock.Instant
 
     func run() async {
-        let queue = queue
+        let store = store
         await withGracefulShutdownHandler {
-            while let job = await queue.next() {
-                await runOne(job)
-                await queue.finish()
+            var pause = Duration.milliseconds(250)
+            while !Task.isCancelled {
+                let job: PushJob?
+                do {
+                    job = try await store.next()
+                    pause = .milliseconds(250)
+                } catch {
+                    log("cannot take the next job from \(store.description): \(Self.reason(for: error)); retrying in \(pause)")
+                    try? await Task.sleep(for: pause)
+                    pause = min(pause * 2, .seconds(30))
+                    continue
+                }
+                guard let job else { break }
+                let failure = await runOne(job)
+                do {
+                    try await store.finish(job, failure: failure)
+                } catch {
+                    log("cannot record the end of \(describe(job)) in \(store.description): \(Self.reason(for: error))")
+                }
             }
         } onGracefulShutdown: {
-            Task { await queue.close() }
+            Task { await store.close() }
         }
-        for job in await queue.pending {
-            log("shutting down: \(describe(job)) was not regenerated; redeliver delivery \(job.delivery) to run it")
-        }
+        for line in await store.shutdownReport() { log(line) }
     }
 }
 
 private extension RegenerationWorker {
-    func runOne(_ job: PushJob) async {
+    /// Runs `job` while renewing its claim; returns the failure reason, nil on success.
+    func runOne(_ job: PushJob) async -> String? {
         let start = now()
         let outcome: ServeMetrics.Outcome
         let failure: String?
+        let renewing = Task { [store, log] in
+            let renewal = store.renewal
+            while !Task.isCancelled {
+                try? await Task.sleep(for: renewal)
+                guard !Task.isCancelled else { return }
+                do {
+                    if try await !store.renew(job) {
+                        log("\(describe(job)): another replica took over the job (its claim had expired)")
+                        return
+                    }
+                } catch {
+                    log("cannot renew the claim on \(describe(job)) in \(store.description): \(Self.reason(for: error))")
+                }
+            }
+        }
         do {
             try await regenerate(job)
             (outcome, failure) = (.success, nil)
         } catch {
             (outcome, failure) = (.failure, Self.reason(for: error))
         }
+        renewing.cancel()
         let duration = now() - start
         await metrics.record(outcome, duration: duration)
         let covers = job.pushes > 1 ? " (\(job.pushes) pushes)" : ""
@@ -47,6 +80,7 @@ private extension RegenerationWorker {
         } else {
             log("regenerated \(describe(job))\(covers) in \(took)")
         }
+        return failure
     }
 
     func describe(_ job: PushJob) -> String {

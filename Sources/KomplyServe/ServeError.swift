@@ -31,6 +31,10 @@ public enum ServeError: LocalizedError, Equatable, Sendable {
     case cannotRun(executable: String, reason: String)
     /// A program ran longer than its time limit and was stopped.
     case timedOut(command: String, limit: Duration)
+    /// `--store` is neither `memory` nor a usable `postgres://` URL.
+    case invalidStore(String, expected: String)
+    /// The shared store (named without a password) could not be reached, set up, read or written.
+    case store(location: String, reason: String)
 
     public var errorDescription: String? {
         switch self {
@@ -63,6 +67,10 @@ public enum ServeError: LocalizedError, Equatable, Sendable {
             return "cannot run \(executable): \(reason)"
         case .timedOut(let command, let limit):
             return "\(command) took longer than \(limit) and was stopped"
+        case .invalidStore(let value, let expected):
+            return "--store \"\(value)\" is not usable; expected \(expected)"
+        case .store(let location, let reason):
+            return "\(location): serve store: \(reason)"
         }
     }
 }

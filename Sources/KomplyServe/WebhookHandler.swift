@@ -26,23 +26,28 @@ public struct WebhookHandler: Sendable {
     public static let deliveryHeaders = ["x-github-delivery", "x-gitea-delivery", "x-forgejo-delivery", "x-gogs-delivery"]
 
     let signature: WebhookSignature
-    let deliveries: DeliveryLog
-    let queue: JobQueue
+    let store: any ServeStore
     let metrics: ServeMetrics
     let configuration: ServeConfiguration
     let log: @Sendable (String) -> Void
 
-    /// A handler sharing `deliveries`, `queue` and `metrics` with the server.
+    /// A handler sharing `store` (the replay log and the queue) and `metrics` with the server.
+    public init(
+        configuration: ServeConfiguration, store: any ServeStore, metrics: ServeMetrics, log: @escaping @Sendable (String) -> Void
+    ) {
+        self.signature = WebhookSignature(secret: configuration.secret)
+        self.configuration = configuration
+        self.store = store
+        self.metrics = metrics
+        self.log = log
+    }
+
+    /// A handler sharing `deliveries`, `queue` and `metrics` with the server (the in-memory store).
     public init(
         configuration: ServeConfiguration, deliveries: DeliveryLog, queue: JobQueue, metrics: ServeMetrics,
         log: @escaping @Sendable (String) -> Void
     ) {
-        self.signature = WebhookSignature(secret: configuration.secret)
-        self.configuration = configuration
-        self.deliveries = deliveries
-        self.queue = queue
-        self.metrics = metrics
-        self.log = log
+        self.init(configuration: configuration, store: MemoryServeStore(deliveries: deliveries, queue: queue), metrics: metrics, log: log)
     }
 
     /// Handles a delivery whose header names are lowercased.
@@ -66,7 +71,13 @@ public struct WebhookHandler: Sendable {
             return await reject(error, label: label)
         }
         let kind = Self.printable(event)
-        guard await deliveries.claim(delivery) else {
+        let claimed: Bool
+        do {
+            claimed = try await store.claimDelivery(delivery)
+        } catch {
+            return await unavailable(error, label: "\(label) \(kind)")
+        }
+        guard claimed else {
             return await answer(
                 .duplicate, WebhookReply(status: 200, "duplicate delivery ignored"), log: "\(label) \(kind): duplicate, ignored")
         }
@@ -80,7 +91,7 @@ public struct WebhookHandler: Sendable {
         do {
             parsed = try PushEvent.parse(body, contentType: headers["content-type"])
         } catch {
-            await deliveries.release(delivery)
+            await release(delivery)
             return await reject(error, label: "\(label) push")
         }
         switch parsed {
@@ -92,7 +103,14 @@ public struct WebhookHandler: Sendable {
                 return await answer(.ignored, WebhookReply(status: 200, "ignored: \(reason)"), log: "\(label) push: ignored, \(reason)")
             }
             let target = "\(push.repository) \(push.branch) at \(push.commit.prefix(12))"
-            switch await queue.enqueue(PushJob(push, delivery: delivery)) {
+            let outcome: JobQueue.Outcome
+            do {
+                outcome = try await store.enqueue(PushJob(push, delivery: delivery))
+            } catch {
+                await release(delivery)
+                return await unavailable(error, label: "\(label) push \(target)")
+            }
+            switch outcome {
             case .queued(let depth, let behindRunning):
                 let detail = behindRunning ? "queued behind the running regeneration of the branch" : "queued, \(depth) waiting"
                 return await answer(
@@ -104,10 +122,10 @@ public struct WebhookHandler: Sendable {
                     .accepted, WebhookReply(status: 202, "accepted: \(target), \(detail)"),
                     log: "\(label) push \(target): accepted, \(detail)")
             case let outcome:
-                await deliveries.release(delivery)
+                await release(delivery)
                 let reason =
                     outcome == .full
-                    ? "the regeneration queue is full (\(queue.capacity) branches waiting)" : "the server is shutting down"
+                    ? "the regeneration queue is full (\(store.capacity) branches waiting)" : "the server is shutting down"
                 let reply = WebhookReply(
                     status: 503, "unavailable: \(reason); redeliver later", retryAfter: configuration.retryAfterSeconds)
                 return await answer(.rejected, reply, log: "\(label) push \(target): refused, \(reason)")
@@ -130,6 +148,22 @@ private extension WebhookHandler {
         await metrics.record(result)
         log(line)
         return reply
+    }
+
+    /// Forgets a claimed id; a store that cannot is logged (the id then stays claimed until pruned).
+    func release(_ delivery: String) async {
+        do {
+            try await store.releaseDelivery(delivery)
+        } catch {
+            log("delivery \(Self.printable(delivery)): cannot forget the id in \(store.description): \(error.localizedDescription)")
+        }
+    }
+
+    /// A 503 for a store that cannot be reached: the host redelivers later.
+    func unavailable(_ error: any Error, label: String) async -> WebhookReply {
+        let reason = "the store \(store.description) is unavailable"
+        let reply = WebhookReply(status: 503, "unavailable: \(reason); redeliver later", retryAfter: configuration.retryAfterSeconds)
+        return await answer(.rejected, reply, log: "\(label): refused, \(reason): \(error.localizedDescription)")
     }
 
     func reject(_ error: any Error, label: String) async -> WebhookReply {

@@ -11,12 +11,13 @@ public typealias Regenerate = @Sendable (PushJob) async throws -> Void
 /// `GET /metrics`; one background worker runs the queued regenerations. SIGTERM and SIGINT stop it
 /// gracefully: no new connections, in-flight requests answered, the running regeneration finished.
 public struct WebhookServer: Sendable {
+    /// The in-memory store's queue and replay log, when the server uses it (the default).
+    public var memory: MemoryServeStore? { store as? MemoryServeStore }
+
     /// The settings the server was made with.
     public let configuration: ServeConfiguration
-    /// The regeneration queue (its depth and high-water mark are observable).
-    public let queue: JobQueue
-    /// The delivery ids seen.
-    public let deliveries: DeliveryLog
+    /// Where the replay log and the regeneration queue live.
+    public let store: any ServeStore
     /// The counters behind `/metrics`.
     public let metrics: ServeMetrics
 
@@ -26,14 +27,15 @@ public struct WebhookServer: Sendable {
 
     /// A server that calls `regenerate` for each queued job and writes one line per delivery and per
     /// regeneration with `log` (standard error by default); `now` times the regenerations.
+    /// The in-memory store (`MemoryServeStore`) is used unless `store` names another.
     public init(
-        configuration: ServeConfiguration, regenerate: @escaping Regenerate,
+        configuration: ServeConfiguration, store: (any ServeStore)? = nil, regenerate: @escaping Regenerate,
         log: @escaping @Sendable (String) -> Void = WebhookServer.standardError,
         now: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }
     ) {
         self.configuration = configuration
-        self.queue = JobQueue(capacity: configuration.queueCapacity)
-        self.deliveries = DeliveryLog(capacity: configuration.rememberedDeliveries)
+        self.store =
+            store ?? MemoryServeStore(capacity: configuration.queueCapacity, rememberedDeliveries: configuration.rememberedDeliveries)
         self.metrics = ServeMetrics()
         self.regenerate = regenerate
         self.log = log
@@ -49,7 +51,7 @@ public struct WebhookServer: Sendable {
         var logger = Logger(label: "komply.serve", factory: { StreamLogHandler.standardError(label: $0) })
         logger.logLevel = .warning
         let listening = Flag()
-        let worker = RegenerationWorker(queue: queue, metrics: metrics, regenerate: regenerate, log: log, now: now)
+        let worker = RegenerationWorker(store: store, metrics: metrics, regenerate: regenerate, log: log, now: now)
         let application = Application(
             router: makeRouter(),
             server: .http1(configuration: HTTP1Channel.Configuration(additionalChannelHandlers: [deadlineHandler()])),
@@ -113,14 +115,15 @@ public final class ShutdownTrigger: Sendable {
 extension WebhookServer {
     /// The routes; exposed to the module for tests that skip the network.
     func makeRouter() -> Router<BasicRequestContext> {
-        let handler = WebhookHandler(configuration: configuration, deliveries: deliveries, queue: queue, metrics: metrics, log: log)
+        let handler = WebhookHandler(configuration: configuration, store: store, metrics: metrics, log: log)
         let limit = configuration.maxBodyBytes
-        let queue = queue
+        let store = store
         let metrics = metrics
         let router = Router(context: BasicRequestContext.self)
         router.get("/healthz") { _, _ in Self.response(WebhookReply(status: 200, "ok")) }
         router.get("/metrics") { _, _ in
-            let text = await metrics.render(queueDepth: queue.depth, queueCapacity: queue.capacity, running: queue.running != nil)
+            let status = await store.status()
+            let text = await metrics.render(queueDepth: status.depth, queueCapacity: store.capacity, running: status.running)
             return Self.response(status: 200, text, contentType: ServeMetrics.contentType)
         }
         router.post("/webhook") { request, _ in

@@ -31,6 +31,28 @@ final class ServeCommandTests: XCTestCase {
         }
     }
 
+    /// `--store`: a URL komply cannot use, or a server it cannot reach, exits 2 before serving, naming what was
+    /// expected or the host and port, never a password.
+    func testStoreIsCheckedBeforeServing() throws {
+        let repo = try repository(origin: "https://github.com/acme/shop.git")
+        var environment = SyncGit.environment()
+        environment["KOMPLY_WEBHOOK_SECRET"] = secret
+        environment["PGPASSWORD"] = "not-used-\(secret)"
+        for (store, expected) in [
+            ("postgres://komply:hunter2@127.0.0.1:5432/komply", "no password in the URL"),
+            ("redis://127.0.0.1:6379", "expected memory or postgres://USER@HOST[:PORT]/DATABASE"),
+            ("postgres://komply@127.0.0.1:5432/", "one database name after the host"),
+            ("postgres://komply@127.0.0.1:1/komply", "cannot connect to PostgreSQL at 127.0.0.1:1 (database \"komply\", user \"komply\")"),
+        ] {
+            let result = try CLIHarness.run(
+                ["serve", "--listen", "127.0.0.1:0", "--store", store], in: URL(fileURLWithPath: repo), environment: environment)
+            XCTAssertEqual(result.status, 2, "\(store): \(result.stderr)")
+            XCTAssertTrue(result.stderr.contains(expected), "\(store): \(result.stderr)")
+            XCTAssertFalse(result.stderr.contains("hunter2") || result.stderr.contains(secret), result.stderr)
+            XCTAssertFalse(result.stderr.contains("listening on"), "nothing is served without its store")
+        }
+    }
+
     func testAnswersDeliveriesHealthAndMetricsThenStopsOnSIGTERM() async throws {
         let repo = try repository(origin: "https://github.com/acme/shop.git")
         let server = try ServeProcess(repository: repo, secret: secret, test: self)
@@ -128,7 +150,7 @@ final class ServeProcess {
     let port: Int
     private let errorFile: URL
 
-    init(repository: String, secret: String, test: XCTestCase, syncArguments: [String] = []) throws {
+    init(repository: String, secret: String, test: XCTestCase, serveArguments: [String] = [], syncArguments: [String] = []) throws {
         errorFile = FileManager.default.temporaryDirectory.appendingPathComponent("komply-serve-\(UUID().uuidString).err")
         _ = FileManager.default.createFile(atPath: errorFile.path, contents: nil)
         var environment = SyncGit.environment()
@@ -136,7 +158,8 @@ final class ServeProcess {
         environment["SSH_AUTH_SOCK"] = nil
         process.executableURL = CLIHarness.komplyBinary
         process.arguments =
-            ["serve", "--listen", "127.0.0.1:0", "--repository", repository] + (syncArguments.isEmpty ? [] : ["--"] + syncArguments)
+            ["serve", "--listen", "127.0.0.1:0", "--repository", repository] + serveArguments
+            + (syncArguments.isEmpty ? [] : ["--"] + syncArguments)
         process.currentDirectoryURL = URL(fileURLWithPath: repository)
         process.environment = environment
         process.standardOutput = FileHandle.nullDevice
@@ -195,11 +218,13 @@ final class ServeProcess {
         return false
     }
 
-    func post(_ body: Data, event: String, signature: String) async throws -> (status: Int, body: String) {
+    func post(_ body: Data, event: String, signature: String, delivery: String = UUID().uuidString) async throws -> (
+        status: Int, body: String
+    ) {
         try await send(
             "/webhook", method: "POST", body: body,
             headers: [
-                "X-GitHub-Event": event, "X-GitHub-Delivery": UUID().uuidString, "X-Hub-Signature-256": signature,
+                "X-GitHub-Event": event, "X-GitHub-Delivery": delivery, "X-Hub-Signature-256": signature,
                 "Content-Type": "application/json",
             ])
     }

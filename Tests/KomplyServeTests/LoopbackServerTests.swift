@@ -222,7 +222,7 @@ private extension LoopbackServerTests {
         try await running.stop()
 
         let runs = recorder.runs
-        let highWater = await running.server.queue.highWaterMark
+        let highWater = await running.server.memory!.queue.highWaterMark
         for (branch, last) in lastAccepted {
             XCTAssertTrue(
                 runs.contains { $0.job.branch == branch && $0.job.commit == last },

@@ -2,7 +2,6 @@ import Foundation
 import Logging
 import NIOCore
 import NIOPosix
-import NIOSSL
 import PostgresNIO
 
 /// The shared history: a PostgreSQL database through postgres-nio, with the schema and migrations of the
@@ -27,10 +26,7 @@ final class PostgresHistoryDatabase: HistoryDatabase, @unchecked Sendable {
         let target = try PostgresLocation(parsing: url)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         do {
-            var configuration = PostgresConnection.Configuration(
-                host: target.host, port: target.port, username: target.user, password: target.password(environment: environment),
-                database: target.database, tls: try tls(target.sslMode))
-            configuration.options.connectTimeout = .seconds(10)
+            let configuration = try target.connectionConfiguration(environment: environment)
             let logger = Logger(label: "komply.history", factory: { _ in SwiftLogNoOpLogHandler() })
             let connection = try PostgresConnection.connect(
                 on: group.next(), configuration: configuration, id: 1, logger: logger
@@ -38,11 +34,7 @@ final class PostgresHistoryDatabase: HistoryDatabase, @unchecked Sendable {
             return PostgresHistoryDatabase(location: target.description, group: group, connection: connection, logger: logger)
         } catch {
             try? group.syncShutdownGracefully()
-            throw .database(
-                file: target.description,
-                reason:
-                    "cannot connect to PostgreSQL at \(target.host):\(target.port) (database \"\(target.database)\", user \"\(target.user)\"): \(describe(error)); expected a running server that accepts this user (password from PGPASSWORD or PGPASSFILE)"
-            )
+            throw .database(file: target.description, reason: target.cannotConnect(error))
         }
     }
 
@@ -87,28 +79,12 @@ final class PostgresHistoryDatabase: HistoryDatabase, @unchecked Sendable {
     }
 
     /// A readable reason for a driver error (postgres-nio's own description hides the server's message).
-    static func describe(_ error: any Error) -> String {
-        guard let error = error as? PSQLError else { return "\(error)" }
-        if let message = error.serverInfo?[.message] {
-            let state = error.serverInfo?[.sqlState].map { " (SQLSTATE \($0))" } ?? ""
-            return message + state
-        }
-        if let underlying = error.underlying { return "\(underlying)" }
-        return "\(error.code)"
-    }
+    static func describe(_ error: any Error) -> String { PostgresLocation.describe(error) }
 }
 
 private extension PostgresHistoryDatabase {
     /// The advisory lock key writers take: "komply" in ASCII.
     static let writerLock: Int64 = 0x6b6f_6d70_6c79
-
-    static func tls(_ mode: String) throws -> PostgresConnection.Configuration.TLS {
-        switch mode {
-        case "disable": return .disable
-        case "require": return .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
-        default: return .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
-        }
-    }
 
     struct Connection: HistoryConnection {
         let connection: PostgresConnection

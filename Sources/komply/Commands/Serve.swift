@@ -18,10 +18,17 @@ extension Komply {
                 branch that is waiting coalesce into one run of the newest commit. SIGTERM or SIGINT
                 stops accepting and lets the running regeneration finish.
 
+                With --store postgres://USER@HOST:PORT/DATABASE, several replicas share the replay
+                log and the queue in PostgreSQL: each delivery is claimed by one replica, each job
+                runs on one replica, and a job of a replica that died is run again when its lease
+                expires. The default, --store memory, keeps them in this process.
+
                 Examples:
                   KOMPLY_WEBHOOK_SECRET=… komply serve --listen 0.0.0.0:8080 -- \\
                     --push --pr github
                   komply serve --repository /srv/shop --queue-capacity 16 -- --push
+                  PGPASSWORD=… komply serve --store postgres://komply@db:5432/komply \\
+                    --listen 0.0.0.0:8080 -- --push --pr github
                 """)
         )
 
@@ -60,6 +67,12 @@ extension Komply {
         @Option(name: .customLong("timeout"), help: "Seconds one komply sync run may take before it is stopped.")
         var timeout = 900
 
+        @Option(
+            help:
+                "Where the replay log and the queue live: memory (this process), or postgres://USER@HOST[:PORT]/DATABASE shared by replicas (password from PGPASSWORD or PGPASSFILE)."
+        )
+        var store = "memory"
+
         @Argument(parsing: .postTerminator, help: "Arguments for komply sync, after --, for example -- --push --pr github.")
         var syncArguments: [String] = []
 
@@ -83,6 +96,11 @@ extension Komply {
                 throw ValidationError("--max-connections \(maxConnections) is out of range; expected 1 to 100000")
             }
             guard timeout > 0 else { throw ValidationError("--timeout \(timeout) must be a positive number of seconds") }
+            do {
+                try PostgresServeStore.validate(store)
+            } catch {
+                throw ValidationError(error.localizedDescription)
+            }
             if let reserved = syncArguments.first(where: { ["--ref", "--base"].contains($0.split(separator: "=").first.map(String.init)) })
             {
                 throw ValidationError("\(reserved) after -- is set by komply serve for each push; leave it out")
@@ -96,6 +114,7 @@ extension Komply {
             request.headerTimeout = .seconds(headerTimeout)
             request.bodyTimeout = .seconds(bodyTimeout)
             request.maxConnections = maxConnections
+            request.store = store
             try await ServeFlow.run(request) { WebhookServer.standardError($0) }
         }
 
