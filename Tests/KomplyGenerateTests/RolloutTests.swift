@@ -270,4 +270,39 @@ final class RolloutTests: XCTestCase {
         else { return nil }
         return (name, key)
     }
+
+    /// Redis without a volume is a data store whose copies would not share data: one replica, no autoscaler, no
+    /// environment scaling; memcached (a pure cache) and an explicit `x-komply.replicas` still scale.
+    func testInMemoryDataStoresAreNotSplitIntoCopies() throws {
+        var settings = GeneratorSettings()
+        settings.environments = [EnvironmentConfig(name: "production", replicas: 3)]
+        let result = try generate(
+            """
+            services:
+              counter:
+                image: redis:7.4
+              sessions:
+                image: valkey/valkey:8.0
+              hits:
+                image: memcached:1.6
+              pure:
+                image: redis:7.4
+                x-komply: {replicas: 2}
+            """, settings: settings)
+        let base = try objects(result)
+        for name in ["counter", "sessions"] {
+            let deployment = try object(base, "Deployment", name)
+            XCTAssertEqual(deployment["spec"]?["replicas"], .int(1), name)
+            XCTAssertNil(
+                base.first { $0["kind"]?.stringValue == "HorizontalPodAutoscaler" && $0["metadata"]?["name"]?.stringValue == name }, name)
+            let ignore = deployment["metadata"]?["annotations"]?["komply.dev/ignore"]?.stringValue ?? ""
+            XCTAssertTrue(ignore.contains("single-replica=") && ignore.contains("in the pod's memory"), ignore)
+        }
+        XCTAssertNotNil(try object(base, "HorizontalPodAutoscaler", "hits"), "memcached loses only hits when split")
+        XCTAssertNotNil(try object(base, "HorizontalPodAutoscaler", "pure"), "x-komply.replicas: 2 is the user's choice")
+        let file = try XCTUnwrap(result.files.first { $0.path == "repo/overlays/production/kustomization.yaml" }?.contents)
+        XCTAssertFalse(file.contains("name: counter") || file.contains("name: sessions"), file)
+        XCTAssertTrue(file.contains("name: hits") && file.contains("name: pure"), file)
+        XCTAssertTrue(result.notices.contains { $0.message.contains("redis keeps its data in the pod's memory") }, "\(result.notices)")
+    }
 }

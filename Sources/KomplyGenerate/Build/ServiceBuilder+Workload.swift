@@ -49,6 +49,17 @@ extension ServiceBuilder {
                     Suppression(ruleID: "single-replica", reason: "its ReadWriteOnce volume claim can be mounted by one pod only"))
                 return 1
             }
+            if let family = inMemoryDataStore {
+                notice(
+                    .info,
+                    "\(family) keeps its data in the pod's memory: replicas behind one Service would be independent copies (a key written through one is missing from the others), so komply runs one and environments do not scale it (x-komply.replicas to override, for a pure cache)"
+                )
+                ignores.append(
+                    Suppression(
+                        ruleID: "single-replica",
+                        reason: "\(family) keeps its data in the pod's memory, more replicas would be independent copies"))
+                return 1
+            }
             return 2
         case .statefulSet:
             ignores.append(
@@ -70,6 +81,14 @@ extension ServiceBuilder {
     /// Deployment holding a ReadWriteOnce claim or a GPU service (each replica claims whole GPUs).
     var scalesWithEnvironment: Bool {
         kind == .deployment && gpuCount == nil && !output.drafts.contains { $0.kind == "PersistentVolumeClaim" }
+            && (inMemoryDataStore == nil || options.replicas != nil || service.deploy?.replicas != nil)
+    }
+
+    /// The family of an image that keeps data clients read back in memory (Redis, Valkey: a data path, cache role)
+    /// when it runs without a volume; memcached and other pure caches lose nothing but hits when split.
+    var inMemoryDataStore: String? {
+        guard let profile = classification.profile, profile.role == .cache, profile.dataPath != nil else { return nil }
+        return profile.family
     }
 
     /// The pod spec with a topology spread that prefers one replica per node.
