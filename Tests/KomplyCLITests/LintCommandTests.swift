@@ -13,8 +13,8 @@ final class LintCommandTests: XCTestCase {
     /// The generator's golden outputs must be policy-clean (DESIGN: generation output must be clean).
     /// Lint tells the truth about generated output: the only findings are the risks compose asked for that no
     /// person accepted in `x-komply.accept` (the jobs case's node-agent runs as root; its accepted privileged
-    /// mode is suppressed with the person's reason and expiry), and what an environment of komply.yaml asks for
-    /// (each overlay is rendered and linted).
+    /// mode is suppressed with the person's reason and expiry), probes komply cannot write that no person accepted
+    /// going without, and what an environment of komply.yaml asks for (each overlay is rendered and linted).
     func testGeneratorGoldenOutputsReportOnlyUnacceptedComposeRisks() throws {
         let root = CLIHarness.repository.appendingPathComponent("fixtures/generate")
         let cases = (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []
@@ -30,9 +30,13 @@ final class LintCommandTests: XCTestCase {
         // And what komply.yaml asked of an environment: staging's `replicas: 1` becomes the autoscaler's minReplicas
         // (the Deployment it scales carries no count in git), reported on the overlay's patch (issue 19, issue 15).
         let staging = "fixtures/generate/environments/expected/billing/overlays/staging/kustomization.yaml"
+        // And a worker with no healthcheck and no port: komply cannot write a probe that works, and only a person
+        // accepts running without one (x-komply.accept), so lint keeps reporting it.
+        let worker = "fixtures/generate/dev-mounts/expected/devshop/base/worker.yaml"
         XCTAssertEqual(
             findings,
             [
+                "missing-liveness-probe \(worker) worker", "missing-readiness-probe \(worker) worker",
                 "hpa-single-min-replica \(staging) <null>",
                 "run-as-root fixtures/generate/jobs/expected/batch/base/node-agent.yaml node-agent",
             ])

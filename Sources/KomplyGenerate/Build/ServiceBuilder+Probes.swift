@@ -29,8 +29,11 @@ extension ServiceBuilder {
         if let path = options.probePath {
             let port = options.probePort ?? ports.first?.port
             guard let port else {
-                ignoreProbes("x-komply.probes.path is set but the service declares no port")
-                notice(.warning, "x-komply.probes.path is set but no port is known; set x-komply.probes.port")
+                // A person's mistake, not a decision: lint keeps reporting until x-komply.probes.port or an acceptance.
+                risk(
+                    Self.probeRules,
+                    because: "x-komply.probes.path is set but no port is known (set x-komply.probes.port), so no probe is written",
+                    at: "probes")
                 return []
             }
             return timedProbes(httpHandler(path, port), period: 10, timeout: 3, retries: 3, startPeriod: nil, startInterval: nil)
@@ -52,8 +55,13 @@ extension ServiceBuilder {
                 .members([("tcpSocket", .members([("port", .string(port.name))]))]), period: 10, timeout: 3, retries: 3,
                 startPeriod: ComposeDuration(nanoseconds: 60_000_000_000), startInterval: nil)
         }
-        ignoreProbes("no healthcheck and no TCP port to check; add a healthcheck to the compose service")
-        notice(.warning, "no healthcheck and no TCP port: komply cannot infer a probe that works, so none is written")
+        // Not recorded as accepted: only a person accepts running without probes (DESIGN: no suppression a human did
+        // not write). The warning shows the healthcheck to add or the x-komply.accept block.
+        risk(
+            Self.probeRules,
+            because:
+                "no healthcheck and no TCP port: komply cannot infer a probe that works, so none is written (add a healthcheck to the compose service)"
+        )
         return []
     }
 }
@@ -74,7 +82,11 @@ private extension ServiceBuilder {
         "probe \(command) not used: \(reason); a TCP probe on the port instead (add a compose healthcheck to choose)"
     }
 
-    /// Records that the probe rules do not apply, with the reason.
+    /// The rules a pod without probes breaks.
+    static let probeRules = ["missing-liveness-probe", "missing-readiness-probe"]
+
+    /// Records that the probe rules do not apply, with the reason (a person's `x-komply.probes.disable` or compose's
+    /// disabled healthcheck).
     mutating func ignoreProbes(_ reason: String) {
         ignores.append(Suppression(ruleID: "missing-liveness-probe", reason: reason))
         ignores.append(Suppression(ruleID: "missing-readiness-probe", reason: reason))
