@@ -114,6 +114,28 @@ extension Generator {
     func namespace(of environment: EnvironmentConfig, appName: String) -> String {
         environment.namespace(app: appName, defaultTemplate: settings.namespaceTemplate)
     }
+
+    /// An environment whose `replicas` is 0 or 1 runs single pods (an autoscaler's minimum 1), which lint reports
+    /// on its overlays; komply does not accept that on the user's behalf, but says once per environment how a
+    /// person records that one pod is what the environment should run (a policy exemption for its namespaces).
+    func singlePodEnvironmentNotices(_ files: [GeneratedFile]) -> [Diagnostic] {
+        settings.environments.compactMap { environment in
+            guard let replicas = environment.replicas, replicas <= 1 else { return nil }
+            let folder = "/overlays/\(Naming.dnsLabel(environment.name))/kustomization.yaml"
+            let scaled = files.contains { file in
+                file.path.hasSuffix(folder) && (file.contents.contains("\nreplicas:") || file.contents.contains("HorizontalPodAutoscaler"))
+            }
+            guard scaled else { return nil }
+            let glob = namespace(of: environment, appName: "*")
+            return Diagnostic(
+                .warning,
+                "environment \(environment.name): replicas: \(replicas) runs one pod of each stateless workload (an autoscaler's minimum 1), "
+                    + "so komply lint reports single-replica and hpa-single-min-replica on its overlays; if that is what "
+                    + "\(environment.name) should run, say so in komply.yaml: policy: {exemptions: [{rules: [single-replica, "
+                    + "hpa-single-min-replica], namespaces: [\"\(glob)\"], reason: \"<why>\"}]}",
+                at: nil)
+        }
+    }
 }
 
 private extension Generator {

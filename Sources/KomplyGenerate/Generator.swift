@@ -40,6 +40,7 @@ public struct Generator: Sendable {
             traffic += app.traffic
         }
         notices += sharedNamespaceNotices(Array(seen.keys))
+        notices += singlePodEnvironmentNotices(files)
         return GenerationResult(files: files.sorted { $0.path < $1.path }, notices: notices, scope: scope, traffic: traffic)
     }
 }

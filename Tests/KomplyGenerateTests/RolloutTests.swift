@@ -148,6 +148,11 @@ final class RolloutTests: XCTestCase {
         XCTAssertNotNil(try object(base, "HorizontalPodAutoscaler", "api"))
         XCTAssertEqual(try object(base, "Deployment", "single")["spec"]?["replicas"], .int(1), "no HPA: the count stays in git")
         XCTAssertEqual(try object(base, "StatefulSet", "db")["spec"]?["replicas"], .int(1))
+        // staging's single pods are reported by lint; generate says once how a person accepts them for staging.
+        let single = result.notices.filter { $0.message.hasPrefix("environment staging: replicas: 1 runs one pod") }
+        XCTAssertEqual(single.count, 1, "\(result.notices)")
+        XCTAssertTrue(single.first?.message.contains(#"namespaces: ["*-staging"]"#) == true, single.first?.message ?? "")
+        XCTAssertFalse(result.notices.contains { $0.message.hasPrefix("environment production") })
         for (environment, count) in [("staging", 1), ("production", 4)] {
             let file = try XCTUnwrap(result.files.first { $0.path == "repo/overlays/\(environment)/kustomization.yaml" }?.contents)
             let kustomization = try XCTUnwrap(YAMLLoader.parse(file, file: environment).first?.valueTree())
