@@ -54,6 +54,9 @@ public struct GeneratorSettings: Sendable, Equatable {
     public var predictions: [String: Recommendation] = [:]
     /// `policy.nonSuppressible`: rules no `x-komply.accept` may suppress.
     public var nonSuppressible: Set<String> = []
+    /// Today as `YYYY-MM-DD` (UTC), for warning about `x-komply.accept` entries that have expired; nil warns of none.
+    /// Only warnings depend on it, never a generated file.
+    public var today: String?
     /// Tags for `build:`-only images, keyed `app/service` (a content digest of the build context).
     public var buildTags: [String: String] = [:]
 

@@ -37,6 +37,8 @@ public struct GeneratePlan: Sendable {
         }
         // The generator never writes a suppression the policy forbids.
         if let file { settings.nonSuppressible = try PolicyConfig.read(file).nonSuppressible }
+        // For warnings about expired x-komply.accept entries only (lint, not the files, treats them as expired).
+        settings.today = Self.utcDay(Date())
         if let registry = request.registry { settings.registry = registry }
         if settings.argocd.repoURL == nil, let remote = repository?.remoteURL(named: "origin") {
             // Never copy a token from an https remote into a committed Application.
@@ -74,5 +76,13 @@ private extension GeneratePlan {
         let absolute = URL(fileURLWithPath: folder).standardizedFileURL.path
         guard let root = repository?.root, absolute.hasPrefix(root + "/") else { return folder }
         return String(absolute.dropFirst(root.count + 1))
+    }
+
+    /// `date` as `YYYY-MM-DD` in UTC, as lint dates suppressions.
+    static func utcDay(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let parts = calendar.dateComponents([.year, .month, .day], from: date)
+        return String(format: "%04d-%02d-%02d", parts.year!, parts.month!, parts.day!)
     }
 }

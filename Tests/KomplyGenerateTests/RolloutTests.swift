@@ -310,4 +310,30 @@ final class RolloutTests: XCTestCase {
         XCTAssertTrue(file.contains("name: hits") && file.contains("name: pure"), file)
         XCTAssertTrue(result.notices.contains { $0.message.contains("redis keeps its data in the pod's memory") }, "\(result.notices)")
     }
+
+    /// An acceptance past its expiry still reaches the annotation (lint then reports the rule again), and generate
+    /// says so at the `x-komply.accept` line; one still valid says nothing.
+    func testAnExpiredAcceptanceIsWarned() throws {
+        var settings = GeneratorSettings()
+        settings.today = "2026-12-07"
+        let compose = { (expires: String) in
+            """
+            services:
+              web:
+                image: nginx:latest
+                ports: ["8080:8080"]
+                x-komply:
+                  accept:
+                    latest-image-tag: {reason: "the vendor publishes latest only", expires: \(expires)}
+            """
+        }
+        let expired = try generate(compose("2026-12-06"), settings: settings).notices.filter { $0.message.contains("expired") }
+        XCTAssertEqual(expired.count, 1, "\(expired)")
+        XCTAssertTrue(
+            expired.first?.message.contains(
+                "x-komply.accept.latest-image-tag expired on 2026-12-06: komply lint reports latest-image-tag again")
+                == true, expired.first?.message ?? "")
+        XCTAssertEqual(expired.first?.location?.range?.start.line, 6, "at the accept key")
+        XCTAssertTrue(try generate(compose("2026-12-07"), settings: settings).notices.allSatisfy { !$0.message.contains("expired") })
+    }
 }

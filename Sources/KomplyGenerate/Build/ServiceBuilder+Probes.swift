@@ -33,7 +33,7 @@ extension ServiceBuilder {
                 risk(
                     Self.probeRules,
                     because: "x-komply.probes.path is set but no port is known (set x-komply.probes.port), so no probe is written",
-                    at: "probes")
+                    at: "x-komply.probes")
                 return []
             }
             return timedProbes(httpHandler(path, port), period: 10, timeout: 3, retries: 3, startPeriod: nil, startInterval: nil)

@@ -37,6 +37,12 @@ extension ServiceBuilder {
             return
         }
         ignores.append(Suppression(ruleID: rule, reason: accepted.reason, expires: accepted.expires))
+        if let today = context.settings.today, accepted.expires < today {
+            notice(
+                .warning,
+                "\(key) expired on \(accepted.expires): komply lint reports \(rule) again; fix the risk, or renew the acceptance with a new expiry and the reason it still holds",
+                at: "x-komply.accept")
+        }
     }
 
     /// Warns about `x-komply.accept` entries that accept a risk this service does not take.
