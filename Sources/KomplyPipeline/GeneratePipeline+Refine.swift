@@ -67,23 +67,7 @@ extension GeneratePipeline {
                     files[index].contents = text(review)
                     return Self.findingKeys(linter, files).subtracting(baseline).sorted()
                 }
-                if !newFindings(outcome.review).isEmpty {
-                    var kept = PatchReview(accepted: [], rejected: outcome.review.rejected)
-                    for change in outcome.review.accepted {
-                        var trial = kept
-                        trial.accepted.append(change)
-                        let fresh = newFindings(trial)
-                        if fresh.isEmpty {
-                            kept = trial
-                        } else {
-                            kept.rejected.append(
-                                PatchReview.Rejection(
-                                    operation: change.operation.summary,
-                                    reason: "the lint pack would report \(fresh.joined(separator: "; "))"))
-                        }
-                    }
-                    outcome.review = kept
-                }
+                if !newFindings(outcome.review).isEmpty { outcome.review = outcome.review.keepingChanges(thatAddNoFinding: newFindings) }
                 pipeline.result.files[index].contents = text(outcome.review)
                 report.services.append(outcome)
             }
@@ -144,5 +128,28 @@ private extension ValueTree {
         }
         members[index].value = .object(metadata)
         return .object(members)
+    }
+}
+
+extension PatchReview {
+    /// The accepted changes taken one at a time, each kept only when `newFindings` of the review so far plus it is
+    /// empty; a change that brings a finding is rejected naming it. What `generate` and `lint --fix` both apply, so
+    /// refinement is never less compliant than the draft.
+    func keepingChanges<Failure: Error>(thatAddNoFinding newFindings: (PatchReview) throws(Failure) -> [String]) throws(Failure)
+        -> PatchReview
+    {
+        var kept = PatchReview(accepted: [], rejected: rejected)
+        for change in accepted {
+            var trial = kept
+            trial.accepted.append(change)
+            let fresh = try newFindings(trial)
+            if fresh.isEmpty {
+                kept = trial
+            } else {
+                kept.rejected.append(
+                    Rejection(operation: change.operation.summary, reason: "the lint pack would report \(fresh.joined(separator: "; "))"))
+            }
+        }
+        return kept
     }
 }

@@ -102,22 +102,10 @@ extension LintFixes {
                     var candidate = try edited(outcome.review)
                     if !newFindings(candidate).isEmpty {
                         // One change at a time, as generate does: a change that brings a finding is dropped.
-                        var kept = PatchReview(accepted: [], rejected: outcome.review.rejected)
-                        for change in outcome.review.accepted {
-                            var trial = kept
-                            trial.accepted.append(change)
-                            let fresh = newFindings(try edited(trial))
-                            if fresh.isEmpty {
-                                kept = trial
-                            } else {
-                                kept.rejected.append(
-                                    PatchReview.Rejection(
-                                        operation: change.operation.summary,
-                                        reason: "the lint pack would report \(fresh.joined(separator: "; "))"))
-                            }
+                        outcome.review = try outcome.review.keepingChanges { (trial: PatchReview) throws(Fixer.Refusal) -> [String] in
+                            newFindings(try edited(trial))
                         }
-                        outcome.review = kept
-                        candidate = try edited(kept)
+                        candidate = try edited(outcome.review)
                     }
                     text = candidate
                 } catch {
