@@ -355,6 +355,23 @@ extension SyncCommandTests {
         XCTAssertTrue(message.contains("cache/compose.yaml:"), message)
         XCTAssertEqual(try SyncGit.run(remote, "ls-tree", "-r", "komply/all", "deploy/cache"), cacheFiles, "the failed app's output stays")
         XCTAssertNotEqual(try SyncGit.run(remote, "rev-parse", "komply/all:deploy/webshop"), webTree, "the good app is regenerated")
+
+        // --format json still prints what happened (it printed nothing when an app failed), with the failure named.
+        try "services:\n  proxy:\n    image: nginx:1.27.4-alpine\n".write(
+            toFile: repo + "/app/compose.override.yaml", atomically: true, encoding: .utf8)
+        try SyncGit.run(repo, "add", "-A")
+        try SyncGit.run(repo, "commit", "-q", "-m", "pin the proxy again")
+        let json = try komply(
+            ["sync", "app", "cache", "--branch", "komply/all", "--push", "--no-predict", "--format", "json"], in: repo, home: home)
+        XCTAssertEqual(json.status, 2, json.stderr)
+        let document = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any], json.stdout)
+        let failures = try XCTUnwrap(document["failures"] as? [[String: String]])
+        XCTAssertEqual(failures.count, 1)
+        XCTAssertTrue(failures.first?["message"]?.contains("cache/compose.yaml:") == true, "\(failures)")
+        let branches = try XCTUnwrap(document["branches"] as? [[String: Any]])
+        XCTAssertEqual(branches.first?["apps"] as? [String], ["webshop"])
+        XCTAssertEqual(branches.first?["pushed"] as? Bool, true)
+        XCTAssertTrue(json.stderr.contains("1 app failed and was not synced; the other apps were"), json.stderr)
     }
 }
 

@@ -19,6 +19,10 @@ extension SyncReport {
             ])
         }
         return JSONEmitter.emit(
-            .members([("version", .int(1)), ("branches", .array(branches)), ("warnings", .array(report.notices.map(\.jsonValue)))]))
+            .members([
+                ("version", .int(1)), ("branches", .array(branches)),
+                ("failures", .array(report.failures.map { .members([("app", .string($0.app)), ("message", .string($0.message))]) })),
+                ("warnings", .array(report.notices.map(\.jsonValue))),
+            ]))
     }
 }

@@ -86,6 +86,7 @@ extension Komply {
                 request, from: FileManager.default.currentDirectoryPath, notify: { if format == .text { console.report($0) } },
                 say: { console.status($0) })
             if format == .json { print(report.json, terminator: "") }
+            if !report.failures.isEmpty { throw PipelineError.appsNotSynced(report.failures) }
         }
     }
 }
