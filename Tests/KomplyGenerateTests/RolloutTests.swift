@@ -336,4 +336,36 @@ final class RolloutTests: XCTestCase {
         XCTAssertEqual(expired.first?.location?.range?.start.line, 6, "at the accept key")
         XCTAssertTrue(try generate(compose("2026-12-07"), settings: settings).notices.allSatisfy { !$0.message.contains("expired") })
     }
+
+    /// A workload of 2+ replicas without an autoscaler (GPU, a StatefulSet scaled by x-komply.replicas) still gets a
+    /// PodDisruptionBudget, so a node drain cannot take all its pods at once.
+    func testEveryReplicatedWorkloadGetsADisruptionBudget() throws {
+        let result = try generate(
+            """
+            services:
+              inference:
+                image: ghcr.io/example/inference:2.3.1
+                ports: ["8000:8000"]
+                x-komply: {replicas: 2}
+                deploy:
+                  resources:
+                    reservations:
+                      devices: [{driver: nvidia, count: 1, capabilities: [gpu]}]
+              db:
+                image: postgres:16.4
+                x-komply: {replicas: 3}
+              one:
+                image: example/one:1
+                ports: ["8080:8080"]
+                deploy: {replicas: 1}
+            """)
+        let base = try objects(result)
+        func named(_ kind: String, _ name: String) -> ValueTree? {
+            base.first { $0["kind"]?.stringValue == kind && $0["metadata"]?["name"]?.stringValue == name }
+        }
+        XCTAssertEqual(named("PodDisruptionBudget", "inference")?["spec"]?["maxUnavailable"], .int(1))
+        XCTAssertNil(named("HorizontalPodAutoscaler", "inference"), "CPU does not measure GPU load")
+        XCTAssertNotNil(named("PodDisruptionBudget", "db"))
+        XCTAssertNil(named("PodDisruptionBudget", "one"), "a budget of one pod would block every drain")
+    }
 }
