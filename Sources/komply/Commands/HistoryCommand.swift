@@ -67,7 +67,8 @@ extension Komply.History {
         }
 
         func run() async throws {
-            let (features, diagnostics) = try PredictInput.load(input.sourceRequest)
+            // No paths: komply.yaml's sources, as its help and every other command say (it read the folder only).
+            let (features, diagnostics) = try PredictInput.load(ProjectConfig.sources(input.sourceRequest, config: ProjectConfig.load()))
             Komply.report(diagnostics)
             let now = try HistoryLocation.now(options.now)
             let store = try options.open()
@@ -178,9 +179,10 @@ extension Komply.History {
             let text = try HistoryStore.open(path: path).exportJSONLines()
             if let output {
                 do {
-                    try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
+                    // As every komply output: a FIFO or device is written through, never replaced by a file.
+                    try AtomicWriter.write(Data(text.utf8), to: output)
                 } catch {
-                    throw CLIError(message: "\(output): cannot write: \(error.localizedDescription)")
+                    throw CLIError(message: error.localizedDescription)
                 }
             } else {
                 print(text, terminator: "")

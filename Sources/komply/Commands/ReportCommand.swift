@@ -44,11 +44,13 @@ extension Komply {
             }
         }
 
+        /// Atomically, as every komply output: a FIFO or device (`-o /dev/stdout`) is written through, never
+        /// replaced by a regular file (Foundation's atomic write renamed over it).
         static func write(_ text: String, to path: String) throws {
             do {
-                try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+                try AtomicWriter.write(Data(text.utf8), to: path)
             } catch {
-                throw CLIError(message: "\(path): cannot write: \(error.localizedDescription)")
+                throw CLIError(message: error.localizedDescription)
             }
         }
     }
