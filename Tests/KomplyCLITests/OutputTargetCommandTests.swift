@@ -52,6 +52,21 @@ final class OutputTargetCommandTests: XCTestCase {
         XCTAssertEqual(recorded.status, 0, recorded.stderr)
         XCTAssertTrue(recorded.stdout.contains("+4 deployment(s)"), recorded.stdout + recorded.stderr)
     }
+
+    /// `--manifests` naming a folder that does not hold the apps' workloads is warned, not passed off as recorded.
+    func testManifestsWithoutTheAppsWorkloadsAreWarned() throws {
+        let generated = try CLIHarness.run(["generate", "--no-predict"], in: folder)
+        XCTAssertEqual(generated.status, 0, generated.stderr)
+        let matching = try CLIHarness.run(["history", "record", "--manifests", "deploy", "--history", "h.sqlite"], in: folder)
+        XCTAssertEqual(matching.status, 0, matching.stderr)
+        XCTAssertFalse(matching.stderr.contains("holds no manifest"), matching.stderr)
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("elsewhere"), withIntermediateDirectories: true)
+        let other = try CLIHarness.run(["history", "record", "--manifests", "elsewhere", "--history", "h.sqlite"], in: folder)
+        XCTAssertEqual(other.status, 0, other.stderr)
+        XCTAssertTrue(
+            other.stderr.contains("warning: elsewhere holds no manifest for webshop/api, webshop/cache, webshop/db, webshop/proxy"),
+            other.stderr)
+    }
 }
 
 /// Text one thread sets and another reads.

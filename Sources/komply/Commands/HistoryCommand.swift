@@ -72,11 +72,24 @@ extension Komply.History {
             Komply.report(diagnostics)
             let now = try HistoryLocation.now(options.now)
             let store = try options.open()
+            let deployed = try manifests.map { folder throws in try DeployedManifests.read(folder: folder, environment: environment) }
+            if let deployed, let folder = manifests {
+                // A folder that is not what generate wrote for these apps would otherwise pass as recorded.
+                let missing = features.filter { deployed.entry(app: $0.app, service: $0.service, container: $0.container) == nil }
+                    .map { "\($0.app)/\($0.service)" + ($0.container == $0.service ? "" : " (container \($0.container))") }
+                if !missing.isEmpty {
+                    Komply.report([
+                        Diagnostic(
+                            .warning,
+                            "\(folder) holds no manifest for \(missing.joined(separator: ", ")); recorded with the resources its sources declare",
+                            at: nil)
+                    ])
+                }
+            }
             let records = DeploymentRecording.records(
                 for: features,
                 context: .init(environment: environment, cluster: cluster, commit: commit, outcome: outcome, time: now),
-                recommended: recommended, histories: recommended ? try store.serviceHistories() : [],
-                manifests: try manifests.map { folder throws in try DeployedManifests.read(folder: folder, environment: environment) })
+                recommended: recommended, histories: recommended ? try store.serviceHistories() : [], manifests: deployed)
             try ImportOptions.write(HistoryBatch(deployments: records), to: store, now: now)
         }
     }
